@@ -1,0 +1,217 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * \summary: one captured frame as it travels through the core
+ *
+ * The core fills the capture part from a helper's KDSDATAREPORT; the radio
+ * decoders (radiotap, PPI, prism, AVS) fill .radio and locate the 802.11
+ * frame; the 802.11 decoder fills .dot11; the device tracker, the pcapng
+ * log and the web taps read it.  Pointers point into .data, which lives as
+ * long as the packet is being handled: whoever keeps anything copies it.
+ *
+ * Stages may add fields; they never repurpose one.
+ */
+#ifndef DAEMON_PACKET_H
+#define DAEMON_PACKET_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define PACKET_MAC_LEN		6
+#define PACKET_SSID_MAX		32
+#define PACKET_RATES_MAX	16
+
+/* pcap link types osprey decodes. */
+#define PACKET_DLT_IEEE802_11		105
+#define PACKET_DLT_PRISM		119
+#define PACKET_DLT_RADIOTAP		127
+#define PACKET_DLT_AVS			163
+#define PACKET_DLT_PPI			192
+
+/* Why a frame could not be decoded (packet.error); 0 when it was. */
+enum packet_error {
+	PACKET_OK = 0,
+	PACKET_ERR_DLT,		/* link type not decoded */
+	PACKET_ERR_RADIO,	/* radio header malformed or truncated */
+	PACKET_ERR_FCS,		/* radio header says the FCS is bad */
+	PACKET_ERR_SHORT,	/* 802.11 header truncated */
+	PACKET_ERR_DOT11,	/* 802.11 body malformed */
+};
+
+/* What the radio header said; each field is valid when its bit is set. */
+enum packet_radio_has {
+	RADIO_HAS_TSFT		= 1 << 0,
+	RADIO_HAS_FLAGS		= 1 << 1,
+	RADIO_HAS_RATE		= 1 << 2,	/* rate_kbps */
+	RADIO_HAS_FREQ		= 1 << 3,	/* freq_mhz */
+	RADIO_HAS_SIGNAL	= 1 << 4,	/* signal_dbm */
+	RADIO_HAS_NOISE		= 1 << 5,	/* noise_dbm */
+	RADIO_HAS_ANTENNA	= 1 << 6,
+	RADIO_HAS_MCS		= 1 << 7,	/* HT: mcs, bw */
+	RADIO_HAS_VHT		= 1 << 8,	/* VHT: mcs, nss, bw */
+	RADIO_HAS_HE		= 1 << 9,
+	RADIO_HAS_CHANNEL	= 1 << 10,	/* channel, derived from freq */
+};
+
+struct packet_radio {
+	uint32_t	 has;		/* enum packet_radio_has bits */
+	uint64_t	 tsft;
+	uint8_t		 flags;		/* radiotap Flags field */
+	bool		 fcs_present;	/* the 802.11 frame ends in 4 FCS bytes */
+	bool		 fcs_bad;
+	uint32_t	 rate_kbps;
+	uint16_t	 freq_mhz;
+	uint16_t	 channel;	/* IEEE channel number from freq_mhz */
+	uint16_t	 chan_flags;
+	int16_t		 signal_dbm;
+	int16_t		 noise_dbm;
+	uint8_t		 antenna;
+	uint8_t		 mcs;
+	uint8_t		 nss;
+	uint16_t	 bw_mhz;	/* 20, 40, 80, 160 */
+};
+
+/* 802.11 frame types (frame control bits 2-3). */
+enum dot11_type {
+	DOT11_TYPE_MGMT = 0,
+	DOT11_TYPE_CTRL = 1,
+	DOT11_TYPE_DATA = 2,
+	DOT11_TYPE_EXT = 3,
+};
+
+/* Management subtypes (IEEE 802.11-2020 Table 9-1). */
+enum dot11_mgmt_subtype {
+	DOT11_MGMT_ASSOC_REQ = 0,
+	DOT11_MGMT_ASSOC_RESP = 1,
+	DOT11_MGMT_REASSOC_REQ = 2,
+	DOT11_MGMT_REASSOC_RESP = 3,
+	DOT11_MGMT_PROBE_REQ = 4,
+	DOT11_MGMT_PROBE_RESP = 5,
+	DOT11_MGMT_TIMING_ADV = 6,
+	DOT11_MGMT_BEACON = 8,
+	DOT11_MGMT_ATIM = 9,
+	DOT11_MGMT_DISASSOC = 10,
+	DOT11_MGMT_AUTH = 11,
+	DOT11_MGMT_DEAUTH = 12,
+	DOT11_MGMT_ACTION = 13,
+	DOT11_MGMT_ACTION_NOACK = 14,
+};
+
+/*
+ * Encryption and authentication seen for a network, as a set (the
+ * crypt_set of the REST API).  The first group names the security
+ * generation; the rest say which ciphers and key managements appeared.
+ */
+enum dot11_crypt {
+	DOT11_CRYPT_NONE	= 0,
+	DOT11_CRYPT_WEP		= 1 << 0,
+	DOT11_CRYPT_WPA		= 1 << 1,	/* vendor WPA IE (WPA1) */
+	DOT11_CRYPT_WPA2	= 1 << 2,	/* RSN with PSK/802.1X */
+	DOT11_CRYPT_WPA3	= 1 << 3,	/* RSN with SAE or Suite B */
+	DOT11_CRYPT_OWE		= 1 << 4,	/* RSN with OWE */
+	DOT11_CRYPT_TKIP	= 1 << 8,
+	DOT11_CRYPT_CCMP	= 1 << 9,
+	DOT11_CRYPT_GCMP	= 1 << 10,
+	DOT11_CRYPT_WEP40	= 1 << 11,
+	DOT11_CRYPT_WEP104	= 1 << 12,
+	DOT11_CRYPT_PSK		= 1 << 16,
+	DOT11_CRYPT_8021X	= 1 << 17,
+	DOT11_CRYPT_SAE		= 1 << 18,
+	DOT11_CRYPT_FT		= 1 << 19,
+	DOT11_CRYPT_PMF		= 1 << 20,	/* management frame protection */
+	DOT11_CRYPT_WPS		= 1 << 24,	/* WPS element present */
+};
+
+/* Information elements of a management frame body (IEEE 802.11 §9.4.2). */
+struct dot11_ies {
+	bool		 has_ssid;
+	uint8_t		 ssid_len;
+	const uint8_t	*ssid;		/* not NUL terminated; may hold NULs */
+	bool		 ssid_cloaked;	/* empty or all-NUL SSID */
+	uint8_t		 n_rates;
+	uint8_t		 rates[PACKET_RATES_MAX]; /* 500 kb/s units, basic bit */
+	uint8_t		 ds_channel;	/* DS Parameter Set, 0 if absent */
+	bool		 has_tim;
+	char		 country[3];	/* NUL terminated, "" if absent */
+	uint32_t	 crypt;		/* enum dot11_crypt bits from RSN/WPA/WPS */
+	bool		 has_ht;
+	uint8_t		 ht_primary;	/* HT Operation primary channel */
+	uint8_t		 ht_secondary;	/* 0 none, 1 above (+), 3 below (-) */
+	bool		 has_vht;
+	uint8_t		 vht_width;	/* VHT Operation channel width */
+	uint8_t		 vht_center1, vht_center2;
+	bool		 has_he;
+	bool		 has_wmm;
+	bool		 has_wps;
+	uint8_t		 wps_state;	/* 1 unconfigured, 2 configured */
+	bool		 has_mesh_id;
+	bool		 truncated;	/* the element list ended mid-element */
+};
+
+/* The EAPOL-Key message of a WPA 4-way handshake (1 to 4), if any. */
+struct dot11_eapol {
+	uint8_t		 msg;		/* 0 when not a handshake frame */
+	uint64_t	 replay;	/* replay counter */
+	bool		 has_nonce;
+	bool		 has_mic;
+	bool		 install;
+};
+
+struct packet_dot11 {
+	uint16_t	 fc;		/* frame control, host order */
+	uint8_t		 type;		/* enum dot11_type */
+	uint8_t		 subtype;
+	bool		 tods, fromds, retry, protected_, more_data;
+	uint16_t	 duration;
+	uint16_t	 seq;		/* sequence number (12 bits) */
+	uint8_t		 frag;
+	/* Addresses as the DS bits assign them; has_* says which exist. */
+	uint8_t		 n_addr;	/* 1 to 4 address fields present */
+	uint8_t		 addr[4][PACKET_MAC_LEN];
+	bool		 has_bssid, has_src, has_dst, has_ta;
+	uint8_t		 bssid[PACKET_MAC_LEN];
+	uint8_t		 src[PACKET_MAC_LEN];	/* source address (SA) */
+	uint8_t		 dst[PACKET_MAC_LEN];	/* destination address (DA) */
+	uint8_t		 ta[PACKET_MAC_LEN];	/* transmitter address */
+	uint8_t		 ra[PACKET_MAC_LEN];	/* receiver address (addr1) */
+	/* Management fields. */
+	uint64_t	 timestamp;	/* beacon/probe response TSF */
+	uint16_t	 beacon_interval; /* TUs */
+	uint16_t	 capability;
+	uint16_t	 reason;	/* deauth/disassoc */
+	uint16_t	 status;	/* assoc/auth response */
+	uint16_t	 auth_alg, auth_seq;
+	uint8_t		 action_category;
+	struct dot11_ies ies;
+	/* Data fields. */
+	bool		 qos;
+	uint8_t		 tid;
+	size_t		 body_len;	/* bytes after the 802.11 header */
+	uint16_t	 ethertype;	/* from LLC/SNAP, 0 if none */
+	struct dot11_eapol eapol;
+};
+
+struct packet {
+	/* Filled by the core from the datasource's report. */
+	uint32_t	 source;	/* datasource id, see datasource.h */
+	uint64_t	 ts_sec, ts_usec;
+	uint32_t	 dlt;
+	const uint8_t	*data;		/* caplen bytes as captured */
+	size_t		 caplen;
+	size_t		 len;		/* original length on the air */
+	bool		 has_helper_signal;	/* a SubSignal came with it */
+	int16_t		 helper_signal_dbm;
+	uint16_t	 helper_freq_mhz;
+
+	/* Filled by the radio header decoder. */
+	struct packet_radio radio;
+	const uint8_t	*frame;		/* the 802.11 frame, FCS removed */
+	size_t		 frame_len;
+
+	/* Filled by the 802.11 decoder. */
+	struct packet_dot11 dot11;
+
+	enum packet_error error;	/* first stage that failed */
+};
+
+#endif
