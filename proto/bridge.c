@@ -102,6 +102,21 @@ int
 bridge_parse_header(const uint8_t *buf, size_t len, size_t max_payload,
     struct bridge_hdr *ret)
 {
+	struct bridge_hdr h;
+	int rc;
+
+	if ((rc = bridge_peek_header(buf, len, max_payload, &h)) != 1)
+		return rc;
+	if (len - BRIDGE_HDR_LEN < h.len)
+		return 0;
+	*ret = h;
+	return 1;
+}
+
+int
+bridge_peek_header(const uint8_t *buf, size_t len, size_t max_payload,
+    struct bridge_hdr *ret)
+{
 	struct cursor c;
 	struct bridge_hdr h;
 	uint32_t magic;
@@ -125,8 +140,6 @@ bridge_parse_header(const uint8_t *buf, size_t len, size_t max_payload,
 	if (h.len > max_payload)
 		return -EMSGSIZE;
 	if (cur_get_be32(&c, &h.seq) != 0)
-		return 0;
-	if (cur_left(&c) < h.len)
 		return 0;
 	*ret = h;
 	return 1;

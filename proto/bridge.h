@@ -120,6 +120,13 @@ enum bridge_sender bridge_type_sender(uint16_t type);
 int	bridge_parse_header(const uint8_t *buf, size_t len, size_t max_payload,
 	    struct bridge_hdr *ret);
 
+/*
+ * As bridge_parse_header, but returns 1 as soon as the header itself is
+ * there and valid, whether or not its payload has arrived.
+ */
+int	bridge_peek_header(const uint8_t *buf, size_t len, size_t max_payload,
+	    struct bridge_hdr *ret);
+
 /* Write a header into hdr[BRIDGE_HDR_LEN]. */
 void	bridge_write_header(uint8_t *hdr, uint16_t type, uint32_t seq,
 	    uint32_t len);
