@@ -41,6 +41,12 @@ test_header_fields_and_partial(void **state)
 	for (i = 0; i < sizeof(buf); i++)
 		assert_int_equal(bridge_parse_header(buf, i, 100, &h), 0);
 	assert_int_equal(bridge_parse_header(buf, sizeof(buf), 100, &h), 1);
+	/* peek answers as soon as the 16 header bytes are there. */
+	memset(&h, 0, sizeof(h));
+	assert_int_equal(bridge_peek_header(buf, BRIDGE_HDR_LEN - 1, 100,
+	    &h), 0);
+	assert_int_equal(bridge_peek_header(buf, BRIDGE_HDR_LEN, 100, &h), 1);
+	assert_int_equal(h.len, 3);
 	assert_int_equal(h.type, BRIDGE_DEVICES_REQ);
 	assert_int_equal(h.seq, 0x01020304);
 	assert_int_equal(h.len, 3);
