@@ -172,6 +172,13 @@ http_conn_deadline_cb(evutil_socket_t unused, short what, void *arg)
 	struct http_conn *c = arg;
 	evutil_socket_t fd = bufferevent_getfd(c->under);
 
+	if (c->state == CONN_HEADERS && c->header_bytes == 0) {
+		/* An idle keep-alive connection: just close it. */
+		c->state = CONN_DEAD;
+		if (fd >= 0)
+			shutdown(fd, SHUT_RDWR);
+		return;
+	}
 	switch (c->state) {
 	case CONN_DEAD:
 		/* The grace period is over. */
@@ -179,14 +186,6 @@ http_conn_deadline_cb(evutil_socket_t unused, short what, void *arg)
 			shutdown(fd, SHUT_RDWR);
 		break;
 	case CONN_HEADERS:
-		if (c->header_bytes == 0) {
-			/* An idle keep-alive connection: just close it. */
-			c->state = CONN_DEAD;
-			if (fd >= 0)
-				shutdown(fd, SHUT_RDWR);
-			break;
-		}
-		/* FALLTHROUGH */
 	case CONN_BODY:
 		c->http->stats.refused_slow++;
 		http_conn_refuse(c, 408);
