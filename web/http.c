@@ -27,9 +27,6 @@
 #include "log.h"
 #include "xmalloc.h"
 
-/* The socket's own output buffer bound: past it the filter holds back. */
-#define HTTP_SOCK_HIGH		(64 * 1024)
-#define HTTP_SOCK_LOW		(16 * 1024)
 /* Grace for a client to read a refusal before the socket is torn down. */
 #define HTTP_LINGER_MS		2000
 /* Deepest JSON nesting a command may use. */
@@ -80,6 +77,7 @@ struct http_conn {
 	bool			 over_cap;
 	struct event		*deadline;
 	struct event		*kick;		/* push output through */
+	struct event		*wready;	/* the socket can take more */
 };
 
 struct http {
@@ -97,6 +95,7 @@ struct http {
 };
 
 static void	http_call_free(struct http_call *);
+static void	http_conn_wready_cb(evutil_socket_t, short, void *);
 static void	http_dispatch(struct http_call *);
 
 static uint64_t
@@ -240,8 +239,7 @@ http_conn_in_filter(struct evbuffer *src, struct evbuffer *dst,
 				c->nl_run = 0;
 		}
 		c->header_bytes += i;
-		if (c->state == CONN_HEADERS &&
-		    c->header_bytes > c->http->lim.max_header_bytes) {
+		if (c->header_bytes > c->http->lim.max_header_bytes) {
 			c->http->stats.refused_header++;
 			http_conn_refuse(c, 431);
 			evbuffer_drain(src, len);
@@ -254,19 +252,32 @@ http_conn_in_filter(struct evbuffer *src, struct evbuffer *dst,
 	return BEV_OK;
 }
 
+/*
+ * Output goes from the filter straight into the socket, never into the
+ * socket bufferevent's own buffer.  evhttp counts an answer as sent, and
+ * may close the connection, as soon as the filter's buffer is empty; so
+ * the filter's buffer empties only as the kernel takes the bytes, and
+ * what waits for a slow client waits there, where it can be measured.
+ */
 static enum bufferevent_filter_result
 http_conn_out_filter(struct evbuffer *src, struct evbuffer *dst,
     ev_ssize_t limit, enum bufferevent_flush_mode mode, void *arg)
 {
-	size_t len = evbuffer_get_length(src);
+	struct http_conn *c = arg;
+	evutil_socket_t fd = bufferevent_getfd(c->under);
+	int n;
 
-	/* The limit is the socket buffer's room: hold the rest back. */
-	if (limit >= 0 && (size_t)limit < len)
-		len = (size_t)limit;
-	if (len == 0)
+	if (evbuffer_get_length(src) == 0 || fd < 0)
 		return BEV_NEED_MORE;
-	evbuffer_remove_buffer(src, dst, len);
-	return BEV_OK;
+	if (c->wready == NULL)
+		c->wready = event_new(bufferevent_get_base(c->bev), fd,
+		    EV_WRITE, http_conn_wready_cb, c);
+	n = evbuffer_write(src, fd);
+	if (n < 0 && errno != EAGAIN && errno != EINTR)
+		return BEV_ERROR;
+	if (evbuffer_get_length(src) > 0)
+		event_add(c->wready, NULL);
+	return n > 0 ? BEV_OK : BEV_NEED_MORE;
 }
 
 static void
@@ -313,7 +324,15 @@ http_conn_kick_cb(evutil_socket_t unused, short what, void *arg)
 {
 	struct http_conn *c = arg;
 
-	bufferevent_flush(c->bev, EV_WRITE, BEV_NORMAL);
+	bufferevent_flush(c->bev, EV_WRITE, BEV_FLUSH);
+}
+
+static void
+http_conn_wready_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct http_conn *c = arg;
+
+	bufferevent_flush(c->bev, EV_WRITE, BEV_FLUSH);
 }
 
 static void
@@ -337,6 +356,8 @@ http_conn_free_cb(void *arg)
 	c->http->nconns--;
 	event_free(c->deadline);
 	event_free(c->kick);
+	if (c->wready != NULL)
+		event_free(c->wready);
 	free(c);
 }
 
@@ -349,13 +370,15 @@ http_conn_new_cb(struct event_base *base, void *arg)
 	c->http = h;
 	TAILQ_INIT(&c->calls);
 	c->under = bufferevent_socket_new(base, -1, BEV_OPT_CLOSE_ON_FREE);
+	/*
+	 * Deferred callbacks: our filter may finish a write while evhttp is
+	 * still setting up what to do when it is finished.
+	 */
 	c->bev = bufferevent_filter_new(c->under, http_conn_in_filter,
-	    http_conn_out_filter, BEV_OPT_CLOSE_ON_FREE, http_conn_free_cb,
-	    c);
+	    http_conn_out_filter, BEV_OPT_CLOSE_ON_FREE |
+	    BEV_OPT_DEFER_CALLBACKS, http_conn_free_cb, c);
 	if (c->under == NULL || c->bev == NULL)
 		fatalx("out of memory");
-	bufferevent_setwatermark(c->under, EV_WRITE, HTTP_SOCK_LOW,
-	    HTTP_SOCK_HIGH);
 	c->deadline = event_new(base, -1, 0, http_conn_deadline_cb, c);
 	c->kick = event_new(base, -1, 0, http_conn_kick_cb, c);
 	evbuffer_add_cb(bufferevent_get_output(c->bev), http_conn_output_cb,
@@ -710,8 +733,7 @@ http_stream_pending(const struct http_call *call)
 {
 	if (call->conn == NULL || call->req == NULL)
 		return 0;
-	return evbuffer_get_length(bufferevent_get_output(call->conn->bev)) +
-	    evbuffer_get_length(bufferevent_get_output(call->conn->under));
+	return evbuffer_get_length(bufferevent_get_output(call->conn->bev));
 }
 
 void
