@@ -211,10 +211,17 @@ api_timestamp(struct http_call *call)
 static void
 api_check_login(struct http_call *call)
 {
-	if (http_call_authed(call))
-		http_reply_error(call, 200, "login valid");
-	else
+	struct evbuffer *b;
+
+	if (!http_call_authed(call)) {
 		http_reply_error(call, 401, "login not valid");
+		return;
+	}
+	b = evbuffer_new();
+	evbuffer_add_printf(b, "{\"status\": 200, \"message\": "
+	    "\"login valid\"}\n");
+	http_reply(call, 200, "application/json", b);
+	evbuffer_free(b);
 }
 
 static void
