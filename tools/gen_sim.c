@@ -216,26 +216,26 @@ gen_sim_end(struct gen_sim *s, const struct gen_meta *m)
 	return end;
 }
 
-/* A name for the first frame of each kind, in frames-dir mode. */
+/*
+ * A file name for the first frame of each kind (its label, protected or
+ * not, retry or not) in frames-dir mode, NULL for the others.
+ */
 static const char *
 kind_name(struct gen_sim *s, const struct gen_meta *m)
 {
-	unsigned key = (unsigned)(m->type << 4 | m->subtype);
+	char kind[48];
+	size_t i;
 
-	if (m->eapol)
-		key = 64 + m->eapol;
-	else if (m->eap)
-		key = 69;
-	else if (m->prot)
-		key = 70 + m->type * 16 + m->subtype;
-	else if (m->retry)
-		key = 140 + m->type * 16 + m->subtype;
-	if (key >= 256 || s->kinds_seen[key / 64] & 1ULL << (key % 64))
+	snprintf(kind, sizeof(kind), "%s%s%s", m->label ? m->label : "frame",
+	    m->prot ? "-protected" : "", m->retry ? "-retry" : "");
+	for (i = 0; i < s->n_kinds; i++)
+		if (strcmp(s->kinds[i], kind) == 0)
+			return NULL;
+	if (s->n_kinds == GEN_SIM_MAX_KINDS)
 		return NULL;
-	s->kinds_seen[key / 64] |= 1ULL << (key % 64);
-	snprintf(s->name, sizeof(s->name), "%03u-%s%s%s", key,
-	    m->label ? m->label : "frame", m->prot ? "-protected" : "",
-	    m->retry ? "-retry" : "");
+	memcpy(s->kinds[s->n_kinds++], kind, sizeof(kind));
+	snprintf(s->name, sizeof(s->name), "%02u%02u-%s", m->type, m->subtype,
+	    kind);
 	s->st->kinds++;
 	return s->name;
 }

@@ -72,6 +72,7 @@ struct gen_tx {
 };
 
 #define GEN_SIM_MAX_HOP	64
+#define GEN_SIM_MAX_KINDS	128
 
 struct gen_heap {
 	struct gen_hent	*v;
@@ -102,7 +103,8 @@ struct gen_sim {
 	struct gen_radio		 radio;
 	uint16_t			 hop_freq[GEN_SIM_MAX_HOP];
 	size_t				 n_hop;
-	uint64_t			 kinds_seen[4];
+	char				 kinds[GEN_SIM_MAX_KINDS][48];
+	size_t				 n_kinds;
 	char				 name[64];
 };
 

@@ -21,6 +21,24 @@
 
 static const uint8_t bcast[6] = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff };
 
+/* Labels name kinds of frames for --frames-dir seed files. */
+static const char *beacon_labels[GEN_SEC_COUNT] = {
+	"beacon-open", "beacon-wep", "beacon-wpa-tkip", "beacon-wpa2-psk",
+	"beacon-wpa2-eap", "beacon-wpa3-sae", "beacon-wpa3-transition",
+	"beacon-owe"
+};
+static const char *data_labels[2][4] = {
+	{ "data-open", "data-wep", "data-tkip", "data-ccmp" },
+	{ "qos-data-open", "qos-data-wep", "qos-data-tkip", "qos-data-ccmp" },
+};
+static const char *auth_labels[4][5] = {
+	{ NULL, "auth-open-1", "auth-open-2" },
+	{ NULL, "auth-shared-1", "auth-shared-challenge", "auth-shared-3",
+	    "auth-shared-4" },
+	{ NULL },
+	{ NULL, "auth-sae-commit", "auth-sae-confirm" },
+};
+
 static const char *dns_names[] = {
 	"www.example.com", "time.apple.com", "connectivitycheck.gstatic.com",
 	"detectportal.firefox.com", "update.example.org", "mail.example.net"
@@ -351,9 +369,12 @@ four_way(struct gen_sim *s, uint64_t t, struct gen_ap *ap,
 static void
 beacon_frame(struct gen_sim *s, struct gen_ap *ap, uint32_t idx, uint64_t t)
 {
-	struct gen_meta m = meta(0, 8, "beacon");
+	struct gen_meta m = meta(0, 8, beacon_labels[ap->sec]);
 	struct gen_tx tx;
 
+	if (ap->hidden != GEN_SSID_SHOWN)
+		m.label = ap->hidden == GEN_SSID_EMPTY ? "beacon-hidden-empty" :
+		    "beacon-hidden-nuls";
 	m.beacon_ap = (int32_t)idx;
 	tx_mgmt(&tx, ap->channel, ap->signal, ap->mgmt_rate);
 	gen_sim_begin(s, t, &tx);
@@ -483,8 +504,10 @@ burst(struct gen_sim *s, uint64_t t, struct gen_ap *ap, struct gen_client *c,
 			ssn = seq;
 		tries = !ampdu && gen_rand_chance(s->rnd, 0.04) ? 2 : 1;
 		for (retry = false; tries-- > 0; retry = true) {
-			m = meta(2, ap->ht ? 8 : 0, ap->ht ? "qos-data" :
-			    "data");
+			m = meta(2, ap->ht ? 8 : 0, data_labels[ap->ht]
+			    [ap->sec == GEN_SEC_OPEN ? 0 : ap->sec ==
+			    GEN_SEC_WEP ? 1 : ap->sec == GEN_SEC_WPA_TKIP ?
+			    2 : 3]);
 			m.prot = ap->sec != GEN_SEC_OPEN;
 			m.retry = retry;
 			gen_sim_begin(s, t, &tx);
@@ -656,7 +679,7 @@ join(struct gen_sim *s, uint64_t t, struct gen_ap *ap, struct gen_client *c)
 		/* The third frame is the challenge, WEP-encrypted. */
 		for (a[1] = 1; a[1] <= 4; a[1]++) {
 			a[0] = alg;
-			m = meta(0, 11, "auth");
+			m = meta(0, 11, auth_labels[alg][a[1]]);
 			t = mgmt_exchange(s, t, ap, c, !(a[1] & 1),
 			    GEN_FC_AUTH, &m, body_auth, a,
 			    a[1] == 3 ? 6 + 130 : 0);
@@ -664,10 +687,11 @@ join(struct gen_sim *s, uint64_t t, struct gen_ap *ap, struct gen_client *c)
 	} else {
 		for (a[1] = 1; a[1] <= 2; a[1]++) {
 			a[0] = alg;
-			m = meta(0, 11, "auth");
+			m = meta(0, 11, auth_labels[alg][a[1]]);
 			t = mgmt_exchange(s, t, ap, c, false, GEN_FC_AUTH, &m,
 			    body_auth, a, 0);
-			m = meta(0, 11, "auth");
+			m = meta(0, 11, auth_labels[alg][alg == GEN_AUTH_SAE ?
+			    a[1] : 2]);
 			t = mgmt_exchange(s, t, ap, c, true, GEN_FC_AUTH, &m,
 			    body_auth, a, 0);
 			if (alg != GEN_AUTH_SAE)
