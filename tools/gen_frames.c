@@ -423,9 +423,10 @@ gen_dns(struct gen_buf *b, uint32_t client, uint32_t server,
     uint16_t client_port, uint16_t txid, const char *name, uint32_t answer,
     uint16_t ip_id)
 {
-	size_t namelen = strlen(name) + 2, dnslen, udp, i;
+	size_t namelen = strlen(name) + 2, dnslen, udp;
 	uint32_t src = answer ? server : client, dst = answer ? client : server;
 	uint32_t sum;
+	uint16_t csum;
 	const char *s, *dot;
 
 	dnslen = 12 + namelen + 4 + (answer ? 16 : 0);
@@ -464,8 +465,9 @@ gen_dns(struct gen_buf *b, uint32_t client, uint32_t server,
 	sum = (src >> 16) + (src & 0xffff) + (dst >> 16) + (dst & 0xffff) +
 	    17 + (uint32_t)(8 + dnslen);
 	sum = inet_sum(b->data + udp, 8 + dnslen, sum);
-	i = (uint16_t)~sum;
-	put_be16_at(b, udp + 6, i == 0 ? 0xffff : (uint16_t)i);
+	csum = (uint16_t)~sum;
+	/* Zero means "no checksum" in UDP, so a computed zero is sent as ~0. */
+	put_be16_at(b, udp + 6, csum == 0 ? 0xffff : csum);
 }
 
 /*

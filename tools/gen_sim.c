@@ -130,6 +130,7 @@ gen_sim_begin(struct gen_sim *s, uint64_t t, const struct gen_tx *tx)
 	    gen_rand_range(s->rnd, -2, 2);
 	if (sig > -20)
 		sig = -20;
+	/* The sensor's TSF: running since before the capture started. */
 	r->tsft = t + 0x1234567ULL;
 	r->freq = gen_world_freq(tx->ch);
 	r->phy = tx->phy;

@@ -68,7 +68,7 @@ meta(uint8_t type, uint8_t subtype, const char *label)
 	return m;
 }
 
-/* Management frames of a client: the lowest rate of the band. */
+/* Legacy-rate frames: rate 0 means the lowest rate of the band. */
 static void
 tx_mgmt(struct gen_tx *tx, uint8_t ch, int8_t signal, uint8_t rate)
 {

@@ -281,7 +281,7 @@ home_security(struct gen_rand *rnd)
 
 /* Fill the fields every AP of a device shares, then its own radio. */
 static void
-init_ap(struct gen_world *w, struct gen_ap *ap, struct gen_rand *rnd,
+init_ap(struct gen_ap *ap, struct gen_rand *rnd,
     const struct gen_vendor *v, const uint8_t base[6], unsigned idx,
     const char *ssid, enum gen_sec sec, uint8_t ch, const char *cc)
 {
@@ -306,7 +306,6 @@ init_ap(struct gen_world *w, struct gen_ap *ap, struct gen_rand *rnd,
 	if (ap->hidden == GEN_SSID_SHOWN && gen_rand_chance(rnd, 0.08))
 		ap->hidden = gen_rand_chance(rnd, 0.5) ? GEN_SSID_EMPTY :
 		    GEN_SSID_NULS;
-	(void)w;
 }
 
 static void
@@ -365,7 +364,7 @@ make_aps(struct gen_world *w, struct gen_rand *rnd, size_t n)
 			for (k = 0; k < 4 && i < n; k++, i++) {
 				bool g = k & 1;
 
-				init_ap(w, &w->aps[i], rnd, v, base,
+				init_ap(&w->aps[i], rnd, v, base,
 				    (unsigned)k, g ? guest : name,
 				    g ? gsec : staff, k < 2 ? ch24 : ch5, apcc);
 			}
@@ -386,7 +385,7 @@ make_aps(struct gen_world *w, struct gen_rand *rnd, size_t n)
 			snprintf(name, sizeof(name), h->fmt,
 			    (unsigned)gen_rand_below(rnd, h->mod));
 			base_mac(base, h->vendor, rnd);
-			init_ap(w, ap, rnd, h->vendor, base, 0, name, sec,
+			init_ap(ap, rnd, h->vendor, base, 0, name, sec,
 			    pick_channel(w, rnd, b24), apcc);
 			if (gen_rand_chance(rnd, 0.5) &&
 			    sec != GEN_SEC_WEP && sec != GEN_SEC_OPEN)
@@ -396,7 +395,7 @@ make_aps(struct gen_world *w, struct gen_rand *rnd, size_t n)
 				snprintf(guest, sizeof(guest),
 				    gen_rand_chance(rnd, 0.5) ? "%.26s-5G" :
 				    "%s", name);
-				init_ap(w, &w->aps[i], rnd, h->vendor, base,
+				init_ap(&w->aps[i], rnd, h->vendor, base,
 				    1, guest, sec, pick_channel(w, rnd, false),
 				    apcc);
 				w->aps[i].hidden = ap->hidden;
@@ -410,7 +409,7 @@ make_aps(struct gen_world *w, struct gen_rand *rnd, size_t n)
 			bool pp = gen_rand_chance(rnd, 0.4);
 
 			base_mac(base, &v_ruckus, rnd);
-			init_ap(w, ap, rnd, &v_ruckus, base, 0,
+			init_ap(ap, rnd, &v_ruckus, base, 0,
 			    pp ? "Passpoint" : "CoffeeBar Free WiFi",
 			    pp ? GEN_SEC_WPA2_EAP : GEN_SEC_OPEN,
 			    pick_channel(w, rnd, b24), apcc);
@@ -421,7 +420,7 @@ make_aps(struct gen_world *w, struct gen_rand *rnd, size_t n)
 			base_mac(base, &v_hp, rnd);
 			snprintf(name, sizeof(name), "DIRECT-%02X-HP %s",
 			    (unsigned)gen_rand_below(rnd, 256), v_hp.model);
-			init_ap(w, ap, rnd, &v_hp, base, 0, name,
+			init_ap(ap, rnd, &v_hp, base, 0, name,
 			    GEN_SEC_WPA2_PSK, pick_channel(w, rnd, b24), apcc);
 			ap->hidden = GEN_SSID_SHOWN;
 			add_wps(ap, rnd);
@@ -431,7 +430,7 @@ make_aps(struct gen_world *w, struct gen_rand *rnd, size_t n)
 		base_mac(base, &v_esp, rnd);
 		snprintf(name, sizeof(name), "ESP_%02X%02X%02X", base[3],
 		    base[4], base[5]);
-		init_ap(w, ap, rnd, &v_esp, base, 0, name, GEN_SEC_OPEN,
+		init_ap(ap, rnd, &v_esp, base, 0, name, GEN_SEC_OPEN,
 		    pick_channel(w, rnd, true), apcc);
 		i++;
 	}

@@ -9,6 +9,16 @@
  * frame counts by kind and the networks, so that tests can check a
  * decoder against it.  --frames-dir writes the first frame of each kind
  * to its own file, as fuzzing seeds.
+ *
+ * The summary is one JSON object: generator, seed, format, dlt, aps,
+ * clients, frames, bytes, first_us/last_us (capture timestamps),
+ * "counts" (mgmt, ctrl, data, each subtype by name such as beacon,
+ * probe_req, qos_data, ack, block_ack; protected, retries, eap,
+ * eapol_key and eapol_m1..eapol_m4), "probe_ssids_hex" (every SSID a
+ * written probe request asked for by name), and "access_points" (bssid,
+ * ssid, ssid_hex, beacon_ssid_hex as the beacons carry it, hidden: no,
+ * empty or nuls, channel, freq, width, security, wps, vendor, beacons
+ * written).  Counts are of frames written, after the sensor's losses.
  */
 
 #include <errno.h>
