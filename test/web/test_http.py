@@ -110,18 +110,23 @@ class Web:
         return st == 200 and self.proc.poll() is None
 
     def stop(self):
+        clean = True
         if self.proc.poll() is None:
             self.proc.terminate()
             try:
-                self.proc.wait(5)
+                clean = self.proc.wait(10) == 0
             except subprocess.TimeoutExpired:
                 self.proc.kill()
                 self.proc.wait()
+                clean = False
         text = self.text()
         self.log.close()
         shutil.rmtree(self.tmp, ignore_errors=True)
-        # libevent's own complaints mean we misused it.
+        # libevent's own complaints mean we misused it; a sanitizer
+        # report or an unclean exit on SIGTERM is a bug.
         assert "[warn]" not in text and "[err]" not in text, text
+        assert "Sanitizer" not in text and "runtime error" not in text, text
+        assert clean, "osprey_web did not exit 0 on SIGTERM:\n" + text
 
 
 def raw(port, data, timeout=5.0, read=True):
