@@ -245,13 +245,40 @@ format_gen_key(yajl_gen g, const msgpack_object *k, bool ek)
 	return yajl_gen_string(g, (const unsigned char *)buf, (size_t)n);
 }
 
+/* Base64 (RFC 4648 section 4, padded) of len bytes; the caller frees. */
+static char *
+format_base64(const char *p, size_t len, size_t *ret_len)
+{
+	static const char b64[] =
+	    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+	const uint8_t *s = (const uint8_t *)p;
+	char *out = xmalloc((len + 2) / 3 * 4 + 1);
+	size_t i, o = 0;
+	uint32_t v;
+
+	for (i = 0; i < len; i += 3) {
+		v = (uint32_t)s[i] << 16;
+		if (i + 1 < len)
+			v |= (uint32_t)s[i + 1] << 8;
+		if (i + 2 < len)
+			v |= s[i + 2];
+		out[o++] = b64[v >> 18];
+		out[o++] = b64[(v >> 12) & 63];
+		out[o++] = i + 1 < len ? b64[(v >> 6) & 63] : '=';
+		out[o++] = i + 2 < len ? b64[v & 63] : '=';
+	}
+	out[o] = '\0';
+	*ret_len = o;
+	return out;
+}
+
 static int
 format_gen(yajl_gen g, const msgpack_object *o, bool ek, int depth)
 {
-	static const char hex[] = "0123456789abcdef";
 	yajl_gen_status st = yajl_gen_status_ok;
 	char buf[32], *h;
 	uint32_t i;
+	size_t n64;
 	int n;
 
 	if (depth > FORMAT_MAX_DEPTH)
@@ -281,14 +308,9 @@ format_gen(yajl_gen g, const msgpack_object *o, bool ek, int depth)
 		    false);
 		break;
 	case MSGPACK_OBJECT_BIN:
-		/* Records carry no binary; hex keeps it readable if one does. */
-		h = xmalloc(2 * (size_t)o->via.bin.size + 1);
-		for (i = 0; i < o->via.bin.size; i++) {
-			h[2 * i] = hex[(uint8_t)o->via.bin.ptr[i] >> 4];
-			h[2 * i + 1] = hex[(uint8_t)o->via.bin.ptr[i] & 0xf];
-		}
-		st = yajl_gen_string(g, (const unsigned char *)h,
-		    2 * (size_t)o->via.bin.size);
+		/* Byte strings (handshake frames) go out in base64. */
+		h = format_base64(o->via.bin.ptr, o->via.bin.size, &n64);
+		st = yajl_gen_string(g, (const unsigned char *)h, n64);
 		free(h);
 		break;
 	case MSGPACK_OBJECT_ARRAY:

@@ -7,7 +7,8 @@
  * how they go out (SPEC section 7): .json and .itjson as they are,
  * .ekjson with every "." in a key turned into "_" (for Elasticsearch),
  * .msgpack re-packed unchanged.  Strings that are not valid UTF-8 have
- * each bad byte replaced by U+FFFD so that every JSON answer parses.
+ * each bad byte replaced by U+FFFD so that every JSON answer parses;
+ * byte strings (msgpack bin) become base64 strings.
  */
 #ifndef WEB_FORMAT_H
 #define WEB_FORMAT_H
