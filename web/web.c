@@ -47,7 +47,8 @@ web_usage(FILE *fp)
 	    "  -f, --config-file FILE  read key=value settings\n"
 	    "  -o, --set KEY=VALUE     one setting (after the files)\n"
 	    "  --bridge-fd=N           the core's bridge socket (settings "
-	    "come over it)\n"
+	    "come over it;\n"
+	    "                          --in-fd=N --out-fd=N say the same)\n"
 	    "  --listen-fd=N           serve on this listening socket\n"
 	    "  -d, --debug             debug logging\n"
 	    "  --version, --help\n"
@@ -202,6 +203,9 @@ main(int argc, char **argv)
 		{ "set", required_argument, NULL, 'o' },
 		{ "bridge-fd", required_argument, NULL, 'B' },
 		{ "listen-fd", required_argument, NULL, 'L' },
+		/* How the core's process module passes the one descriptor. */
+		{ "in-fd", required_argument, NULL, 'B' },
+		{ "out-fd", required_argument, NULL, 'B' },
 		{ "debug", no_argument, NULL, 'd' },
 		{ "version", no_argument, NULL, 'V' },
 		{ "help", no_argument, NULL, 'h' },
@@ -237,6 +241,10 @@ main(int argc, char **argv)
 		case 'B':
 		case 'L':
 			errno = 0;
+			if (ch == 'B' && bridge_fd >= 0 &&
+			    bridge_fd != strtol(optarg, NULL, 10))
+				fatalx("--in-fd and --out-fd must be one "
+				    "socket");
 			if (ch == 'B')
 				bridge_fd = strtol(optarg, &end, 10);
 			else
