@@ -33,6 +33,7 @@
 #include "xmalloc.h"
 
 #define DQ_MAX_PAGE	100000		/* "length" of a view page */
+#define DQ_AHEAD	(1024 * 1024)	/* bytes queued before waiting */
 
 enum dq_mode {
 	DQ_LIST,		/* [record, ...] */
@@ -211,12 +212,21 @@ dq_slice(struct dq *q, const struct bridge_records *r)
 		q->count++;
 	}
 	msgpack_zone_free(z);
-	if (b != NULL) {
-		/* The next slice once this one has left. */
-		http_stream_chunk(q->call, b, dq_more_cb, q);
-		evbuffer_free(b);
-	} else
+	if (b == NULL) {
 		dq_more_cb(q->call, q);
+		return;
+	}
+	/*
+	 * Ask for the next slice now while little waits for the client (so
+	 * the core works while this one goes out), else once it has left:
+	 * at most DQ_AHEAD bytes and a slice are ever held for a client.
+	 */
+	if (http_stream_pending(q->call) + evbuffer_get_length(b) < DQ_AHEAD) {
+		http_stream_chunk(q->call, b, NULL, NULL);
+		dq_more_cb(q->call, q);
+	} else
+		http_stream_chunk(q->call, b, dq_more_cb, q);
+	evbuffer_free(b);
 }
 
 static int

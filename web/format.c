@@ -72,6 +72,33 @@ format_is_lines(enum format fmt)
 	return fmt == FORMAT_EKJSON || fmt == FORMAT_ITJSON;
 }
 
+/* Decimal text of v into buf (at least 21 bytes); returns the length. */
+static int
+format_u64(uint64_t v, char *buf)
+{
+	char tmp[20];
+	int n = 0, i;
+
+	do {
+		tmp[n++] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v != 0);
+	for (i = 0; i < n; i++)
+		buf[i] = tmp[n - 1 - i];
+	buf[n] = '\0';
+	return n;
+}
+
+static int
+format_i64(int64_t v, char *buf)
+{
+	if (v >= 0)
+		return format_u64((uint64_t)v, buf);
+	buf[0] = '-';
+	/* -(v + 1) + 1 avoids overflow at INT64_MIN. */
+	return 1 + format_u64((uint64_t)(-(v + 1)) + 1, buf + 1);
+}
+
 /*
  * The length of the valid UTF-8 sequence at s (n bytes left), or 0 when
  * it is not one: overlong forms, surrogates and code points past
@@ -117,6 +144,11 @@ format_utf8_valid(const char *s, size_t len)
 	size_t off = 0, n;
 
 	while (off < len) {
+		/* Most text is ASCII: skip it a byte at a time, cheaply. */
+		if (p[off] < 0x80) {
+			off++;
+			continue;
+		}
 		if ((n = format_utf8_seq(p + off, len - off)) == 0)
 			return false;
 		off += n;
@@ -224,10 +256,10 @@ format_gen_key(yajl_gen g, const msgpack_object *k, bool ek)
 		return format_gen_string(g, k->via.str.ptr, k->via.str.size,
 		    ek);
 	case MSGPACK_OBJECT_POSITIVE_INTEGER:
-		n = snprintf(buf, sizeof(buf), "%" PRIu64, k->via.u64);
+		n = format_u64(k->via.u64, buf);
 		break;
 	case MSGPACK_OBJECT_NEGATIVE_INTEGER:
-		n = snprintf(buf, sizeof(buf), "%" PRId64, k->via.i64);
+		n = format_i64(k->via.i64, buf);
 		break;
 	case MSGPACK_OBJECT_FLOAT32:
 	case MSGPACK_OBJECT_FLOAT64:
@@ -293,11 +325,12 @@ format_gen(yajl_gen g, const msgpack_object *o, bool ek, int depth)
 		break;
 	case MSGPACK_OBJECT_POSITIVE_INTEGER:
 		/* Past INT64_MAX yajl_gen_integer cannot say it. */
-		n = snprintf(buf, sizeof(buf), "%" PRIu64, o->via.u64);
+		n = format_u64(o->via.u64, buf);
 		st = yajl_gen_number(g, buf, (size_t)n);
 		break;
 	case MSGPACK_OBJECT_NEGATIVE_INTEGER:
-		st = yajl_gen_integer(g, o->via.i64);
+		n = format_i64(o->via.i64, buf);
+		st = yajl_gen_number(g, buf, (size_t)n);
 		break;
 	case MSGPACK_OBJECT_FLOAT32:
 	case MSGPACK_OBJECT_FLOAT64:
@@ -353,7 +386,9 @@ format_evbuffer_write(void *data, const char *buf, size_t len)
 int
 format_write(struct evbuffer *out, enum format fmt, const msgpack_object *o)
 {
+	const unsigned char *text;
 	msgpack_packer pk;
+	size_t len;
 	yajl_gen g;
 	int rc;
 
@@ -369,10 +404,15 @@ format_write(struct evbuffer *out, enum format fmt, const msgpack_object *o)
 	default:
 		return -EINVAL;
 	}
+	/*
+	 * yajl's own buffer, then one copy out: a print callback would add
+	 * to the evbuffer once per token.
+	 */
 	if ((g = yajl_gen_alloc(NULL)) == NULL)
 		return -ENOMEM;
-	yajl_gen_config(g, yajl_gen_print_callback, format_print_cb, out);
 	rc = format_gen(g, o, fmt == FORMAT_EKJSON, 0);
+	if (rc == 0 && yajl_gen_get_buf(g, &text, &len) == yajl_gen_status_ok)
+		evbuffer_add(out, text, len);
 	yajl_gen_free(g);
 	return rc;
 }
