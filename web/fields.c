@@ -210,12 +210,30 @@ fields_key_is(const msgpack_object *k, const char *name, size_t len)
 	return (size_t)n == len && memcmp(buf, name, len) == 0;
 }
 
+/* An array element by its decimal index ("0", "12"), or NULL. */
+static const msgpack_object *
+fields_index(const msgpack_object *arr, const char *name)
+{
+	unsigned long long i;
+	char *end;
+
+	if (*name < '0' || *name > '9' || (name[0] == '0' && name[1] != '\0'))
+		return NULL;
+	errno = 0;
+	i = strtoull(name, &end, 10);
+	if (*end != '\0' || errno != 0 || i >= arr->via.array.size)
+		return NULL;
+	return &arr->via.array.ptr[i];
+}
+
 static const msgpack_object *
 fields_get(const msgpack_object *map, const char *name)
 {
 	size_t len = strlen(name), i;
 	uint32_t j;
 
+	if (map->type == MSGPACK_OBJECT_ARRAY)
+		return fields_index(map, name);
 	if (map->type != MSGPACK_OBJECT_MAP)
 		return NULL;
 	for (j = 0; j < map->via.map.size; j++)

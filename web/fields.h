@@ -4,7 +4,8 @@
  *
  * A request may ask for some fields only ({"fields": [...]}): each entry
  * is a field name, a path "a/b/c" into nested maps (the answer keys it by
- * its last element), or [path, alias] (keyed by alias).  A field the
+ * its last element; a number steps into a list), or [path, alias] (keyed
+ * by alias).  A field the
  * record lacks answers 0, as Kismet does.  {"regex": [[path, pattern],
  * ...]} keeps the records where any pattern (POSIX extended) matches the
  * string at its path.
@@ -51,7 +52,8 @@ int	fields_apply(const struct fields *, const msgpack_object *rec,
 
 /*
  * The value at path ("a/b/c", elements looked up as map keys; integer
- * keys match their decimal form) in rec, or NULL.  Kismet's older
+ * keys match their decimal form; in a list, an element is an index) in
+ * rec, or NULL.  Kismet's older
  * spellings (kismet.common.signal.last_signal_dbm and friends) answer for
  * the current ones.
  */

@@ -30,8 +30,14 @@ rec_build(struct rec *r, const char *name, const char *ssid)
 
 	msgpack_sbuffer_init(&r->sb);
 	msgpack_packer_init(&pk, &r->sb, msgpack_sbuffer_write);
-	msgpack_pack_map(&pk, 4);
+	msgpack_pack_map(&pk, 5);
 	bridge_pack_kv_str(&pk, "kismet.device.base.name", name);
+	bridge_pack_cstr(&pk, "kismet.device.base.seenby");
+	msgpack_pack_array(&pk, 2);
+	msgpack_pack_map(&pk, 1);
+	bridge_pack_kv_u64(&pk, "kismet.common.seenby.num_packets", 5);
+	msgpack_pack_map(&pk, 1);
+	bridge_pack_kv_u64(&pk, "kismet.common.seenby.num_packets", 7);
 	bridge_pack_kv_str(&pk, "kismet.device.base.macaddr",
 	    "00:11:22:33:44:55");
 	bridge_pack_cstr(&pk, "kismet.device.base.signal");
@@ -148,6 +154,12 @@ test_lookup(void **state)
 	assert_null(fields_lookup(&rec.u.data,
 	    "kismet.device.base.name/deeper"));
 	assert_null(fields_lookup(&rec.u.data, "a//b"));
+	/* A number steps into a list; out of range or not a number is NULL. */
+	assert_int_equal(fields_lookup(&rec.u.data, "kismet.device.base.seenby/"
+	    "1/kismet.common.seenby.num_packets")->via.u64, 7);
+	assert_null(fields_lookup(&rec.u.data, "kismet.device.base.seenby/2"));
+	assert_null(fields_lookup(&rec.u.data, "kismet.device.base.seenby/01"));
+	assert_null(fields_lookup(&rec.u.data, "kismet.device.base.seenby/x"));
 	assert_null(fields_lookup(&rec.u.data, ""));
 	rec_free(&rec);
 }
