@@ -305,6 +305,91 @@ fields_apply(const struct fields *f, const msgpack_object *rec,
 	return 0;
 }
 
+/*
+ * Refuse what makes POSIX regex compilation or matching explode (see
+ * fields.h).  Walks the pattern once: escapes and bracket expressions are
+ * stepped over, quantifiers and groups counted.  0 or -EINVAL with why.
+ */
+static int
+fields_regex_sane(const char *p, char *why, size_t whylen)
+{
+	bool after_quant = false;
+	int depth = 0, quants = 0;
+	unsigned long lo, hi;
+	char *end;
+
+	while (*p != '\0') {
+		switch (*p) {
+		case '\\':
+			if (p[1] >= '1' && p[1] <= '9') {
+				snprintf(why, whylen, "back-references are not "
+				    "allowed");
+				return -EINVAL;
+			}
+			p += p[1] != '\0' ? 2 : 1;
+			after_quant = false;
+			continue;
+		case '[':
+			/* A bracket expression: "]" first is a member. */
+			p++;
+			if (*p == '^')
+				p++;
+			if (*p == ']')
+				p++;
+			while (*p != '\0' && *p != ']')
+				p++;
+			if (*p == ']')
+				p++;
+			after_quant = false;
+			continue;
+		case '(':
+			if (++depth > FIELDS_MAX_GROUPS) {
+				snprintf(why, whylen, "groups nested over %d "
+				    "deep", FIELDS_MAX_GROUPS);
+				return -EINVAL;
+			}
+			after_quant = false;
+			break;
+		case ')':
+			depth--;
+			after_quant = false;
+			break;
+		case '*':
+		case '+':
+		case '?':
+		case '{':
+			if (after_quant || ++quants > FIELDS_MAX_QUANT) {
+				snprintf(why, whylen, "too many or stacked "
+				    "repetitions");
+				return -EINVAL;
+			}
+			if (*p == '{') {
+				lo = strtoul(p + 1, &end, 10);
+				hi = *end == ',' ? strtoul(end + 1, &end, 10) :
+				    lo;
+				if (lo > FIELDS_MAX_REPEAT ||
+				    hi > FIELDS_MAX_REPEAT) {
+					snprintf(why, whylen, "a repetition "
+					    "bound over %d", FIELDS_MAX_REPEAT);
+					return -EINVAL;
+				}
+				while (*p != '\0' && *p != '}')
+					p++;
+				if (*p == '\0')
+					continue;
+			}
+			after_quant = true;
+			p++;
+			continue;
+		default:
+			after_quant = false;
+			break;
+		}
+		p++;
+	}
+	return 0;
+}
+
 void
 fields_regex_free(struct fields_regex *r)
 {
@@ -358,6 +443,12 @@ fields_regex_parse(const yajl_val list, struct fields_regex **ret,
 			    "bytes", i, FIELDS_MAX_PATTERN);
 			fields_regex_free(r);
 			return -EMSGSIZE;
+		}
+		if (fields_regex_sane(v->u.array.values[1]->u.string, why,
+		    sizeof(why)) != 0) {
+			snprintf(err, errlen, "regex %zu: %s", i, why);
+			fields_regex_free(r);
+			return -EINVAL;
 		}
 		e = &r->entries[r->n];
 		if ((rc = fields_path_parse(v->u.array.values[0]->u.string,

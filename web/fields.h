@@ -23,7 +23,10 @@
 #define FIELDS_MAX_PATH		1024	/* bytes in one path */
 #define FIELDS_MAX_DEPTH	16	/* elements in one path */
 #define FIELDS_MAX_REGEX	32	/* entries in one "regex" list */
-#define FIELDS_MAX_PATTERN	1024	/* bytes in one pattern */
+#define FIELDS_MAX_PATTERN	256	/* bytes in one pattern */
+#define FIELDS_MAX_QUANT	32	/* quantifiers in one pattern */
+#define FIELDS_MAX_GROUPS	8	/* nesting of ( ) */
+#define FIELDS_MAX_REPEAT	64	/* largest bound in {n,m} */
 
 struct fields;
 struct fields_regex;
@@ -62,8 +65,13 @@ const msgpack_object *fields_lookup(const msgpack_object *rec,
 
 /*
  * Parse a "regex" list: [[path, pattern], ...].  Returns 0 and *ret, or
- * -EINVAL (wrong shape, a pattern that does not compile) / -EMSGSIZE
- * with the reason in err.
+ * -EINVAL (wrong shape, a pattern that does not compile or that could
+ * make regcomp or regexec blow up) / -EMSGSIZE with the reason in err.
+ * glibc compiles "a+" as "aa*", copying the tree, so stacked quantifiers
+ * grow it exponentially: a pattern may not put a quantifier right after
+ * another, nest groups more than FIELDS_MAX_GROUPS deep, use more than
+ * FIELDS_MAX_QUANT quantifiers or a {n,m} bound over FIELDS_MAX_REPEAT,
+ * or use back-references.
  */
 int	fields_regex_parse(const yajl_val list, struct fields_regex **ret,
 	    char *err, size_t errlen);

@@ -223,6 +223,22 @@ test_refusals(void **state)
 	assert_non_null(strstr(err, "regex 0"));
 	assert_int_equal(parse_req("{\"regex\": [\"a\"]}", &f, &r, err,
 	    sizeof(err)), -EINVAL);
+	/* Patterns that would blow regcomp or regexec up. */
+	assert_int_equal(parse_req("{\"regex\": [[\"a\", \"^ss+++++\"]]}",
+	    &f, &r, err, sizeof(err)), -EINVAL);
+	assert_int_equal(parse_req("{\"regex\": [[\"a\", \"a*{2}\"]]}",
+	    &f, &r, err, sizeof(err)), -EINVAL);
+	assert_int_equal(parse_req("{\"regex\": [[\"a\", \"(a{1,999})\"]]}",
+	    &f, &r, err, sizeof(err)), -EINVAL);
+	assert_int_equal(parse_req("{\"regex\": [[\"a\", \"(a)\\\\1\"]]}",
+	    &f, &r, err, sizeof(err)), -EINVAL);
+	assert_non_null(strstr(err, "back-references"));
+	assert_int_equal(parse_req("{\"regex\": [[\"a\", \"(((((((((a)))))"
+	    "))))\"]]}", &f, &r, err, sizeof(err)), -EINVAL);
+	/* Ordinary ones pass: classes, escapes, one quantifier each. */
+	assert_int_equal(parse_req("{\"regex\": [[\"a\", \"^[a-z+*]+\\\\+"
+	    "(x|y){2,3}$\"]]}", &f, &r, err, sizeof(err)), 0);
+	fields_regex_free(r);
 	assert_int_equal(parse_req("[1]", &f, &r, err, sizeof(err)),
 	    -EINVAL);
 	/* A path of 17 elements, and 257 fields. */
