@@ -412,7 +412,9 @@ oui_db_seal(struct oui_db *db)
 
 	if (db->sealed)
 		return;
-	qsort(db->stage, db->n_stage, sizeof(*db->stage), stage_cmp);
+	if (db->n_stage > 0)
+		qsort(db->stage, db->n_stage, sizeof(*db->stage),
+		    stage_cmp);
 	for (i = 0; i < db->n_stage; i++) {
 		s = &db->stage[i];
 		if (i + 1 < db->n_stage && s[1].bits == s->bits &&

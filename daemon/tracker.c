@@ -594,7 +594,19 @@ track_mgmt(struct tracker *tr, const struct packet *p, uint32_t t)
 	struct device *tx, *bss = NULL, *sta;
 	bool from_bss;
 
-	if (!h->has_ta || (tx = dev_get(tr, h->ta, t)) == NULL)
+	if (!h->has_ta)
+		return;
+	/*
+	 * Deauthentication and disassociation are the frames forged with
+	 * made-up addresses (floods): they count for known devices but
+	 * create none.
+	 */
+	if (h->subtype == DOT11_MGMT_DEAUTH ||
+	    h->subtype == DOT11_MGMT_DISASSOC) {
+		if (!mac_unicast(h->ta) || (tx = dev_find(tr, h->ta)) == NULL)
+			return;
+		dev_touch(tr, tx);
+	} else if ((tx = dev_get(tr, h->ta, t)) == NULL)
 		return;
 	account(tr, tx, p, t, true);
 	switch (h->subtype) {
@@ -645,11 +657,8 @@ track_mgmt(struct tracker *tr, const struct packet *p, uint32_t t)
 		associate(tr, sta, tx, t, 0);
 		return;
 	default:
-		/*
-		 * Deauthentication, disassociation, action: counted for the
-		 * BSS if known, but they create nothing (they are easy to
-		 * forge with made-up addresses).
-		 */
+		/* Deauthentication, disassociation, action: counted for
+		 * the BSS if known, never creating it. */
 		if (!from_bss && (bss = dev_find(tr, h->bssid)) != NULL) {
 			dev_touch(tr, bss);
 			account(tr, bss, p, t, false);
