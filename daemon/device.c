@@ -68,7 +68,8 @@ device_bytes(const struct device *d)
 	size_t n = sizeof(*d);
 	int i;
 
-	n += cap_of(d->n_seenby) * sizeof(*d->seenby);
+	if (d->n_seenby > 1)
+		n += cap_of(d->n_seenby - 1U) * sizeof(*d->seenby);
 	n += cap_of(d->n_adv) * sizeof(*d->adv);
 	n += cap_of(d->n_probed) * sizeof(*d->probed);
 	n += d->n_aps * sizeof(struct device_assoc);
@@ -329,27 +330,29 @@ device_seenby_add(struct device *d, uint32_t source, uint32_t t,
 	int i;
 
 	for (i = 0; i < d->n_seenby; i++) {
-		if (d->seenby[i].source == source) {
-			sb = &d->seenby[i];
+		if (device_seenby(d, i)->source == source) {
+			sb = device_seenby(d, i);
 			break;
 		}
 	}
 	if (sb == NULL) {
 		if (d->n_seenby >= DEVICE_MAX_SEENBY)
 			return -ENOSPC;
-		d->seenby = grow(d->seenby, d->n_seenby, sizeof(*d->seenby));
+		if (d->n_seenby > 0)
+			d->seenby = grow(d->seenby, d->n_seenby - 1U,
+			    sizeof(*d->seenby));
 		i = d->n_seenby++;
-		sb = &d->seenby[i];
+		sb = device_seenby(d, i);
 		memset(sb, 0, sizeof(*sb));
 		sb->source = source;
 		sb->first_time = t;
 	}
-	/* Keep the busiest source first: the next lookup is then cheap. */
-	if (i > 0 && sb->packets >= d->seenby[0].packets) {
-		tmp = d->seenby[0];
-		d->seenby[0] = *sb;
+	/* Keep the busiest source inline: the next lookup is then cheap. */
+	if (i > 0 && sb->packets >= d->sb0.packets) {
+		tmp = d->sb0;
+		d->sb0 = *sb;
 		*sb = tmp;
-		sb = &d->seenby[0];
+		sb = &d->sb0;
 	}
 	sb->packets++;
 	if (t > sb->last_time)
@@ -359,20 +362,35 @@ device_seenby_add(struct device *d, uint32_t source, uint32_t t,
 	return 0;
 }
 
+/*
+ * The current minute is counted in rrd_cur, beside the other counters,
+ * and written to its slot when the minute turns: the history's lines
+ * are touched once a minute, not once a packet.
+ */
 void
 device_rrd_add(struct device *d, uint32_t t)
 {
 	uint32_t m = t / 60, i;
 
+	if (m == d->rrd_minute) {
+		if (d->rrd_cur < UINT32_MAX)
+			d->rrd_cur++;
+		return;
+	}
 	if (m > d->rrd_minute) {
-		/* Clear the minutes that passed without a packet. */
 		if (m - d->rrd_minute >= DEVICE_RRD_MINUTES)
 			memset(d->rrd, 0, sizeof(d->rrd));
-		else
-			for (i = d->rrd_minute + 1; i <= m; i++)
+		else {
+			d->rrd[d->rrd_minute % DEVICE_RRD_MINUTES] = d->rrd_cur;
+			/* Clear the minutes that passed without a packet. */
+			for (i = d->rrd_minute + 1; i < m; i++)
 				d->rrd[i % DEVICE_RRD_MINUTES] = 0;
+		}
 		d->rrd_minute = m;
-	} else if (d->rrd_minute - m >= DEVICE_RRD_MINUTES)
+		d->rrd_cur = 1;
+		return;
+	}
+	if (d->rrd_minute - m >= DEVICE_RRD_MINUTES)
 		return;		/* older than the hour kept */
 	if (d->rrd[m % DEVICE_RRD_MINUTES] < UINT32_MAX)
 		d->rrd[m % DEVICE_RRD_MINUTES]++;
@@ -446,6 +464,9 @@ device_probed_add(struct device *d, const uint8_t *ssid, uint8_t len,
 static void
 assoc_unlink(struct device_assoc *a)
 {
+	/* The client's cache of its front association goes with it. */
+	if (a->c_prev == NULL)
+		a->client->assoc_t = 0;
 	if (a->c_prev != NULL)
 		a->c_prev->c_next = a->c_next;
 	else

@@ -132,7 +132,6 @@ struct device_assoc {
 	struct device_assoc	*c_next, *c_prev;	/* client's list */
 	struct device_assoc	*a_next, *a_prev;	/* AP's list */
 	uint32_t		 first_time, last_time;
-	uint64_t		 datasize;
 };
 
 /* A copied EAPOL-Key frame of a WPA handshake. */
@@ -147,27 +146,28 @@ struct device_eapol {
 	uint8_t		 frame[];	/* the 802.11 frame, cut at len */
 };
 
+/*
+ * Laid out by use, in 64-byte lines: line 0 is what every packet reads and
+ * writes (change index, times, type), line 1 the counters and the current
+ * minute, line 2 signal, the busiest source and the association cache;
+ * line 3 and the history are read when a record is serialized, a rarer
+ * frame arrives, or a minute turns.
+ */
 struct device {
 	/* The tracker's change index: a list ordered by mod_seq. */
 	struct device	*mod_prev, *mod_next;
-	uint64_t	 mod_seq;
-	uint64_t	 mod_usec;
-
+	uint64_t	 mod_seq;	/* change number when last moved */
+	uint64_t	 pos_usec;	/* tracker clock when last moved */
+	uint64_t	 mod_usec;	/* tracker clock at the last change */
 	uint8_t		 mac[6];
 	uint8_t		 phy;		/* enum device_phy */
 	uint8_t		 n_seenby;
 	uint16_t	 type_set;	/* enum device_type bits */
 	uint16_t	 channel;	/* last channel heard on, 0 unknown */
 	uint16_t	 freq_mhz;
-	uint16_t	 n_clients;	/* length of the AP-side assoc list */
-	uint8_t		 n_aps;		/* length of the client-side list */
-	uint8_t		 has_last_bssid;
-	uint8_t		 n_adv, n_probed;
 	uint8_t		 last_beacon;	/* adv[] index + 1 of last beacon */
-	uint8_t		 last_bssid[6];
-	uint32_t	 crypt;		/* data frame crypt (WEP bit) seen */
+	uint8_t		 has_last_bssid;
 	uint32_t	 first_time, last_time;
-	struct device_signal signal;
 
 	uint64_t	 packets;
 	uint64_t	 data_packets;
@@ -176,18 +176,30 @@ struct device {
 	uint64_t	 mgmt_packets;
 	uint64_t	 ctrl_packets;
 	uint64_t	 datasize;	/* data frame body bytes */
+	uint32_t	 rrd_minute;	/* t / 60 of the current minute */
+	uint32_t	 rrd_cur;	/* its packets (rrd[] has the rest) */
 
+	struct device_signal signal;
+	uint8_t		 last_bssid[6];
+	uint32_t	 assoc_t;	/* second the front association was
+					   last updated; 0 none */
+	/* Seen-by: the busiest source inline, the others in seenby[]. */
+	struct device_seenby sb0;
+	uint64_t	 assoc_key;	/* (phy, MAC) of that association's AP */
+	uint32_t	 crypt;		/* crypt bits seen outside beacons */
+	uint8_t		 n_aps;		/* length of the client-side list */
+	uint8_t		 n_adv, n_probed;
+
+	struct device_seenby *seenby;	/* n_seenby - 1 entries */
 	const char	*manuf;		/* interned in the OUI db, or NULL */
-
-	struct device_seenby *seenby;	/* n_seenby entries */
 	struct device_ssid *adv;	/* n_adv entries */
 	struct device_probed *probed;	/* n_probed entries */
 	struct device_assoc *clients;	/* AP side, most recent first */
 	struct device_assoc *aps;	/* client side, most recent first */
 	struct device_eapol **eapol;	/* DEVICE_EAPOL_MSGS slots, lazily */
+	uint16_t	 n_clients;	/* length of the AP-side assoc list */
 
-	/* Packets per minute; slot (t / 60) % 60, rrd_minute = last t / 60. */
-	uint32_t	 rrd_minute;
+	/* Packets per minute, slot (t / 60) % 60; see device_rrd(). */
 	uint32_t	 rrd[DEVICE_RRD_MINUTES];
 };
 
@@ -237,6 +249,19 @@ uint32_t	 device_beacon_rate(uint16_t interval);
 /* The crypt bits to report for the device (its last beaconed SSID's). */
 uint32_t	 device_crypt(const struct device *);
 
+/* Seen-by entry i (0 to n_seenby - 1); entry 0 is the busiest. */
+static inline struct device_seenby *
+device_seenby(struct device *d, int i)
+{
+	return i == 0 ? &d->sb0 : &d->seenby[i - 1];
+}
+
+static inline const struct device_seenby *
+device_seenby_c(const struct device *d, int i)
+{
+	return i == 0 ? &d->sb0 : &d->seenby[i - 1];
+}
+
 /* Fold a signal sample into s. */
 void	 device_signal_add(struct device_signal *s, int8_t dbm,
 	    bool has_noise, int8_t noise);
@@ -251,6 +276,14 @@ int	 device_seenby_add(struct device *, uint32_t source, uint32_t t,
 
 /* Count one packet at capture second t in the per-minute history. */
 void	 device_rrd_add(struct device *, uint32_t t);
+
+/* Packets in history slot i (minute m is slot m % 60). */
+static inline uint32_t
+device_rrd(const struct device *d, int i)
+{
+	return (uint32_t)i == d->rrd_minute % DEVICE_RRD_MINUTES ?
+	    d->rrd_cur : d->rrd[i];
+}
 
 /*
  * The advertised SSID entry for these bytes, created if new.  Returns

@@ -212,7 +212,7 @@ pack_rrd(msgpack_packer *pk, const struct device *d, uint64_t now)
 	pk_str(pk, "kismet.common.rrd.hour_vec");
 	msgpack_pack_array(pk, DEVICE_RRD_MINUTES);
 	for (i = 0; i < DEVICE_RRD_MINUTES; i++)
-		msgpack_pack_uint32(pk, d->rrd[i]);
+		msgpack_pack_uint32(pk, device_rrd(d, i));
 	kv_u64(pk, "kismet.common.rrd.blank_val", 0);
 }
 
@@ -226,7 +226,7 @@ pack_seenby(msgpack_packer *pk, const struct device *d,
 
 	msgpack_pack_array(pk, d->n_seenby);
 	for (i = 0; i < d->n_seenby; i++) {
-		sb = &d->seenby[i];
+		sb = device_seenby_c(d, i);
 		uuid = NULL;
 		if (opts != NULL && opts->source_uuid != NULL)
 			uuid = opts->source_uuid(sb->source, opts->arg);
@@ -349,12 +349,11 @@ pack_dot11(msgpack_packer *pk, const struct device *d)
 		device_mac_str(a->ap->mac, mac);
 		device_key_str(a->ap->phy, a->ap->mac, key);
 		pk_str(pk, mac);
-		msgpack_pack_map(pk, 5);
+		msgpack_pack_map(pk, 4);
 		kv_str(pk, "dot11.client.bssid", mac);
 		kv_str(pk, "dot11.client.bssid_key", key);
 		kv_u64(pk, "dot11.client.first_time", a->first_time);
 		kv_u64(pk, "dot11.client.last_time", a->last_time);
-		kv_u64(pk, "dot11.client.datasize", a->datasize);
 	}
 	kv_u64(pk, "dot11.device.num_client_aps", d->n_aps);
 
@@ -467,7 +466,11 @@ devrec_pack_slice(msgpack_packer *pk, const struct tracker *tr,
 		return 0;
 	if (!cur->started) {
 		cur->started = true;
+		/* One microsecond back, so that a device changing again at
+		 * the clock value of the dump is in the next poll. */
 		cur->clock_start = tracker_clock(tr);
+		if (cur->clock_start > 0)
+			cur->clock_start--;
 		/* 0 is every device, even those changed at clock 0. */
 		d = cur->since_usec == 0 ? tracker_first(tr) :
 		    tracker_changed_since(tr, cur->since_usec);
@@ -478,7 +481,12 @@ devrec_pack_slice(msgpack_packer *pk, const struct tracker *tr,
 		d = cur->next;
 	} else
 		d = tracker_changed_after_seq(tr, cur->after_seq);
-	for (; d != NULL && n < max; d = tracker_next(d)) {
+	/* A device that changed too little (it only shares the granule of
+	 * the start time) is skipped. */
+	if (d != NULL && cur->since_usec != 0 && d->mod_usec <= cur->since_usec)
+		d = tracker_next_changed(d, cur->since_usec);
+	for (; d != NULL && n < max; d = cur->since_usec != 0 ?
+	    tracker_next_changed(d, cur->since_usec) : tracker_next(d)) {
 		devrec_pack(pk, tr, d, opts);
 		cur->after_seq = d->mod_seq;
 		n++;

@@ -43,7 +43,8 @@ struct devrec_opts {
  */
 struct devrec_cursor {
 	uint64_t	 since_usec;
-	uint64_t	 clock_start;	/* tracker clock at the first slice */
+	uint64_t	 clock_start;	/* poll from here next (tracker clock
+					   at the first slice, less 1 us) */
 	uint64_t	 after_seq;	/* change number last written */
 	const struct device *next;	/* where to resume, if still valid */
 	uint64_t	 next_seq;

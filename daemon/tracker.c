@@ -50,6 +50,14 @@ struct tracker {
 	uint64_t	 now_usec;
 	uint64_t	 removals;
 	struct dedup	*dedup;
+	/* The two most recent sources and their last capture time (ms):
+	 * deduplication only runs while another source is active. */
+	uint32_t	 src_a, src_b;
+	uint32_t	 src_a_ms, src_b_ms;
+	bool		 src_b_valid;
+	/* Devices the current packet holds: never the one evicted. */
+	struct device	*pin[3];
+	unsigned	 n_pin;
 	struct tracker_stats st;
 };
 
@@ -198,16 +206,41 @@ list_append(struct tracker *tr, struct device *d)
 	tr->tail = d;
 }
 
-/* Record a change to d: a new change number, and to the tail. */
+/*
+ * Record a change to d.  The list is kept in order of "moves": a device
+ * goes to the tail, with a new change number, only if it last moved at
+ * least TRACKER_INDEX_GRANULE_USEC ago; otherwise only its mod_usec
+ * changes.  A busy device thus costs no list surgery (and none of the
+ * cache misses on its two neighbours) on most packets, and the list is
+ * in mod_usec order to within one granule (tracker_changed_since()
+ * allows for that).
+ */
 static void
 dev_touch(struct tracker *tr, struct device *d)
 {
-	d->mod_seq = ++tr->seq;
+	if (tr->n_pin < 3)
+		tr->pin[tr->n_pin++] = d;
 	d->mod_usec = tr->now_usec;
+	if (d->mod_seq != 0 &&
+	    tr->now_usec - d->pos_usec < TRACKER_INDEX_GRANULE_USEC)
+		return;
+	d->mod_seq = ++tr->seq;
+	d->pos_usec = tr->now_usec;
 	if (tr->tail != d) {
 		list_unlink(tr, d);
 		list_append(tr, d);
 	}
+}
+
+static bool
+pinned(const struct tracker *tr, const struct device *d)
+{
+	unsigned i;
+
+	for (i = 0; i < tr->n_pin; i++)
+		if (tr->pin[i] == d)
+			return true;
+	return false;
 }
 
 static void
@@ -277,7 +310,11 @@ dev_get(struct tracker *tr, const uint8_t mac[6], uint32_t t)
 		return d;
 	}
 	if (tr->cfg.max_devices != 0 && tr->count >= tr->cfg.max_devices) {
-		dev_remove(tr, tr->head);
+		/* The oldest not in use by this packet (there are at most
+		 * three in use, and at least four devices). */
+		for (d = tr->head; pinned(tr, d); d = d->mod_next)
+			;
+		dev_remove(tr, d);
 		tr->st.evicted++;
 	}
 	if ((tr->count + 1) * 2 > tr->cap)
@@ -288,6 +325,7 @@ dev_get(struct tracker *tr, const uint8_t mac[6], uint32_t t)
 	tr->count++;
 	tr->st.created++;
 	list_append(tr, d);
+	d->mod_seq = 0;		/* not yet stamped: dev_touch() does */
 	dev_touch(tr, d);
 	return d;
 }
@@ -330,15 +368,23 @@ tracker_clock(const struct tracker *tr)
 	return tr->now_usec;
 }
 
+#define HASH_HEAD	64	/* header, sequence number, first IEs */
+#define HASH_TAIL	16	/* CCMP MIC / last IE bytes */
+
 /*
- * A 64-bit hash of the frame bytes (multiply-xorshift over 8-byte words).
+ * A 64-bit hash of a frame (multiply-xorshift over 8-byte words) for
+ * deduplication: its length, its first HASH_HEAD bytes and its last
+ * HASH_TAIL.  Two frames agreeing on all of that within the window are
+ * one transmission in practice (the header holds the addresses and the
+ * sequence number, a beacon's first bytes its TSF, a protected frame's
+ * last bytes its MIC), and the cost stays flat for 1500-byte frames.
  * It only reads [p, p + n), the frame the decoder bounded.
  */
 static uint64_t
-frame_hash(const uint8_t *p, size_t n)
+hash_words(uint64_t h, const uint8_t *p, size_t n)
 {
 	const uint64_t m = 0xff51afd7ed558ccdULL;
-	uint64_t h = 0xcbf29ce484222325ULL ^ n, w;
+	uint64_t w;
 
 	while (n >= 8) {
 		memcpy(&w, p, 8);
@@ -351,6 +397,20 @@ frame_hash(const uint8_t *p, size_t n)
 		w = 0;
 		memcpy(&w, p, n);
 		h = (h ^ w) * m;
+	}
+	return h;
+}
+
+static uint64_t
+frame_hash(const uint8_t *p, size_t n)
+{
+	uint64_t h = 0xcbf29ce484222325ULL ^ n;
+
+	if (n <= HASH_HEAD + HASH_TAIL)
+		h = hash_words(h, p, n);
+	else {
+		h = hash_words(h, p, HASH_HEAD);
+		h = hash_words(h, p + n - HASH_TAIL, HASH_TAIL);
 	}
 	h ^= h >> 33;
 	h *= 0xc4ceb9fe1a85ec53ULL;
@@ -372,8 +432,27 @@ dedup_seen(struct tracker *tr, const struct packet *p)
 
 	if (tr->dedup == NULL || p->frame == NULL || p->frame_len == 0)
 		return false;
-	h = frame_hash(p->frame, p->frame_len);
 	ms = (uint32_t)(p->ts_sec * 1000 + p->ts_usec / 1000);
+	/*
+	 * With one source there is nothing to deduplicate, and the hash
+	 * and the ring lookup (a cache miss) are most of the cost of a
+	 * packet; skip both until another source is active within the
+	 * window.  (Copies in the first window after a second source
+	 * starts may count twice.)
+	 */
+	if (p->source != tr->src_a) {
+		tr->src_b = tr->src_a;
+		tr->src_b_ms = tr->src_a_ms;
+		tr->src_b_valid = tr->st.packets > 1;
+		tr->src_a = p->source;
+	}
+	tr->src_a_ms = ms;
+	if (!tr->src_b_valid)
+		return false;
+	diff = ms >= tr->src_b_ms ? ms - tr->src_b_ms : tr->src_b_ms - ms;
+	if ((uint64_t)diff * 1000 > tr->cfg.dedup_window_usec)
+		return false;
+	h = frame_hash(p->frame, p->frame_len);
 	e = &tr->dedup[h & (TRACKER_DEDUP_SLOTS - 1)];
 	if (e->hash == h && e->source != p->source) {
 		diff = ms >= e->ms ? ms - e->ms : e->ms - ms;
@@ -485,21 +564,30 @@ set_last_bssid(struct device *d, const uint8_t bssid[6])
 	d->has_last_bssid = 1;
 }
 
+/*
+ * client is a station of ap.  Once per second per client the association
+ * record itself is updated (its last_time has one-second resolution); in
+ * between, the client's cached key of its front association says there is
+ * nothing to do, without reading the record (a cache miss per packet).
+ */
 static void
 associate(struct tracker *tr, struct device *client, struct device *ap,
-    uint32_t t, size_t bytes)
+    uint32_t t)
 {
-	struct device_assoc *a;
+	uint64_t key = make_key(ap->phy, ap->mac);
 
 	client->type_set |= DEVICE_TYPE_CLIENT;
 	if (!(ap->type_set & DEVICE_TYPE_ANY_AP))
 		ap->type_set |= DEVICE_TYPE_BSS_AP;
+	if (client->assoc_t == t && client->assoc_key == key)
+		return;
 	set_last_bssid(client, ap->mac);
-	if ((a = device_assoc(client, ap, t)) == NULL) {
+	if (device_assoc(client, ap, t) == NULL) {
 		tr->st.capped++;
 		return;
 	}
-	a->datasize += bytes;
+	client->assoc_key = key;
+	client->assoc_t = t;
 }
 
 static uint8_t
@@ -645,7 +733,7 @@ track_mgmt(struct tracker *tr, const struct packet *p, uint32_t t)
 			if (!(bss->type_set & DEVICE_TYPE_ANY_AP))
 				bss->type_set |= DEVICE_TYPE_BSS_AP;
 		} else
-			associate(tr, tx, bss, t, 0);
+			associate(tr, tx, bss, t);
 		return;
 	case DOT11_MGMT_ASSOC_RESP:
 	case DOT11_MGMT_REASSOC_RESP:
@@ -654,7 +742,7 @@ track_mgmt(struct tracker *tr, const struct packet *p, uint32_t t)
 		    (sta = dev_get(tr, h->ra, t)) == NULL || sta == tx)
 			return;
 		account(tr, sta, p, t, false);
-		associate(tr, sta, tx, t, 0);
+		associate(tr, sta, tx, t);
 		return;
 	default:
 		/* Deauthentication, disassociation, action: counted for
@@ -705,7 +793,7 @@ track_data(struct tracker *tr, const struct packet *p, uint32_t t)
 		if (h->has_bssid && (ap = dev_get(tr, h->bssid, t)) != NULL &&
 		    ap != tx) {
 			account(tr, ap, p, t, false);
-			associate(tr, tx, ap, t, h->body_len);
+			associate(tr, tx, ap, t);
 		} else
 			ap = NULL;
 	} else if (h->fromds) {
@@ -715,7 +803,7 @@ track_data(struct tracker *tr, const struct packet *p, uint32_t t)
 			ap->type_set |= DEVICE_TYPE_BSS_AP;
 		if ((sta = dev_get(tr, h->ra, t)) != NULL && sta != ap) {
 			account(tr, sta, p, t, false);
-			associate(tr, sta, ap, t, h->body_len);
+			associate(tr, sta, ap, t);
 		} else
 			sta = NULL;
 		/* A source address that is neither is behind the AP. */
@@ -735,7 +823,7 @@ track_data(struct tracker *tr, const struct packet *p, uint32_t t)
 		    ap != tx && (ap->type_set & DEVICE_TYPE_ANY_AP)) {
 			dev_touch(tr, ap);
 			account(tr, ap, p, t, false);
-			associate(tr, tx, ap, t, h->body_len);
+			associate(tr, tx, ap, t);
 		} else {
 			ap = NULL;
 			tx->type_set |= DEVICE_TYPE_ADHOC;
@@ -753,6 +841,7 @@ tracker_update(struct tracker *tr, const struct packet *p)
 	uint32_t t;
 
 	tr->st.packets++;
+	tr->n_pin = 0;
 	if (p->error != PACKET_OK) {
 		tr->st.errors++;
 		return;
@@ -852,14 +941,30 @@ tracker_prev(const struct device *d)
 	return d->mod_prev;
 }
 
+/*
+ * Devices that moved more than a granule before usec cannot have changed
+ * after it (mod_usec < pos_usec + granule); the walk stops at the first.
+ */
 const struct device *
 tracker_changed_since(const struct tracker *tr, uint64_t usec)
 {
 	const struct device *d, *first = NULL;
 
-	for (d = tr->tail; d != NULL && d->mod_usec > usec; d = d->mod_prev)
+	for (d = tr->tail; d != NULL &&
+	    d->pos_usec + TRACKER_INDEX_GRANULE_USEC > usec; d = d->mod_prev)
 		first = d;
+	if (first != NULL && first->mod_usec <= usec)
+		first = tracker_next_changed(first, usec);
 	return first;
+}
+
+const struct device *
+tracker_next_changed(const struct device *d, uint64_t usec)
+{
+	for (d = d->mod_next; d != NULL && d->mod_usec <= usec;
+	    d = d->mod_next)
+		;
+	return d;
 }
 
 const struct device *

@@ -7,12 +7,16 @@
  * table is an open-addressing hash of (phy, MAC) keys; a device seen
  * again costs one probe and no allocation.
  *
- * Change index: every device sits on one list ordered by its last change
- * (mod_seq, a counter, and mod_usec, the tracker clock at that change).
- * A change moves the device to the tail, so "devices changed since T"
- * walks back from the tail and costs in proportion to the answer, and the
- * head is always the device unchanged for longest: the one evicted when
- * tracker_max_devices is reached, and the first to time out.
+ * Change index: every device sits on one list ordered by its last move
+ * (mod_seq, a counter, and pos_usec, the tracker clock then); mod_usec is
+ * its last change.  A change moves the device to the tail unless it moved
+ * less than TRACKER_INDEX_GRANULE_USEC ago, so a busy device is not
+ * unlinked and relinked on every packet.  "Devices changed since T" walks
+ * back from the tail until it is a granule before T: the cost is the
+ * answer plus the devices that changed in the granule before T.  The head
+ * is the device unchanged for longest (to within a granule): the one
+ * evicted when tracker_max_devices is reached, and the first to time
+ * out.
  *
  * Clock: the tracker's time is what the caller says it is
  * (tracker_set_clock, usually wall time from the event loop), or, with
@@ -37,6 +41,7 @@ struct tracker;
 #define TRACKER_DEDUP_WINDOW_USEC	100000	/* default: 100 ms */
 #define TRACKER_DEDUP_SLOTS		16384	/* recent frames remembered */
 #define TRACKER_MIN_MAX_DEVICES		4	/* a packet touches up to 3 */
+#define TRACKER_INDEX_GRANULE_USEC	1000000	/* see "Change index" */
 
 struct tracker_config {
 	size_t		 max_devices;	/* tracker_max_devices; 0 = no cap */
@@ -110,12 +115,18 @@ const struct device *tracker_next(const struct device *);
 const struct device *tracker_prev(const struct device *);
 
 /*
- * The first device (in change order) changed after clock time usec, or
- * after change number seq; follow with tracker_next().  Both walk back
- * from the tail: the cost is the length of the answer.
+ * The first device, in list order, changed after clock time usec; the
+ * next one with tracker_next_changed().  NULL when there is none.
  */
 const struct device *tracker_changed_since(const struct tracker *,
 	    uint64_t usec);
+const struct device *tracker_next_changed(const struct device *,
+	    uint64_t usec);
+
+/*
+ * The first device that moved after change number seq; follow with
+ * tracker_next().  The cost is the length of the answer.
+ */
 const struct device *tracker_changed_after_seq(const struct tracker *,
 	    uint64_t seq);
 

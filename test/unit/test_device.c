@@ -113,9 +113,10 @@ test_seenby_cap(void **state)
 	/* Known sources still count. */
 	assert_int_equal(device_seenby_add(d, 3, 2, NULL, false, 0), 0);
 	assert_int_equal(d->n_seenby, DEVICE_MAX_SEENBY);
-	assert_int_equal(d->seenby[0].source, 3);
-	assert_int_equal(d->seenby[0].packets, 2);
-	assert_int_equal(d->seenby[0].last_time, 2);
+	assert_int_equal(d->sb0.source, 3);
+	assert_int_equal(d->sb0.packets, 2);
+	assert_int_equal(d->sb0.last_time, 2);
+	assert_int_equal(device_seenby(d, 3)->source, 0);
 	assert_true(device_bytes(d) > sizeof(*d));
 	device_free(d);
 }

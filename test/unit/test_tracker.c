@@ -53,7 +53,7 @@ check_index(struct tracker *tr)
 	for (d = tracker_first(tr); d != NULL; d = tracker_next(d)) {
 		if (prev != NULL) {
 			assert_true(prev->mod_seq < d->mod_seq);
-			assert_true(prev->mod_usec <= d->mod_usec);
+			assert_true(prev->pos_usec <= d->pos_usec);
 			assert_ptr_equal(tracker_prev(d), prev);
 		}
 		assert_ptr_equal(find(tr, d->mac), d);
@@ -202,7 +202,7 @@ test_data_association(void **state)
 	assert_int_equal(ap->n_clients, 1);
 	assert_int_equal(sta->n_aps, 1);
 	assert_ptr_equal(ap->clients->client, sta);
-	assert_int_equal(sta->aps->datasize, 100);
+	assert_int_equal(sta->aps->last_time, 50);
 	assert_memory_equal(sta->last_bssid, AP1, 6);
 	/* Signal belongs to the transmitter only. */
 	assert_int_equal(sta->signal.last, -55);
@@ -321,9 +321,10 @@ test_signal_and_seenby(void **state)
 	assert_int_equal(d->signal.noise, -95);
 	assert_int_equal(d->n_seenby, 3);
 	/* The busiest source first. */
-	assert_int_equal(d->seenby[0].packets, 2);
-	assert_int_equal(d->seenby[0].signal.max, -30);
-	assert_int_equal(d->seenby[1].source + d->seenby[2].source, 5);
+	assert_int_equal(d->sb0.packets, 2);
+	assert_int_equal(d->sb0.signal.max, -30);
+	assert_int_equal(device_seenby_c(d, 1)->source +
+	    device_seenby_c(d, 2)->source, 5);
 	assert_int_equal(d->packets, 5);
 	assert_int_equal(d->last_time, 5);
 	tracker_free(tr);
@@ -337,6 +338,12 @@ test_dedup_window(void **state)
 	struct tracker_stats st;
 	struct tpkt t;
 
+	/*
+	 * Deduplication runs while two sources are active: source 2 has
+	 * just delivered something else.
+	 */
+	tpkt_probe_req(&t, STA2, "x", 100, 2, -60);
+	tracker_update(tr, &t.p);
 	tpkt_probe_req(&t, STA1, "x", 100, 1, -60);
 	tracker_update(tr, &t.p);
 	/* Same bytes, another source, 20 ms later: one transmission. */
@@ -360,6 +367,18 @@ test_dedup_window(void **state)
 	assert_int_equal(d->packets, 3);
 	tracker_stats(tr, &st);
 	assert_int_equal(st.dups, 1);
+	tracker_free(tr);
+
+	/* One source alone: no deduplication at all, not even of the
+	 * first copies a second source sends. */
+	tr = new_tracker(0, 0, 100000);
+	tpkt_probe_req(&t, STA1, "x", 100, 1, -60);
+	tracker_update(tr, &t.p);
+	tracker_update(tr, &t.p);
+	assert_int_equal(find(tr, STA1)->packets, 2);
+	t.p.source = 2;
+	tracker_update(tr, &t.p);
+	assert_int_equal(find(tr, STA1)->packets, 3);
 	tracker_free(tr);
 
 	/* With the window at 0 every copy counts. */
@@ -434,6 +453,29 @@ test_eviction(void **state)
 	assert_int_equal(find(tr, AP1)->n_clients, 1);
 	check_index(tr);
 	tracker_free(tr);
+
+	/*
+	 * The same with the clock standing still (devices changed at the
+	 * current clock value are not moved): the device the packet holds
+	 * is still not the one evicted.
+	 */
+	tr = new_tracker(4, 0, 0);
+	tracker_set_clock(tr, 5000000);
+	for (i = 1; i <= 4; i++) {
+		mac[5] = (uint8_t)i;
+		tpkt_probe_req(&t, mac, "x", 1, 1, -60);
+		tracker_update(tr, &t.p);
+	}
+	mac[5] = 1;		/* the head, and the transmitter */
+	tpkt_data(&t, false, true, STA1, mac, HOST, NULL, 10, 1, 1, -50);
+	tracker_update(tr, &t.p);
+	assert_non_null(find(tr, mac));
+	assert_non_null(find(tr, STA1));
+	assert_non_null(find(tr, HOST));
+	assert_int_equal(find(tr, mac)->n_clients, 1);
+	assert_int_equal(tracker_count(tr), 4);
+	check_index(tr);
+	tracker_free(tr);
 }
 
 static void
@@ -495,8 +537,9 @@ test_change_index(void **state)
 		tpkt_probe_req(&t, mac, "x", 1000, 1, -60);
 		tracker_update(tr, &t.p);
 	}
+	/* Ten seconds later, ten of the oldest change again, in order. */
+	tracker_set_clock(tr, tracker_clock(tr) + 10000000);
 	since = tracker_clock(tr);
-	/* Ten of the oldest change again, in this order. */
 	for (i = 9; i >= 0; i--) {
 		mac[3] = 0;
 		mac[4] = 0;
@@ -508,7 +551,8 @@ test_change_index(void **state)
 	clock_gettime(CLOCK_MONOTONIC, &a);
 	d = tracker_changed_since(tr, since);
 	clock_gettime(CLOCK_MONOTONIC, &b);
-	for (n = 0, i = 9; d != NULL; d = tracker_next(d), n++, i--)
+	for (n = 0, i = 9; d != NULL; d = tracker_next_changed(d, since),
+	    n++, i--)
 		assert_int_equal(d->mac[5], i * 7);
 	assert_int_equal(n, 10);
 	/* Nothing after the newest change. */
@@ -524,6 +568,46 @@ test_change_index(void **state)
 	print_message("# changed-since (10 of 100000): %.0f ns, "
 	    "full walk %.0f ns\n", elapsed_ns(&a, &b), elapsed_ns(&b, &c));
 	assert_true(elapsed_ns(&a, &b) * 20 < elapsed_ns(&b, &c));
+	check_index(tr);
+	tracker_free(tr);
+}
+
+static void
+test_change_granule(void **state)
+{
+	struct tracker *tr = new_tracker(0, 0, 0);
+	const struct device *a, *b, *c;
+	struct tpkt t;
+
+	tracker_set_clock(tr, 10000000);
+	tpkt_probe_req(&t, STA1, "x", 1, 1, -60);
+	tracker_update(tr, &t.p);
+	tpkt_probe_req(&t, STA2, "x", 1, 1, -60);
+	tracker_update(tr, &t.p);
+	tpkt_probe_req(&t, HOST, "x", 1, 1, -60);
+	tracker_update(tr, &t.p);
+	a = find(tr, STA1);
+	b = find(tr, STA2);
+	c = find(tr, HOST);
+	/* Half a second later STA1 changes: stamped, not moved. */
+	tracker_set_clock(tr, 10500000);
+	tpkt_probe_req(&t, STA1, "y", 2, 1, -60);
+	tracker_update(tr, &t.p);
+	assert_ptr_equal(tracker_first(tr), a);
+	assert_int_equal(a->mod_usec, 10500000);
+	assert_int_equal(a->pos_usec, 10000000);
+	assert_ptr_equal(tracker_changed_since(tr, 10200000), a);
+	assert_null(tracker_next_changed(a, 10200000));
+	assert_ptr_equal(tracker_changed_since(tr, 9999999), a);
+	assert_ptr_equal(tracker_next_changed(a, 9999999), b);
+	assert_null(tracker_changed_since(tr, 10500000));
+	/* A second after its last move it moves again. */
+	tracker_set_clock(tr, 11200000);
+	tpkt_probe_req(&t, STA1, "z", 3, 1, -60);
+	tracker_update(tr, &t.p);
+	assert_ptr_equal(tracker_first(tr), b);
+	assert_ptr_equal(tracker_next(b), c);
+	assert_ptr_equal(tracker_last(tr), a);
 	check_index(tr);
 	tracker_free(tr);
 }
@@ -583,17 +667,17 @@ test_rrd_minutes(void **state)
 	tpkt_probe_req(&t, STA1, "x", base + 60, 1, -60);
 	tracker_update(tr, &t.p);
 	d = find(tr, STA1);
-	assert_int_equal(d->rrd[0], 2);
-	assert_int_equal(d->rrd[1], 1);
+	assert_int_equal(device_rrd(d, 0), 2);
+	assert_int_equal(device_rrd(d, 1), 1);
 	/* 59 minutes later slot 0 is reused: cleared first. */
 	tpkt_probe_req(&t, STA1, "x", base + 60 * 60, 1, -60);
 	tracker_update(tr, &t.p);
-	assert_int_equal(d->rrd[0], 1);
-	assert_int_equal(d->rrd[1], 1);
+	assert_int_equal(device_rrd(d, 0), 1);
+	assert_int_equal(device_rrd(d, 1), 1);
 	/* Older than the hour kept: not counted in the history. */
 	tpkt_probe_req(&t, STA1, "x", base - 600, 1, -60);
 	tracker_update(tr, &t.p);
-	assert_int_equal(d->rrd[50], 0);
+	assert_int_equal(device_rrd(d, 50), 0);
 	assert_int_equal(d->first_time, base - 600);
 	tracker_free(tr);
 }
@@ -665,6 +749,7 @@ main(void)
 		cmocka_unit_test(test_eviction),
 		cmocka_unit_test(test_timeout_and_assoc_cleanup),
 		cmocka_unit_test(test_change_index),
+		cmocka_unit_test(test_change_granule),
 		cmocka_unit_test(test_eapol_capture),
 		cmocka_unit_test(test_rrd_minutes),
 		cmocka_unit_test(test_lookups_and_manuf),
