@@ -13,6 +13,7 @@
 
 #include "device.h"
 #include "devrec.h"
+#include "oui.h"
 #include "packet.h"
 #include "tracker.h"
 
@@ -383,7 +384,7 @@ devrec_pack(msgpack_packer *pk, const struct tracker *tr,
     const struct device *d, const struct devrec_opts *opts)
 {
 	char key[DEVICE_KEY_LEN], mac[DEVICE_MAC_STR_LEN], chan[8];
-	char name[4 * DEVICE_SSID_MAX + 1];
+	char name[4 * DEVICE_SSID_MAX + 1], manuf[4 * OUI_NAME_MAX + 1];
 	const struct device_ssid *last = NULL;
 	uint64_t now, kc;
 	uint32_t crypt;
@@ -426,8 +427,12 @@ devrec_pack(msgpack_packer *pk, const struct tracker *tr,
 	kv_str(pk, "kismet.device.base.channel", d->channel ? chan : "");
 	pk_str(pk, "kismet.device.base.frequency");
 	msgpack_pack_double(pk, (double)d->freq_mhz * 1000.0);
+	/* Registry names are meant to be UTF-8; make sure they are. */
+	if (d->manuf != NULL)
+		(void)devrec_ssid_str((const uint8_t *)d->manuf,
+		    strnlen(d->manuf, OUI_NAME_MAX), manuf);
 	kv_str(pk, "kismet.device.base.manuf",
-	    d->manuf != NULL ? d->manuf : "Unknown");
+	    d->manuf != NULL ? manuf : "Unknown");
 	kv_u64(pk, "kismet.device.base.packets.total", d->packets);
 	kv_u64(pk, "kismet.device.base.packets.data", d->data_packets);
 	kv_u64(pk, "kismet.device.base.packets.crypt", d->crypt_packets);
