@@ -48,8 +48,8 @@ enum device_phy {
 enum device_type {
 	DEVICE_TYPE_AP		= 1 << 0,	/* sent beacons */
 	DEVICE_TYPE_ADHOC	= 1 << 1,	/* IBSS beacons or data */
-	DEVICE_TYPE_CLIENT	= 1 << 2,	/* station of a BSS, or probing */
-	DEVICE_TYPE_WIRED	= 1 << 3,	/* SA of FromDS data, not the AP */
+	DEVICE_TYPE_CLIENT	= 1 << 2,	/* station of a BSS, prober */
+	DEVICE_TYPE_WIRED	= 1 << 3,	/* behind an AP (FromDS SA) */
 	DEVICE_TYPE_WDS		= 1 << 4,	/* end of a 4-address link */
 	DEVICE_TYPE_PROBE_AP	= 1 << 8,	/* answered probe requests */
 	/* Osprey's own, never serialized: the BSSID of infrastructure
@@ -185,7 +185,7 @@ struct device {
 					   last updated; 0 none */
 	/* Seen-by: the busiest source inline, the others in seenby[]. */
 	struct device_seenby sb0;
-	uint64_t	 assoc_key;	/* (phy, MAC) of that association's AP */
+	uint64_t	 assoc_key;	/* (phy, MAC) of that one's AP */
 	uint32_t	 crypt;		/* crypt bits seen outside beacons */
 	uint8_t		 n_aps;		/* length of the client-side list */
 	uint8_t		 n_adv, n_probed;

@@ -59,7 +59,7 @@ struct tracker_stats {
 	uint64_t	 created;
 	uint64_t	 evicted;	/* over max_devices */
 	uint64_t	 expired;	/* device_timeout */
-	uint64_t	 capped;	/* entries dropped at a DEVICE_MAX_* cap */
+	uint64_t	 capped;	/* dropped at a DEVICE_MAX_* cap */
 	size_t		 devices;
 	size_t		 table_bytes;	/* the hash table and dedup ring */
 };

@@ -53,8 +53,9 @@ gen_base64(yajl_gen g, const uint8_t *p, size_t n)
 		*o++ = b64[v & 63];
 	}
 	if (i < n) {
-		v = (uint32_t)p[i] << 16 | (i + 1 < n ? (uint32_t)p[i + 1] << 8 :
-		    0);
+		v = (uint32_t)p[i] << 16;
+		if (i + 1 < n)
+			v |= (uint32_t)p[i + 1] << 8;
 		*o++ = b64[v >> 18 & 63];
 		*o++ = b64[v >> 12 & 63];
 		*o++ = i + 1 < n ? b64[v >> 6 & 63] : '=';
