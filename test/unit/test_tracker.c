@@ -509,6 +509,8 @@ test_timeout_and_assoc_cleanup(void **state)
 	tracker_free(tr);
 }
 
+static volatile unsigned sink;
+
 static double
 elapsed_ns(const struct timespec *a, const struct timespec *b)
 {
@@ -525,6 +527,7 @@ test_change_index(void **state)
 	struct timespec a, b, c;
 	struct tpkt t;
 	uint64_t since;
+	double q, w;
 	size_t n;
 	int i;
 
@@ -548,11 +551,8 @@ test_change_index(void **state)
 		tpkt_probe_req(&t, mac, "y", 2000, 1, -60);
 		tracker_update(tr, &t.p);
 	}
-	clock_gettime(CLOCK_MONOTONIC, &a);
-	d = tracker_changed_since(tr, since);
-	clock_gettime(CLOCK_MONOTONIC, &b);
-	for (n = 0, i = 9; d != NULL; d = tracker_next_changed(d, since),
-	    n++, i--)
+	for (n = 0, i = 9, d = tracker_changed_since(tr, since); d != NULL;
+	    d = tracker_next_changed(d, since), n++, i--)
 		assert_int_equal(d->mac[5], i * 7);
 	assert_int_equal(n, 10);
 	/* Nothing after the newest change. */
@@ -560,14 +560,28 @@ test_change_index(void **state)
 	assert_null(tracker_changed_after_seq(tr, tracker_seq(tr)));
 	d = tracker_changed_after_seq(tr, tracker_seq(tr) - 3);
 	assert_int_equal(d->mac[5], 2 * 7);
-	/* A full walk for comparison: the query must cost far less. */
-	n = 0;
-	for (d = tracker_first(tr); d != NULL; d = tracker_next(d))
-		n += d->mac[5];
-	clock_gettime(CLOCK_MONOTONIC, &c);
+	/*
+	 * The query against a full walk, each the best of a few runs (the
+	 * machine is shared: one preemption must not decide the test).
+	 */
+	q = w = 1e18;
+	for (i = 0; i < 5; i++) {
+		clock_gettime(CLOCK_MONOTONIC, &a);
+		for (d = tracker_changed_since(tr, since); d != NULL;
+		    d = tracker_next_changed(d, since))
+			sink += d->mac[5];
+		clock_gettime(CLOCK_MONOTONIC, &b);
+		for (d = tracker_first(tr); d != NULL; d = tracker_next(d))
+			sink += d->mac[5];
+		clock_gettime(CLOCK_MONOTONIC, &c);
+		if (elapsed_ns(&a, &b) < q)
+			q = elapsed_ns(&a, &b);
+		if (elapsed_ns(&b, &c) < w)
+			w = elapsed_ns(&b, &c);
+	}
 	print_message("# changed-since (10 of 100000): %.0f ns, "
-	    "full walk %.0f ns\n", elapsed_ns(&a, &b), elapsed_ns(&b, &c));
-	assert_true(elapsed_ns(&a, &b) * 20 < elapsed_ns(&b, &c));
+	    "full walk %.0f ns\n", q, w);
+	assert_true(q * 20 < w);
 	check_index(tr);
 	tracker_free(tr);
 }
