@@ -1,0 +1,41 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * \summary: no sandbox (-Dsandbox=none), for platforms without seccomp
+ *
+ * Every call succeeds and nothing is filtered.  sandbox_announce() makes
+ * sure nobody runs such a build without knowing it.
+ */
+
+#include <stdio.h>
+
+#include "log.h"
+#include "sandbox.h"
+
+int
+sandbox_enter(enum sandbox_role role, enum sandbox_phase phase)
+{
+	log_debug("sandbox: %s not locked (built with -Dsandbox=none)",
+	    sandbox_role_name(role));
+	return 0;
+}
+
+void
+sandbox_announce(void)
+{
+	log_warnx("sandbox: THIS BUILD HAS NO SANDBOX (-Dsandbox=none): "
+	    "no system call filter will confine this process");
+}
+
+const char *
+sandbox_kind(void)
+{
+	return "none";
+}
+
+const char *
+sandbox_syscall_name(const struct sandbox_violation *v, char *buf,
+    size_t len)
+{
+	snprintf(buf, len, "%d", v->syscall);
+	return buf;
+}
