@@ -90,12 +90,13 @@ ctl_readline(char *buf, size_t len)
 }
 
 static void
-checkpoint(const char *name)
+checkpoint(const char *name, const char *note)
 {
 	char line[64];
 	int n;
 
-	n = snprintf(line, sizeof(line), "%s %ld\n", name, (long)getpid());
+	n = snprintf(line, sizeof(line), "%s %ld%s%s\n", name,
+	    (long)getpid(), note[0] != '\0' ? " " : "", note);
 	if (write(ctl_out, line, (size_t)n) != n)
 		die(4, "checkpoint %s: write", name);
 	if (ctl_readline(line, sizeof(line)) != 0 || strcmp(line, "go") != 0)
@@ -470,12 +471,12 @@ main(int argc, char **argv)
 		die(4, "usage: probe ROLE ACTION [WORKDIR]");
 	probe_role(&p);
 
-	checkpoint("start");
+	checkpoint("start", "");
 	probe_open(&p);
-	checkpoint("opened");
+	checkpoint("opened", p.packet >= 0 ? "packet=1" : "packet=0");
 	probe_lock(&p);
 	probe_allowed(&p);
-	checkpoint("locked");
+	checkpoint("locked", "");
 	if (strcmp(p.action, "none") == 0)
 		return 0;
 	if (strcmp(p.action, "leak") == 0) {

@@ -132,6 +132,7 @@ probe_expect(struct probe_run *r, const char *name)
 		n++;
 	}
 	line[n] = '\0';
+	memcpy(r->line, line, sizeof(r->line));
 	if (strncmp(line, name, len) == 0 && line[len] == ' ')
 		return 0;
 	fprintf(stderr, "# probe %ld: expected %s, got \"%s\"\n",

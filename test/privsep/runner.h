@@ -28,6 +28,7 @@ struct probe_run {
 	int	ctl_in;		/* we read checkpoint lines here */
 	int	ctl_out;	/* and write "go" here */
 	int	report;		/* read end of its sandbox report pipe */
+	char	line[128];	/* the last checkpoint line */
 };
 
 /*

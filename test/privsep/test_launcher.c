@@ -91,8 +91,11 @@ ipc_send(int ipc, const char *s)
 static void
 ipc_expect(int ipc, const char *name)
 {
-	struct probe_run r = { 0, ipc, ipc, -1 };
+	struct probe_run r;
 
+	memset(&r, 0, sizeof(r));
+	r.ctl_in = r.ctl_out = ipc;
+	r.report = -1;
 	assert_int_equal(probe_expect(&r, name), 0);
 }
 
