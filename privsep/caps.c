@@ -17,7 +17,8 @@
 static bool
 caps_valid(int cap)
 {
-	return cap >= 0 && cap < 64 && prctl(PR_CAPBSET_READ, cap, 0, 0, 0) >= 0;
+	return cap >= 0 && cap < 64 &&
+	    prctl(PR_CAPBSET_READ, cap, 0, 0, 0) >= 0;
 }
 
 int

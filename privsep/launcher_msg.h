@@ -79,7 +79,7 @@ struct launcher_msg {
 			pid_t		 pid;
 		} spawned;		/* also KILLED */
 		struct {
-			int		 error;		/* positive errno */
+			int		 error;	/* positive errno */
 		} error;
 		struct {
 			pid_t		 pid;

@@ -103,7 +103,7 @@ privdrop_setuid_helper(const int *keep, size_t n)
 	if (geteuid() == uid)
 		return 0;		/* not setuid: file caps, or root */
 	if (geteuid() != 0)
-		return -EPERM;		/* setuid to someone else: refuse */
+		return -EPERM;	/* setuid to someone else: refuse */
 	if (capng_get_caps_process() != 0)
 		return -EPERM;
 	capng_clear(CAPNG_SELECT_BOTH);

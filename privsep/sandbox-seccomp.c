@@ -57,10 +57,13 @@ struct sandbox_rule {
 	struct scmp_arg_cmp	 cmp[2];
 };
 
-#define CMP(a, op, x, y)	{ (a), (op), (scmp_datum_t)(x), (scmp_datum_t)(y) }
+#define CMP(a, op, x, y) \
+	{ (a), (op), (scmp_datum_t)(x), (scmp_datum_t)(y) }
 #define ALLOW(call)		{ SCMP_SYS(call), 0, { CMP(0, 0, 0, 0) } }
-#define ALLOW_EQ(call, a, x)	{ SCMP_SYS(call), 1, { CMP(a, SCMP_CMP_EQ, x, 0) } }
-#define ALLOW_NE(call, a, x)	{ SCMP_SYS(call), 1, { CMP(a, SCMP_CMP_NE, x, 0) } }
+#define ALLOW_EQ(call, a, x) \
+	{ SCMP_SYS(call), 1, { CMP(a, SCMP_CMP_EQ, x, 0) } }
+#define ALLOW_NE(call, a, x) \
+	{ SCMP_SYS(call), 1, { CMP(a, SCMP_CMP_NE, x, 0) } }
 #define ALLOW_MASK(call, a, m, v) \
 	{ SCMP_SYS(call), 1, { CMP(a, SCMP_CMP_MASKED_EQ, m, v) } }
 #define ALLOW_EQ2(call, a, x, b, y) \

@@ -31,9 +31,9 @@ enum sandbox_role {
 enum sandbox_phase {
 	SANDBOX_AFTER_START,		/* core: config read, ports bound */
 	SANDBOX_AFTER_BIND,		/* web: listener bound */
-	SANDBOX_AFTER_OPEN,		/* helper: source open, IPC on fd 3 */
+	SANDBOX_AFTER_OPEN,		/* helper: source open, fd 3 IPC */
 	SANDBOX_AFTER_OPEN_REMOTE,	/* helper: source open, --connect */
-	SANDBOX_FORKED,			/* launcher: forked from the core */
+	SANDBOX_FORKED,			/* launcher: just forked */
 };
 
 /* The environment variable and descriptor of the sandbox report pipe. */

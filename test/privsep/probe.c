@@ -52,7 +52,7 @@
 
 static int ctl_in = STDIN_FILENO, ctl_out = STDOUT_FILENO;
 static void *volatile leaked;
-static pid_t parent;		/* getppid() is not allowed after lockdown */
+static pid_t parent;	/* getppid() is not allowed after lockdown */
 
 static void __attribute__((noreturn, format(printf, 2, 3)))
 die(int code, const char *fmt, ...)
@@ -113,10 +113,10 @@ struct probe {
 	int		 listener;	/* core, web, remote */
 	int		 client;	/* connected to listener */
 	struct sockaddr_in addr;
-	int		 file;		/* pcapfile: open for reading */
+	int		 file;		/* pcapfile: open to read */
 	int		 nl;		/* wifi: generic netlink */
 	int		 packet;	/* wifi: AF_PACKET, if allowed */
-	char		 path_w[512];	/* core: a log file to create */
+	char		 path_w[512];	/* core: a log file */
 	char		 path_r[512];	/* web: a static file */
 	struct event_base *base;
 	int		 accepted;

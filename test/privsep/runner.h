@@ -15,7 +15,7 @@ struct proc_priv {
 	uint64_t	cap_eff, cap_prm, cap_bnd, cap_inh, cap_amb;
 	int		no_new_privs;
 	int		seccomp;
-	uid_t		uid[4];		/* real, effective, saved, fs */
+	uid_t		uid[4];	/* real, effective, saved, fs */
 	gid_t		gid[4];
 };
 
@@ -27,7 +27,7 @@ struct probe_run {
 	pid_t	pid;
 	int	ctl_in;		/* we read checkpoint lines here */
 	int	ctl_out;	/* and write "go" here */
-	int	report;		/* read end of its sandbox report pipe */
+	int	report;		/* its sandbox report pipe */
 	char	line[128];	/* the last checkpoint line */
 };
 

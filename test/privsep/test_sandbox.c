@@ -247,6 +247,7 @@ main(int argc, char **argv)
 	}
 	if (strcmp(sandbox_kind(), "seccomp") != 0) {
 		printf("1..0 # SKIP built with -Dsandbox=none\n");
+		fprintf(stderr, "test_sandbox: skipped: -Dsandbox=none\n");
 		return 77;
 	}
 	probe_path = argv[1];
