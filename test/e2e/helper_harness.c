@@ -8,6 +8,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <pcap/pcap.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -431,4 +432,49 @@ harness_rss_kib(pid_t pid)
 			break;
 	fclose(fp);
 	return kib;
+}
+
+/* A frame that is plainly made up: a beacon header and a counter. */
+static void
+harness_make_frame(uint8_t *buf, size_t len, unsigned int i)
+{
+	size_t j;
+
+	memset(buf, 0, len);
+	buf[0] = 0x80;			/* beacon */
+	for (j = 4; j < 10; j++)
+		buf[j] = 0xff;		/* broadcast */
+	for (j = 10; j < len; j++)
+		buf[j] = (uint8_t)(i + j);
+}
+
+const char *
+harness_write_capture(const char *dir, const char *name, int dlt, size_t n,
+    const long *ts_ms)
+{
+	static char path[512];
+	struct pcap_pkthdr hdr;
+	pcap_dumper_t *d;
+	uint8_t frame[64];
+	pcap_t *p;
+	size_t i;
+	long ms;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	p = pcap_open_dead(dlt, 65535);
+	assert_non_null(p);
+	d = pcap_dump_open(p, path);
+	assert_non_null(d);
+	for (i = 0; i < n; i++) {
+		harness_make_frame(frame, sizeof(frame), (unsigned int)i);
+		ms = ts_ms != NULL ? ts_ms[i] : (long)i;
+		hdr.ts.tv_sec = 1700000000 + ms / 1000;
+		hdr.ts.tv_usec = (ms % 1000) * 1000;
+		hdr.caplen = (bpf_u_int32)(sizeof(frame) - i % 8);
+		hdr.len = hdr.caplen + 4;
+		pcap_dump((u_char *)d, &hdr, frame);
+	}
+	pcap_dump_close(d);
+	pcap_close(p);
+	return path;
 }

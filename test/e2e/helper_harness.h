@@ -92,6 +92,14 @@ const char *harness_stderr(struct harness *);
 /* Kill (if running) and release everything. */
 void	harness_free(struct harness *);
 
+/*
+ * Write a capture of n made-up frames of link type dlt into dir/name,
+ * frame i at ts_ms[i] milliseconds (i ms when ts_ms is NULL) after a
+ * fixed start.  Returns the path (static storage).
+ */
+const char *harness_write_capture(const char *dir, const char *name,
+	    int dlt, size_t n, const long *ts_ms);
+
 /* VmRSS of pid in KiB, or -1. */
 long	harness_rss_kib(pid_t pid);
 

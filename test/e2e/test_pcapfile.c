@@ -36,50 +36,10 @@
 
 static char tmpdir[64];
 
-/* A frame that is plainly made up: a beacon header and a counter. */
-static void
-make_frame(uint8_t *buf, size_t len, unsigned int i)
-{
-	size_t j;
-
-	memset(buf, 0, len);
-	buf[0] = 0x80;			/* beacon */
-	for (j = 4; j < 10; j++)
-		buf[j] = 0xff;		/* broadcast */
-	for (j = 10; j < len; j++)
-		buf[j] = (uint8_t)(i + j);
-}
-
-/*
- * Write a capture of n made-up frames of link type dlt with timestamps
- * ts_ms[i] (milliseconds) into tmpdir/name; returns the path (static).
- */
 static const char *
 write_capture(const char *name, int dlt, size_t n, const long *ts_ms)
 {
-	static char path[256];
-	struct pcap_pkthdr hdr;
-	pcap_dumper_t *d;
-	uint8_t frame[64];
-	pcap_t *p;
-	size_t i;
-
-	snprintf(path, sizeof(path), "%s/%s", tmpdir, name);
-	p = pcap_open_dead(dlt, 65535);
-	assert_non_null(p);
-	d = pcap_dump_open(p, path);
-	assert_non_null(d);
-	for (i = 0; i < n; i++) {
-		make_frame(frame, sizeof(frame), (unsigned int)i);
-		hdr.ts.tv_sec = 1700000000 + ts_ms[i] / 1000;
-		hdr.ts.tv_usec = (ts_ms[i] % 1000) * 1000;
-		hdr.caplen = (bpf_u_int32)(sizeof(frame) - i % 8);
-		hdr.len = hdr.caplen + 4;
-		pcap_dump((u_char *)d, &hdr, frame);
-	}
-	pcap_dump_close(d);
-	pcap_close(p);
-	return path;
+	return harness_write_capture(tmpdir, name, dlt, n, ts_ms);
 }
 
 static const char *
