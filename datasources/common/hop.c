@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: ISC */
 /* \summary: channel-hop scheduler shared by the capture drivers */
 
+#include <ctype.h>
 #include <errno.h>
 #include <math.h>
 #include <stdlib.h>
@@ -8,6 +9,22 @@
 #include <strings.h>
 
 #include "hop.h"
+
+/* Twice the longest list, so that a free slot is never far. */
+#define HOP_SEEN_SLOTS	(2 * HOP_MAX_CHANNELS)
+
+/* FNV-1a of the lower-cased name, to a slot. */
+static size_t
+hop_hash(const char *s)
+{
+	uint32_t h = 2166136261U;
+
+	for (; *s != '\0'; s++) {
+		h ^= (uint8_t)tolower((unsigned char)*s);
+		h *= 16777619U;
+	}
+	return h % HOP_SEEN_SLOTS;
+}
 
 static uint32_t
 gcd(uint32_t a, uint32_t b)
@@ -63,23 +80,28 @@ hop_configure(struct hop *h, const char *const *channels, size_t n,
 {
 	/* Built aside so that *h is untouched on error; 6 KiB, not hot. */
 	struct hop t;
-	size_t i, j, len;
+	uint16_t seen[HOP_SEEN_SLOTS];	/* index + 1 of each name kept */
+	size_t i, len, k;
 
 	if (n == 0 || !isfinite(rate) || rate <= 0)
 		return -EINVAL;
 	memset(&t, 0, sizeof(t));
+	memset(seen, 0, sizeof(seen));
 	for (i = 0; i < n; i++) {
 		len = channels[i] != NULL ? strlen(channels[i]) : 0;
 		if (len == 0 || len >= HOP_CHAN_LEN)
 			return -EINVAL;
-		for (j = 0; j < t.n; j++)
-			if (strcasecmp(t.chan[j], channels[i]) == 0)
+		/* Repeats are dropped; a hash keeps long lists linear. */
+		for (k = hop_hash(channels[i]); seen[k] != 0;
+		    k = (k + 1) % HOP_SEEN_SLOTS)
+			if (strcasecmp(t.chan[seen[k] - 1], channels[i]) == 0)
 				break;
-		if (j < t.n)
+		if (seen[k] != 0)
 			continue;
 		if (t.n == HOP_MAX_CHANNELS)
 			return -EMSGSIZE;
 		memcpy(t.chan[t.n++], channels[i], len + 1);
+		seen[k] = (uint16_t)t.n;
 	}
 	t.rate = rate;
 	/* The floor keeps a radio on each channel long enough to hear. */
