@@ -485,6 +485,7 @@ test_loop(void **state)
 	harness_free(&t);
 }
 
+#ifndef UNDER_ASAN
 static void
 test_idle_memory(void **state)
 {
@@ -514,6 +515,7 @@ test_idle_memory(void **state)
 	assert_true(kib > 0 && kib < 4608);
 	harness_free(&t);
 }
+#endif
 
 /*
  * Run the helper with args only; check its exit status, that stderr is
