@@ -33,7 +33,6 @@ struct helper;
 struct srcdef;
 
 #define DS_NAME_LEN		64
-#define DS_MAX_CHANNELS		256	/* as HOP_MAX_CHANNELS */
 
 /*
  * One captured frame, as next() hands it over.  data stays valid until the

@@ -736,7 +736,8 @@ helper_main(int argc, char **argv, const struct ds_ops *ops)
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGINT, &sa, NULL);
 
-	if (h.cmd.daemonize && daemon(0, 0) < 0)
+	/* Keep the working directory: a file source may be relative. */
+	if (h.cmd.daemonize && daemon(1, 0) < 0)
 		fatal("daemon");
 	/* Every buffer the process will use, once. */
 	if (frame_decoder_init(&h.dec, FRAME_CONTROL_PAYLOAD) < 0 ||

@@ -71,7 +71,13 @@ pcapfile_open_file(const char *path, char *err, size_t errlen)
 		    strerror(e));
 		return -e;
 	}
-	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
+	if (fstat(fd, &st) < 0) {
+		e = errno;
+		snprintf(err, errlen, "pcapfile: %s: %s", path, strerror(e));
+		close(fd);
+		return -e;
+	}
+	if (!S_ISREG(st.st_mode)) {
 		e = S_ISDIR(st.st_mode) ? EISDIR : EINVAL;
 		snprintf(err, errlen, "pcapfile: %s: not a regular file%s",
 		    path, e == EISDIR ? " (a directory)" : "");

@@ -81,7 +81,7 @@ harness_init(struct harness *t)
 {
 	memset(t, 0, sizeof(*t));
 	t->pid = -1;
-	t->fd = -1;
+	t->fd = t->wfd = -1;
 	t->err_fd = -1;
 	t->out_fd = -1;
 	assert_int_equal(frame_decoder_init(&t->dec, FRAME_MAX_PAYLOAD), 0);
@@ -89,11 +89,12 @@ harness_init(struct harness *t)
 }
 
 /*
- * fork+exec the helper with args; the child gets link_fd as 3, err_fd as
- * 2 and out_fd as 1 (each when not -1).
+ * fork+exec the helper with args; the child gets link_fd as 3, link2_fd
+ * as 4, err_fd as 2 and out_fd as 1 (each when not -1).
  */
 static pid_t
-harness_exec(const char *const *args, int link_fd, int err_fd, int out_fd)
+harness_exec(const char *const *args, int link_fd, int link2_fd, int err_fd,
+    int out_fd)
 {
 	const char *argv[MAX_ARGS + 2];
 	pid_t pid;
@@ -107,13 +108,18 @@ harness_exec(const char *const *args, int link_fd, int err_fd, int out_fd)
 	assert_true(pid >= 0);
 	if (pid > 0)
 		return pid;
-	if (link_fd >= 0 && dup2(link_fd, 3) < 0)
+	/* Out of the way first, so that neither clobbers the other. */
+	if (link_fd >= 0 && ((link_fd = fcntl(link_fd, F_DUPFD, 100)) < 0 ||
+	    dup2(link_fd, 3) < 0))
+		_exit(127);
+	if (link2_fd >= 0 && ((link2_fd = fcntl(link2_fd, F_DUPFD, 100)) < 0 ||
+	    dup2(link2_fd, 4) < 0))
 		_exit(127);
 	if (err_fd >= 0 && dup2(err_fd, 2) < 0)
 		_exit(127);
 	if (out_fd >= 0 && dup2(out_fd, 1) < 0)
 		_exit(127);
-	for (i = 4; i < 256; i++)
+	for (i = link2_fd >= 0 ? 5 : 4; i < 256; i++)
 		close(i);
 	execv(helper_path, (char *const *)argv);
 	fprintf(stderr, "exec %s: %s\n", helper_path, strerror(errno));
@@ -149,11 +155,33 @@ harness_spawn(struct harness *t, bool capture_stderr,
 	args[n] = NULL;
 	if (capture_stderr)
 		w = harness_pipe(&t->err_fd);
-	t->pid = harness_exec(args, sv[1], w, -1);
+	t->pid = harness_exec(args, sv[1], -1, w, -1);
 	close(sv[1]);
 	if (w >= 0)
 		close(w);
-	t->fd = sv[0];
+	t->fd = t->wfd = sv[0];
+}
+
+void
+harness_spawn_pipes(struct harness *t)
+{
+	static const char *const args[] = { "--in-fd=3", "--out-fd=4", NULL };
+	int to[2], from[2];
+
+	harness_init(t);
+	assert_int_equal(pipe2(to, O_CLOEXEC), 0);
+	assert_int_equal(pipe2(from, O_CLOEXEC), 0);
+	t->pid = harness_exec(args, to[0], from[1], -1, -1);
+	close(to[0]);
+	close(from[1]);
+	t->fd = from[0];
+	t->wfd = to[1];
+}
+
+void
+harness_write_raw(struct harness *t, const void *p, size_t len)
+{
+	assert_int_equal(write(t->wfd, p, len), (ssize_t)len);
 }
 
 void
@@ -164,7 +192,7 @@ harness_spawn_args(struct harness *t, const char *const *args)
 	harness_init(t);
 	w = harness_pipe(&t->err_fd);
 	o = harness_pipe(&t->out_fd);
-	t->pid = harness_exec(args, -1, w, o);
+	t->pid = harness_exec(args, -1, -1, w, o);
 	close(w);
 	close(o);
 }
@@ -203,7 +231,7 @@ harness_accept(struct harness *t, int listen_fd)
 	}
 	frame_decoder_reset(&t->dec);
 	assert_int_equal(poll(&pfd, 1, HARNESS_TIMEOUT_MS), 1);
-	t->fd = accept4(listen_fd, NULL, NULL, SOCK_CLOEXEC);
+	t->fd = t->wfd = accept4(listen_fd, NULL, NULL, SOCK_CLOEXEC);
 	assert_true(t->fd >= 0);
 }
 
@@ -214,9 +242,11 @@ harness_drop_link(struct harness *t)
 		msg_clear(&t->m);
 		t->have_m = false;
 	}
+	if (t->wfd >= 0 && t->wfd != t->fd)
+		close(t->wfd);
 	if (t->fd >= 0)
 		close(t->fd);
-	t->fd = -1;
+	t->fd = t->wfd = -1;
 	frame_decoder_reset(&t->dec);
 }
 
@@ -231,7 +261,7 @@ harness_send(struct harness *t, struct msg *m)
 	n = msg_encode(m, buf, sizeof(buf));
 	assert_true(n > 0);
 	while (off < (size_t)n) {
-		w = write(t->fd, buf + off, (size_t)n - off);
+		w = write(t->wfd, buf + off, (size_t)n - off);
 		if (w < 0 && errno == EINTR)
 			continue;
 		assert_true(w > 0);

@@ -26,6 +26,7 @@
 struct harness {
 	pid_t			 pid;		/* the helper, or -1 */
 	int			 fd;		/* our end of the link */
+	int			 wfd;		/* we write here: fd or a pipe */
 	int			 err_fd;	/* the helper's stderr, or -1 */
 	int			 out_fd;	/* its stdout, or -1 */
 	struct frame_decoder	 dec;
@@ -52,6 +53,15 @@ const char *harness_captures(void);
  */
 void	harness_spawn(struct harness *, bool capture_stderr,
 	    const char *const *extra);
+
+/*
+ * As harness_spawn, but the link is two pipes: the helper reads fd 3
+ * and writes fd 4 (--in-fd=3 --out-fd=4).
+ */
+void	harness_spawn_pipes(struct harness *);
+
+/* Write raw bytes to the helper (for garbage tests only). */
+void	harness_write_raw(struct harness *, const void *, size_t);
 
 /* Run the helper with exactly argv (after the program), no link. */
 void	harness_spawn_args(struct harness *, const char *const *args);

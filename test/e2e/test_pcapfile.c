@@ -631,6 +631,59 @@ test_uuid(void **state)
 	harness_free(&t);
 }
 
+/* --in-fd and --out-fd may be two descriptors (here two pipes). */
+static void
+test_two_descriptors(void **state)
+{
+	static const long ts[] = { 0, 1, 2 };
+	const char *path = write_capture("pipes.pcap", 105, 3, ts);
+	const struct msg *m;
+	struct harness t;
+	uint32_t seq;
+	int i;
+
+	harness_spawn_pipes(&t);
+	seq = harness_send_definition(&t, MSG_OPENSOURCE, path);
+	m = harness_expect(&t, MSG_OPENSOURCEREPORT);
+	assert_true(m->u.open_report.result.success);
+	assert_int_equal(m->u.open_report.result.seqno, seq);
+	for (i = 0; i < 3; i++)
+		harness_expect(&t, MSG_DATAREPORT);
+	harness_expect(&t, MSG_MESSAGE);
+	harness_send_empty(&t, MSG_CLOSEDATASOURCE);
+	harness_expect_eof(&t);
+	assert_int_equal(harness_wait(&t, HARNESS_TIMEOUT_MS), 0);
+	harness_free(&t);
+}
+
+/* Garbage from the server: one line saying why, exit 1. */
+static void
+test_garbage_from_server(void **state)
+{
+	static const struct {
+		const char	*bytes;
+		size_t		 len;
+		const char	*why;
+	} cases[] = {
+		{ "GET / HTTP/1.1\r\n\r\n", 18, "signature" },
+		{ "\xde\xca\xfb\xad\xa9\xa9\x00\x03", 8, "v3" },
+		{ "\xde\xca\xfb\xad\xab\xcd\x00\x02\xff\xff\xff\xff", 12,
+		    "over the cap" },
+	};
+	struct harness t;
+	size_t i;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		harness_spawn(&t, true, NULL);
+		harness_write_raw(&t, cases[i].bytes, cases[i].len);
+		assert_int_equal(harness_wait(&t, HARNESS_TIMEOUT_MS), 1);
+		assert_contains(harness_stderr(&t),
+		    "bad frame from the server");
+		assert_contains(harness_stderr(&t), cases[i].why);
+		harness_free(&t);
+	}
+}
+
 static int
 setup(void **state)
 {
@@ -661,6 +714,8 @@ main(int argc, char **argv)
 		cmocka_unit_test(test_fixed_gps),
 		cmocka_unit_test(test_pacing),
 		cmocka_unit_test(test_loop),
+		cmocka_unit_test(test_two_descriptors),
+		cmocka_unit_test(test_garbage_from_server),
 	};
 	const struct CMUnitTest captures[] = {
 		cmocka_unit_test(test_replay_every_shared_capture),
