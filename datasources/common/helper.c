@@ -123,68 +123,70 @@ helper_send_packet(struct helper *h, const struct ds_packet *p)
 	return 0;
 }
 
+/* Log text and queue it to the server as a message of type. */
 static void
-helper_vtext(char *buf, size_t len, const char *fmt, va_list ap)
-{
-	if (vsnprintf(buf, len, fmt, ap) < 0)
-		snprintf(buf, len, "(unprintable message)");
-}
-
-void
-helper_message(struct helper *h, enum msg_level level, const char *fmt, ...)
+helper_send_text(struct helper *h, enum msg_type type, enum msg_level level,
+    const char *text)
 {
 	struct msg m;
-	char text[1024];
-	va_list ap;
 
-	va_start(ap, fmt);
-	helper_vtext(text, sizeof(text), fmt, ap);
-	va_end(ap);
-	if (level >= MSG_LEVEL_ERROR)
+	if (level >= MSG_LEVEL_ERROR || type != MSG_MESSAGE)
 		log_warnx("%s", text);
 	else
 		log_info("%s", text);
 	memset(&m, 0, sizeof(m));
-	m.type = MSG_MESSAGE;
-	m.u.message.level = level;
-	m.u.message.text = text;
+	m.type = type;
+	switch (type) {
+	case MSG_WARNINGREPORT:
+		m.u.warning = text;
+		break;
+	case MSG_ERRORREPORT:
+		m.u.error_report.result.success = false;
+		m.u.error_report.message.level = level;
+		m.u.error_report.message.text = text;
+		break;
+	default:
+		m.u.message.level = level;
+		m.u.message.text = text;
+		break;
+	}
 	(void)helper_send(h, &m);
+}
+
+#define HELPER_VTEXT(buf, fmt) do {					\
+	va_list ap;							\
+									\
+	va_start(ap, fmt);						\
+	if (vsnprintf(buf, sizeof(buf), fmt, ap) < 0)			\
+		snprintf(buf, sizeof(buf), "(unprintable message)");	\
+	va_end(ap);							\
+} while (0)
+
+void
+helper_message(struct helper *h, enum msg_level level, const char *fmt, ...)
+{
+	char text[1024];
+
+	HELPER_VTEXT(text, fmt);
+	helper_send_text(h, MSG_MESSAGE, level, text);
 }
 
 void
 helper_warning(struct helper *h, const char *fmt, ...)
 {
-	struct msg m;
 	char text[1024];
-	va_list ap;
 
-	va_start(ap, fmt);
-	helper_vtext(text, sizeof(text), fmt, ap);
-	va_end(ap);
-	log_warnx("%s", text);
-	memset(&m, 0, sizeof(m));
-	m.type = MSG_WARNINGREPORT;
-	m.u.warning = text;
-	(void)helper_send(h, &m);
+	HELPER_VTEXT(text, fmt);
+	helper_send_text(h, MSG_WARNINGREPORT, MSG_LEVEL_ERROR, text);
 }
 
 void
 helper_error(struct helper *h, const char *fmt, ...)
 {
-	struct msg m;
 	char text[1024];
-	va_list ap;
 
-	va_start(ap, fmt);
-	helper_vtext(text, sizeof(text), fmt, ap);
-	va_end(ap);
-	log_warnx("%s", text);
-	memset(&m, 0, sizeof(m));
-	m.type = MSG_ERRORREPORT;
-	m.u.error_report.result.success = false;
-	m.u.error_report.message.level = MSG_LEVEL_ERROR;
-	m.u.error_report.message.text = text;
-	(void)helper_send(h, &m);
+	HELPER_VTEXT(text, fmt);
+	helper_send_text(h, MSG_ERRORREPORT, MSG_LEVEL_ERROR, text);
 	/* The driver is inside next(); it is closed on the way out. */
 	h->finished = true;
 	helper_closing(h, 1);
@@ -193,13 +195,9 @@ helper_error(struct helper *h, const char *fmt, ...)
 void
 helper_end(struct helper *h, const char *fmt, ...)
 {
-	va_list ap;
-
-	va_start(ap, fmt);
-	helper_vtext(h->end_text, sizeof(h->end_text), fmt, ap);
-	va_end(ap);
+	HELPER_VTEXT(h->end_text, fmt);
 	h->finished = true;
-	helper_message(h, MSG_LEVEL_INFO, "%s", h->end_text);
+	helper_send_text(h, MSG_MESSAGE, MSG_LEVEL_INFO, h->end_text);
 }
 
 void

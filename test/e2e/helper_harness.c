@@ -29,6 +29,7 @@
 static const char *helper_path;
 static char stderr_buf[STDERR_MAX];
 static char stdout_buf[STDERR_MAX];
+static char tmpdir[64];
 
 void
 harness_note(const char *fmt, ...)
@@ -479,7 +480,7 @@ harness_make_frame(uint8_t *buf, size_t len, unsigned int i)
 }
 
 const char *
-harness_write_capture(const char *dir, const char *name, int dlt, size_t n,
+harness_write_capture(const char *name, int dlt, size_t n,
     const long *ts_ms)
 {
 	static char path[512];
@@ -490,7 +491,7 @@ harness_write_capture(const char *dir, const char *name, int dlt, size_t n,
 	size_t i;
 	long ms;
 
-	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	snprintf(path, sizeof(path), "%s/%s", harness_tmpdir(), name);
 	p = pcap_open_dead(dlt, 65535);
 	assert_non_null(p);
 	d = pcap_dump_open(p, path);
@@ -507,4 +508,27 @@ harness_write_capture(const char *dir, const char *name, int dlt, size_t n,
 	pcap_dump_close(d);
 	pcap_close(p);
 	return path;
+}
+
+
+int
+harness_tmpdir_create(void **state)
+{
+	snprintf(tmpdir, sizeof(tmpdir), "/tmp/osprey-test-XXXXXX");
+	return mkdtemp(tmpdir) == NULL ? -1 : 0;
+}
+
+int
+harness_tmpdir_remove(void **state)
+{
+	char cmd[128];
+
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", tmpdir);
+	return system(cmd) == 0 ? 0 : -1;
+}
+
+const char *
+harness_tmpdir(void)
+{
+	return tmpdir;
 }

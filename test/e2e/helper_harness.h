@@ -103,12 +103,20 @@ const char *harness_stderr(struct harness *);
 void	harness_free(struct harness *);
 
 /*
- * Write a capture of n made-up frames of link type dlt into dir/name,
- * frame i at ts_ms[i] milliseconds (i ms when ts_ms is NULL) after a
- * fixed start.  Returns the path (static storage).
+ * Write a capture of n made-up frames of link type dlt into the scratch
+ * folder as name, frame i at ts_ms[i] milliseconds (i ms when ts_ms is
+ * NULL) after a fixed start.  Returns the path (static storage).
  */
-const char *harness_write_capture(const char *dir, const char *name,
-	    int dlt, size_t n, const long *ts_ms);
+const char *harness_write_capture(const char *name, int dlt, size_t n,
+	    const long *ts_ms);
+
+/*
+ * A scratch folder for the files a test group writes: cmocka group
+ * setup and teardown functions, and its path.
+ */
+int	harness_tmpdir_create(void **state);
+int	harness_tmpdir_remove(void **state);
+const char *harness_tmpdir(void);
 
 /* VmRSS of pid in KiB, or -1. */
 long	harness_rss_kib(pid_t pid);

@@ -25,7 +25,6 @@
 
 #define NFRAMES		400
 
-static char tmpdir[64];
 
 /* libpcap's own reading of a file, to compare the helper's frames. */
 struct frames {
@@ -115,7 +114,7 @@ def_uuid(const char *def, char *uuid)
 static void
 test_announce_reconnect_continue(void **state)
 {
-	const char *path = harness_write_capture(tmpdir, "remote.pcap", 127,
+	const char *path = harness_write_capture("remote.pcap", 127,
 	    NFRAMES, NULL);
 	char def[512], connect[64], uuid[SRCDEF_UUID_LEN], text[96];
 	const struct msg *m;
@@ -177,7 +176,7 @@ test_announce_reconnect_continue(void **state)
 static void
 test_disable_retry(void **state)
 {
-	const char *path = harness_write_capture(tmpdir, "once.pcap", 127, 3,
+	const char *path = harness_write_capture("once.pcap", 127, 3,
 	    NULL);
 	char connect[64], uuid[SRCDEF_UUID_LEN];
 	struct harness t;
@@ -208,7 +207,7 @@ test_disable_retry(void **state)
 static void
 test_daemonize(void **state)
 {
-	const char *path = harness_write_capture(tmpdir, "daemon.pcap", 127,
+	const char *path = harness_write_capture("daemon.pcap", 127,
 	    3, NULL);
 	char connect[64], def[512], uuid[SRCDEF_UUID_LEN];
 	struct harness t;
@@ -246,7 +245,7 @@ test_daemonize(void **state)
 static void
 test_ping_timeout(void **state)
 {
-	const char *path = harness_write_capture(tmpdir, "quiet.pcap", 127, 1,
+	const char *path = harness_write_capture("quiet.pcap", 127, 1,
 	    NULL);
 	char connect[64], uuid[SRCDEF_UUID_LEN];
 	struct harness local, remote;
@@ -279,22 +278,6 @@ test_ping_timeout(void **state)
 	close(lfd);
 }
 
-static int
-setup(void **state)
-{
-	snprintf(tmpdir, sizeof(tmpdir), "/tmp/osprey-remote-XXXXXX");
-	return mkdtemp(tmpdir) == NULL ? -1 : 0;
-}
-
-static int
-teardown(void **state)
-{
-	char cmd[128];
-
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", tmpdir);
-	return system(cmd) == 0 ? 0 : -1;
-}
-
 int
 main(int argc, char **argv)
 {
@@ -316,6 +299,8 @@ main(int argc, char **argv)
 	harness_set_helper_path(argv[1]);
 	setenv("CMOCKA_MESSAGE_OUTPUT", "TAP", 0);
 	if (strcmp(argv[2], "remote") == 0)
-		return cmocka_run_group_tests(remote, setup, teardown);
-	return cmocka_run_group_tests(slow, setup, teardown);
+		return cmocka_run_group_tests(remote, harness_tmpdir_create,
+		    harness_tmpdir_remove);
+	return cmocka_run_group_tests(slow, harness_tmpdir_create,
+		    harness_tmpdir_remove);
 }

@@ -34,13 +34,6 @@
 #endif
 #endif
 
-static char tmpdir[64];
-
-static const char *
-write_capture(const char *name, int dlt, size_t n, const long *ts_ms)
-{
-	return harness_write_capture(tmpdir, name, dlt, n, ts_ms);
-}
 
 static const char *
 write_text(const char *name, const void *bytes, size_t len)
@@ -48,7 +41,7 @@ write_text(const char *name, const void *bytes, size_t len)
 	static char path[256];
 	int fd;
 
-	snprintf(path, sizeof(path), "%s/%s", tmpdir, name);
+	snprintf(path, sizeof(path), "%s/%s", harness_tmpdir(), name);
 	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
 	assert_true(fd >= 0);
 	assert_int_equal(write(fd, bytes, len), (ssize_t)len);
@@ -240,7 +233,7 @@ static void
 test_truncated_last_record(void **state)
 {
 	static const long ts[] = { 0, 10, 20 };
-	const char *path = write_capture("cut.pcap", 127, 3, ts);
+	const char *path = harness_write_capture("cut.pcap", 127, 3, ts);
 	struct stat st;
 	uint64_t frames;
 
@@ -257,7 +250,7 @@ test_corrupt_record(void **state)
 	static const long ts[] = { 0, 10 };
 	static const uint8_t bad[16] = { 0, 0, 0, 0, 0, 0, 0, 0,
 	    0xf0, 0xff, 0xff, 0x7f, 0xf0, 0xff, 0xff, 0x7f };
-	const char *path = write_capture("corrupt.pcap", 105, 2, ts);
+	const char *path = harness_write_capture("corrupt.pcap", 105, 2, ts);
 	uint64_t frames;
 	int fd;
 
@@ -295,20 +288,21 @@ test_open_errors(void **state)
 	char missing[256], def[512];
 	const char *p;
 
-	snprintf(missing, sizeof(missing), "%s/no-such.pcap", tmpdir);
+	snprintf(missing, sizeof(missing), "%s/no-such.pcap",
+	    harness_tmpdir());
 	expect_open_refused(missing, (const char *[]){ missing,
 	    "No such file", NULL });
-	expect_open_refused(tmpdir, (const char *[]){ tmpdir,
-	    "not a regular file", NULL });
+	expect_open_refused(harness_tmpdir(), (const char *[]){
+	    harness_tmpdir(), "not a regular file", NULL });
 	p = write_text("notes.txt", "hello, not a capture", 21);
 	expect_open_refused(p, (const char *[]){ p,
 	    "not a pcap or pcapng capture", NULL });
 	p = write_text("x.pcap.gz", gz, sizeof(gz));
 	expect_open_refused(p, (const char *[]){ p, "gzip", NULL });
-	p = write_capture("ether.pcap", DLT_EN10MB, 1, ts);
+	p = harness_write_capture("ether.pcap", DLT_EN10MB, 1, ts);
 	expect_open_refused(p, (const char *[]){ p, "link type 1 ",
 	    "not 802.11", NULL });
-	p = write_capture("ok.pcap", 127, 1, ts);
+	p = harness_write_capture("ok.pcap", 127, 1, ts);
 	snprintf(def, sizeof(def), "%s:realtime=maybe", p);
 	expect_open_refused(def, (const char *[]){ p, "realtime", NULL });
 	snprintf(def, sizeof(def), "%s:realtime=true,pps=10", p);
@@ -328,7 +322,7 @@ static void
 test_probe(void **state)
 {
 	static const long ts[] = { 0 };
-	const char *ok = write_capture("probe.pcap", 105, 1, ts);
+	const char *ok = harness_write_capture("probe.pcap", 105, 1, ts);
 	char missing[256];
 	const struct msg *m;
 	struct harness t;
@@ -344,7 +338,8 @@ test_probe(void **state)
 	assert_int_equal(harness_wait(&t, HARNESS_TIMEOUT_MS), 0);
 	harness_free(&t);
 
-	snprintf(missing, sizeof(missing), "%s/absent.pcapng", tmpdir);
+	snprintf(missing, sizeof(missing), "%s/absent.pcapng",
+	    harness_tmpdir());
 	harness_spawn(&t, false, NULL);
 	seq = harness_send_definition(&t, MSG_PROBESOURCE, missing);
 	m = harness_expect(&t, MSG_PROBESOURCEREPORT);
@@ -360,7 +355,7 @@ static void
 test_list_and_configure(void **state)
 {
 	static const long ts[] = { 0, 1 };
-	const char *path = write_capture("conf.pcap", 127, 2, ts);
+	const char *path = harness_write_capture("conf.pcap", 127, 2, ts);
 	const struct msg *m;
 	struct msg c;
 	struct harness t;
@@ -434,7 +429,7 @@ test_pacing(void **state)
 	uint64_t ms;
 	uint32_t seq;
 
-	path = write_capture("paced.pcap", 127, 6, ts);
+	path = harness_write_capture("paced.pcap", 127, 6, ts);
 	snprintf(def, sizeof(def), "%s:realtime=true", path);
 	assert_true(open_source(&t, def, &seq)->u.open_report.result.success);
 	ms = time_frames(&t, 6);
@@ -445,7 +440,7 @@ test_pacing(void **state)
 	harness_expect(&t, MSG_MESSAGE);
 	harness_free(&t);
 
-	path = write_capture("flat.pcap", 105, 6, flat);
+	path = harness_write_capture("flat.pcap", 105, 6, flat);
 	snprintf(def, sizeof(def), "%s:pps=20", path);
 	assert_true(open_source(&t, def, &seq)->u.open_report.result.success);
 	ms = time_frames(&t, 6);
@@ -459,7 +454,7 @@ static void
 test_loop(void **state)
 {
 	static const long ts[] = { 0, 5, 10 };
-	const char *path = write_capture("loop.pcap", 127, 3, ts);
+	const char *path = harness_write_capture("loop.pcap", 127, 3, ts);
 	char def[512], perr[PCAP_ERRBUF_SIZE];
 	struct pcap_pkthdr *hdr;
 	const u_char *data;
@@ -586,7 +581,7 @@ static void
 test_fixed_gps(void **state)
 {
 	static const long ts[] = { 0 };
-	const char *path = write_capture("gps.pcap", 127, 1, ts);
+	const char *path = harness_write_capture("gps.pcap", 127, 1, ts);
 	const struct msg *m;
 	struct harness t;
 
@@ -609,7 +604,7 @@ static void
 test_uuid(void **state)
 {
 	static const long ts[] = { 0 };
-	const char *path = write_capture("uuid.pcap", 127, 1, ts);
+	const char *path = harness_write_capture("uuid.pcap", 127, 1, ts);
 	char def[512], first[40];
 	const struct msg *m;
 	struct harness t;
@@ -636,7 +631,7 @@ static void
 test_two_descriptors(void **state)
 {
 	static const long ts[] = { 0, 1, 2 };
-	const char *path = write_capture("pipes.pcap", 105, 3, ts);
+	const char *path = harness_write_capture("pipes.pcap", 105, 3, ts);
 	const struct msg *m;
 	struct harness t;
 	uint32_t seq;
@@ -684,22 +679,6 @@ test_garbage_from_server(void **state)
 	}
 }
 
-static int
-setup(void **state)
-{
-	snprintf(tmpdir, sizeof(tmpdir), "/tmp/osprey-pcapfile-XXXXXX");
-	return mkdtemp(tmpdir) == NULL ? -1 : 0;
-}
-
-static int
-teardown(void **state)
-{
-	char cmd[128];
-
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", tmpdir);
-	return system(cmd) == 0 ? 0 : -1;
-}
-
 int
 main(int argc, char **argv)
 {
@@ -735,7 +714,8 @@ main(int argc, char **argv)
 	/* TAP for meson, which also passes the captures' location. */
 	setenv("CMOCKA_MESSAGE_OUTPUT", "TAP", 0);
 	if (strcmp(argv[2], "local") == 0)
-		return cmocka_run_group_tests(local, setup, teardown);
+		return cmocka_run_group_tests(local, harness_tmpdir_create,
+		    harness_tmpdir_remove);
 	if (harness_captures() == NULL) {
 		fprintf(stderr, "%s: OSPREY_CAPTURES does not name the shared "
 		    "captures folder; skipped\n", argv[0]);
