@@ -26,7 +26,7 @@
 struct harness {
 	pid_t			 pid;		/* the helper, or -1 */
 	int			 fd;		/* our end of the link */
-	int			 wfd;		/* we write here: fd or a pipe */
+	int			 wfd;		/* we write here (fd, a pipe) */
 	int			 err_fd;	/* the helper's stderr, or -1 */
 	int			 out_fd;	/* its stdout, or -1 */
 	struct frame_decoder	 dec;
@@ -36,10 +36,7 @@ struct harness {
 	bool			 have_m;
 };
 
-/*
- * The helper binary under test: argv[1] of the test program, else
- * $OSPREY_BUILD_ROOT/datasources/<dir>/<name>.
- */
+/* The helper binary under test (meson passes it to each test program). */
 const char *harness_helper_path(void);
 void	harness_set_helper_path(const char *);
 
