@@ -717,9 +717,10 @@ main(int argc, char **argv)
 		return cmocka_run_group_tests(local, harness_tmpdir_create,
 		    harness_tmpdir_remove);
 	if (harness_captures() == NULL) {
-		fprintf(stderr, "%s: OSPREY_CAPTURES does not name the shared "
-		    "captures folder; skipped\n", argv[0]);
-		return 77;
+		/* TAP's way of saying "skipped" (exit 77 is not, under TAP). */
+		printf("1..0 # SKIP OSPREY_CAPTURES does not name the shared "
+		    "captures folder\n");
+		return 0;
 	}
 	return cmocka_run_group_tests(captures, NULL, NULL);
 }
