@@ -227,15 +227,14 @@ api_check_login(struct http_call *call)
 static void
 api_user_status(struct http_call *call)
 {
-	struct passwd *pw = getpwuid(getuid());
+	struct web *w = http_call_ctx(call);
 	msgpack_sbuffer sb;
 	msgpack_packer pk;
 
 	msgpack_sbuffer_init(&sb);
 	msgpack_packer_init(&pk, &sb, msgpack_sbuffer_write);
 	msgpack_pack_map(&pk, 4);
-	bridge_pack_kv_str(&pk, "kismet.system.user",
-	    pw != NULL ? pw->pw_name : "");
+	bridge_pack_kv_str(&pk, "kismet.system.user", w->user_name);
 	bridge_pack_kv_u64(&pk, "kismet.system.uid", getuid());
 	bridge_pack_kv_u64(&pk, "kismet.system.gid", getgid());
 	bridge_pack_kv_bool(&pk, "osprey.session.logged_in",
@@ -280,17 +279,17 @@ api_dynamic_js(struct http_call *call)
 	evbuffer_free(b);
 }
 
-/* Send the file rel under root; 0, or files_open's error (not sent). */
+/* Send the file rel under rootfd; 0, or files_open's error (not sent). */
 static int
-api_send_file(struct http_call *call, const char *root, const char *rel)
+api_send_file(struct http_call *call, int rootfd, const char *rel)
 {
 	struct evbuffer *b;
 	struct stat st;
 	int fd, rc;
 
-	if (root == NULL)
+	if (rootfd < 0)
 		return -ENOENT;
-	if ((rc = files_open(root, rel, strlen(rel), &fd, &st)) != 0)
+	if ((rc = files_open(rootfd, rel, strlen(rel), &fd, &st)) != 0)
 		return rc;
 	b = evbuffer_new();
 	/* evbuffer_add_file takes the descriptor. */
@@ -338,7 +337,7 @@ api_plugin_file(struct http_call *call)
 		http_reply_error(call, 400, "malformed path");
 		return;
 	}
-	rc = api_send_file(call, p->httpd, rel);
+	rc = api_send_file(call, p->httpd_fd, rel);
 	free(rel);
 	if (rc != 0)
 		api_file_error(call, rc);
@@ -353,9 +352,9 @@ api_system_static(struct http_call *call)
 
 	while (*rel == '/')
 		rel++;
-	rc = api_send_file(call, w->user_home, rel);
+	rc = api_send_file(call, w->user_home_fd, rel);
 	if (rc == -ENOENT)
-		rc = api_send_file(call, w->home, rel);
+		rc = api_send_file(call, w->home_fd, rel);
 	if (rc != 0)
 		api_file_error(call, rc);
 }

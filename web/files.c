@@ -57,69 +57,88 @@ files_mime(const char *name)
 	return "application/octet-stream";
 }
 
-/* True when some "/"-separated element of rel is "." or "..". */
-static bool
-files_has_dot_element(const char *rel, size_t len)
+int
+files_root_open(const char *path)
 {
-	const char *p = rel, *end = rel + len, *e;
-	size_t n;
+	int fd;
 
-	while (p < end) {
+	if ((fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) == -1)
+		return -errno;
+	return fd;
+}
+
+/* What an openat failure means for the client. */
+static int
+files_errno(int e)
+{
+	switch (e) {
+	case ENOENT:
+		return -ENOENT;
+	case ENAMETOOLONG:
+		return -ENAMETOOLONG;
+	default:
+		/* ELOOP (a symlink), ENOTDIR, EACCES... */
+		return -EACCES;
+	}
+}
+
+int
+files_open(int rootfd, const char *rel, size_t rel_len, int *ret_fd,
+    struct stat *ret_st)
+{
+	char elem[FILES_MAX_PATH + 1];
+	const char *p = rel, *end = rel + rel_len, *e;
+	struct stat st;
+	size_t n, depth = 0;
+	int dir = rootfd, fd, rc;
+
+	if (rel_len > FILES_MAX_PATH)
+		return -ENAMETOOLONG;
+	if (memchr(rel, '\0', rel_len) != NULL)
+		return -EACCES;
+	/* dir is the root (ours to keep) or a folder we opened below it. */
+	for (;;) {
+		while (p < end && *p == '/')
+			p++;
+		if (p == end) {
+			/* The path named a folder: its index.html. */
+			p = "index.html";
+			end = p + strlen(p);
+		}
 		if ((e = memchr(p, '/', (size_t)(end - p))) == NULL)
 			e = end;
 		n = (size_t)(e - p);
 		if ((n == 1 && p[0] == '.') ||
-		    (n == 2 && p[0] == '.' && p[1] == '.'))
-			return true;
-		p = e + 1;
+		    (n == 2 && p[0] == '.' && p[1] == '.') ||
+		    ++depth > FILES_MAX_DEPTH) {
+			if (dir != rootfd)
+				close(dir);
+			return -EACCES;
+		}
+		memcpy(elem, p, n);
+		elem[n] = '\0';
+		p = e;
+		/* Never through a symlink, whatever it points at. */
+		fd = openat(dir, elem, O_RDONLY | O_NOFOLLOW | O_CLOEXEC |
+		    O_NONBLOCK);
+		rc = fd == -1 ? files_errno(errno) : 0;
+		if (dir != rootfd)
+			close(dir);
+		if (rc != 0)
+			return rc;
+		if (fstat(fd, &st) != 0) {
+			close(fd);
+			return -EACCES;
+		}
+		if (S_ISREG(st.st_mode) && p == end) {
+			*ret_fd = fd;
+			*ret_st = st;
+			return 0;
+		}
+		if (!S_ISDIR(st.st_mode)) {
+			close(fd);
+			return S_ISREG(st.st_mode) ? -ENOENT : -EACCES;
+		}
+		dir = fd;
 	}
-	return false;
-}
-
-int
-files_open(const char *root, const char *rel, size_t rel_len, int *ret_fd,
-    struct stat *ret_st)
-{
-	char path[PATH_MAX], rroot[PATH_MAX], rpath[PATH_MAX];
-	struct stat st;
-	size_t rl;
-	int fd, n;
-
-	if (rel_len > FILES_MAX_PATH)
-		return -ENAMETOOLONG;
-	if (memchr(rel, '\0', rel_len) != NULL ||
-	    files_has_dot_element(rel, rel_len))
-		return -EACCES;
-	while (rel_len > 0 && rel[0] == '/') {
-		rel++;
-		rel_len--;
-	}
-	n = snprintf(path, sizeof(path), "%s/%.*s", root, (int)rel_len, rel);
-	if (n < 0 || (size_t)n >= sizeof(path))
-		return -ENAMETOOLONG;
-	if (realpath(root, rroot) == NULL)
-		return -ENOENT;
-	if (stat(path, &st) == 0 && S_ISDIR(st.st_mode)) {
-		n = snprintf(path, sizeof(path), "%s/%.*s/index.html", root,
-		    (int)rel_len, rel);
-		if (n < 0 || (size_t)n >= sizeof(path))
-			return -ENAMETOOLONG;
-	}
-	if (realpath(path, rpath) == NULL)
-		return errno == ENAMETOOLONG ? -ENAMETOOLONG : -ENOENT;
-	/* Symlinks may point anywhere inside root, never outside it. */
-	rl = strlen(rroot);
-	if (strncmp(rpath, rroot, rl) != 0 ||
-	    (rpath[rl] != '/' && rroot[rl - 1] != '/'))
-		return -EACCES;
-	if ((fd = open(rpath, O_RDONLY | O_NOFOLLOW | O_CLOEXEC |
-	    O_NONBLOCK)) == -1)
-		return errno == ENOENT ? -ENOENT : -EACCES;
-	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
-		close(fd);
-		return -EACCES;
-	}
-	*ret_fd = fd;
-	*ret_st = st;
-	return 0;
 }

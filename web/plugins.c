@@ -16,6 +16,7 @@
 
 #include "bridge.h"
 #include "conf.h"
+#include "files.h"
 #include "format.h"
 #include "plugins.h"
 #include "xmalloc.h"
@@ -103,7 +104,10 @@ plugins_clear_one(struct plugin *p)
 	free(p->js_path);
 	free(p->dir);
 	free(p->httpd);
+	if (p->httpd_fd >= 0)
+		close(p->httpd_fd);
 	memset(p, 0, sizeof(*p));
+	p->httpd_fd = -1;
 }
 
 int
@@ -116,6 +120,7 @@ plugins_manifest_parse(const char *text, size_t len, const char *dir,
 	char why[256];
 
 	memset(&p, 0, sizeof(p));
+	p.httpd_fd = -1;
 	memset(&pp, 0, sizeof(pp));
 	pp.p = &p;
 	if (len > PLUGINS_MAX_MANIFEST) {
@@ -231,7 +236,9 @@ plugins_try(struct plugins *ps, const char *dir,
 		plugins_note(note, arg, "plugin %s skipped: %s", dir, err);
 		return;
 	}
-	if (stat(p.httpd, &st) != 0 || !S_ISDIR(st.st_mode)) {
+	/* Held open: files are served from it after the sandbox is on. */
+	if (stat(p.httpd, &st) != 0 || !S_ISDIR(st.st_mode) ||
+	    (p.httpd_fd = files_root_open(p.httpd)) < 0) {
 		plugins_note(note, arg, "plugin %s skipped: %s",
 		    dir, "no httpd/ folder");
 		plugins_clear_one(&p);

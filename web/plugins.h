@@ -30,6 +30,7 @@ struct plugin {
 	char	*js_path;	/* "/plugin/NAME/..." */
 	char	*dir;		/* the plugin's folder */
 	char	*httpd;		/* its httpd/ folder */
+	int	 httpd_fd;	/* that folder, open; -1 until scanned */
 };
 
 struct plugins {

@@ -13,6 +13,7 @@
 
 #include <errno.h>
 #include <getopt.h>
+#include <stdbool.h>
 #include <limits.h>
 #include <pwd.h>
 #include <signal.h>
@@ -27,12 +28,16 @@
 #include "config.h"
 
 #include "auth.h"
+#include "caps.h"
 #include "conf.h"
 #include "core.h"
+#include "files.h"
 #include "http.h"
 #include "log.h"
 #include "pcapstream.h"
 #include "plugins.h"
+#include "privdrop.h"
+#include "sandbox.h"
 #include "web.h"
 #include "xmalloc.h"
 
@@ -50,6 +55,8 @@ web_usage(FILE *fp)
 	    "come over it;\n"
 	    "                          --in-fd=N --out-fd=N say the same)\n"
 	    "  --listen-fd=N           serve on this listening socket\n"
+	    "  --allow-root            run as root (the core says so in "
+	    "its settings)\n"
 	    "  -d, --debug             debug logging\n"
 	    "  --version, --help\n"
 	    "Settings: httpd_bind_address, httpd_port, httpd_username,\n"
@@ -195,6 +202,49 @@ web_setup_plugins(struct web *w)
 	free(user);
 }
 
+/*
+ * Open the static file folders now: once the sandbox is on, files are
+ * opened only below descriptors held from before.  A missing folder
+ * just serves nothing.
+ */
+static void
+web_open_roots(struct web *w)
+{
+	const char *home;
+	struct passwd *pw;
+	char *user;
+
+	home = conf_get(w->conf, "httpd_home", OSPREY_DATADIR "/httpd");
+	if ((w->home_fd = files_root_open(home)) < 0)
+		log_info("httpd_home %s: %s; no web UI is served", home,
+		    strerror(-w->home_fd));
+	user = auth_expand_path(conf_get(w->conf, "httpd_user_home",
+	    "%h/.osprey/httpd"), web_home_dir());
+	w->user_home_fd = files_root_open(user);
+	free(user);
+	/* Looked up now: after the sandbox, NSS may not open what it wants. */
+	pw = getpwuid(getuid());
+	w->user_name = xstrdup(pw != NULL ? pw->pw_name : "");
+}
+
+/* The last steps before serving: no root, no capabilities, the filter. */
+static void
+web_lock_down(struct web *w)
+{
+	bool allow_root = false;
+	int rc;
+
+	if (conf_get_bool(w->conf, "allow_root", false, &allow_root) != 0)
+		fatalx("allow_root: expected true or false");
+	if (privdrop_check_root(allow_root) != 0)
+		fatalx("refusing to run as root (the core passes allow_root "
+		    "when it runs with --allow-root; alone: --allow-root)");
+	if ((rc = caps_clear()) != 0)
+		fatalx("cannot drop capabilities: %s", strerror(-rc));
+	if ((rc = sandbox_enter(SANDBOX_WEB, SANDBOX_AFTER_BIND)) != 0)
+		fatalx("cannot enter the sandbox: %s", strerror(-rc));
+}
+
 int
 main(int argc, char **argv)
 {
@@ -203,9 +253,11 @@ main(int argc, char **argv)
 		{ "set", required_argument, NULL, 'o' },
 		{ "bridge-fd", required_argument, NULL, 'B' },
 		{ "listen-fd", required_argument, NULL, 'L' },
-		/* How the core's process module passes the one descriptor. */
+		/* How the launcher and the core's process module pass it. */
+		{ "ipc-fd", required_argument, NULL, 'B' },
 		{ "in-fd", required_argument, NULL, 'B' },
 		{ "out-fd", required_argument, NULL, 'B' },
+		{ "allow-root", no_argument, NULL, 'R' },
 		{ "debug", no_argument, NULL, 'd' },
 		{ "version", no_argument, NULL, 'V' },
 		{ "help", no_argument, NULL, 'h' },
@@ -221,6 +273,7 @@ main(int argc, char **argv)
 	int ch, port;
 
 	log_init("web", LOG_LEVEL_INFO);
+	sandbox_announce();
 	signal(SIGPIPE, SIG_IGN);
 	memset(&w, 0, sizeof(w));
 	w.conf = conf_new();
@@ -257,6 +310,9 @@ main(int argc, char **argv)
 			break;
 		case 'd':
 			log_set_level(LOG_LEVEL_DEBUG);
+			break;
+		case 'R':
+			(void)conf_set(args, "allow_root", "true");
 			break;
 		case 'V':
 			printf("osprey_web %s\n", OSPREY_VERSION);
@@ -303,10 +359,7 @@ main(int argc, char **argv)
 		fatalx("%s", err);
 	w.port = port;
 
-	w.home = xstrdup(conf_get(w.conf, "httpd_home", OSPREY_DATADIR
-	    "/httpd"));
-	w.user_home = auth_expand_path(conf_get(w.conf, "httpd_user_home",
-	    "%h/.osprey/httpd"), web_home_dir());
+	web_open_roots(&w);
 	web_setup_plugins(&w);
 
 	if (bridge_fd >= 0) {
@@ -332,6 +385,7 @@ main(int argc, char **argv)
 	sigterm = evsignal_new(w.base, SIGTERM, web_signal_cb, &w);
 	evsignal_add(sigint, NULL);
 	evsignal_add(sigterm, NULL);
+	web_lock_down(&w);
 
 	/* The one line tests and the core wait for. */
 	log_info("listening on %s:%d%s", conf_get(w.conf,
@@ -348,8 +402,11 @@ main(int argc, char **argv)
 	plugins_clear(&w.plugins);
 	auth_free(w.auth);
 	conf_free(w.conf);
-	free(w.home);
-	free(w.user_home);
+	if (w.home_fd >= 0)
+		close(w.home_fd);
+	if (w.user_home_fd >= 0)
+		close(w.user_home_fd);
+	free(w.user_name);
 	event_base_free(w.base);
 	return 0;
 }

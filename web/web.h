@@ -30,8 +30,10 @@ struct web {
 	struct plugins		 plugins;
 	struct core		*core;		/* NULL when run alone */
 	struct pcapstreams	*streams;
-	char			*home;		/* httpd_home */
-	char			*user_home;	/* httpd_user_home */
+	int			 home_fd;	/* httpd_home, or -1 */
+	int			 user_home_fd;	/* httpd_user_home, or -1 */
+	char			*user_name;	/* who we run as (looked up
+						   before the sandbox) */
 	int			 port;
 	uint64_t		 started;	/* epoch seconds */
 };

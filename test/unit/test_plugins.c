@@ -206,7 +206,7 @@ test_scan_and_list(void **state)
 }
 
 static int
-try_open(const char *root, const char *rel)
+try_open(int root, const char *rel)
 {
 	struct stat st;
 	int fd, rc;
@@ -220,18 +220,23 @@ try_open(const char *root, const char *rel)
 static void
 test_files_stay_inside(void **state)
 {
-	char root[128];
+	char path[128];
 	struct stat st;
-	int fd;
+	int root, fd, before, after;
 
-	snprintf(root, sizeof(root), "%s/plugins/good/httpd", tmpdir);
+	snprintf(path, sizeof(path), "%s/plugins/good/httpd", tmpdir);
+	root = files_root_open(path);
+	assert_true(root >= 0);
+	assert_int_equal(files_root_open("/nonexistent/httpd"), -ENOENT);
 	assert_int_equal(try_open(root, "js/good.js"), 0);
 	assert_int_equal(try_open(root, "/js/good.js"), 0);
+	assert_int_equal(try_open(root, "js//good.js"), 0);
 	assert_int_equal(files_open(root, "", 0, &fd, &st), 0);
 	assert_int_equal(st.st_size, 12);	/* index.html */
 	close(fd);
 	assert_int_equal(try_open(root, "js"), -ENOENT); /* no index.html */
 	assert_int_equal(try_open(root, "missing.js"), -ENOENT);
+	assert_int_equal(try_open(root, "index.html/x"), -ENOENT);
 	/* Every way up and out is refused. */
 	assert_int_equal(try_open(root, "../secret.txt"), -EACCES);
 	assert_int_equal(try_open(root, "js/../../secret.txt"), -EACCES);
@@ -240,11 +245,21 @@ test_files_stay_inside(void **state)
 	assert_int_equal(try_open(root, ".."), -EACCES);
 	assert_int_equal(files_open(root, "index.html\0x", 12, &fd, &st),
 	    -EACCES);
-	/* A symlink out of the folder is refused, one inside is served. */
+	/* No symlink is followed: not out of the folder, nor inside it. */
 	assert_int_equal(try_open(root, "leak"), -EACCES);
-	assert_int_equal(try_open(root, "alias.js"), 0);
+	assert_int_equal(try_open(root, "alias.js"), -EACCES);
 	/* Names with dots that are not "." or ".." are fine. */
 	assert_int_equal(try_open(root, "js/..good.js"), -ENOENT);
+	/* No descriptor is left behind, whatever the answer. */
+	before = dup(0);
+	close(before);
+	(void)try_open(root, "js/../../secret.txt");
+	(void)try_open(root, "js/missing/deeper");
+	(void)try_open(root, "index.html/x");
+	after = dup(0);
+	close(after);
+	assert_int_equal(before, after);
+	close(root);
 
 	assert_string_equal(files_mime("a/b.JS"), "application/javascript");
 	assert_string_equal(files_mime("x.html"), "text/html; charset=utf-8");
