@@ -78,6 +78,7 @@ struct http_conn {
 	struct event		*deadline;
 	struct event		*kick;		/* push output through */
 	struct event		*wready;	/* the socket can take more */
+	bool			 dead;		/* ended; in graves */
 };
 
 struct http {
@@ -91,11 +92,14 @@ struct http {
 	void			(*fallback)(struct http_call *);
 	TAILQ_HEAD(, http_conn)	 conns;
 	unsigned		 nconns;
+	TAILQ_HEAD(, http_conn)	 graves;	/* ended, freed by sweep */
+	struct event		*sweep;
 	struct http_stats	 stats;
 };
 
 static void	http_call_free(struct http_call *);
 static void	http_conn_wready_cb(evutil_socket_t, short, void *);
+static bool	http_conn_alive(const struct http_conn *);
 static void	http_dispatch(struct http_call *);
 
 static uint64_t
@@ -169,7 +173,11 @@ static void
 http_conn_deadline_cb(evutil_socket_t unused, short what, void *arg)
 {
 	struct http_conn *c = arg;
-	evutil_socket_t fd = bufferevent_getfd(c->under);
+	evutil_socket_t fd;
+
+	if (!http_conn_alive(c))
+		return;
+	fd = bufferevent_getfd(c->under);
 
 	if (c->state == CONN_HEADERS && c->header_bytes == 0) {
 		/* An idle keep-alive connection: just close it. */
@@ -273,8 +281,17 @@ http_conn_out_filter(struct evbuffer *src, struct evbuffer *dst,
 		c->wready = event_new(bufferevent_get_base(c->bev), fd,
 		    EV_WRITE, http_conn_wready_cb, c);
 	n = evbuffer_write(src, fd);
-	if (n < 0 && errno != EAGAIN && errno != EINTR)
-		return BEV_ERROR;
+	if (n < 0 && errno != EAGAIN && errno != EINTR) {
+		/*
+		 * The client is gone.  Reporting BEV_ERROR here makes libevent
+		 * 2.1 free the filter twice; instead drop what waits and end
+		 * the socket, and evhttp sees the end as it sees a client that
+		 * closes.
+		 */
+		evbuffer_drain(src, evbuffer_get_length(src));
+		shutdown(fd, SHUT_RDWR);
+		return BEV_NEED_MORE;
+	}
 	if (evbuffer_get_length(src) > 0)
 		event_add(c->wready, NULL);
 	return n > 0 ? BEV_OK : BEV_NEED_MORE;
@@ -314,6 +331,25 @@ http_conn_close_cb(struct evhttp_connection *evcon, void *arg)
 }
 
 /*
+ * Whether evhttp still has this connection.  Once it frees the filter
+ * (callbacks cleared), the memory stays until libevent finalizes it, and
+ * our own events may still fire in between: touching the filter then
+ * (a flush takes and drops a reference) would finalize it twice.
+ */
+static bool
+http_conn_alive(const struct http_conn *c)
+{
+	bufferevent_data_cb r, w;
+	bufferevent_event_cb e;
+	void *arg;
+
+	if (c->dead || c->bev == NULL)
+		return false;
+	bufferevent_getcb(c->bev, &r, &w, &e, &arg);
+	return e != NULL;
+}
+
+/*
  * libevent 2.1's filter moves output to the socket only when output is
  * added while writing is enabled, but evhttp adds its answer first and
  * enables writing after: the answer would sit there.  So every addition
@@ -324,7 +360,8 @@ http_conn_kick_cb(evutil_socket_t unused, short what, void *arg)
 {
 	struct http_conn *c = arg;
 
-	bufferevent_flush(c->bev, EV_WRITE, BEV_FLUSH);
+	if (http_conn_alive(c))
+		bufferevent_flush(c->bev, EV_WRITE, BEV_FLUSH);
 }
 
 static void
@@ -332,7 +369,8 @@ http_conn_wready_cb(evutil_socket_t fd, short what, void *arg)
 {
 	struct http_conn *c = arg;
 
-	bufferevent_flush(c->bev, EV_WRITE, BEV_FLUSH);
+	if (http_conn_alive(c))
+		bufferevent_flush(c->bev, EV_WRITE, BEV_FLUSH);
 }
 
 static void
@@ -346,11 +384,21 @@ http_conn_output_cb(struct evbuffer *buf, const struct evbuffer_cb_info *info,
 }
 
 /* The filter is being freed: the connection is over. */
+/*
+ * The filter is being freed: the connection is over.  libevent 2.1 can
+ * call this twice for one filter (seen when a client drops a stream
+ * mid-write), so the record is only marked dead here and freed by a
+ * sweep a second later.
+ */
 static void
 http_conn_free_cb(void *arg)
 {
 	struct http_conn *c = arg;
+	struct timeval tv = { 1, 0 };
 
+	if (c->dead)
+		return;
+	c->dead = true;
 	http_conn_gone(c);
 	TAILQ_REMOVE(&c->http->conns, c, entry);
 	c->http->nconns--;
@@ -358,7 +406,23 @@ http_conn_free_cb(void *arg)
 	event_free(c->kick);
 	if (c->wready != NULL)
 		event_free(c->wready);
-	free(c);
+	c->deadline = c->kick = c->wready = NULL;
+	c->bev = c->under = NULL;
+	TAILQ_INSERT_TAIL(&c->http->graves, c, entry);
+	if (!evtimer_pending(c->http->sweep, NULL))
+		evtimer_add(c->http->sweep, &tv);
+}
+
+static void
+http_sweep_cb(evutil_socket_t unused, short what, void *arg)
+{
+	struct http *h = arg;
+	struct http_conn *c;
+
+	while ((c = TAILQ_FIRST(&h->graves)) != NULL) {
+		TAILQ_REMOVE(&h->graves, c, entry);
+		free(c);
+	}
 }
 
 static struct bufferevent *
@@ -1018,6 +1082,8 @@ http_new(struct event_base *base, struct auth *auth,
 	h->lim = *lim;
 	h->ctx = ctx;
 	TAILQ_INIT(&h->conns);
+	TAILQ_INIT(&h->graves);
+	h->sweep = evtimer_new(base, http_sweep_cb, h);
 	if ((h->evhttp = evhttp_new(base)) == NULL)
 		fatalx("out of memory");
 	evhttp_set_bevcb(h->evhttp, http_conn_new_cb, h);
@@ -1042,6 +1108,8 @@ http_free(struct http *h)
 	if (h == NULL)
 		return;
 	evhttp_free(h->evhttp);
+	http_sweep_cb(-1, 0, h);
+	event_free(h->sweep);
 	free(h->routes);
 	free(h);
 }
