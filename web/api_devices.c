@@ -268,15 +268,43 @@ struct dq_sort_item {
 	const msgpack_object	*key;
 };
 
-static int dq_sort_desc;
-
-static int
-dq_sort_cmp(const void *a, const void *b)
+/*
+ * A stable merge sort of n items by key.  Not qsort: glibc's asks the
+ * kernel for the machine's memory size (sysinfo), which the sandbox
+ * forbids; and a stable order keeps pages consistent between requests.
+ */
+static void
+dq_sort(struct dq_sort_item *v, size_t n, bool desc)
 {
-	const struct dq_sort_item *x = a, *y = b;
-	int c = dq_cmp_obj(x->key, y->key);
+	struct dq_sort_item *tmp, *src = v, *dst, *t;
+	size_t w, i, l, m, r, a, b;
+	int c;
 
-	return dq_sort_desc ? -c : c;
+	if (n < 2)
+		return;
+	tmp = xcalloc(n, sizeof(*tmp));
+	dst = tmp;
+	for (w = 1; w < n; w *= 2) {
+		for (i = 0; i < n; i += 2 * w) {
+			l = i;
+			m = i + w < n ? i + w : n;
+			r = i + 2 * w < n ? i + 2 * w : n;
+			for (a = l, b = m; l < r; l++) {
+				if (a < m && b < r) {
+					c = dq_cmp_obj(src[a].key, src[b].key);
+					dst[l] = (desc ? c >= 0 : c <= 0) ?
+					    src[a++] : src[b++];
+				} else
+					dst[l] = a < m ? src[a++] : src[b++];
+			}
+		}
+		t = src;
+		src = dst;
+		dst = t;
+	}
+	if (src != v)
+		memcpy(v, src, n * sizeof(*v));
+	free(tmp);
 }
 
 static bool
@@ -345,8 +373,7 @@ dq_finish_view(struct dq *q, struct evbuffer *b)
 	if (q->sort != NULL) {
 		for (i = 0; i < kept; i++)
 			items[i].key = fields_lookup(items[i].rec, q->sort);
-		dq_sort_desc = q->desc;
-		qsort(items, kept, sizeof(*items), dq_sort_cmp);
+		dq_sort(items, kept, q->desc);
 	}
 	first = q->start < kept ? q->start : kept;
 	last = q->length > 0 && q->length < kept - first ? first + q->length :
