@@ -64,12 +64,19 @@ web_usage(FILE *fp)
 	    "allowplugins and the limits of doc/web.md.\n");
 }
 
+/*
+ * The user's home for "%h": the core's "home" setting (the launcher
+ * gives its children no environment), else HOME, else the passwd entry.
+ */
 static const char *
-web_home_dir(void)
+web_home_dir(const struct web *w)
 {
-	const char *h = getenv("HOME");
+	const char *h = conf_get(w->conf, "home", NULL);
 	struct passwd *pw;
 
+	if (h != NULL && *h == '/')
+		return h;
+	h = getenv("HOME");
 	if (h != NULL && *h == '/')
 		return h;
 	if ((pw = getpwuid(getuid())) != NULL && pw->pw_dir != NULL)
@@ -167,7 +174,7 @@ web_setup_auth(struct web *w)
 	char err[512], *file;
 
 	file = auth_expand_path(conf_get(w->conf, "httpd_auth_file",
-	    "%h/.osprey/osprey_httpd.conf"), web_home_dir());
+	    "%h/.osprey/osprey_httpd.conf"), web_home_dir(w));
 	memset(&ac, 0, sizeof(ac));
 	ac.username = conf_get(w->conf, "httpd_username", NULL);
 	ac.password = conf_get(w->conf, "httpd_password", NULL);
@@ -193,7 +200,7 @@ web_setup_plugins(struct web *w)
 		fatalx("allowplugins: expected true or false");
 	if (!allow)
 		return;
-	user = auth_expand_path("%h/.osprey/plugins", web_home_dir());
+	user = auth_expand_path("%h/.osprey/plugins", web_home_dir(w));
 	dirs[0] = OSPREY_DATADIR "/plugins";
 	dirs[1] = user;
 	n = plugins_scan(&w->plugins, dirs, 2, web_plugin_note_cb, w);
@@ -219,7 +226,7 @@ web_open_roots(struct web *w)
 		log_info("httpd_home %s: %s; no web UI is served", home,
 		    strerror(-w->home_fd));
 	user = auth_expand_path(conf_get(w->conf, "httpd_user_home",
-	    "%h/.osprey/httpd"), web_home_dir());
+	    "%h/.osprey/httpd"), web_home_dir(w));
 	w->user_home_fd = files_root_open(user);
 	free(user);
 	/* Looked up now: after the sandbox, NSS may not open what it wants. */
