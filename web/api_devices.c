@@ -590,8 +590,9 @@ api_mac_bytes(const char *s, uint8_t m[6])
 {
 	char tail;
 
-	if (strlen(s) != 17 || sscanf(s, "%2hhx:%2hhx:%2hhx:%2hhx:%2hhx:%2hhx%c",
-	    &m[0], &m[1], &m[2], &m[3], &m[4], &m[5], &tail) != 6)
+	if (strlen(s) != 17 || sscanf(s,
+	    "%2hhx:%2hhx:%2hhx:%2hhx:%2hhx:%2hhx%c", &m[0], &m[1], &m[2],
+	    &m[3], &m[4], &m[5], &tail) != 6)
 		return -EINVAL;
 	return 0;
 }

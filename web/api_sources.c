@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: ISC */
 /*
- * \summary: datasource endpoints: list, by-uuid, add, channel and state commands
+ * \summary: datasource endpoints: list, by-uuid, add, channel and state
  *
  * The web checks the shape of each command and forwards it to the core
  * as a SOURCE_CMD; the core runs it against the helper and answers with

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: ISC */
-/* \summary: web login: credentials, generated password file, sessions, slow-down */
+/* \summary: web login: credentials, password file, sessions, slow-down */
 
 #include <sys/random.h>
 #include <sys/stat.h>

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: ISC */
 /*
- * \summary: web login: credentials, generated password file, sessions, slow-down
+ * \summary: web login: credentials, password file, sessions, slow-down
  *
  * There is no default password (SPEC section 7, "Auth").  The login comes
  * from the global config (httpd_username/httpd_password), else from the

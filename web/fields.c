@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: ISC */
-/* \summary: Kismet field simplification and regex filters over msgpack records */
+/* \summary: Kismet field simplification and regex filters over records */
 
 #include <errno.h>
 #include <inttypes.h>

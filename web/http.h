@@ -63,7 +63,7 @@ struct http_limits {
 	unsigned	 max_connections;	/* more get 503 */
 	size_t		 max_header_bytes;	/* more get 431 */
 	size_t		 max_body_bytes;	/* more get 413 */
-	unsigned	 request_timeout_ms;	/* request not in by then: 408 */
+	unsigned	 request_timeout_ms;	/* not all in by then: 408 */
 	unsigned	 io_timeout_s;		/* no progress on a socket */
 };
 

@@ -59,7 +59,7 @@ struct pcapstreams {
 	struct ps_source	 sources[PCAPSTREAM_MAX_SOURCES];
 	size_t			 n_sources;
 	uint64_t		 next_id;
-	uint64_t		 unknown;	/* frames of unannounced sources */
+	uint64_t		 unknown;	/* frames of unknown sources */
 	bool			 subscribed;
 };
 

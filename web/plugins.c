@@ -72,8 +72,9 @@ plugins_module_ok(const char *s, size_t n)
 	if (n == 0 || n > 128 || (s[0] >= '0' && s[0] <= '9'))
 		return false;
 	for (i = 0; i < n; i++)
-		if (strchr("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
-		    "0123456789_$.", s[i]) == NULL || s[i] == '\0')
+		if (strchr("ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+		    "abcdefghijklmnopqrstuvwxyz0123456789_$.", s[i]) == NULL ||
+		    s[i] == '\0')
 			return false;
 	return true;
 }

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: ISC */
-/* \summary: unit tests for the web login: password file, Basic, sessions, slow-down */
+/* \summary: unit tests for the web login: file, Basic, sessions, slow-down */
 
 #include <stdarg.h>
 #include <stddef.h>

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: ISC */
 /*
- * \summary: unit tests for plugin manifests, the plugin scan and safe file opening
+ * \summary: unit tests for plugin manifests, the scan and safe file opening
  */
 
 #include <stdarg.h>
@@ -198,7 +198,8 @@ test_scan_and_list(void **state)
 	evbuffer_remove(b, js, len);
 	js[len] = '\0';
 	assert_non_null(strstr(js, "\"module\": \"osprey_ui_good\""));
-	assert_non_null(strstr(js, "\"js\": \"\\/plugin\\/good\\/js\\/good.js\""));
+	assert_non_null(strstr(js,
+	    "\"js\": \"\\/plugin\\/good\\/js\\/good.js\""));
 	free(js);
 	evbuffer_free(b);
 	plugins_clear(&ps);
