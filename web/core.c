@@ -25,7 +25,7 @@ struct core_pending {
 	uint16_t	 req_type;
 	core_reply_cb	 cb;
 	void		*arg;
-	time_t		 deadline;
+	time_t		 deadline;	/* 0: the core owes nothing now */
 };
 
 struct core {
@@ -192,7 +192,8 @@ core_dispatch_core(struct core *c, const struct bridge_msg *m)
 		return 0;
 	if (core_table[i].answers != 0 && core_table[i].answers != p->req_type)
 		return -EPROTO;
-	p->deadline = time(NULL) + CORE_TIMEOUT_S;
+	/* After a slice the core waits for MORE: it owes nothing till then. */
+	p->deadline = 0;
 	if (core_table[i].final)
 		TAILQ_REMOVE(&c->pending, p, entry);
 	p->cb(m, p->arg);
@@ -271,7 +272,7 @@ core_tick_cb(evutil_socket_t unused, short what, void *arg)
 
 	for (p = TAILQ_FIRST(&c->pending); p != NULL; p = next) {
 		next = TAILQ_NEXT(p, entry);
-		if (p->deadline > now)
+		if (p->deadline == 0 || p->deadline > now)
 			continue;
 		TAILQ_REMOVE(&c->pending, p, entry);
 		memset(&m, 0, sizeof(m));
@@ -389,6 +390,7 @@ core_devices(struct core *c, const struct bridge_devices_req *r,
 int
 core_devices_more(struct core *c, uint32_t seq)
 {
+	struct core_pending *p;
 	int rc;
 
 	if (!core_up(c))
@@ -396,6 +398,8 @@ core_devices_more(struct core *c, uint32_t seq)
 	if ((rc = bridge_encode_empty(&c->out, BRIDGE_DEVICES_MORE, seq)) !=
 	    0)
 		return rc;
+	if ((p = core_find(c, seq)) != NULL)
+		p->deadline = time(NULL) + CORE_TIMEOUT_S;
 	return core_write(c);
 }
 

@@ -7,7 +7,8 @@
  * DEVICES_SLICE, DEVICES_END or ERROR, and so on), or the bridge is
  * judged broken.  Packets and source announcements arrive unasked while
  * a packet subscription is on.  A request the core leaves unanswered for
- * CORE_TIMEOUT_S gets a synthetic ERROR 504.
+ * CORE_TIMEOUT_S (counted from the request or the last DEVICES_MORE, not
+ * while the web itself holds back) gets a synthetic ERROR 504.
  */
 #ifndef WEB_CORE_H
 #define WEB_CORE_H
