@@ -372,19 +372,27 @@ core_hello(struct core *c, uint32_t port)
 	return core_write(c);
 }
 
+/* The request encoded (rc its encoder's answer): send and track it. */
+static int
+core_request(struct core *c, int rc, uint16_t type, uint32_t seq,
+    core_reply_cb cb, void *arg, uint32_t *ret_seq)
+{
+	if (rc != 0)
+		return rc;
+	return core_track(c, type, seq, cb, arg, ret_seq);
+}
+
 int
 core_devices(struct core *c, const struct bridge_devices_req *r,
     core_reply_cb cb, void *arg, uint32_t *ret_seq)
 {
 	uint32_t seq;
-	int rc;
 
 	if (!core_up(c))
 		return -ENOTCONN;
 	seq = bridge_next_seq(&c->seq);
-	if ((rc = bridge_encode_devices_req(&c->out, seq, r)) != 0)
-		return rc;
-	return core_track(c, BRIDGE_DEVICES_REQ, seq, cb, arg, ret_seq);
+	return core_request(c, bridge_encode_devices_req(&c->out, seq, r),
+	    BRIDGE_DEVICES_REQ, seq, cb, arg, ret_seq);
 }
 
 int
@@ -409,14 +417,12 @@ core_sources(struct core *c, const char *uuid, core_reply_cb cb, void *arg,
 {
 	struct bridge_sources_req r = { uuid };
 	uint32_t seq;
-	int rc;
 
 	if (!core_up(c))
 		return -ENOTCONN;
 	seq = bridge_next_seq(&c->seq);
-	if ((rc = bridge_encode_sources_req(&c->out, seq, &r)) != 0)
-		return rc;
-	return core_track(c, BRIDGE_SOURCES_REQ, seq, cb, arg, ret_seq);
+	return core_request(c, bridge_encode_sources_req(&c->out, seq, &r),
+	    BRIDGE_SOURCES_REQ, seq, cb, arg, ret_seq);
 }
 
 int
@@ -424,14 +430,12 @@ core_source_cmd(struct core *c, const struct bridge_source_cmd *r,
     core_reply_cb cb, void *arg, uint32_t *ret_seq)
 {
 	uint32_t seq;
-	int rc;
 
 	if (!core_up(c))
 		return -ENOTCONN;
 	seq = bridge_next_seq(&c->seq);
-	if ((rc = bridge_encode_source_cmd(&c->out, seq, r)) != 0)
-		return rc;
-	return core_track(c, BRIDGE_SOURCE_CMD, seq, cb, arg, ret_seq);
+	return core_request(c, bridge_encode_source_cmd(&c->out, seq, r),
+	    BRIDGE_SOURCE_CMD, seq, cb, arg, ret_seq);
 }
 
 int
@@ -439,14 +443,12 @@ core_system(struct core *c, const struct bridge_system_req *r,
     core_reply_cb cb, void *arg, uint32_t *ret_seq)
 {
 	uint32_t seq;
-	int rc;
 
 	if (!core_up(c))
 		return -ENOTCONN;
 	seq = bridge_next_seq(&c->seq);
-	if ((rc = bridge_encode_system_req(&c->out, seq, r)) != 0)
-		return rc;
-	return core_track(c, BRIDGE_SYSTEM_REQ, seq, cb, arg, ret_seq);
+	return core_request(c, bridge_encode_system_req(&c->out, seq, r),
+	    BRIDGE_SYSTEM_REQ, seq, cb, arg, ret_seq);
 }
 
 void
