@@ -45,7 +45,8 @@ put_opt(uint8_t *p, uint16_t code, const void *v, size_t vlen)
 {
 	put_le16(p, code);
 	put_le16(p + 2, (uint16_t)vlen);
-	memcpy(p + 4, v, vlen);
+	if (vlen > 0)
+		memcpy(p + 4, v, vlen);
 	memset(p + 4 + vlen, 0, PAD4(vlen) - vlen);
 	return opt_len(vlen);
 }

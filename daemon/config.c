@@ -104,6 +104,18 @@ is_key_char(int ch)
 	return isalnum(ch) || ch == '_' || ch == '-' || ch == '.';
 }
 
+/* A NUL-terminated copy of [p, end), which need not be terminated. */
+static char *
+copy_span(const char *p, const char *end)
+{
+	size_t n = (size_t)(end - p);
+	char *s = xmalloc(n + 1);
+
+	memcpy(s, p, n);
+	s[n] = '\0';
+	return s;
+}
+
 /* Trim spaces at both ends of [*p, *end). */
 static void
 trim(const char **p, const char **end)
@@ -170,7 +182,7 @@ parse_line(struct config *c, const char *name, unsigned lineno,
 	v = eq + 1;
 	vend = end;
 	trim(&v, &vend);
-	value = xstrndup(v, (size_t)(vend - v));
+	value = copy_span(v, vend);
 
 	if (strcmp(key, "include") == 0 || strcmp(key, "opt_include") == 0) {
 		if (value[0] == '\0') {

@@ -61,6 +61,15 @@ static void	ds_linger_cb(evutil_socket_t, short, void *);
 static void	ds_exit_cb(pid_t, int, void *);
 static void	ds_start(struct datasource *);
 
+uint64_t
+ds_mono_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+}
+
 static struct timeval
 ms_tv(uint64_t ms)
 {
@@ -260,6 +269,11 @@ ds_fail(struct datasource *ds, const char *fmt, ...)
 	vsnprintf(ds->error_reason, sizeof(ds->error_reason), fmt, ap);
 	va_end(ap);
 	if (ds->retry && !ds->remote) {
+		/* A source that ran a good while starts its backoff over. */
+		if (ds->opened_ms != 0 &&
+		    ds_mono_ms() - ds->opened_ms >= ds->mgr->policy.retry_max_ms)
+			ds->retry_attempts = 0;
+		ds->opened_ms = 0;
 		ds->retry_attempts++;
 		ds->total_retries++;
 		ms = ds_backoff_ms(ds);
@@ -1000,6 +1014,7 @@ datasource_open(struct datasource *ds, char *reason, size_t len)
 	}
 	ds->error_reason[0] = '\0';
 	ds->retry_attempts = 0;
+	ds->opened_ms = 0;
 	ds_report(ds, MSGBUS_INFO, "opening on request");
 	ds_start(ds);
 	return 0;

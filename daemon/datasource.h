@@ -102,7 +102,7 @@ struct datasource {
 	enum ds_state		 state;
 	char			 error_reason[DS_REASON_MAX];
 	bool			 retry;
-	unsigned		 retry_attempts;	/* since the last open */
+	unsigned		 retry_attempts;	/* consecutive failures */
 	unsigned		 total_retries;
 	bool			 finished;	/* reached the end of its input */
 
@@ -127,6 +127,7 @@ struct datasource {
 	struct srcdef		 def;
 	struct ds_opts		 opts;
 	bool			 user_uuid;	/* uuid= given, keep it */
+	uint64_t		 opened_ms;	/* monotonic, 0 when not open */
 	struct peer		*peer;
 	pid_t			 pid;		/* local helper, 0 when none */
 	int			 exit_status;	/* of a helper that ended */

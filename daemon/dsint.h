@@ -46,6 +46,7 @@ struct datasource_mgr {
 };
 
 /* datasource.c */
+uint64_t ds_mono_ms(void);
 void	ds_set_state(struct datasource *, enum ds_state);
 void	ds_report(struct datasource *, enum msgbus_level, const char *, ...)
 	    OSPREY_PRINTF(3, 4);

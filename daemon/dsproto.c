@@ -228,7 +228,7 @@ ds_on_open_report(struct datasource *ds, const struct msg *m)
 		ds_report(ds, MSGBUS_INFO, "helper warning: %s", r->warning);
 	ds_text(ds, &r->message);
 	ds->error_reason[0] = '\0';
-	ds->retry_attempts = 0;
+	ds->opened_ms = ds_mono_ms();
 	ds_report(ds, MSGBUS_INFO, "opened (%s%s%s, link type %u)", ds->type,
 	    ds->capture_interface[0] != '\0' ? " on " : "",
 	    ds->capture_interface, ds->dlt);
