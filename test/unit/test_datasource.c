@@ -98,8 +98,9 @@ setup(void **state)
 	f->policy = (struct datasource_policy){
 		.helper_search = f->dir,
 		.helper_binary_path = "/nonexistent",
-		.ping_ms = 100,
-		.pong_timeout_ms = 600,
+		.ping_ms = 200,
+		/* Long enough for a loaded machine under ASan. */
+		.pong_timeout_ms = 1500,
 		.retry_min_ms = 100,
 		.retry_max_ms = 400,
 		.retry = true,
