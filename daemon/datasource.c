@@ -428,6 +428,9 @@ ds_peer_gone(struct datasource *ds, int err)
 	evtimer_del(ds->ev_req);
 	peer_free(ds->peer);
 	ds->peer = NULL;
+	/* A local helper that died with input unread resets the socket. */
+	if (err == -ECONNRESET && !ds->remote)
+		err = 0;
 	if (err != 0) {
 		if (ds->state == DS_PROBING)
 			ds_probe_failed(ds, proto_strerror(err));

@@ -182,6 +182,11 @@ proc_child(const char *path, char *const argv[], int fd, int errfd)
 	sigset_t all;
 	int devnull, err, sig;
 
+	/*
+	 * A session of its own: a Ctrl-C or a group kill aimed at the core
+	 * does not reach the helper, whose end the core manages.
+	 */
+	(void)setsid();
 	sigemptyset(&all);
 	sigprocmask(SIG_SETMASK, &all, NULL);
 	memset(&sa, 0, sizeof(sa));

@@ -43,7 +43,8 @@ int	proc_find_helper(const char *name, const char *search,
 /*
  * Fork and exec path as a helper: argv is { path, "--in-fd=3",
  * "--out-fd=3", extra..., NULL }, the child's end of a new socketpair on
- * fd 3, stdin /dev/null, stdout and stderr kept, signals reset.  Returns
+ * fd 3, stdin /dev/null, stdout and stderr kept, signals reset, in a
+ * session of its own (terminal signals are for the core).  Returns
  * 0 with *ret_pid and *ret_fd (the core's end, close-on-exec) set, or
  * -errno when the socketpair, the fork or the exec failed (an exec
  * failure is seen here through a close-on-exec pipe, so a missing or
