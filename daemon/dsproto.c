@@ -58,6 +58,36 @@ says_end_of_input(const char *text)
 	    strcasestr(text, "end of pcap") != NULL;
 }
 
+/*
+ * The protocol has no drop counter: the helper framework reports drops
+ * in a warning, "...: N frames dropped since the start: ...".  Take N
+ * from it so that the source's num_drops shows what the helper lost.
+ */
+static void
+ds_note_drops(struct datasource *ds, const char *text)
+{
+	const char *p = strstr(text, " frames dropped"), *q;
+	unsigned long long n = 0;
+
+	if (p == NULL)
+		return;
+	for (q = p; q > text && q[-1] >= '0' && q[-1] <= '9'; q--)
+		;
+	if (q == p || p - q > 19)
+		return;
+	for (; q < p; q++)
+		n = n * 10 + (unsigned long long)(*q - '0');
+	if (n > ds->num_drops)
+		ds->num_drops = n;
+}
+
+static void
+ds_warning(struct datasource *ds, const char *text)
+{
+	ds_report(ds, MSGBUS_INFO, "helper warning: %s", text);
+	ds_note_drops(ds, text);
+}
+
 static void
 ds_text(struct datasource *ds, const struct msg_text *t)
 {
@@ -116,7 +146,7 @@ static void
 ds_on_warning(struct datasource *ds, const struct msg *m)
 {
 	if (m->u.warning != NULL)
-		ds_report(ds, MSGBUS_INFO, "helper warning: %s", m->u.warning);
+		ds_warning(ds, m->u.warning);
 }
 
 static void
@@ -225,7 +255,7 @@ ds_on_open_report(struct datasource *ds, const struct msg *m)
 	    datasource_find_uuid(ds->mgr, r->uuid) == NULL)
 		snprintf(ds->uuid, sizeof(ds->uuid), "%s", r->uuid);
 	if (r->warning != NULL)
-		ds_report(ds, MSGBUS_INFO, "helper warning: %s", r->warning);
+		ds_warning(ds, r->warning);
 	ds_text(ds, &r->message);
 	ds->error_reason[0] = '\0';
 	ds->opened_ms = ds_mono_ms();
@@ -252,7 +282,7 @@ ds_on_data(struct datasource *ds, const struct msg *m)
 
 	ds_text(ds, &d->message);
 	if (d->warning != NULL)
-		ds_report(ds, MSGBUS_INFO, "helper warning: %s", d->warning);
+		ds_warning(ds, d->warning);
 	if (!d->has_packet || ds->state == DS_PAUSED)
 		return;
 	if (packet_fill(&p, ds->id, &d->packet,

@@ -20,6 +20,7 @@
  *   supported=a,b,c    channels it claims, hopping over them at open
  *   refuse=CH          refuse to tune CH
  *   fail_open=TEXT     refuse to open with TEXT
+ *   drops=N            warn "N frames dropped", as the framework does
  *
  * It refuses to open if it inherited any descriptor besides 0, 1, 2 and
  * its socket, so the core's fd hygiene is tested too.  Remote mode:
@@ -168,6 +169,14 @@ on_open(struct plan *p, const struct msg *in)
 	if (!r->result.success)
 		exit(0);
 	p->running = true;
+	if ((v = srcdef_get(&p->def, "drops")) != NULL) {
+		struct msg w = { .type = MSG_WARNINGREPORT };
+
+		snprintf(buf, sizeof(buf), "fake: %s frames dropped since the "
+		    "start: the server is not reading fast enough", v);
+		w.u.warning = buf;
+		send_msg(&w);
+	}
 }
 
 static void

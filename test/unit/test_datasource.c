@@ -229,7 +229,7 @@ test_good_source_runs_to_end(void **state)
 
 	/* A descriptor the helper must not inherit (it checks). */
 	stray = open("/dev/null", O_RDONLY);
-	ds = add(f, "fake1:packets=300,name=one");
+	ds = add(f, "fake1:packets=300,name=one,drops=17");
 	assert_true(run_until(f, is_finished, ds, 3000));
 	close(stray);
 	assert_int_equal(ds->state, DS_RUNNING);
@@ -239,6 +239,7 @@ test_good_source_runs_to_end(void **state)
 	assert_string_equal(ds->hardware, "osprey-test");
 	assert_int_equal(ds->dlt, 127);
 	assert_int_equal(ds->num_packets, 300);
+	assert_int_equal(ds->num_drops, 17);
 	assert_int_equal(f->seen[ds->id], 300);
 	assert_int_equal(f->out_of_order, 0);
 	assert_int_equal(strlen(ds->uuid), DS_UUID_LEN);
