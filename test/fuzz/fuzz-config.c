@@ -31,11 +31,15 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	int r;
 
 	config_init(&c);
-	/* Includes resolve under a folder that does not exist. */
+	/*
+	 * Relative includes resolve under a folder that does not exist; an
+	 * error names the file it is about, whichever that is.
+	 */
+	err[0] = '\0';
 	r = config_load_buffer(&c, "/nonexistent-osprey/fuzz.conf",
 	    (const char *)data, size, (size & 1) != 0, err, sizeof(err));
 	if (r < 0)
-		assert(strncmp(err, "/nonexistent-osprey/", 20) == 0);
+		assert(err[0] == '/');
 	while ((e = config_next(&c, "source", e)) != NULL)
 		n++;
 	(void)config_get_bool(&c, "channel_hop", true, &b, err, sizeof(err));
