@@ -278,5 +278,22 @@ else
 	notok "unknown key: exit $rc" "$T/warn/err"
 fi
 
+# 8. The shipped config set loads without a warning; a site file beside
+# it overrides (here the port and log folder, so the test runs anywhere).
+mkdir "$T/etc"
+cp "$OSPREY_SOURCE_ROOT"/etc/osprey*.conf "$T/etc/"
+printf 'remote_capture_port=0\nlog_prefix=%s\n' "$T/etc" \
+    >"$T/etc/osprey_site.conf"
+timeout 10 "$OSPREY" -f "$T/etc/osprey.conf" --allow-root \
+    --exit-when-done -c "fakeS:packets=10" 2>"$T/etc/err"
+rc=$?
+if [ $rc -eq 0 ] && ! grep -q "unknown key" "$T/etc/err" &&
+    grep -q "remote capture listening on 127.0.0.1:[1-9]" "$T/etc/err" &&
+    ls "$T"/etc/Osprey-*.pcapng >/dev/null 2>&1; then
+	ok "etc/osprey*.conf load cleanly; osprey_site.conf overrides"
+else
+	notok "etc: exit $rc" "$T/etc/err"
+fi
+
 echo "1..$n"
 [ $failed -eq 0 ]
