@@ -8,6 +8,7 @@
  */
 
 #include <sys/random.h>
+#include <sys/stat.h>
 #include <sys/time.h>
 #include <sys/wait.h>
 
@@ -564,6 +565,8 @@ ds_probe_accepted(struct datasource *ds, const struct ds_type *t)
 	free(ds->type);
 	ds->type = xstrdup(t->wire);
 	ds->probing = NULL;
+	if (srcdef_get(&ds->def, "retry") == NULL)
+		ds->retry = ds_retry_default(ds->mgr, t, ds->interface);
 	ds_report(ds, MSGBUS_INFO, "probed as %s", t->wire);
 	ds_open_local(ds);
 }
@@ -661,9 +664,8 @@ ds_parse_def(struct datasource_mgr *m, const char *definition, bool local,
 		    "not a UUID", def->interface, v);
 		goto bad;
 	}
-	if (srcdef_get_bool(def, "retry", o->type != NULL ?
-	    o->type->retry_default && m->policy.retry : m->policy.retry,
-	    &o->retry, err, sizeof(err)) < 0 ||
+	if (srcdef_get_bool(def, "retry", ds_retry_default(m, o->type,
+	    def->interface), &o->retry, err, sizeof(err)) < 0 ||
 	    srcdef_get_bool(def, "channel_hop", m->policy.channel_hop,
 	    &o->hop, err, sizeof(err)) < 0 ||
 	    srcdef_get_bool(def, "timestamp", m->policy.override_remote_ts,
@@ -718,6 +720,25 @@ ds_parse_def(struct datasource_mgr *m, const char *definition, bool local,
 bad:
 	srcdef_free(def);
 	return -EINVAL;
+}
+
+/*
+ * Whether a source retries when its definition does not say: as the
+ * config says for radios, never for capture files (a file that failed
+ * will fail again, and a batch run must end).  Before probing, an
+ * interface that names a regular file is taken for a file.
+ */
+bool
+ds_retry_default(struct datasource_mgr *m, const struct ds_type *t,
+    const char *interface)
+{
+	struct stat st;
+
+	if (t != NULL)
+		return t->retry_default && m->policy.retry;
+	if (stat(interface, &st) == 0 && S_ISREG(st.st_mode))
+		return false;
+	return m->policy.retry;
 }
 
 int

@@ -63,6 +63,8 @@ void	ds_peer_gone(struct datasource *, int err);
 void	ds_probe_failed(struct datasource *, const char *why);
 void	ds_probe_accepted(struct datasource *, const struct ds_type *);
 bool	ds_uuid_valid(const char *);
+bool	ds_retry_default(struct datasource_mgr *, const struct ds_type *,
+	    const char *interface);
 /* Parse and check a definition; local also checks a helper exists. */
 int	ds_parse_def(struct datasource_mgr *, const char *, bool local,
 	    struct srcdef *, struct ds_opts *, char *, size_t);

@@ -10,6 +10,7 @@
  */
 
 #include <errno.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -45,8 +46,15 @@ packet_fill(struct packet *p, uint32_t source, const struct msg_packet *pkt,
 	if (pkt->caplen == 0 || pkt->data == NULL || pkt->caplen > pkt->size)
 		return -EBADMSG;
 	p->source = source;
-	p->ts_sec = pkt->ts_sec;
-	p->ts_usec = pkt->ts_usec;
+	/*
+	 * Capture files hold microsecond fields of a million or more; carry
+	 * the excess into seconds, as libpcap's and wiretap's readers do,
+	 * so that the time stays what the file meant.
+	 */
+	if (pkt->ts_usec >= 1000000 && pkt->ts_sec > UINT64_MAX / 2)
+		return -EBADMSG;
+	p->ts_sec = pkt->ts_sec + pkt->ts_usec / 1000000;
+	p->ts_usec = pkt->ts_usec % 1000000;
 	p->dlt = pkt->dlt;
 	p->data = pkt->data;
 	p->caplen = pkt->caplen;

@@ -39,6 +39,12 @@ test_fill(void **state)
 	assert_int_equal(packet_fill(&p, 3, &mp, NULL), -EBADMSG);
 	/* A wild signal is not taken. */
 	mp.caplen = 30;
+	/* A microsecond field over a million carries into the seconds. */
+	mp.ts_sec = 10;
+	mp.ts_usec = 2000046;
+	assert_int_equal(packet_fill(&p, 3, &mp, NULL), 0);
+	assert_int_equal(p.ts_sec, 12);
+	assert_int_equal(p.ts_usec, 46);
 	sig.signal_dbm = 1e9;
 	assert_int_equal(packet_fill(&p, 3, &mp, &sig), 0);
 	assert_false(p.has_helper_signal);
