@@ -59,7 +59,7 @@ static void	ds_ping_cb(evutil_socket_t, short, void *);
 static void	ds_pong_cb(evutil_socket_t, short, void *);
 static void	ds_req_cb(evutil_socket_t, short, void *);
 static void	ds_linger_cb(evutil_socket_t, short, void *);
-static void	ds_exit_cb(pid_t, int, void *);
+static void	ds_exit_cb(pid_t, const char *, void *);
 static void	ds_start(struct datasource *);
 
 uint64_t
@@ -160,8 +160,30 @@ int
 ds_helper_path(struct datasource_mgr *m, const struct ds_type *t, char *ret,
     size_t len)
 {
+	size_t i = (size_t)(t - ds_types);
+
+	/* Locked down, the core cannot look: use what it saw before. */
+	if (m->locked) {
+		if (!m->installed[i])
+			return -ENOENT;
+		snprintf(ret, len, "osprey_cap_%s", t->binary);
+		return 0;
+	}
 	return proc_find_helper(t->binary, m->policy.helper_search,
 	    m->policy.helper_binary_path, ret, len);
+}
+
+void
+datasource_mgr_lockdown(struct datasource_mgr *m)
+{
+	char path[PROC_PATH_MAX];
+	size_t i;
+
+	for (i = 0; i < ds_n_types; i++)
+		m->installed[i] = proc_find_helper(ds_types[i].binary,
+		    m->policy.helper_search, m->policy.helper_binary_path,
+		    path, sizeof(path)) == 0;
+	m->locked = true;
 }
 
 /*
@@ -177,11 +199,8 @@ ds_dying_free(struct ds_dying *d)
 }
 
 static void
-ds_dying_exit_cb(pid_t pid, int status, void *arg)
+ds_dying_exit_cb(pid_t pid, const char *how, void *arg)
 {
-	char how[64];
-
-	proc_status_str(status, how, sizeof(how));
 	log_debug("helper %ld %s", (long)pid, how);
 	ds_dying_free(arg);
 }
@@ -192,7 +211,7 @@ ds_dying_kill_cb(evutil_socket_t fd, short what, void *arg)
 	struct ds_dying *d = arg;
 
 	log_debug("helper %ld ignored SIGTERM, killing", (long)d->pid);
-	(void)kill(d->pid, SIGKILL);
+	proc_kill(d->mgr->proc, d->pid, SIGKILL);
 }
 
 /* Hand a helper that is not done yet to the dying list. */
@@ -205,14 +224,14 @@ ds_bury(struct datasource *ds)
 
 	if (ds->pid <= 0)
 		return;
-	proc_unwatch(m->reaper, ds->pid);
+	proc_unwatch(m->proc, ds->pid);
 	d = xcalloc(1, sizeof(*d));
 	d->mgr = m;
 	d->pid = ds->pid;
 	d->ev = evtimer_new(m->base, ds_dying_kill_cb, d);
 	TAILQ_INSERT_TAIL(&m->dying, d, entry);
-	proc_watch(m->reaper, d->pid, ds_dying_exit_cb, d);
-	(void)kill(d->pid, SIGTERM);
+	proc_watch(m->proc, d->pid, ds_dying_exit_cb, d);
+	proc_kill(m->proc, d->pid, SIGTERM);
 	evtimer_add(d->ev, &tv);
 	ds->pid = 0;
 }
@@ -229,6 +248,10 @@ ds_disconnect(struct datasource *ds)
 	evtimer_del(ds->ev_req);
 	evtimer_del(ds->ev_kill);
 	ds->req_seq = 0;
+	if (ds->spawn_req != 0) {
+		proc_cancel(ds->mgr->proc, ds->spawn_req);
+		ds->spawn_req = 0;
+	}
 	ds_chan_cancel(ds, -ECONNRESET, "source stopped");
 	peer_free(ds->peer);
 	ds->peer = NULL;
@@ -288,6 +311,20 @@ ds_fail(struct datasource *ds, const char *fmt, ...)
 		ds_report(ds, MSGBUS_ERROR, "%s", ds->error_reason);
 		ds_set_state(ds, DS_ERROR);
 	}
+	ds_chan_rebalance(ds->mgr);
+}
+
+void
+ds_finish(struct datasource *ds)
+{
+	/*
+	 * Its helper has nothing more to give: let it go (it frees a
+	 * launcher slot; a batch may replay more files than the launcher
+	 * holds children).  The record keeps its counters.
+	 */
+	ds_disconnect(ds);
+	ds_report(ds, MSGBUS_INFO, "finished");
+	ds_set_state(ds, DS_CLOSED);
 	ds_chan_rebalance(ds->mgr);
 }
 
@@ -383,27 +420,25 @@ ds_request(struct datasource *ds, enum msg_type type)
 
 /*
  * Helper exit and lingering.  A local helper's end shows up twice: its
- * socket closes and SIGCHLD reaps it, in either order.  Bytes it sent
+ * socket closes and the launcher reports its exit, in either order.  Bytes it sent
  * before dying are still read first; the failure is reported when the
  * socket closes, naming the exit status when it is known by then.
  */
 
 static void
-ds_exit_cb(pid_t pid, int status, void *arg)
+ds_exit_cb(pid_t pid, const char *how, void *arg)
 {
 	struct datasource *ds = arg;
-	char how[64];
 
 	if (pid != ds->pid)
 		return;
 	ds->pid = 0;
 	ds->exited = true;
-	ds->exit_status = status;
+	snprintf(ds->exit_how, sizeof(ds->exit_how), "%s", how);
 	if (ds->lingering) {
 		ds->lingering = false;
 		evtimer_del(ds->ev_kill);
-		proc_status_str(status, how, sizeof(how));
-		ds_fail(ds, "helper %s", how);
+		ds_fail(ds, "helper %s", ds->exit_how);
 	}
 }
 
@@ -422,7 +457,6 @@ void
 ds_peer_gone(struct datasource *ds, int err)
 {
 	struct timeval tv = ms_tv(DS_LINGER_MS);
-	char how[64];
 
 	evtimer_del(ds->ev_ping);
 	evtimer_del(ds->ev_pong);
@@ -444,15 +478,11 @@ ds_peer_gone(struct datasource *ds, int err)
 		ds_fail(ds, "sensor closed the connection");
 		return;
 	}
-	/* Collect a status that is already there. */
-	if (!ds->exited)
-		(void)proc_reap(ds->mgr->reaper);
 	if (ds->exited) {
-		proc_status_str(ds->exit_status, how, sizeof(how));
 		if (ds->state == DS_PROBING)
-			ds_probe_failed(ds, how);
+			ds_probe_failed(ds, ds->exit_how);
 		else
-			ds_fail(ds, "helper %s", how);
+			ds_fail(ds, "helper %s", ds->exit_how);
 		return;
 	}
 	if (ds->state == DS_PROBING) {
@@ -471,39 +501,79 @@ ds_peer_gone(struct datasource *ds, int err)
  * straight to opening when the type is known.
  */
 
+/* The launcher started the helper (or could not). */
+static void
+ds_spawned_cb(int err, pid_t pid, int fd, void *arg)
+{
+	struct datasource *ds = arg;
+	struct datasource_mgr *m = ds->mgr;
+	const struct ds_type *t = ds->spawn_type;
+	char why[DS_REASON_MAX], name[PEER_NAME_MAX];
+	int r;
+
+	ds->spawn_req = 0;
+	if (err < 0) {
+		snprintf(why, sizeof(why), "cannot run osprey_cap_%s: %s",
+		    t->binary, strerror(-err));
+		goto fail;
+	}
+	snprintf(name, sizeof(name), "source '%s' (%s %ld)", ds->name,
+	    t->binary, (long)pid);
+	if ((ds->peer = peer_new(m->base, fd, FRAME_MAX_PAYLOAD, name,
+	    ds_dispatch_helper, ds)) == NULL) {
+		snprintf(why, sizeof(why), "helper socket: %s",
+		    strerror(errno));
+		close(fd);
+		proc_kill(m->proc, pid, SIGKILL);
+		goto fail;
+	}
+	ds->pid = pid;
+	ds->exited = false;
+	ds->exit_how[0] = '\0';
+	proc_watch(m->proc, pid, ds_exit_cb, ds);
+	ds_connected(ds);
+	if (ds->peer == NULL)
+		return;		/* the first ping failed the source */
+	if ((r = ds_request(ds, ds->state == DS_PROBING ? MSG_PROBESOURCE :
+	    MSG_OPENSOURCE)) == 0)
+		return;
+	snprintf(why, sizeof(why), "cannot send request: %s",
+	    proto_strerror(r));
+fail:
+	if (ds->state == DS_PROBING)
+		ds_probe_failed(ds, why);
+	else
+		ds_fail(ds, "%s", why);
+}
+
+/*
+ * Ask the launcher for a helper of type t; the request to it goes out
+ * when it has started (ds_spawned_cb).  A helper that is not installed
+ * fails here, at once.
+ */
 static int
 ds_spawn(struct datasource *ds, const struct ds_type *t, char *err,
     size_t errlen)
 {
 	struct datasource_mgr *m = ds->mgr;
-	char path[PROC_PATH_MAX], name[PEER_NAME_MAX];
-	pid_t pid;
-	int r, fd;
+	struct timeval tv = ms_tv(m->policy.pong_timeout_ms);
+	char path[PROC_PATH_MAX];
+	int r;
 
 	if (ds_helper_path(m, t, path, sizeof(path)) < 0) {
 		snprintf(err, errlen, "no helper osprey_cap_%s installed",
 		    t->binary);
 		return -ENOENT;
 	}
-	if ((r = proc_spawn(path, NULL, &pid, &fd)) < 0) {
-		snprintf(err, errlen, "cannot run %.160s: %s", path,
-		    strerror(-r));
+	ds->spawn_type = t;
+	if ((r = proc_spawn(m->proc, t->binary, ds_spawned_cb, ds,
+	    &ds->spawn_req)) < 0) {
+		snprintf(err, errlen, "cannot ask for osprey_cap_%s: %s",
+		    t->binary, strerror(-r));
 		return r;
 	}
-	snprintf(name, sizeof(name), "source '%s' (%s %ld)", ds->name,
-	    t->binary, (long)pid);
-	if ((ds->peer = peer_new(m->base, fd, FRAME_MAX_PAYLOAD, name,
-	    ds_dispatch_helper, ds)) == NULL) {
-		r = -errno;
-		close(fd);
-		(void)kill(pid, SIGKILL);
-		snprintf(err, errlen, "helper socket: %s", strerror(-r));
-		return r;
-	}
-	ds->pid = pid;
-	ds->exited = false;
-	proc_watch(m->reaper, pid, ds_exit_cb, ds);
-	ds_connected(ds);
+	/* The request timeout covers the start too. */
+	evtimer_add(ds->ev_req, &tv);
 	return 0;
 }
 
@@ -511,15 +581,10 @@ static void
 ds_open_local(struct datasource *ds)
 {
 	char err[DS_REASON_MAX];
-	int r;
 
 	ds_set_state(ds, DS_OPENING);
-	if (ds_spawn(ds, ds_type_find(ds->type), err, sizeof(err)) < 0) {
+	if (ds_spawn(ds, ds_type_find(ds->type), err, sizeof(err)) < 0)
 		ds_fail(ds, "%s", err);
-		return;
-	}
-	if ((r = ds_request(ds, MSG_OPENSOURCE)) < 0)
-		ds_fail(ds, "cannot send open request: %s", proto_strerror(r));
 }
 
 /* Try the next installed helper type, or give up. */
@@ -528,7 +593,6 @@ ds_probe_next(struct datasource *ds)
 {
 	const struct ds_type *t;
 	char err[DS_REASON_MAX];
-	int r;
 
 	ds_set_state(ds, DS_PROBING);
 	while (ds->probe_next < ds_n_types) {
@@ -539,9 +603,7 @@ ds_probe_next(struct datasource *ds)
 			continue;
 		}
 		ds->probing = t;
-		if ((r = ds_request(ds, MSG_PROBESOURCE)) == 0)
-			return;
-		ds_disconnect(ds);
+		return;
 	}
 	ds->probing = NULL;
 	ds_fail(ds, "no helper accepted '%s'%s%s", ds->interface,
@@ -726,7 +788,9 @@ bad:
  * Whether a source retries when its definition does not say: as the
  * config says for radios, never for capture files (a file that failed
  * will fail again, and a batch run must end).  Before probing, an
- * interface that names a regular file is taken for a file.
+ * interface that names a regular file is taken for a file (as long as
+ * the core may still look at files: sources of the config are added
+ * before the lock-down).
  */
 bool
 ds_retry_default(struct datasource_mgr *m, const struct ds_type *t,
@@ -736,7 +800,7 @@ ds_retry_default(struct datasource_mgr *m, const struct ds_type *t,
 
 	if (t != NULL)
 		return t->retry_default && m->policy.retry;
-	if (stat(interface, &st) == 0 && S_ISREG(st.st_mode))
+	if (!m->locked && stat(interface, &st) == 0 && S_ISREG(st.st_mode))
 		return false;
 	return m->policy.retry;
 }
@@ -912,7 +976,7 @@ datasource_attach_remote(struct datasource_mgr *m, struct peer *peer,
  */
 
 struct datasource_mgr *
-datasource_mgr_new(struct event_base *base, struct proc_reaper *reaper,
+datasource_mgr_new(struct event_base *base, struct proc *proc,
     struct msgbus *bus, const struct datasource_policy *policy,
     int (*packet_cb)(struct packet *, struct datasource *, void *),
     void (*state_cb)(struct datasource *, void *), void *arg)
@@ -921,7 +985,7 @@ datasource_mgr_new(struct event_base *base, struct proc_reaper *reaper,
 
 	m = xcalloc(1, sizeof(*m));
 	m->base = base;
-	m->reaper = reaper;
+	m->proc = proc;
 	m->bus = bus;
 	m->policy = *policy;
 	m->policy.helper_search = policy->helper_search != NULL ?
@@ -941,8 +1005,6 @@ datasource_mgr_free(struct datasource_mgr *m)
 {
 	struct datasource *ds;
 	struct ds_dying *d;
-	struct timespec nap = { 0, 10 * 1000 * 1000 };
-	int i, status;
 
 	if (m == NULL)
 		return;
@@ -960,16 +1022,16 @@ datasource_mgr_free(struct datasource_mgr *m)
 	 * Every helper has had SIGTERM.  Give them a moment to go, then
 	 * SIGKILL what is left, so that none outlives the core.
 	 */
-	for (i = 0; i < 100 && !TAILQ_EMPTY(&m->dying); i++) {
-		(void)proc_reap(m->reaper);
-		if (!TAILQ_EMPTY(&m->dying))
-			nanosleep(&nap, NULL);
+	if (proc_drain(m->proc, 1000) > 0) {
+		TAILQ_FOREACH(d, &m->dying, entry) {
+			log_debug("helper %ld still running, killing",
+			    (long)d->pid);
+			proc_kill(m->proc, d->pid, SIGKILL);
+		}
+		(void)proc_drain(m->proc, 1000);
 	}
 	while ((d = TAILQ_FIRST(&m->dying)) != NULL) {
-		log_debug("helper %ld still running, killing", (long)d->pid);
-		(void)kill(d->pid, SIGKILL);
-		(void)waitpid(d->pid, &status, 0);
-		proc_unwatch(m->reaper, d->pid);
+		proc_unwatch(m->proc, d->pid);
 		ds_dying_free(d);
 	}
 	free((char *)m->policy.helper_search);

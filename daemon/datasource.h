@@ -15,9 +15,9 @@
  *      |   retry=on            error report, failed probe or open
  *      +--> (backoff timer) --> PROBING or OPENING
  *
- * A local source runs its helper as a child process (proc.c); a remote
- * source is a TCP peer that announced itself (remote.c) and is never
- * retried from here: the sensor reconnects, and a sensor that comes back
+ * A local source runs its helper as a process the launcher starts
+ * (proc.c, privsep/launcher.h); a remote source is a TCP peer that
+ * announced itself (remote.c) and is never retried from here: the sensor reconnects, and a sensor that comes back
  * with the same UUID resumes its record.  A source that fails affects no
  * other: the peer is dropped, its helper killed, its error reason kept.
  *
@@ -53,7 +53,7 @@ struct msg;
 struct msgbus;
 struct packet;
 struct peer;
-struct proc_reaper;
+struct proc;
 struct datasource_mgr;
 struct ds_type;
 
@@ -130,8 +130,10 @@ struct datasource {
 	uint64_t		 opened_ms;	/* monotonic, 0 when not open */
 	struct peer		*peer;
 	pid_t			 pid;		/* local helper, 0 when none */
-	int			 exit_status;	/* of a helper that ended */
+	char			 exit_how[160];	/* how the helper ended */
 	bool			 exited;
+	uint32_t		 spawn_req;	/* launcher request in flight */
+	const struct ds_type	*spawn_type;
 	bool			 lingering;	/* socket closed, awaiting exit */
 	char			 linger_reason[DS_REASON_MAX];
 	unsigned		 probe_next;	/* next helper type to probe */
@@ -180,10 +182,16 @@ struct datasource_policy {
  * it decoded).  state_cb (may be NULL) hears every state change.
  */
 struct datasource_mgr *datasource_mgr_new(struct event_base *,
-	    struct proc_reaper *, struct msgbus *,
+	    struct proc *, struct msgbus *,
 	    const struct datasource_policy *,
 	    int (*packet_cb)(struct packet *, struct datasource *, void *),
 	    void (*state_cb)(struct datasource *, void *), void *arg);
+
+/*
+ * The core is about to enter its sandbox, which forbids looking at files:
+ * remember which helpers are installed now, and never stat again.
+ */
+void	datasource_mgr_lockdown(struct datasource_mgr *);
 
 /* Close every source (helpers are sent SIGTERM) and free. */
 void	datasource_mgr_free(struct datasource_mgr *);

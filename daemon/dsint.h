@@ -33,7 +33,7 @@ TAILQ_HEAD(ds_dying_list, ds_dying);
 
 struct datasource_mgr {
 	struct event_base	*base;
-	struct proc_reaper	*reaper;
+	struct proc		*proc;
 	struct msgbus		*bus;
 	struct datasource_policy policy;
 	int			(*packet_cb)(struct packet *,
@@ -43,6 +43,8 @@ struct datasource_mgr {
 	struct datasource_list	 sources;
 	struct ds_dying_list	 dying;
 	uint32_t		 next_id;
+	bool			 locked;	/* no file system access */
+	bool			 installed[2];	/* per ds_types[], at lock-down */
 };
 
 /* datasource.c */
@@ -58,6 +60,8 @@ void	ds_disconnect(struct datasource *);
 /* Put a live source in error (or retrying) with a reason; idempotent. */
 void	ds_fail(struct datasource *, const char *, ...) OSPREY_PRINTF(2, 3);
 void	ds_pong_reset(struct datasource *);
+/* A local source reached the end of its input: stop its helper. */
+void	ds_finish(struct datasource *);
 /* The peer has gone: err 0 at end of stream, else why. */
 void	ds_peer_gone(struct datasource *, int err);
 void	ds_probe_failed(struct datasource *, const char *why);

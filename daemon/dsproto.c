@@ -114,7 +114,9 @@ ds_text(struct datasource *ds, const struct msg_text *t)
 	if (level == MSGBUS_INFO && !ds->finished &&
 	    says_end_of_input(t->text) && ds->state != DS_PROBING) {
 		ds->finished = true;
-		if (ds->mgr->state_cb != NULL)
+		if (!ds->remote)
+			ds_finish(ds);
+		else if (ds->mgr->state_cb != NULL)
 			ds->mgr->state_cb(ds, ds->mgr->cb_arg);
 	}
 }
@@ -280,18 +282,27 @@ ds_on_configure_report(struct datasource *ds, const struct msg *m)
 	ds_chan_report(ds, m);
 }
 
+static void	ds_packet(struct datasource *, const struct msg_data_report *);
+
 static void
 ds_on_data(struct datasource *ds, const struct msg *m)
 {
 	const struct msg_data_report *d = &m->u.data_report;
+
+	/* The packet first: text after it may end the source. */
+	if (d->has_packet && ds->state != DS_PAUSED)
+		ds_packet(ds, d);
+	if (d->warning != NULL)
+		ds_warning(ds, d->warning);
+	ds_text(ds, &d->message);
+}
+
+static void
+ds_packet(struct datasource *ds, const struct msg_data_report *d)
+{
 	struct packet p;
 	struct timeval now;
 
-	ds_text(ds, &d->message);
-	if (d->warning != NULL)
-		ds_warning(ds, d->warning);
-	if (!d->has_packet || ds->state == DS_PAUSED)
-		return;
 	if (packet_fill(&p, ds->id, &d->packet,
 	    d->has_signal ? &d->signal : NULL) < 0) {
 		ds->num_error_packets++;

@@ -2,10 +2,12 @@
 /*
  * \summary: osprey, the core: options, config, start-up, event loop
  *
- * Start-up reads the command line and the config set, checks every
- * source definition, opens the packet log and the remote capture port,
- * and only then (once privilege separation is wired) drops identity and
- * starts sources.  Any start-up failure is one line and exit status 1.
+ * Start-up follows doc/privsep.md: read the command line and the config
+ * set, open the packet log, bind the remote capture port; drop identity
+ * (--user) or refuse root; fork the launcher, the one process that will
+ * execute helpers; drop every capability and enter the core's seccomp
+ * sandbox; only then check and start the sources.  Any start-up failure
+ * is one line and exit status 1.
  * After that nothing a helper, sensor or file does ends the process:
  * SIGINT/SIGTERM do (status 0), or the last source finishing under
  * --exit-when-done.
@@ -28,17 +30,21 @@
 
 #include <event2/event.h>
 
+#include "caps.h"
 #include "chanplan.h"
 #include "config.h"
 #include "datasource.h"
+#include "launcher.h"
 #include "log.h"
 #include "msgbus.h"
 #include "osprey.h"
 #include "osprey_build.h"
 #include "packet.h"
 #include "pcaplog.h"
+#include "privdrop.h"
 #include "proc.h"
 #include "remote.h"
+#include "sandbox.h"
 #include "xmalloc.h"
 
 #define DEFAULT_REMOTE_LISTEN	"127.0.0.1"
@@ -331,28 +337,58 @@ open_remote(struct osprey *o, const struct datasource_policy *p)
 }
 
 /*
- * The identity drop of SPEC section 2 (--user).  It belongs to privsep/
- * (setgroups/setresgid/setresuid may appear nowhere else); until that
- * lands, a root start with --user is refused unless --allow-root says
- * running as root is acceptable.
+ * Identity (SPEC section 2): --user NAME drops to NAME for good when
+ * started as root; otherwise root is refused unless --allow-root.
  */
 static void
 drop_identity(struct osprey *o)
 {
-	if (geteuid() != 0)
+	int r;
+
+	if (o->opts.user != NULL && geteuid() == 0) {
+		if ((r = privdrop_user(o->opts.user)) < 0)
+			fatalx("--user %s: %s", o->opts.user, r == -ENOENT ?
+			    "no such user" : strerror(-r));
+		log_info("running as user %s", o->opts.user);
 		return;
-	if (o->opts.user != NULL) {
-		if (getpwnam(o->opts.user) == NULL)
-			fatalx("--user: no user '%s'", o->opts.user);
-		if (!o->opts.allow_root)
-			fatalx("--user %s: dropping identity needs privsep, "
-			    "which is not built yet; use --allow-root to run "
-			    "as root", o->opts.user);
-		log_warnx("--user %s: identity drop not available yet, "
-		    "still root", o->opts.user);
 	}
-	if (o->opts.allow_root)
+	if (privdrop_check_root(o->opts.allow_root) < 0)
+		fatalx("refusing to run as root (use --user or --allow-root)");
+	if (geteuid() == 0)
 		log_warnx("running as root (--allow-root)");
+}
+
+/* Fork the launcher with the helper folders, in search order. */
+static void
+start_launcher(struct osprey *o, const struct datasource_policy *p)
+{
+	struct launcher *l;
+	const char *dirs[LAUNCHER_MAX_DIRS];
+	char buf[PROC_PATH_MAX * 2];
+	size_t n;
+	int r;
+
+	n = proc_helper_dirs(p->helper_search, p->helper_binary_path, buf,
+	    sizeof(buf), dirs, LAUNCHER_MAX_DIRS);
+	if ((r = launcher_start(dirs, n, &l)) < 0)
+		fatalx("cannot start the launcher: %s", strerror(-r));
+	proc_attach_launcher(o->proc, l);
+}
+
+/*
+ * Lose every capability and the ability to fork, exec or open files for
+ * reading (doc/privsep.md, "Core").
+ */
+static void
+lock_down(struct osprey *o)
+{
+	int r;
+
+	datasource_mgr_lockdown(o->sources);
+	if ((r = caps_clear()) < 0)
+		fatalx("cannot drop capabilities: %s", strerror(-r));
+	if ((r = sandbox_enter(SANDBOX_CORE, SANDBOX_AFTER_START)) < 0)
+		fatalx("cannot enter the sandbox: %s", strerror(-r));
 }
 
 static int
@@ -450,9 +486,11 @@ main(int argc, char **argv)
 
 	parse_args(&o->opts, argc, argv);
 	log_init("osprey", o->opts.debug ? LOG_LEVEL_DEBUG : LOG_LEVEL_INFO);
-	if (geteuid() == 0 && !o->opts.allow_root && o->opts.user == NULL)
-		fatalx("refusing to run as root: use --user NAME, or "
-		    "--allow-root to keep root");
+	sandbox_announce();
+	/* Said before anything else is done, as the operator expects. */
+	if (privdrop_check_root(o->opts.allow_root) < 0 &&
+	    o->opts.user == NULL)
+		fatalx("refusing to run as root (use --user or --allow-root)");
 	setup_home(o);
 	load_config(o);
 	read_policy(o, &policy);
@@ -469,10 +507,10 @@ main(int argc, char **argv)
 	if ((o->base = event_base_new()) == NULL)
 		fatalx("event_base_new failed");
 	o->bus = msgbus_new(MSGBUS_DEFAULT_SIZE);
-	o->reaper = proc_reaper_new(o->base);
+	o->proc = proc_new(o->base);
 	open_log(o);
 	o->packets = packet_ctx_new(o->log);
-	o->sources = datasource_mgr_new(o->base, o->reaper, o->bus, &policy,
+	o->sources = datasource_mgr_new(o->base, o->proc, o->bus, &policy,
 	    packet_cb, state_cb, o);
 	open_remote(o, &policy);
 	drop_identity(o);
@@ -486,8 +524,10 @@ main(int argc, char **argv)
 	    evsignal_add(o->ev_term, NULL) < 0 ||
 	    evsignal_add(o->ev_hup, NULL) < 0)
 		fatalx("cannot install signal handlers");
-
+	start_launcher(o, &policy);
+	/* Sources first: their definitions may name files to look at. */
 	start_sources(o);
+	lock_down(o);
 	msgbus_post(o->bus, MSGBUS_INFO, "osprey %s started", OSPREY_VERSION);
 	maybe_done(o);
 	event_base_dispatch(o->base);
@@ -500,7 +540,7 @@ main(int argc, char **argv)
 		log_info("packet log %s: %llu packets", o->log_path,
 		    (unsigned long long)pcaplog_packets(o->log));
 	pcaplog_close(o->log);
-	proc_reaper_free(o->reaper);
+	proc_free(o->proc);
 	msgbus_free(o->bus);
 	event_free(o->ev_int);
 	event_free(o->ev_term);

@@ -20,7 +20,7 @@ struct event_base;
 struct msgbus;
 struct packet_ctx;
 struct pcaplog;
-struct proc_reaper;
+struct proc;
 struct remote;
 
 /* What the command line says (SPEC section 2). */
@@ -48,7 +48,7 @@ struct osprey {
 	char			*home;		/* --homedir or ~/.osprey */
 	struct event_base	*base;
 	struct msgbus		*bus;
-	struct proc_reaper	*reaper;
+	struct proc		*proc;
 	struct pcaplog		*log;
 	char			*log_path;
 	struct packet_ctx	*packets;

@@ -6,6 +6,8 @@
 # names in a scratch folder (OSPREY_HELPER_PATH); they make their own
 # frames, numbered, so every frame the pcapng log holds can be checked
 # against what was sent, with tshark as the independent reader.
+# timeout(1) runs with --foreground: without it, its signal goes to the
+# whole process group, the core's launcher included.
 # Output is TAP.  Usage: run-core.sh OSPREY TEST_HELPER
 set -u
 
@@ -91,7 +93,7 @@ wait_for() {	# FILE PATTERN SECONDS
 
 # 1. Batch run: two sources, two link types, every frame back.
 mkconf batch
-timeout 20 "$OSPREY" -f "$T/batch/osprey.conf" --allow-root \
+timeout --foreground 20 "$OSPREY" -f "$T/batch/osprey.conf" --allow-root \
     --exit-when-done -c "fakeA:packets=700,name=alpha" \
     -c "fakeB:packets=300,dlt=105,name=beta" 2>"$T/batch/err"
 rc=$?
@@ -164,7 +166,7 @@ fi
 # 4. Resilience in the real binary: one helper dies, one hangs, one
 # writes garbage; each is reported and retried, the fourth keeps flowing.
 mkconf res
-timeout 20 "$OSPREY" -f "$T/res/osprey.conf" --allow-root \
+timeout --foreground 20 "$OSPREY" -f "$T/res/osprey.conf" --allow-root \
     -c "fakeGood:interval_ms=2,name=good" \
     -c "fakeD:mode=die,after=50,retry=true,name=dies" \
     -c "fakeH:mode=hang,after=50,retry=true,name=hangs" \
@@ -220,7 +222,7 @@ startup() {	# NAME EXPECTED-TEXT ARGS...
 	name=$1
 	want=$2
 	shift 2
-	timeout 10 "$OSPREY" "$@" >"$T/out" 2>"$T/err"
+	timeout --foreground 10 "$OSPREY" "$@" >"$T/out" 2>"$T/err"
 	rc=$?
 	if [ $rc -eq 1 ] && grep -q -- "$want" "$T/err"; then
 		ok "startup: $name"
@@ -267,7 +269,7 @@ startup "bad log template" "unknown escape '%q'" -f "$T/bad7/osprey.conf" \
 # 7. Unknown keys warn; -n writes no log; no sources and
 # --exit-when-done exits at once.
 mkconf warn "no_such_key=1"
-timeout 10 "$OSPREY" -f "$T/warn/osprey.conf" --allow-root -n \
+timeout --foreground 10 "$OSPREY" -f "$T/warn/osprey.conf" --allow-root -n \
     --exit-when-done 2>"$T/warn/err"
 rc=$?
 if [ $rc -eq 0 ] &&
@@ -284,7 +286,7 @@ mkdir "$T/etc"
 cp "$OSPREY_SOURCE_ROOT"/etc/osprey*.conf "$T/etc/"
 printf 'remote_capture_port=0\nlog_prefix=%s\n' "$T/etc" \
     >"$T/etc/osprey_site.conf"
-timeout 10 "$OSPREY" -f "$T/etc/osprey.conf" --allow-root \
+timeout --foreground 10 "$OSPREY" -f "$T/etc/osprey.conf" --allow-root \
     --exit-when-done -c "fakeS:packets=10" 2>"$T/etc/err"
 rc=$?
 if [ $rc -eq 0 ] && ! grep -q "unknown key" "$T/etc/err" &&

@@ -46,7 +46,7 @@ nfiles=$(wc -l <"$T/files")
 	while read -r f; do echo "source=$f"; done <"$T/files"
 } >"$T/osprey.conf"
 start=$(date +%s.%N)
-timeout 120 "$OSPREY" -f "$T/osprey.conf" --allow-root --exit-when-done \
+timeout --foreground 120 "$OSPREY" -f "$T/osprey.conf" --allow-root --exit-when-done \
     2>"$T/err"
 rc=$?
 end=$(date +%s.%N)

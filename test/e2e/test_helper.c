@@ -22,8 +22,9 @@
  *   fail_open=TEXT     refuse to open with TEXT
  *   drops=N            warn "N frames dropped", as the framework does
  *
- * It refuses to open if it inherited any descriptor besides 0, 1, 2 and
- * its socket, so the core's fd hygiene is tested too.  Remote mode:
+ * It refuses to open if it inherited any descriptor besides 0, 1, 2, its
+ * socket and the launcher's sandbox report pipe (4), so the descriptor
+ * hygiene of the core and its launcher is tested too.  Remote mode:
  * --connect HOST:PORT --source=DEF, announcing DEF with uuid= from DEF.
  */
 
@@ -87,7 +88,7 @@ send_text(enum msg_level level, const char *text)
 	send_msg(&m);
 }
 
-/* Any descriptor open besides 0, 1, 2 and ours is a leak. */
+/* Any descriptor open besides 0, 1, 2, ours and the report pipe leaks. */
 static int
 leaked_fd(void)
 {
@@ -101,7 +102,7 @@ leaked_fd(void)
 		if (e->d_name[0] == '.')
 			continue;
 		n = atoi(e->d_name);
-		if (n > 2 && n != fd && n != dirfd(d))
+		if (n > 2 && n != fd && n != 4 && n != dirfd(d))
 			found = n;
 	}
 	closedir(d);
@@ -379,7 +380,7 @@ main(int argc, char **argv)
 	struct pollfd pfd;
 	const char *base, *connect_to = NULL, *source = NULL;
 	struct timespec nap;
-	int i, timeout;
+	int i, timeout, hung_secs = 0;
 
 	base = strrchr(argv[0], '/') != NULL ? strrchr(argv[0], '/') + 1 :
 	    argv[0];
@@ -408,10 +409,15 @@ main(int argc, char **argv)
 	signal(SIGPIPE, SIG_IGN);
 	for (;;) {
 		if (p.hung) {
-			/* Alive, but deaf and mute: only a signal ends it. */
+			/*
+			 * Alive, but deaf and mute: a signal ends it, or 30 s,
+			 * so that a test gone wrong leaves nothing behind.
+			 */
 			nap.tv_sec = 1;
 			nap.tv_nsec = 0;
 			nanosleep(&nap, NULL);
+			if (++hung_secs >= 30)
+				exit(0);
 			continue;
 		}
 		pfd.fd = fd;

@@ -105,7 +105,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		.shuffle = true, .override_remote_ts = true,
 	};
 	struct event_base *base;
-	struct proc_reaper *reaper;
+	struct proc *proc;
 	struct datasource_mgr *mgr;
 	struct datasource *ds;
 	struct msgbus *bus;
@@ -121,9 +121,9 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	size--;
 	signal(SIGPIPE, SIG_IGN);
 	base = event_base_new();
-	reaper = proc_reaper_new(base);
+	proc = proc_new(base);	/* no launcher: nothing is spawned */
 	bus = msgbus_new(16);
-	mgr = datasource_mgr_new(base, reaper, bus, &pol, packet_cb, NULL,
+	mgr = datasource_mgr_new(base, proc, bus, &pol, packet_cb, NULL,
 	    NULL);
 	assert(socketpair(AF_UNIX, SOCK_STREAM, 0, sv) == 0);
 	peer = peer_new(base, sv[0], FRAME_MAX_PAYLOAD, "fuzz",
@@ -152,7 +152,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	close(sv[1]);
 	datasource_mgr_free(mgr);
 	msgbus_free(bus);
-	proc_reaper_free(reaper);
+	proc_free(proc);
 	event_base_free(base);
 	return 0;
 }

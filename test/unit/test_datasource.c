@@ -34,6 +34,7 @@
 #include "datasource.h"
 #include "msgbus.h"
 #include "packet.h"
+#include "launcher.h"
 #include "proc.h"
 #include "remote.h"
 
@@ -42,7 +43,7 @@
 struct fix {
 	char			 dir[64];
 	struct event_base	*base;
-	struct proc_reaper	*reaper;
+	struct proc		*proc;
 	struct msgbus		*bus;
 	struct datasource_mgr	*mgr;
 	struct datasource_policy policy;
@@ -93,7 +94,15 @@ setup(void **state)
 	if (symlink(helper, path) < 0)
 		return -1;
 	f->base = event_base_new();
-	f->reaper = proc_reaper_new(f->base);
+	f->proc = proc_new(f->base);
+	{
+		const char *dirs[1] = { f->dir };
+		struct launcher *l;
+
+		if (launcher_start(dirs, 1, &l) < 0)
+			return -1;
+		proc_attach_launcher(f->proc, l);
+	}
 	f->bus = msgbus_new(200);
 	f->policy = (struct datasource_policy){
 		.helper_search = f->dir,
@@ -110,7 +119,7 @@ setup(void **state)
 		.shuffle = false,
 		.override_remote_ts = true,
 	};
-	f->mgr = datasource_mgr_new(f->base, f->reaper, f->bus, &f->policy,
+	f->mgr = datasource_mgr_new(f->base, f->proc, f->bus, &f->policy,
 	    packet_cb, NULL, f);
 	*state = f;
 	return 0;
@@ -123,7 +132,7 @@ teardown(void **state)
 	char cmd[128];
 
 	datasource_mgr_free(f->mgr);
-	proc_reaper_free(f->reaper);
+	proc_free(f->proc);
 	msgbus_free(f->bus);
 	event_base_free(f->base);
 	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", f->dir);
@@ -232,7 +241,9 @@ test_good_source_runs_to_end(void **state)
 	ds = add(f, "fake1:packets=300,name=one,drops=17");
 	assert_true(run_until(f, is_finished, ds, 3000));
 	close(stray);
-	assert_int_equal(ds->state, DS_RUNNING);
+	/* Finished: its helper is let go, the record stays. */
+	assert_int_equal(ds->state, DS_CLOSED);
+	assert_int_equal(ds->pid, 0);
 	assert_string_equal(ds->name, "one");
 	assert_string_equal(ds->type, "pcapfile");
 	assert_string_equal(ds->capture_interface, "fake0mon");
@@ -473,12 +484,12 @@ test_channels_split_lock_hop(void **state)
 	int i;
 
 	for (i = 0; i < 3; i++) {
-		snprintf(def, sizeof(def), "fakeC%d:packets=1,%s%s", i, sup,
+		snprintf(def, sizeof(def), "fakeC%d:interval_ms=50,%s%s", i, sup,
 		    i == 1 ? ",refuse=3" : "");
 		c.ds[i] = add(f, def);
 	}
-	lock = add(f, "fakeL:packets=1,supported=\"1,6,11\",channel=11");
-	nohop = add(f, "fakeN:packets=1,supported=\"1,6,11\","
+	lock = add(f, "fakeL:interval_ms=50,supported=\"1,6,11\",channel=11");
+	nohop = add(f, "fakeN:interval_ms=50,supported=\"1,6,11\","
 	    "channel_hop=false");
 	/* Three sources of one type on one list: offsets 0, 4, 8. */
 	assert_true(run_until(f, offsets_are, &c, 3000));
@@ -620,8 +631,8 @@ test_remote_sensor_and_resume(void **state)
 	/* A second sensor claiming the same uuid is refused. */
 	c = sensor(remote_port(r), def);
 	run_for(f, 200);
-	/* Dropped, it exited, and the core's reaper collected it. */
-	assert_int_equal(kill(c, 0), -1);
+	/* Dropped: it has exited. */
+	assert_int_equal(waitpid(c, &st, WNOHANG), c);
 	assert_int_equal(ds->num_packets, 80);
 	assert_int_equal(ds->state, DS_RUNNING);
 

@@ -18,6 +18,7 @@
 
 #include <event2/event.h>
 
+#include "launcher.h"
 #include "proc.h"
 
 static char dir[] = "/tmp/test_proc_XXXXXX";
@@ -67,77 +68,162 @@ test_find_helper(void **state)
 	    sizeof(path)), -ENOENT);
 	assert_int_equal(proc_find_helper("pcapfile", NULL, NULL, path,
 	    sizeof(path)), -ENOENT);
+	/* Not executable: not found. */
+	snprintf(search, sizeof(search), "%s/osprey_cap_pcapfile", dir);
+	assert_int_equal(chmod(search, 0644), 0);
+	assert_int_equal(proc_find_helper("pcapfile", dir, NULL, path,
+	    sizeof(path)), -ENOENT);
 }
 
 struct ended {
 	pid_t	pid;
-	int	status, calls;
+	char	how[PROC_HOW_MAX];
+	int	calls;
 };
 
 static void
-ended_cb(pid_t pid, int status, void *arg)
+ended_cb(pid_t pid, const char *how, void *arg)
 {
 	struct ended *e = arg;
 
 	e->pid = pid;
-	e->status = status;
+	snprintf(e->how, sizeof(e->how), "%s", how);
 	e->calls++;
 }
 
-static void
-test_spawn_args_socket_and_reap(void **state)
-{
-	struct event_base *base = event_base_new();
-	struct proc_reaper *r = proc_reaper_new(base);
-	const char *extra[] = { "--flag", NULL };
-	struct ended e = { 0 };
-	char body[512], buf[256], how[64];
-	ssize_t n;
-	pid_t pid;
-	int fd, i;
+struct started {
+	int	err, calls, fd;
+	pid_t	pid;
+};
 
-	/* It echoes its arguments and session id down fd 3, then exits 3. */
-	snprintf(body, sizeof(body),
-	    "echo \"$* $(cut -d' ' -f6 /proc/$$/stat)\" >&3; exit 3");
-	script("echoer", body);
-	snprintf(buf, sizeof(buf), "%s/echoer", dir);
-	assert_int_equal(proc_spawn(buf, extra, &pid, &fd), 0);
-	proc_watch(r, pid, ended_cb, &e);
-	n = read(fd, buf, sizeof(buf) - 1);
-	assert_true(n > 0);
-	buf[n] = '\0';
-	assert_non_null(strstr(buf, "--in-fd=3 --out-fd=3 --flag "));
-	/* In a session of its own, led by itself. */
-	assert_int_equal(atoi(strrchr(buf, ' ') + 1), pid);
-	for (i = 0; i < 200 && e.calls == 0; i++) {
+static void
+started_cb(int err, pid_t pid, int fd, void *arg)
+{
+	struct started *s = arg;
+
+	s->err = err;
+	s->pid = pid;
+	s->fd = fd;
+	s->calls++;
+}
+
+static struct proc *
+new_proc(struct event_base *base)
+{
+	const char *dirs[1] = { dir };
+	struct launcher *l;
+	struct proc *p;
+
+	assert_int_equal(launcher_start(dirs, 1, &l), 0);
+	p = proc_new(base);
+	proc_attach_launcher(p, l);
+	return p;
+}
+
+static void
+loop_until(struct event_base *base, const int *flag)
+{
+	int i;
+
+	for (i = 0; i < 400 && *flag == 0; i++) {
 		event_base_loop(base, EVLOOP_ONCE | EVLOOP_NONBLOCK);
 		usleep(5000);
 	}
+}
+
+static void
+test_spawn_through_the_launcher(void **state)
+{
+	struct event_base *base = event_base_new();
+	struct proc *p;
+	struct started st = { 0 };
+	struct ended e = { 0 };
+	char buf[256];
+	uint32_t req;
+	ssize_t n;
+
+	/* It echoes its arguments and open descriptors on fd 3, exits 3. */
+	script("osprey_cap_pcapfile",
+	    "echo \"$* $(ls /proc/$$/fd | sort -n | tr '\\n' ' ')\" >&3; "
+	    "exit 3");
+	p = new_proc(base);
+	assert_int_equal(proc_spawn(p, "pcapfile", started_cb, &st, &req), 0);
+	assert_true(req > 0);
+	loop_until(base, &st.calls);
+	assert_int_equal(st.err, 0);
+	assert_true(st.pid > 0);
+	proc_watch(p, st.pid, ended_cb, &e);
+	n = read(st.fd, buf, sizeof(buf) - 1);
+	assert_true(n > 0);
+	buf[n] = '\0';
+	assert_non_null(strstr(buf, "--in-fd=3 --out-fd=3 "));
+	loop_until(base, &e.calls);
 	assert_int_equal(e.calls, 1);
-	assert_int_equal(e.pid, pid);
-	assert_true(WIFEXITED(e.status) && WEXITSTATUS(e.status) == 3);
-	proc_status_str(e.status, how, sizeof(how));
-	assert_string_equal(how, "exited 3");
-	close(fd);
-	proc_reaper_free(r);
+	assert_int_equal(e.pid, st.pid);
+	assert_string_equal(e.how, "exited with status 3");
+	assert_int_equal(proc_running(p), 0);
+	close(st.fd);
+	proc_free(p);
 	event_base_free(base);
 }
 
 static void
-test_exec_failure_is_reported_at_once(void **state)
+test_kill_cancel_and_missing(void **state)
 {
-	char path[128];
-	pid_t pid = 0;
-	int fd = -1;
+	struct event_base *base = event_base_new();
+	struct started st = { 0 }, st2 = { 0 }, miss = { 0 };
+	struct ended e = { 0 };
+	struct proc *p;
+	uint32_t req;
+	int i;
 
-	snprintf(path, sizeof(path), "%s/nonexistent", dir);
-	assert_int_equal(proc_spawn(path, NULL, &pid, &fd), -ENOENT);
-	assert_int_equal(pid, 0);
-	assert_int_equal(fd, -1);
-	script("notexec", "exit 0");
-	snprintf(path, sizeof(path), "%s/notexec", dir);
-	assert_int_equal(chmod(path, 0644), 0);
-	assert_int_equal(proc_spawn(path, NULL, &pid, &fd), -EACCES);
+	script("osprey_cap_pcapfile", "exec sleep 30");
+	p = new_proc(base);
+	assert_int_equal(proc_spawn(p, "pcapfile", started_cb, &st, &req), 0);
+	loop_until(base, &st.calls);
+	assert_int_equal(st.err, 0);
+	proc_watch(p, st.pid, ended_cb, &e);
+	proc_kill(p, st.pid, SIGKILL);
+	loop_until(base, &e.calls);
+	assert_non_null(strstr(e.how, "killed by signal 9"));
+	close(st.fd);
+	/* A cancelled request: its child is stopped, nobody is called. */
+	assert_int_equal(proc_spawn(p, "pcapfile", started_cb, &st2, &req),
+	    0);
+	proc_cancel(p, req);
+	for (i = 0; i < 40; i++) {
+		event_base_loop(base, EVLOOP_ONCE | EVLOOP_NONBLOCK);
+		usleep(5000);
+	}
+	assert_int_equal(st2.calls, 0);
+	assert_int_equal(proc_drain(p, 2000), 0);
+	/* Not installed: an error through the callback. */
+	assert_int_equal(proc_spawn(p, "linux_wifi", started_cb, &miss, &req),
+	    0);
+	loop_until(base, &miss.calls);
+	assert_int_equal(miss.err, -ENOENT);
+	proc_free(p);
+	/* Without a launcher, nothing can start. */
+	p = proc_new(base);
+	assert_int_equal(proc_spawn(p, "pcapfile", started_cb, &miss, &req),
+	    -ENOSYS);
+	proc_free(p);
+	event_base_free(base);
+}
+
+static void
+test_helper_dirs(void **state)
+{
+	const char *dirs[4];
+	char buf[64];
+
+	assert_int_equal(proc_helper_dirs("/a::/b", "/c:/d", buf, sizeof(buf),
+	    dirs, 3), 3);
+	assert_string_equal(dirs[0], "/a");
+	assert_string_equal(dirs[1], "/b");
+	assert_string_equal(dirs[2], "/c");
+	assert_int_equal(proc_helper_dirs(NULL, NULL, buf, sizeof(buf), dirs,
+	    3), 0);
 }
 
 int
@@ -145,8 +231,9 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_find_helper),
-		cmocka_unit_test(test_spawn_args_socket_and_reap),
-		cmocka_unit_test(test_exec_failure_is_reported_at_once),
+		cmocka_unit_test(test_spawn_through_the_launcher),
+		cmocka_unit_test(test_kill_cancel_and_missing),
+		cmocka_unit_test(test_helper_dirs),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
