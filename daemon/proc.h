@@ -86,7 +86,9 @@ void		 proc_kill(struct proc *, pid_t pid, int sig);
 
 /*
  * Call cb(pid, how, arg) once when pid has ended, how describing the
- * end.  proc_unwatch forgets it (its end then goes unreported).
+ * end.  Call it from the spawn callback: a child that ends at once may
+ * have its end read with its start.  proc_unwatch forgets it (its end
+ * then goes unreported).
  */
 void		 proc_watch(struct proc *, pid_t pid,
 		    void (*cb)(pid_t, const char *, void *), void *arg);

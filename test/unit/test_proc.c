@@ -92,8 +92,10 @@ ended_cb(pid_t pid, const char *how, void *arg)
 }
 
 struct started {
-	int	err, calls, fd;
-	pid_t	pid;
+	int		 err, calls, fd;
+	pid_t		 pid;
+	struct proc	*p;		/* watch it at once, if set */
+	struct ended	*e;
 };
 
 static void
@@ -105,6 +107,9 @@ started_cb(int err, pid_t pid, int fd, void *arg)
 	s->pid = pid;
 	s->fd = fd;
 	s->calls++;
+	/* Here, not later: its end may be in the same read as its start. */
+	if (err == 0 && s->p != NULL)
+		proc_watch(s->p, pid, ended_cb, s->e);
 }
 
 static struct proc *
@@ -125,7 +130,7 @@ loop_until(struct event_base *base, const int *flag)
 {
 	int i;
 
-	for (i = 0; i < 400 && *flag == 0; i++) {
+	for (i = 0; i < 2000 && *flag == 0; i++) {
 		event_base_loop(base, EVLOOP_ONCE | EVLOOP_NONBLOCK);
 		usleep(5000);
 	}
@@ -147,12 +152,13 @@ test_spawn_through_the_launcher(void **state)
 	    "echo \"$* $(ls /proc/$$/fd | sort -n | tr '\\n' ' ')\" >&3; "
 	    "exit 3");
 	p = new_proc(base);
+	st.p = p;
+	st.e = &e;
 	assert_int_equal(proc_spawn(p, "pcapfile", started_cb, &st, &req), 0);
 	assert_true(req > 0);
 	loop_until(base, &st.calls);
 	assert_int_equal(st.err, 0);
 	assert_true(st.pid > 0);
-	proc_watch(p, st.pid, ended_cb, &e);
 	n = read(st.fd, buf, sizeof(buf) - 1);
 	assert_true(n > 0);
 	buf[n] = '\0';
@@ -179,10 +185,11 @@ test_kill_cancel_and_missing(void **state)
 
 	script("osprey_cap_pcapfile", "exec sleep 30");
 	p = new_proc(base);
+	st.p = p;
+	st.e = &e;
 	assert_int_equal(proc_spawn(p, "pcapfile", started_cb, &st, &req), 0);
 	loop_until(base, &st.calls);
 	assert_int_equal(st.err, 0);
-	proc_watch(p, st.pid, ended_cb, &e);
 	proc_kill(p, st.pid, SIGKILL);
 	loop_until(base, &e.calls);
 	assert_non_null(strstr(e.how, "killed by signal 9"));
