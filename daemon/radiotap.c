@@ -190,6 +190,13 @@ radiotap_set_rate(struct packet_radio *r, uint32_t kbps)
 	}
 }
 
+/*
+ * A frame has one PHY: the first MCS, VHT or HE field describes it, and
+ * a later one (a malformed or merged header) must not mix its MCS, streams
+ * or width into the first one's.
+ */
+#define RADIOTAP_HAS_PHY	(RADIO_HAS_MCS | RADIO_HAS_VHT | RADIO_HAS_HE)
+
 /* Radiotap VHT bandwidth code to channel width in MHz. */
 static unsigned
 radiotap_vht_bw(uint8_t code)
@@ -215,7 +222,7 @@ radiotap_mcs(struct cursor *c, struct packet_radio *r)
 	if (cur_get_u8(c, &known) != 0 || cur_get_u8(c, &flags) != 0 ||
 	    cur_get_u8(c, &mcs) != 0)
 		return;
-	if ((known & 0x02) == 0 || (r->has & RADIO_HAS_MCS))
+	if ((known & 0x02) == 0 || (r->has & RADIOTAP_HAS_PHY))
 		return;
 	r->has |= RADIO_HAS_MCS;
 	r->mcs = mcs;
@@ -246,7 +253,7 @@ radiotap_vht(struct cursor *c, struct packet_radio *r)
 	    cur_get_u8(c, &bwcode) != 0 ||
 	    cur_copy(c, mcs_nss, sizeof(mcs_nss)) != 0)
 		return;
-	if (r->has & RADIO_HAS_VHT)
+	if (r->has & RADIOTAP_HAS_PHY)
 		return;
 	/* The first user with streams; single-user frames use user 0. */
 	for (i = 0; i < 4 && (mcs_nss[i] & 0x0f) == 0; i++)
@@ -276,7 +283,7 @@ radiotap_he(struct cursor *c, struct packet_radio *r)
 	for (i = 0; i < 6; i++)
 		if (cur_get_le16(c, &d[i]) != 0)
 			return;
-	if (r->has & RADIO_HAS_HE)
+	if (r->has & RADIOTAP_HAS_PHY)
 		return;
 	r->has |= RADIO_HAS_HE;
 	/* data1: 0x0020 MCS known, 0x4000 bandwidth/RU known. */

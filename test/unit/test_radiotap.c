@@ -333,6 +333,38 @@ test_mcs_vht_he(void **state)
 	assert_int_equal(r.rate_kbps, 143382);
 }
 
+/*
+ * Found by fuzz-radiotap (corpus file crash-mcs-then-he): an MCS field
+ * then an HE field with no streams left "HT MCS with 0 streams".  The
+ * first PHY field now describes the frame alone.
+ */
+static void
+test_first_phy_field_wins(void **state)
+{
+	struct packet_radio r;
+	struct fb f;
+	size_t len = 0;
+
+	rt_start(&f, BIT(RADIOTAP_MCS) | BIT(RADIOTAP_HE));
+	fb_u8(&f, 0x03);
+	fb_u8(&f, 0x01);
+	fb_u8(&f, 9);
+	fb_u8(&f, 0);				/* HE is 2-aligned */
+	fb_le16(&f, 0x4020);
+	fb_le16(&f, 0x0002);
+	fb_le16(&f, 5 << 8);
+	fb_le16(&f, 0);
+	fb_le16(&f, 0x0002);			/* 80 MHz */
+	fb_le16(&f, 0);				/* no streams */
+	rt_done(&f);
+	assert_int_equal(radiotap_decode(f.b, f.n, &r, &len), 0);
+	assert_true(r.has & RADIO_HAS_MCS);
+	assert_false(r.has & RADIO_HAS_HE);
+	assert_int_equal(r.mcs, 9);
+	assert_int_equal(r.nss, 2);
+	assert_int_equal(r.bw_mhz, 40);
+}
+
 static void
 test_xchannel(void **state)
 {
@@ -363,6 +395,7 @@ main(void)
 		cmocka_unit_test(test_malformed_headers),
 		cmocka_unit_test(test_fcs_flags),
 		cmocka_unit_test(test_mcs_vht_he),
+		cmocka_unit_test(test_first_phy_field_wins),
 		cmocka_unit_test(test_xchannel),
 	};
 
