@@ -34,12 +34,12 @@ SAME = [
 EXTRA = [
     "wlan.extended_supported_rates", "wlan.rsn.akms.type",
     "wlan.rsn.pcs.type", "wlan.rsn.gcs.type", "wlan.rsn.capabilities.mfpc",
-    "wlan.rsn.capabilities.mfpr", "wlan.wfa.ie.wpa.akms.type",
+    "wlan.rsn.capabilities.mfpr", "wlan.wfa.ie.wpa.type",
     "wlan.wfa.ie.wpa.ucs.type", "wlan.wfa.ie.wpa.mcs.type",
-    "wlan.wfa.ie.wpa.type", "radiotap.dbm_antsignal", "radiotap.dbm_antnoise",
+    "radiotap.dbm_antsignal", "radiotap.dbm_antnoise",
     "wlan.fixed.capabilities.privacy", "wlan.wfa.ie.type", "_ws.malformed",
-    "frame.len", "frame.cap_len", "wlan.fcs.bad_checksum", "wlan.fc.version",
-    "wlan_rsna_eapol.keydes.key_info.key_type", "wlan.tag.number",
+    "frame.len", "frame.cap_len", "wlan.fc.version",
+    "wlan_rsna_eapol.keydes.key_info.key_type",
     "radiotap.flags.badfcs", "ppi.80211-common.flags.fcs-invalid",
 ]
 
@@ -235,8 +235,13 @@ def compare(name, ours, theirs, diffs):
                           first(t["wlan_radio.data_rate"])):
             check(n, "wlan_radio.data_rate", o["wlan_radio.data_rate"],
                   t["wlan_radio.data_rate"])
+        badfcs = "1" in (first(t["radiotap.flags.badfcs"]),
+                         first(t["ppi.80211-common.flags.fcs-invalid"]))
+        check(n, "bad fcs", str(err == ERR_FCS), str(badfcs))
         if err == ERR_FCS:
             continue	# the 802.11 bytes are known bad: not decoded
+        check(n, "cut", o["osprey.cut"],
+              str(int(int(t["frame.len"]) > int(t["frame.cap_len"]))))
         if first(t["wlan.fc.version"]) not in ("", "0"):
             # tshark stops at an unknown protocol version without calling
             # the frame malformed; osprey counts it as an error.
