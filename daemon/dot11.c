@@ -38,9 +38,6 @@
 #define DOT11_EXT_DMG_BEACON	0
 #define DOT11_CRYPT_MIN		8	/* WEP IV (4) and ICV (4) */
 
-/* LLC/SNAP: DSAP AA, SSAP AA, control 03, OUI (RFC 1042 or 802.1H). */
-#define DOT11_SNAP_LEN		8
-
 static void
 dot11_mac(uint8_t dst[PACKET_MAC_LEN], const uint8_t src[PACKET_MAC_LEN])
 {
@@ -231,7 +228,10 @@ dot11_mgmt_body(struct cursor *c, bool cut, struct packet_dot11 *d)
 	return 0;
 }
 
-/* LLC/SNAP ethertype, and the handshake if it is EAPOL. */
+/*
+ * LLC/SNAP: DSAP AA, SSAP AA, control 03, OUI 00-00-00 (RFC 1042) or
+ * 00-00-F8 (802.1H), ethertype; and the handshake if it is EAPOL.
+ */
 static int
 dot11_data_body(struct cursor *c, bool cut, struct packet_dot11 *d)
 {
