@@ -146,22 +146,6 @@ dot11_ctrl(struct cursor *c, struct packet_dot11 *d)
 	return 0;
 }
 
-/*
- * cur_get_le64 inlined here trips gcc's -Wmaybe-uninitialized (a false
- * positive in common/cursor.h); two 32-bit reads say the same.
- */
-static int
-dot11_get_tsf(struct cursor *c, uint64_t *ret)
-{
-	uint32_t lo, hi;
-
-	if (cur_left(c) < 8 || cur_get_le32(c, &lo) != 0 ||
-	    cur_get_le32(c, &hi) != 0)
-		return -1;
-	*ret = (uint64_t)hi << 32 | lo;
-	return 0;
-}
-
 /* A field the body must hold: missing is fine if the capture was cut. */
 #define NEED(x)	do {							\
 	if ((x) != 0)							\
@@ -179,7 +163,7 @@ dot11_mgmt_body(struct cursor *c, bool cut, struct packet_dot11 *d)
 	case DOT11_MGMT_BEACON:
 	case DOT11_MGMT_PROBE_RESP:
 	case DOT11_MGMT_TIMING_ADV:
-		NEED(dot11_get_tsf(c, &d->timestamp));
+		NEED(cur_get_le64(c, &d->timestamp));
 		if (d->subtype != DOT11_MGMT_TIMING_ADV)
 			NEED(cur_get_le16(c, &d->beacon_interval));
 		NEED(cur_get_le16(c, &d->capability));
@@ -267,7 +251,7 @@ dot11_ext(struct cursor *c, bool cut, struct packet_dot11 *d)
 		d->has_bssid = true;
 		dot11_mac(d->ta, d->addr[0]);
 		d->has_ta = true;
-		NEED(dot11_get_tsf(c, &d->timestamp));
+		NEED(cur_get_le64(c, &d->timestamp));
 		NEED(cur_skip(c, 3));			/* sector sweep */
 		NEED(cur_get_le16(c, &d->beacon_interval));
 	}
