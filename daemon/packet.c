@@ -3,10 +3,9 @@
  * \summary: the pipeline for one packet: fill, decode, track, log, taps
  *
  * Stages run in the order of doc/architecture.md, "How a packet
- * travels".  The radio and 802.11 decoders and the device tracker are
- * separate modules that land on their own; until the decoder is here the
- * pipeline classifies only the link type (PACKET_ERR_DLT for one osprey
- * does not decode) and logs every frame as it came.
+ * travels": decode_packet() (daemon/decode.h) fills the radio and 802.11
+ * parts; the device tracker is still to be called here; the log keeps
+ * every frame as it came, decoded or not; taps see it last.
  */
 
 #include <errno.h>
@@ -15,6 +14,7 @@
 #include <string.h>
 
 #include "datasource.h"
+#include "decode.h"
 #include "log.h"
 #include "msg.h"
 #include "packet.h"
@@ -88,27 +88,6 @@ packet_ctx_free(struct packet_ctx *c)
 	free(c);
 }
 
-/*
- * The decode stage.  The radiotap/PPI/prism/AVS and 802.11 decoders
- * (daemon/decode.c, another branch) replace this with decode_packet();
- * until then only the link type is judged.
- */
-static void
-packet_decode(struct packet *p)
-{
-	switch (p->dlt) {
-	case PACKET_DLT_IEEE802_11:
-	case PACKET_DLT_PRISM:
-	case PACKET_DLT_RADIOTAP:
-	case PACKET_DLT_AVS:
-	case PACKET_DLT_PPI:
-		break;
-	default:
-		p->error = PACKET_ERR_DLT;
-		break;
-	}
-}
-
 int
 packet_process(struct packet_ctx *c, struct packet *p,
     const struct datasource *ds)
@@ -117,10 +96,10 @@ packet_process(struct packet_ctx *c, struct packet *p,
 	int r;
 
 	c->packets++;
-	packet_decode(p);
-	if (p->error != PACKET_OK)
+	/* A frame that does not decode is counted and still logged. */
+	if (decode_packet(p) < 0)
 		c->errors++;
-	/* The tracker stage goes here once daemon/device.c lands. */
+	/* The tracker stage goes here (daemon/tracker.h, not wired yet). */
 	if (c->log != NULL &&
 	    (r = pcaplog_write(c->log, p, ds->name, ds->uuid)) < 0 &&
 	    r != -EIO)

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: ISC */
-/* \summary: unit tests for the packet pipeline: fill, classify, taps */
+/* \summary: unit tests for the packet pipeline: fill, decode, taps */
 
 #include <errno.h>
 #include <stdarg.h>
@@ -62,10 +62,12 @@ tap(const struct packet *p, const struct datasource *ds, void *arg)
 static void
 test_process_and_taps(void **state)
 {
-	static const uint8_t frame[30] = { 0x80 };
+	/* An ACK: radiotap header without fields, then 802.11. */
+	static const uint8_t rt_ack[18] = { 0, 0, 8, 0, 0, 0, 0, 0,
+	    0xd4, 0, 0, 0, 2, 0, 0, 0, 0, 1 };
 	struct datasource ds;
 	struct packet_ctx *c = packet_ctx_new(NULL);
-	struct packet p = { .data = frame, .caplen = 30, .len = 30 };
+	struct packet p;
 	int a, b;
 
 	memset(&ds, 0, sizeof(ds));
@@ -73,13 +75,22 @@ test_process_and_taps(void **state)
 	a = packet_tap_add(c, tap, (void *)0);
 	b = packet_tap_add(c, tap, (void *)1);
 	assert_true(a > 0 && b > 0 && a != b);
+	memset(&p, 0, sizeof(p));
+	p.data = rt_ack;
+	p.caplen = p.len = sizeof(rt_ack);
 	p.dlt = 127;
 	assert_int_equal(packet_process(c, &p, &ds), PACKET_OK);
+	assert_int_equal(p.dot11.type, DOT11_TYPE_CTRL);
+	memset(&p, 0, sizeof(p));
+	p.data = rt_ack;
+	p.caplen = p.len = sizeof(rt_ack);
 	p.dlt = 1;	/* Ethernet: not something osprey decodes */
 	assert_int_equal(packet_process(c, &p, &ds), PACKET_ERR_DLT);
 	packet_tap_remove(c, a);
+	memset(&p, 0, sizeof(p));
+	p.data = rt_ack + 8;	/* the bare 802.11 frame */
+	p.caplen = p.len = sizeof(rt_ack) - 8;
 	p.dlt = 105;
-	p.error = PACKET_OK;
 	assert_int_equal(packet_process(c, &p, &ds), PACKET_OK);
 	assert_int_equal(tap_calls[0], 2);
 	assert_int_equal(tap_calls[1], 3);
