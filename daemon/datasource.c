@@ -556,7 +556,6 @@ ds_spawn(struct datasource *ds, const struct ds_type *t, char *err,
     size_t errlen)
 {
 	struct datasource_mgr *m = ds->mgr;
-	struct timeval tv = ms_tv(m->policy.pong_timeout_ms);
 	char path[PROC_PATH_MAX];
 	int r;
 
@@ -572,8 +571,10 @@ ds_spawn(struct datasource *ds, const struct ds_type *t, char *err,
 		    t->binary, strerror(-r));
 		return r;
 	}
-	/* The request timeout covers the start too. */
-	evtimer_add(ds->ev_req, &tv);
+	/*
+	 * No timer yet: a request may wait for a free launcher slot as long
+	 * as other helpers run.  The report timeout starts with the request.
+	 */
 	return 0;
 }
 
