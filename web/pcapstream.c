@@ -13,17 +13,10 @@
 
 #include "core.h"
 #include "http.h"
+#include "pcapng.h"
 #include "pcapstream.h"
 #include "xmalloc.h"
 
-#define PCAPNG_SHB		0x0A0D0D0AU
-#define PCAPNG_IDB		0x00000001U
-#define PCAPNG_EPB		0x00000006U
-#define PCAPNG_BOM		0x1A2B3C4DU
-#define PCAPNG_OPT_END		0
-#define PCAPNG_SHB_USERAPPL	4
-#define PCAPNG_IF_NAME		2
-#define PCAPNG_IF_TSRESOL	9
 #define PCAPSTREAM_SNAPLEN	262144
 #define PCAPSTREAM_NAME_MAX	256
 
@@ -63,111 +56,58 @@ struct pcapstreams {
 	bool			 subscribed;
 };
 
-static void
-ps_le16(uint8_t *p, uint16_t v)
-{
-	p[0] = v & 0xff;
-	p[1] = v >> 8;
-}
-
-static void
-ps_le32(uint8_t *p, uint32_t v)
-{
-	p[0] = v & 0xff;
-	p[1] = (v >> 8) & 0xff;
-	p[2] = (v >> 16) & 0xff;
-	p[3] = v >> 24;
-}
-
-/* An option: code, length, value padded to 32 bits. */
-static size_t
-ps_opt(uint8_t *p, uint16_t code, const void *v, size_t len)
-{
-	size_t padded = (len + 3) & ~(size_t)3;
-
-	ps_le16(p, code);
-	ps_le16(p + 2, (uint16_t)len);
-	memset(p + 4, 0, padded);
-	if (len > 0)
-		memcpy(p + 4, v, len);
-	return 4 + padded;
-}
-
 size_t
 pcapstream_write_shb(struct evbuffer *out)
 {
-	static const char appl[] = "osprey_web";
-	uint8_t b[64];
-	size_t n = 0;
+	uint8_t b[PCAPNG_HDR_BLOCK_MAX];
+	ssize_t n;
 
-	ps_le32(b, PCAPNG_SHB);
-	ps_le32(b + 8, PCAPNG_BOM);
-	ps_le16(b + 12, 1);
-	ps_le16(b + 14, 0);
-	/* Section length unknown: -1. */
-	memset(b + 16, 0xff, 8);
-	n = 24;
-	n += ps_opt(b + n, PCAPNG_SHB_USERAPPL, appl, sizeof(appl) - 1);
-	n += ps_opt(b + n, PCAPNG_OPT_END, NULL, 0);
-	n += 4;
-	ps_le32(b + 4, (uint32_t)n);
-	ps_le32(b + n - 4, (uint32_t)n);
-	evbuffer_add(out, b, n);
-	return n;
+	if ((n = pcapng_write_shb(b, sizeof(b), "osprey_web")) < 0)
+		return 0;
+	evbuffer_add(out, b, (size_t)n);
+	return (size_t)n;
 }
 
 size_t
 pcapstream_write_idb(struct evbuffer *out, uint16_t linktype,
     const char *name)
 {
-	uint8_t b[64 + PCAPSTREAM_NAME_MAX], res = 6;
-	size_t n, nl = strlen(name);
+	char cut[PCAPSTREAM_NAME_MAX + 1];
+	uint8_t b[PCAPNG_HDR_BLOCK_MAX];
+	ssize_t n;
 
-	if (nl > PCAPSTREAM_NAME_MAX)
-		nl = PCAPSTREAM_NAME_MAX;
-	ps_le32(b, PCAPNG_IDB);
-	ps_le16(b + 8, linktype);
-	ps_le16(b + 10, 0);
-	ps_le32(b + 12, PCAPSTREAM_SNAPLEN);
-	n = 16;
-	n += ps_opt(b + n, PCAPNG_IF_NAME, name, nl);
-	/* Timestamps in microseconds, as the EPBs carry them. */
-	n += ps_opt(b + n, PCAPNG_IF_TSRESOL, &res, 1);
-	n += ps_opt(b + n, PCAPNG_OPT_END, NULL, 0);
-	n += 4;
-	ps_le32(b + 4, (uint32_t)n);
-	ps_le32(b + n - 4, (uint32_t)n);
-	evbuffer_add(out, b, n);
-	return n;
+	snprintf(cut, sizeof(cut), "%s", name);
+	if ((n = pcapng_write_idb(b, sizeof(b), linktype, PCAPSTREAM_SNAPLEN,
+	    cut, NULL)) < 0)
+		return 0;
+	evbuffer_add(out, b, (size_t)n);
+	return (size_t)n;
 }
 
 static size_t
 ps_epb_len(size_t caplen)
 {
-	return 32 + ((caplen + 3) & ~(size_t)3);
+	return pcapng_epb_len(caplen);
 }
 
 size_t
 pcapstream_write_epb(struct evbuffer *out, uint32_t ifid, uint64_t ts_usec,
     const uint8_t *data, size_t caplen, size_t len)
 {
-	static const uint8_t pad[4];
-	uint8_t h[28], t[4];
-	size_t total = ps_epb_len(caplen);
+	struct evbuffer_iovec v;
+	size_t need = pcapng_epb_len(caplen);
+	ssize_t n;
 
-	ps_le32(h, PCAPNG_EPB);
-	ps_le32(h + 4, (uint32_t)total);
-	ps_le32(h + 8, ifid);
-	ps_le32(h + 12, (uint32_t)(ts_usec >> 32));
-	ps_le32(h + 16, (uint32_t)ts_usec);
-	ps_le32(h + 20, (uint32_t)caplen);
-	ps_le32(h + 24, (uint32_t)len);
-	evbuffer_add(out, h, sizeof(h));
-	evbuffer_add(out, data, caplen);
-	evbuffer_add(out, pad, ((caplen + 3) & ~(size_t)3) - caplen);
-	ps_le32(t, (uint32_t)total);
-	evbuffer_add(out, t, 4);
-	return total;
+	/* Written in place: no copy of the frame through a bounce buffer. */
+	if (evbuffer_reserve_space(out, (ev_ssize_t)need, &v, 1) < 1 ||
+	    v.iov_len < need)
+		return 0;
+	if ((n = pcapng_write_epb(v.iov_base, v.iov_len, ifid, ts_usec, data,
+	    caplen, len)) < 0)
+		return 0;
+	v.iov_len = (size_t)n;
+	evbuffer_commit_space(out, &v, 1);
+	return (size_t)n;
 }
 
 struct pcapstreams *
@@ -256,6 +196,9 @@ pcapstreams_open(struct pcapstreams *s, struct http_call *call,
 	TAILQ_INSERT_TAIL(&s->streams, st, entry);
 	http_call_on_gone(call, ps_gone_cb, st);
 	http_stream_start(call, format_mime(FORMAT_PCAPNG));
+	/* The kernel's buffer would otherwise hold megabytes more. */
+	http_stream_limit_socket(call, (int)(s->cap < 256 * 1024 ? s->cap :
+	    256 * 1024));
 	b = evbuffer_new();
 	st->bytes += pcapstream_write_shb(b);
 	http_stream_chunk(call, b, NULL, NULL);

@@ -65,9 +65,11 @@ void	pcapstreams_pack(const struct pcapstreams *, msgpack_packer *);
 void	pcapstreams_close_all(struct pcapstreams *);
 
 /*
- * pcapng blocks, little-endian (pcapng draft section 4).  Each returns
- * the bytes appended to out.  The same three blocks are written by the
- * core's logger (common/pcapng.c on the daemon branch); see the report.
+ * The three pcapng blocks a stream needs, appended to out through the
+ * shared writer (common/pcapng.h, which the core's log uses too): the
+ * section header, an interface (if_name cut at PCAPSTREAM_NAME_MAX,
+ * microsecond timestamps), a packet.  Each returns the bytes appended
+ * (0 only for a frame no block can hold).
  */
 size_t	pcapstream_write_shb(struct evbuffer *out);
 size_t	pcapstream_write_idb(struct evbuffer *out, uint16_t linktype,
