@@ -334,9 +334,13 @@ dq_search_match(const msgpack_object *rec, const char *needle)
 	    "dot11.device/dot11.device.last_beaconed_ssid"), needle);
 }
 
-/* Unpack what was gathered: count objects into an array of items. */
+/*
+ * Unpack what was gathered: count objects into an array of items.  The
+ * objects themselves are in *ret_objs; the caller frees both arrays.
+ */
 static struct dq_sort_item *
-dq_unpack(struct dq *q, msgpack_zone *z, size_t *ret_n)
+dq_unpack(struct dq *q, msgpack_zone *z, size_t *ret_n,
+    msgpack_object **ret_objs)
 {
 	struct dq_sort_item *items;
 	msgpack_object *objs;
@@ -350,6 +354,7 @@ dq_unpack(struct dq *q, msgpack_zone *z, size_t *ret_n)
 		n++;
 	}
 	*ret_n = n;
+	*ret_objs = objs;
 	return items;
 }
 
@@ -364,8 +369,7 @@ dq_finish_view(struct dq *q, struct evbuffer *b)
 	size_t n, i, kept = 0, first, last;
 
 	z = msgpack_zone_new(65536);
-	items = dq_unpack(q, z, &n);
-	objs = (msgpack_object *)items[0].rec;
+	items = dq_unpack(q, z, &n, &objs);
 	for (i = 0; i < n; i++)
 		if (q->search == NULL || dq_search_match(items[i].rec,
 		    q->search))
@@ -418,6 +422,7 @@ dq_finish_pcap(struct dq *q)
 {
 	const msgpack_object *mac;
 	struct dq_sort_item *items;
+	msgpack_object *objs;
 	msgpack_zone *z;
 	uint8_t m[6];
 	char s[18], desc[64];
@@ -425,7 +430,7 @@ dq_finish_pcap(struct dq *q)
 	int rc = -ENOENT;
 
 	z = msgpack_zone_new(4096);
-	items = dq_unpack(q, z, &n);
+	items = dq_unpack(q, z, &n, &objs);
 	if (n > 0 && (mac = fields_lookup(items[0].rec,
 	    "kismet.device.base.macaddr")) != NULL &&
 	    mac->type == MSGPACK_OBJECT_STR && mac->via.str.size == 17) {
@@ -438,7 +443,7 @@ dq_finish_pcap(struct dq *q)
 			    PCAPSTREAM_DEVICE, NULL, m, desc);
 		}
 	}
-	free((void *)(n > 0 ? items[0].rec : NULL));
+	free(objs);
 	free(items);
 	msgpack_zone_free(z);
 	if (rc == -ENOENT)
@@ -475,8 +480,7 @@ dq_end(struct dq *q, double timestamp)
 			break;
 		}
 		z = msgpack_zone_new(4096);
-		items = dq_unpack(q, z, &n);
-		objs = (msgpack_object *)items[0].rec;
+		items = dq_unpack(q, z, &n, &objs);
 		v = q->field_path != NULL ? fields_lookup(items[0].rec,
 		    q->field_path) : items[0].rec;
 		if (v == NULL)
