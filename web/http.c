@@ -766,6 +766,17 @@ http_stream_start(struct http_call *call, const char *mime)
 	evhttp_send_reply_start(call->req, 200, "OK");
 }
 
+void
+http_stream_limit_socket(struct http_call *call, int bytes)
+{
+	evutil_socket_t fd;
+
+	if (call->conn == NULL || !http_conn_alive(call->conn) ||
+	    (fd = bufferevent_getfd(call->conn->under)) < 0)
+		return;
+	(void)setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &bytes, sizeof(bytes));
+}
+
 static void
 http_stream_drained_cb(struct evhttp_connection *evcon, void *arg)
 {

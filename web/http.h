@@ -175,6 +175,13 @@ void		 http_stream_start(struct http_call *, const char *mime);
 void		 http_stream_chunk(struct http_call *, struct evbuffer *,
 		    void (*drained)(struct http_call *, void *), void *arg);
 size_t		 http_stream_pending(const struct http_call *);
+
+/*
+ * Bound what the kernel holds for this client to about bytes (its socket
+ * send buffer), so that a stream's own cap is what decides when a slow
+ * reader starts losing data.
+ */
+void		 http_stream_limit_socket(struct http_call *, int bytes);
 void		 http_stream_end(struct http_call *);
 
 #endif

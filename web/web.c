@@ -402,6 +402,8 @@ main(int argc, char **argv)
 
 	pcapstreams_close_all(w.streams);
 	http_free(w.http);
+	/* Let libevent finalize the connections it has just freed. */
+	event_base_loop(w.base, EVLOOP_NONBLOCK);
 	pcapstreams_free(w.streams);
 	core_free(w.core);
 	event_free(sigint);
