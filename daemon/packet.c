@@ -4,20 +4,22 @@
  *
  * Stages run in the order of doc/architecture.md, "How a packet
  * travels": decode_packet() (daemon/decode.h) fills the radio and 802.11
- * parts; the device tracker is still to be called here; the log keeps
- * every frame as it came, decoded or not; taps see it last.
+ * parts; the device tracker, when one is set, accounts the frame; the
+ * log keeps every frame as it came, decoded or not; taps see it last.
  */
 
 #include <errno.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "datasource.h"
 #include "decode.h"
 #include "log.h"
 #include "msg.h"
 #include "packet.h"
+#include "tracker.h"
 #include "pcaplog.h"
 #include "xmalloc.h"
 
@@ -32,6 +34,7 @@ struct packet_tap {
 
 struct packet_ctx {
 	struct pcaplog		*log;
+	struct tracker		*tracker;	/* NULL: no tracking */
 	struct packet_tap	 taps[PACKET_MAX_TAPS];
 	size_t			 n_taps;
 	int			 next_tap;
@@ -92,6 +95,7 @@ int
 packet_process(struct packet_ctx *c, struct packet *p,
     const struct datasource *ds)
 {
+	struct timespec now;
 	size_t i;
 	int r;
 
@@ -99,7 +103,13 @@ packet_process(struct packet_ctx *c, struct packet *p,
 	/* A frame that does not decode is counted and still logged. */
 	if (decode_packet(p) < 0)
 		c->errors++;
-	/* The tracker stage goes here (daemon/tracker.h, not wired yet). */
+	if (c->tracker != NULL) {
+		/* Wall time: "changed since" polls compare with it. */
+		clock_gettime(CLOCK_REALTIME, &now);
+		tracker_set_clock(c->tracker, (uint64_t)now.tv_sec * 1000000 +
+		    (uint64_t)now.tv_nsec / 1000);
+		tracker_update(c->tracker, p);
+	}
 	if (c->log != NULL &&
 	    (r = pcaplog_write(c->log, p, ds->name, ds->uuid)) < 0 &&
 	    r != -EIO)
@@ -108,6 +118,12 @@ packet_process(struct packet_ctx *c, struct packet *p,
 	for (i = 0; i < c->n_taps; i++)
 		c->taps[i].cb(p, ds, c->taps[i].arg);
 	return p->error;
+}
+
+void
+packet_ctx_set_tracker(struct packet_ctx *c, struct tracker *tr)
+{
+	c->tracker = tr;
 }
 
 int

@@ -246,6 +246,8 @@ struct pcaplog;
 int	packet_fill(struct packet *p, uint32_t source,
 	    const struct msg_packet *pkt, const struct msg_signal *sig);
 
+struct tracker;
+
 /* A pipeline; log may be NULL (no packet log). */
 struct packet_ctx *packet_ctx_new(struct pcaplog *log);
 void	packet_ctx_free(struct packet_ctx *);
@@ -256,6 +258,12 @@ void	packet_ctx_free(struct packet_ctx *);
  */
 int	packet_process(struct packet_ctx *, struct packet *p,
 	    const struct datasource *ds);
+
+/*
+ * Feed every decoded packet to tr (not owned; NULL stops), with the
+ * tracker's clock set to the wall clock first.
+ */
+void	packet_ctx_set_tracker(struct packet_ctx *, struct tracker *tr);
 
 /*
  * Register cb to receive every packet after decoding (the web worker's
