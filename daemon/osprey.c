@@ -33,10 +33,12 @@
 #include "caps.h"
 #include "chanplan.h"
 #include "config.h"
+#include "control.h"
 #include "datasource.h"
 #include "launcher.h"
 #include "log.h"
 #include "msgbus.h"
+#include "oui.h"
 #include "osprey.h"
 #include "osprey_build.h"
 #include "packet.h"
@@ -44,6 +46,7 @@
 #include "privdrop.h"
 #include "proc.h"
 #include "remote.h"
+#include "tracker.h"
 #include "sandbox.h"
 #include "xmalloc.h"
 
@@ -478,6 +481,107 @@ start_sources(struct osprey *o)
 			fatalx("%s", reason);
 }
 
+/*
+ * The device tracker, fed by the packet pipeline: tracker_max_devices,
+ * tracker_device_timeout and the OUI registry (ouifile=, or Debian's
+ * ieee-data) come from the config, read now, before the lockdown.
+ */
+static void
+start_tracker(struct osprey *o)
+{
+	struct tracker_config tc;
+	char err[256];
+	uint64_t v;
+	int r;
+
+	tracker_config_default(&tc);
+	if (config_get_uint(&o->cfg, "tracker_max_devices", 0, SIZE_MAX, &v,
+	    err, sizeof(err)) < 0)
+		fatalx("%s", err);
+	tc.max_devices = (size_t)v;
+	if (config_get_uint(&o->cfg, "tracker_device_timeout", 0, UINT32_MAX,
+	    &v, err, sizeof(err)) < 0)
+		fatalx("%s", err);
+	tc.device_timeout = (uint32_t)v;
+	r = oui_db_open(config_get(&o->cfg, "ouifile"), NULL, &o->oui);
+	if (r < 0 && config_get(&o->cfg, "ouifile") != NULL)
+		fatalx("ouifile %s: %s", config_get(&o->cfg, "ouifile"),
+		    strerror(-r));
+	if (r < 0)
+		log_info("no IEEE OUI registry (%s): manufacturers are "
+		    "unknown", strerror(-r));
+	tc.oui = r == 0 ? o->oui : NULL;
+	o->tracker = tracker_new(&tc);
+	packet_ctx_set_tracker(o->packets, o->tracker);
+}
+
+/*
+ * Is osprey_web where the launcher will look?  Without it the core still
+ * captures and tracks: it says so once and runs as with --no-web.
+ */
+static bool
+check_web(struct osprey *o)
+{
+	char path[PROC_PATH_MAX];
+
+	if (control_find_web(getenv("OSPREY_HELPER_PATH"),
+	    config_get(&o->cfg, "helper_binary_path"), path,
+	    sizeof(path)) == 0)
+		return true;
+	log_warnx("osprey_web not found (OSPREY_HELPER_PATH, "
+	    "helper_binary_path): running without the web worker");
+	return false;
+}
+
+/*
+ * Start the web worker.  Its settings (the httpd_* keys and allowplugins
+ * of the config files, the user's home for "%h", allow_root) go over the
+ * bridge: a password never shows on a command line, and the launcher
+ * gives its children no environment.
+ */
+static void
+start_web(struct osprey *o)
+{
+	struct control_deps deps;
+	const char **keys, **values;
+	const char *home = getenv("HOME");
+	size_t i, n = 0;
+	int r;
+
+	keys = xcalloc(o->cfg.n + 3, sizeof(*keys));
+	values = xcalloc(o->cfg.n + 3, sizeof(*values));
+	for (i = 0; i < o->cfg.n; i++) {
+		const struct config_entry *e = &o->cfg.v[i];
+
+		if (e->dead || (strncmp(e->key, "httpd_", 6) != 0 &&
+		    strcmp(e->key, "allowplugins") != 0))
+			continue;
+		keys[n] = e->key;
+		values[n++] = e->value;
+	}
+	if (home != NULL && home[0] == '/') {
+		keys[n] = "home";
+		values[n++] = home;
+	}
+	if (o->opts.allow_root) {
+		keys[n] = "allow_root";
+		values[n++] = "true";
+	}
+	memset(&deps, 0, sizeof(deps));
+	deps.base = o->base;
+	deps.proc = o->proc;
+	deps.sources = o->sources;
+	deps.packets = o->packets;
+	deps.bus = o->bus;
+	deps.tracker = o->tracker;
+	deps.started = (uint64_t)time(NULL);
+	o->web = control_new(&deps, keys, values, n);
+	free(keys);
+	free(values);
+	if ((r = control_start(o->web)) != 0)
+		fatalx("web worker: %s", strerror(-r));
+}
+
 int
 main(int argc, char **argv)
 {
@@ -495,11 +599,11 @@ main(int argc, char **argv)
 	load_config(o);
 	read_policy(o, &policy);
 	if (o->opts.devices_json != NULL)
-		log_warnx("--devices-json %s: the device tracker is not built "
-		    "yet; no device file will be written",
+		log_warnx("--devices-json %s: writing devices at exit is not "
+		    "built yet; no device file will be written",
 		    o->opts.devices_json);
-	if (!o->opts.no_web)
-		log_debug("the web worker is not built yet");
+	if (!o->opts.no_web && !check_web(o))
+		o->opts.no_web = true;
 	if (o->opts.daemonize && daemon(1, 0) < 0)
 		fatal("daemonize");
 
@@ -510,6 +614,7 @@ main(int argc, char **argv)
 	o->proc = proc_new(o->base);
 	open_log(o);
 	o->packets = packet_ctx_new(o->log);
+	start_tracker(o);
 	o->sources = datasource_mgr_new(o->base, o->proc, o->bus, &policy,
 	    packet_cb, state_cb, o);
 	open_remote(o, &policy);
@@ -527,15 +632,23 @@ main(int argc, char **argv)
 	start_launcher(o, &policy);
 	/* Sources first: their definitions may name files to look at. */
 	start_sources(o);
+	if (!o->opts.no_web)
+		start_web(o);
 	lock_down(o);
 	msgbus_post(o->bus, MSGBUS_INFO, "osprey %s started", OSPREY_VERSION);
 	maybe_done(o);
 	event_base_dispatch(o->base);
 
-	/* Sources first (their last packets), then the log. */
+	/*
+	 * The web worker first (its packet tap), then the sources (their
+	 * last packets), then the log.
+	 */
+	control_free(o->web);
 	remote_free(o->remote);
 	datasource_mgr_free(o->sources);
 	packet_ctx_free(o->packets);
+	tracker_free(o->tracker);
+	oui_db_free(o->oui);
 	if (o->log != NULL)
 		log_info("packet log %s: %llu packets", o->log_path,
 		    (unsigned long long)pcaplog_packets(o->log));

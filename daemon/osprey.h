@@ -14,6 +14,7 @@
 
 #include "config.h"
 
+struct control;
 struct datasource_mgr;
 struct event;
 struct event_base;
@@ -21,7 +22,9 @@ struct msgbus;
 struct packet_ctx;
 struct pcaplog;
 struct proc;
+struct oui_db;
 struct remote;
+struct tracker;
 
 /* What the command line says (SPEC section 2). */
 struct osprey_opts {
@@ -54,6 +57,9 @@ struct osprey {
 	struct packet_ctx	*packets;
 	struct datasource_mgr	*sources;
 	struct remote		*remote;
+	struct oui_db		*oui;		/* NULL without ieee-data */
+	struct tracker		*tracker;
+	struct control		*web;		/* NULL with --no-web */
 	struct event		*ev_int, *ev_term, *ev_hup, *ev_done;
 	bool			 done_scheduled;
 	int			 exit_status;
