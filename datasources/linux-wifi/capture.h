@@ -1,0 +1,81 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * \summary: libpcap capture on a monitor interface, radiotap link type
+ *
+ * The helper reads frames as the kernel gives them and forwards them raw:
+ * it never looks inside (doc/style.md, "Privilege").  The ring buffer is
+ * sized once at open and never grows; when the helper falls behind the
+ * kernel drops, and pcap_stats() counts it.  Immediate mode delivers each
+ * frame as it arrives, so channel hops and captured frames stay in step.
+ */
+#ifndef LINUX_WIFI_CAPTURE_H
+#define LINUX_WIFI_CAPTURE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct capture;
+
+#define CAPTURE_ERR_MAX		320
+/*
+ * libpcap's TPACKET_V2 ring slots are the snapshot length plus about 70
+ * bytes of headers, rounded to 16; 4000 keeps a slot inside 4 KiB so a
+ * 1 MiB ring holds 256 frames.  Longer frames (A-MSDUs) arrive cut to
+ * this length, with their full length reported.
+ */
+#define CAPTURE_SNAPLEN		4000
+#define CAPTURE_BUFFER		(1024 * 1024)
+
+/* One captured frame: valid only during the callback. */
+struct capture_frame {
+	uint64_t	 ts_sec, ts_usec;
+	uint32_t	 caplen;	/* bytes at data */
+	uint32_t	 len;		/* length on the air */
+	uint32_t	 dlt;
+	const uint8_t	*data;
+};
+
+typedef void (*capture_frame_fn)(const struct capture_frame *, void *arg);
+
+struct capture_stats {
+	uint64_t	 received;	/* frames the kernel passed to us */
+	uint64_t	 dropped;	/* frames the kernel dropped: ring full */
+	uint64_t	 if_dropped;	/* frames the interface dropped */
+};
+
+/*
+ * Open interface ifname: snapshot snaplen, a ring of bufsize bytes,
+ * immediate mode, non-blocking, link type radiotap (127).  Returns 0 and
+ * a capture the caller frees with capture_close(), or -errno with a
+ * one-line reason in err: -EPROTONOSUPPORT when the interface does not
+ * offer radiotap (not in monitor mode), -ENODEV, -EPERM (no CAP_NET_RAW).
+ */
+int	capture_open(const char *ifname, int snaplen, int bufsize,
+	    struct capture **ret, char *err, size_t errlen);
+void	capture_close(struct capture *);
+
+/* The descriptor to poll for POLLIN. */
+int	capture_fd(const struct capture *);
+
+/* The link type frames arrive with (127). */
+uint32_t capture_dlt(const struct capture *);
+
+/*
+ * Hand at most max waiting frames to fn, without blocking.  Returns the
+ * number handed (0 when none waited), or -ENETDOWN when the interface
+ * went down or away, -EIO on another error, with the reason in
+ * capture_error().
+ */
+int	capture_read(struct capture *, int max, capture_frame_fn fn,
+	    void *arg);
+
+/*
+ * Kernel counters since open, widened to 64 bits (pcap's wrap at 2^32):
+ * call at least once per 2^32 frames.  0 or -EIO.
+ */
+int	capture_stats(struct capture *, struct capture_stats *ret);
+
+/* Why the last call failed. */
+const char *capture_error(const struct capture *);
+
+#endif
