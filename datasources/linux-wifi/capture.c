@@ -155,16 +155,10 @@ capture_pcap_cb(u_char *user, const struct pcap_pkthdr *h,
 	c->fn(&f, c->arg);
 }
 
-int
-capture_read(struct capture *c, int max, capture_frame_fn fn, void *arg)
+/* Keep libpcap's message and tell a vanished interface from the rest. */
+static int
+capture_failed(struct capture *c)
 {
-	int n;
-
-	c->fn = fn;
-	c->arg = arg;
-	n = pcap_dispatch(c->pcap, max, capture_pcap_cb, (u_char *)c);
-	if (n >= 0)
-		return n;
 	snprintf(c->error, sizeof(c->error), "%s", pcap_geterr(c->pcap));
 	/*
 	 * libpcap reports ENETDOWN ("The interface went down") and ENODEV
@@ -175,6 +169,38 @@ capture_read(struct capture *c, int max, capture_frame_fn fn, void *arg)
 	    strstr(c->error, "No such device") != NULL)
 		return -ENETDOWN;
 	return -EIO;
+}
+
+int
+capture_read(struct capture *c, int max, capture_frame_fn fn, void *arg)
+{
+	int n;
+
+	c->fn = fn;
+	c->arg = arg;
+	n = pcap_dispatch(c->pcap, max, capture_pcap_cb, (u_char *)c);
+	return n >= 0 ? n : capture_failed(c);
+}
+
+int
+capture_next(struct capture *c, struct capture_frame *ret)
+{
+	struct pcap_pkthdr *h;
+	const u_char *data;
+	int r;
+
+	r = pcap_next_ex(c->pcap, &h, &data);
+	if (r == 0)
+		return 0;
+	if (r < 0)
+		return capture_failed(c);
+	ret->ts_sec = (uint64_t)h->ts.tv_sec;
+	ret->ts_usec = (uint64_t)h->ts.tv_usec;
+	ret->caplen = h->caplen;
+	ret->len = h->len;
+	ret->dlt = c->dlt;
+	ret->data = data;
+	return 1;
 }
 
 int

@@ -70,6 +70,14 @@ int	capture_read(struct capture *, int max, capture_frame_fn fn,
 	    void *arg);
 
 /*
+ * The next waiting frame, without blocking, for a framework that pulls
+ * one frame at a time.  Returns 1 with *ret set (its data valid until the
+ * next call or capture_close), 0 when none waits, or -ENETDOWN/-EIO as
+ * capture_read().
+ */
+int	capture_next(struct capture *, struct capture_frame *ret);
+
+/*
  * Kernel counters since open, widened to 64 bits (pcap's wrap at 2^32):
  * call at least once per 2^32 frames.  0 or -EIO.
  */

@@ -319,6 +319,7 @@ test_refusals(void **state)
 static void
 test_interface_vanishes(void **state)
 {
+	struct capture_frame f;
 	struct capture *c = NULL;
 	struct tun t;
 	struct got g;
@@ -334,11 +335,24 @@ test_interface_vanishes(void **state)
 	framelen[0] = make_frame(frames[0], 100, 0);
 	assert_int_equal(tun_write(&t, frames[0], framelen[0]), 0);
 	assert_int_equal(read_frames(c, &g, 1), 1);
+	/* the pull API sees the same frames */
+	framelen[1] = make_frame(frames[1], 2000, 1);
+	assert_int_equal(tun_write(&t, frames[1], framelen[1]), 0);
+	for (i = 0, r = 0; i < 20 && r == 0; i++) {
+		usleep(20000);
+		r = capture_next(c, &f);
+	}
+	assert_int_equal(r, 1);
+	assert_int_equal(f.caplen, 2000);
+	assert_int_equal(f.len, 2000);
+	assert_int_equal(f.dlt, 127);
+	assert_memory_equal(f.data, frames[1], 2000);
+	assert_int_equal(capture_next(c, &f), 0);
 	/* closing a non-persistent TUN deletes the interface */
 	close(t.fd);
 	for (i = 0, r = 0; i < 20 && r >= 0; i++) {
 		usleep(20000);
-		r = capture_read(c, 64, collect, &g);
+		r = capture_next(c, &f);
 	}
 	print_message("# %s\n", capture_error(c));
 	assert_int_equal(r, -ENETDOWN);
