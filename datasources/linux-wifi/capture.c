@@ -171,6 +171,23 @@ capture_failed(struct capture *c)
 	return -EIO;
 }
 
+/*
+ * libpcap in non-blocking mode learns of ENETDOWN from one poll and only
+ * checks whether the interface still exists on a later call, asking the
+ * caller's loop (pcap_get_required_select_timeout) for a timeout so that
+ * it calls again.  Rather than make every loop do that, call again at
+ * once: the interface is then either gone (libpcap's "The interface
+ * disappeared") or still down.  Either ends the capture.
+ */
+static int
+capture_netdown(struct capture *c)
+{
+	if (pcap_get_required_select_timeout(c->pcap) == NULL)
+		return 0;
+	snprintf(c->error, sizeof(c->error), "The interface went down");
+	return -ENETDOWN;
+}
+
 int
 capture_read(struct capture *c, int max, capture_frame_fn fn, void *arg)
 {
@@ -179,6 +196,11 @@ capture_read(struct capture *c, int max, capture_frame_fn fn, void *arg)
 	c->fn = fn;
 	c->arg = arg;
 	n = pcap_dispatch(c->pcap, max, capture_pcap_cb, (u_char *)c);
+	if (n == 0 && pcap_get_required_select_timeout(c->pcap) != NULL) {
+		n = pcap_dispatch(c->pcap, max, capture_pcap_cb, (u_char *)c);
+		if (n == 0)
+			return capture_netdown(c);
+	}
 	return n >= 0 ? n : capture_failed(c);
 }
 
@@ -190,6 +212,11 @@ capture_next(struct capture *c, struct capture_frame *ret)
 	int r;
 
 	r = pcap_next_ex(c->pcap, &h, &data);
+	if (r == 0 && pcap_get_required_select_timeout(c->pcap) != NULL) {
+		r = pcap_next_ex(c->pcap, &h, &data);
+		if (r == 0)
+			return capture_netdown(c);
+	}
 	if (r == 0)
 		return 0;
 	if (r < 0)

@@ -360,6 +360,31 @@ test_interface_vanishes(void **state)
 	capture_close(c);
 }
 
+static void
+test_interface_goes_down(void **state)
+{
+	struct capture_frame f;
+	struct capture *c = NULL;
+	struct tun t;
+	char err[CAPTURE_ERR_MAX];
+	int r, i;
+
+	assert_int_equal(tun_open(&t, ARPHRD_RADIOTAP), 0);
+	assert_int_equal(capture_open(t.name, CAPTURE_SNAPLEN, CAPTURE_BUFFER,
+	    &c, err, sizeof(err)), 0);
+	assert_int_equal(capture_next(c, &f), 0);
+	assert_int_equal(if_up(t.name, 0), 0);
+	for (i = 0, r = 0; i < 20 && r == 0; i++) {
+		usleep(20000);
+		r = capture_next(c, &f);
+	}
+	print_message("# %s\n", capture_error(c));
+	assert_int_equal(r, -ENETDOWN);
+	assert_string_equal(capture_error(c), "The interface went down");
+	capture_close(c);
+	close(t.fd);
+}
+
 int
 main(void)
 {
@@ -368,6 +393,7 @@ main(void)
 		cmocka_unit_test(test_full_ring_drops_and_counts),
 		cmocka_unit_test(test_refusals),
 		cmocka_unit_test(test_interface_vanishes),
+		cmocka_unit_test(test_interface_goes_down),
 	};
 	int fd;
 
