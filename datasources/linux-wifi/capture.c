@@ -128,6 +128,32 @@ capture_close(struct capture *c)
 }
 
 int
+capture_set_filter(struct capture *c, const char *expr, char *err,
+    size_t errlen)
+{
+	struct bpf_program prog;
+
+	/*
+	 * libpcap compiles 802.11 primitives for the radiotap link type by
+	 * stepping over the radiotap header: the helper still never reads
+	 * a frame itself.
+	 */
+	if (pcap_compile(c->pcap, &prog, expr, 1, PCAP_NETMASK_UNKNOWN) < 0) {
+		snprintf(err, errlen, "filter '%s': %s", expr,
+		    pcap_geterr(c->pcap));
+		return -EINVAL;
+	}
+	if (pcap_setfilter(c->pcap, &prog) < 0) {
+		snprintf(err, errlen, "filter '%s': %s", expr,
+		    pcap_geterr(c->pcap));
+		pcap_freecode(&prog);
+		return -EINVAL;
+	}
+	pcap_freecode(&prog);
+	return 0;
+}
+
+int
 capture_fd(const struct capture *c)
 {
 	return pcap_get_selectable_fd(c->pcap);

@@ -54,6 +54,17 @@ int	capture_open(const char *ifname, int snaplen, int bufsize,
 	    struct capture **ret, char *err, size_t errlen);
 void	capture_close(struct capture *);
 
+/*
+ * Keep only frames matching a pcap filter expression, checked in the
+ * kernel (filter_mgmt= uses CAPTURE_FILTER_MGMT).  Call after open and
+ * before the sandbox.  0, or -EINVAL with the reason in err.
+ */
+int	capture_set_filter(struct capture *, const char *expr, char *err,
+	    size_t errlen);
+
+/* Management frames only: beacons, probes, (re)associations, actions. */
+#define CAPTURE_FILTER_MGMT	"type mgt"
+
 /* The descriptor to poll for POLLIN. */
 int	capture_fd(const struct capture *);
 

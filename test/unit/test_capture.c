@@ -361,6 +361,49 @@ test_interface_vanishes(void **state)
 }
 
 static void
+test_filter_mgmt(void **state)
+{
+	struct capture_frame f;
+	struct capture *c = NULL;
+	struct tun t;
+	char err[CAPTURE_ERR_MAX];
+	int r, i, got = 0, beacons = 0;
+
+	assert_int_equal(tun_open(&t, ARPHRD_RADIOTAP), 0);
+	assert_int_equal(capture_open(t.name, CAPTURE_SNAPLEN, CAPTURE_BUFFER,
+	    &c, err, sizeof(err)), 0);
+	assert_int_equal(capture_set_filter(c, CAPTURE_FILTER_MGMT, err,
+	    sizeof(err)), 0);
+	err[0] = '\0';
+	assert_int_equal(capture_set_filter(c, "type nonsense", err,
+	    sizeof(err)), -EINVAL);
+	print_message("# %s\n", err);
+	assert_non_null(strstr(err, "type nonsense"));
+	/* a beacon, then the same frame made a data frame (type 2) */
+	framelen[0] = make_frame(frames[0], 200, 0);
+	memcpy(frames[1], frames[0], framelen[0]);
+	framelen[1] = framelen[0];
+	frames[1][24] = 0x08;
+	for (i = 0; i < 6; i++)
+		assert_int_equal(tun_write(&t, frames[i % 2], framelen[i % 2]),
+		    0);
+	for (i = 0; i < 20; i++) {
+		usleep(10000);
+		while ((r = capture_next(c, &f)) == 1) {
+			got++;
+			if (f.caplen == framelen[0] &&
+			    memcmp(f.data, frames[0], framelen[0]) == 0)
+				beacons++;
+		}
+		assert_int_equal(r, 0);
+	}
+	assert_int_equal(got, 3);
+	assert_int_equal(beacons, 3);
+	capture_close(c);
+	close(t.fd);
+}
+
+static void
 test_interface_goes_down(void **state)
 {
 	struct capture_frame f;
@@ -394,6 +437,7 @@ main(void)
 		cmocka_unit_test(test_refusals),
 		cmocka_unit_test(test_interface_vanishes),
 		cmocka_unit_test(test_interface_goes_down),
+		cmocka_unit_test(test_filter_mgmt),
 	};
 	int fd;
 
