@@ -160,7 +160,7 @@ cur_get_be32(struct cursor *c, uint32_t *ret)
 static inline int
 cur_get_le64(struct cursor *c, uint64_t *ret)
 {
-	uint32_t lo, hi;
+	uint32_t lo = 0, hi = 0;	/* set below; gcc can't see it */
 
 	if (cur_left(c) < 8)
 		return -1;
@@ -173,7 +173,7 @@ cur_get_le64(struct cursor *c, uint64_t *ret)
 static inline int
 cur_get_be64(struct cursor *c, uint64_t *ret)
 {
-	uint32_t lo, hi;
+	uint32_t lo = 0, hi = 0;	/* set below; gcc can't see it */
 
 	if (cur_left(c) < 8)
 		return -1;

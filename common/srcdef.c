@@ -283,3 +283,76 @@ srcdef_split_list(const char *value, char *buf, size_t buflen, char **out,
 	}
 	return (int)n;
 }
+
+/* 64-bit FNV-1a, continued from h over len bytes. */
+static uint64_t
+fnv1a64(uint64_t h, const void *p, size_t len)
+{
+	const uint8_t *b = p;
+	size_t i;
+
+	for (i = 0; i < len; i++) {
+		h ^= b[i];
+		h *= 0x100000001b3ULL;
+	}
+	return h;
+}
+
+int
+srcdef_uuid(const struct srcdef *d, const char *type,
+    char ret[SRCDEF_UUID_LEN], char *err, size_t errlen)
+{
+	static const char nul = '\0';
+	const char *given = srcdef_get(d, "uuid");
+	uint8_t u[16];
+	uint64_t h1, h2;
+	char out[SRCDEF_UUID_LEN];
+	size_t i, j;
+
+	if (given != NULL && *given != '\0') {
+		for (i = 0; i < SRCDEF_UUID_LEN - 1; i++) {
+			bool dash = i == 8 || i == 13 || i == 18 || i == 23;
+
+			if (given[i] == '\0' || (dash && given[i] != '-') ||
+			    (!dash && !isxdigit((unsigned char)given[i])))
+				break;
+			out[i] = (char)tolower((unsigned char)given[i]);
+		}
+		if (i != SRCDEF_UUID_LEN - 1 || given[i] != '\0') {
+			snprintf(err, errlen, "option 'uuid': '%s' is not a "
+			    "UUID (xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx)",
+			    given);
+			return -EINVAL;
+		}
+		out[i] = '\0';
+		memcpy(ret, out, SRCDEF_UUID_LEN);
+		return 0;
+	}
+
+	/*
+	 * Two FNV-1a passes with different starting points give 128 bits;
+	 * this names a source, it is not meant to resist anyone.
+	 */
+	h1 = fnv1a64(0xcbf29ce484222325ULL, type, strlen(type));
+	h1 = fnv1a64(h1, &nul, 1);
+	h1 = fnv1a64(h1, d->interface, strlen(d->interface));
+	h2 = fnv1a64(0x6f73707265792121ULL, d->interface,
+	    strlen(d->interface));
+	h2 = fnv1a64(h2, &nul, 1);
+	h2 = fnv1a64(h2, type, strlen(type));
+	for (i = 0; i < 8; i++) {
+		u[i] = (uint8_t)(h1 >> (56 - 8 * i));
+		u[8 + i] = (uint8_t)(h2 >> (56 - 8 * i));
+	}
+	u[6] = (u[6] & 0x0f) | 0x80;	/* version 8 */
+	u[8] = (u[8] & 0x3f) | 0x80;	/* RFC 9562 variant */
+	for (i = 0, j = 0; i < 16; i++) {
+		if (i == 4 || i == 6 || i == 8 || i == 10)
+			out[j++] = '-';
+		out[j++] = "0123456789abcdef"[u[i] >> 4];
+		out[j++] = "0123456789abcdef"[u[i] & 0xf];
+	}
+	out[j] = '\0';
+	memcpy(ret, out, SRCDEF_UUID_LEN);
+	return 0;
+}

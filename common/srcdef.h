@@ -62,4 +62,18 @@ int	 srcdef_parse_bool(const char *value, bool *ret);
 int	 srcdef_split_list(const char *value, char *buf, size_t buflen,
 	    char **out, size_t max);
 
+#define SRCDEF_UUID_LEN		37	/* 36 characters and a NUL */
+
+/*
+ * The source's UUID as text, "xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx" in
+ * lower case: the definition's uuid= option when given (any case,
+ * checked and normalised), otherwise derived from the source type and the
+ * interface (or file path), so that the same definition names the same
+ * source across restarts and reconnects.  Derived UUIDs are RFC 9562
+ * version 8 (custom).  Returns 0, or -EINVAL with the reason in err when
+ * uuid= is not a UUID.
+ */
+int	 srcdef_uuid(const struct srcdef *, const char *type,
+	    char ret[SRCDEF_UUID_LEN], char *err, size_t errlen);
+
 #endif

@@ -17,6 +17,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct srcdef d;
 	char *s, err[256], buf[SRCDEF_MAX_LEN + 1], *list[32];
+	char uuid[SRCDEF_UUID_LEN];
 	uint64_t u;
 	size_t i;
 	bool b;
@@ -37,6 +38,12 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			(void)srcdef_split_list(d.opts[i].value, buf,
 			    sizeof(buf), list, 32);
 		}
+		/* A UUID, or a reason why uuid= is not one. */
+		err[0] = '\0';
+		if (srcdef_uuid(&d, "pcapfile", uuid, err, sizeof(err)) == 0)
+			assert(strlen(uuid) == SRCDEF_UUID_LEN - 1);
+		else
+			assert(err[0] != '\0');
 		srcdef_free(&d);
 	} else
 		assert(err[0] != '\0');

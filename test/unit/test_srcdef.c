@@ -108,6 +108,65 @@ test_malformed(void **state)
 	expect_bad(many, "options", -EMSGSIZE);
 }
 
+static void
+test_uuid(void **state)
+{
+	static const char *bad[] = { "x",
+	    "abcdef01-2345-6789-abcd-ef012345678",
+	    "abcdef01-2345-6789-abcd-ef01234567890",
+	    "abcdef0112345-6789-abcd-ef0123456789",
+	    "abcdef01-2345-6789-abcd-ef012345678g" };
+	struct srcdef a, b;
+	char err[128], def[128], ua[SRCDEF_UUID_LEN], ub[SRCDEF_UUID_LEN];
+	size_t i;
+
+	/* Derived: stable, version 8, options do not change it. */
+	assert_int_equal(srcdef_parse("wlan0:name=x", &a, err, sizeof(err)),
+	    0);
+	assert_int_equal(srcdef_parse("wlan0:channel=6", &b, err,
+	    sizeof(err)), 0);
+	assert_int_equal(srcdef_uuid(&a, "linuxwifi", ua, err, sizeof(err)),
+	    0);
+	assert_int_equal(srcdef_uuid(&b, "linuxwifi", ub, err, sizeof(err)),
+	    0);
+	assert_string_equal(ua, ub);
+	assert_int_equal(strlen(ua), 36);
+	for (i = 0; i < 36; i++)
+		if (i == 8 || i == 13 || i == 18 || i == 23)
+			assert_int_equal(ua[i], '-');
+		else
+			assert_non_null(strchr("0123456789abcdef", ua[i]));
+	assert_int_equal(ua[14], '8');
+	assert_non_null(strchr("89ab", ua[19]));
+	/* Another type or interface is another source. */
+	assert_int_equal(srcdef_uuid(&a, "pcapfile", ub, err, sizeof(err)),
+	    0);
+	assert_string_not_equal(ua, ub);
+	srcdef_free(&b);
+	assert_int_equal(srcdef_parse("wlan1", &b, err, sizeof(err)), 0);
+	assert_int_equal(srcdef_uuid(&b, "linuxwifi", ub, err, sizeof(err)),
+	    0);
+	assert_string_not_equal(ua, ub);
+	srcdef_free(&a);
+	srcdef_free(&b);
+
+	/* Given: checked and lower-cased. */
+	assert_int_equal(srcdef_parse("wlan0:uuid=ABCDEF01-2345-6789-ABCD-"
+	    "EF0123456789", &a, err, sizeof(err)), 0);
+	assert_int_equal(srcdef_uuid(&a, "linuxwifi", ua, err, sizeof(err)),
+	    0);
+	assert_string_equal(ua, "abcdef01-2345-6789-abcd-ef0123456789");
+	srcdef_free(&a);
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		snprintf(def, sizeof(def), "wlan0:uuid=%s", bad[i]);
+		assert_int_equal(srcdef_parse(def, &a, err, sizeof(err)), 0);
+		assert_int_equal(srcdef_uuid(&a, "linuxwifi", ua, err,
+		    sizeof(err)), -EINVAL);
+		assert_non_null(strstr(err, "uuid"));
+		srcdef_free(&a);
+	}
+}
+
 int
 main(void)
 {
@@ -115,6 +174,7 @@ main(void)
 		cmocka_unit_test(test_interface_only),
 		cmocka_unit_test(test_options_quotes_and_case),
 		cmocka_unit_test(test_malformed),
+		cmocka_unit_test(test_uuid),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1,0 +1,198 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * \summary: the capture helper process: its context and the driver's calls
+ *
+ * Every capture helper's main() is one line:
+ *
+ *	return helper_main(argc, argv, &mydriver_ops);
+ *
+ * helper_main() parses the command line, sets up the link (descriptors
+ * from the core, or a TCP connection with --connect), allocates every
+ * buffer once, and runs a poll() loop: frames in from the server go to
+ * the session (session.c), whose handlers call the driver's ds_ops;
+ * frames out go through the fixed queue.  doc/helpers.md describes the
+ * session states, the memory model and remote mode.
+ *
+ * Drivers use only the helper_* calls below; the struct is the process's
+ * context, not an interface.
+ */
+#ifndef DATASOURCES_HELPER_H
+#define DATASOURCES_HELPER_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "cmdline.h"
+#include "ds_ops.h"
+#include "frame.h"
+#include "hop.h"
+#include "log.h"
+#include "msg.h"
+#include "outq.h"
+#include "remote.h"
+#include "srcdef.h"
+
+#define HELPER_QUEUE_SIZE	(4U * 1024 * 1024)	/* outbound frames */
+#define HELPER_QUEUE_RESERVE	(64U * 1024)	/* kept free for replies */
+#define HELPER_ARENA_SIZE	(128U * 1024)	/* decoded requests */
+#define HELPER_PING_TIMEOUT_MS	15000
+#define HELPER_RETRY_MS		3000	/* between reconnect attempts */
+#define HELPER_CONNECT_MS	5000	/* connect() timeout */
+#define HELPER_TRIM_MS		1000	/* idle time before giving pages back */
+#define HELPER_DROP_REPORT_MS	1000	/* at most one drop warning per s */
+
+enum helper_state {
+	HS_DOWN = 0,	/* remote: no link, reconnecting */
+	HS_IDLE,	/* link up, no source opened on it yet */
+	HS_OPEN,	/* source open on this link: frames flow */
+	HS_CLOSING,	/* answered for good: exit once the queue is out */
+};
+
+struct helper_stats {
+	uint64_t	 packets;	/* frames queued to the server */
+	uint64_t	 bytes;		/* captured bytes of those frames */
+	uint64_t	 dropped;	/* live frames that found no room */
+	uint64_t	 dropped_told;	/* dropped, as last reported */
+};
+
+struct helper {
+	const struct ds_ops	*ops;
+	const char		*prog;
+	struct cmdline		 cmd;
+
+	/* The link: one or two descriptors, or a TCP socket when remote. */
+	enum helper_state	 state;
+	int			 in_fd, out_fd;
+	struct remote		 remote;
+	uint64_t		 retry_at;	/* ms, when HS_DOWN */
+	uint64_t		 last_ping;	/* ms */
+	int			 exit_status;	/* once HS_CLOSING */
+	struct frame_decoder	 dec;
+	struct msg_arena	 arena;
+	struct outq		 q;
+	uint64_t		 last_put;	/* ms, for the idle trim */
+	uint32_t		 seqno;
+
+	/* The source.  It outlives a lost remote link. */
+	bool			 open;		/* the driver holds it */
+	bool			 finished;	/* end of data or error */
+	struct srcdef		 def;
+	char			 definition[SRCDEF_MAX_LEN + 1];
+	char			 uuid[SRCDEF_UUID_LEN];
+	struct ds_open		 info;
+	char			 end_text[512];	/* repeated on reconnect */
+
+	/* File sources: the frame held until its time and room come. */
+	bool			 have_pend;
+	struct ds_packet	 pend;
+	uint64_t		 pend_due;	/* us */
+	uint64_t		 pace_wall;	/* us, anchor */
+	uint64_t		 pace_ts;	/* us, capture time at anchor */
+	uint64_t		 pace_last_ts;
+	uint64_t		 pace_count;
+
+	/* Channels. */
+	bool			 hopping;
+	struct hop		 hop;
+	uint64_t		 hop_at;	/* ms */
+	char			 channel[HOP_CHAN_LEN];
+
+	struct helper_stats	 stats;
+	uint64_t		 drop_told_at;	/* ms */
+};
+
+/*
+ * Run a capture helper with driver ops: the whole process.  Returns the
+ * exit status (0 after a clean close or shutdown, 1 after an error, 2 for
+ * a bad command line).
+ */
+int	helper_main(int argc, char **argv, const struct ds_ops *ops);
+
+/*
+ * Calls a driver makes.  Texts go to the server and to the helper's own
+ * log; name the interface or file in them.
+ */
+
+/* A MESSAGE for the server's message bus at level (MSG_LEVEL_*). */
+void	helper_message(struct helper *, enum msg_level level,
+	    const char *fmt, ...) OSPREY_PRINTF(3, 4);
+
+/* A KDSWARNINGREPORT: a standing warning shown with the source. */
+void	helper_warning(struct helper *, const char *fmt, ...)
+	    OSPREY_PRINTF(2, 3);
+
+/*
+ * The source failed for good: a KDSERRORREPORT carries the text, frames
+ * queued before it still reach the server, then the helper exits with
+ * status 1.  The caller's next() returns DS_NEXT_STOP.
+ */
+void	helper_error(struct helper *, const char *fmt, ...)
+	    OSPREY_PRINTF(2, 3);
+
+/*
+ * The source has no more data (end of a file): an INFO MESSAGE carries
+ * the text after the last frame, and the helper stays connected and idle
+ * (answering pings) until the server closes the source, so its counters
+ * stay visible.  The caller's next() returns DS_NEXT_STOP.
+ */
+void	helper_end(struct helper *, const char *fmt, ...)
+	    OSPREY_PRINTF(2, 3);
+
+/*
+ * A channel failed to tune: it leaves the hop list (the server hears of
+ * it in a MESSAGE and an unsolicited KDSCONFIGUREREPORT with seqno 0
+ * carrying the remaining list).
+ */
+void	helper_channel_failed(struct helper *, const char *channel,
+	    const char *reason);
+
+/* Counters of the running source. */
+const struct helper_stats *helper_stats(const struct helper *);
+
+/*
+ * Internal to the framework (helper.c and session.c).
+ */
+
+/* Monotonic clock in milliseconds and microseconds. */
+uint64_t helper_now_ms(void);
+uint64_t helper_now_us(void);
+
+/*
+ * Queue m (its seqno is assigned here).  Control messages may use the
+ * whole queue.  0, or a negative error (logged at debug).
+ */
+int	helper_send(struct helper *, struct msg *m);
+
+/* Answer for good and exit with status once the queue is out. */
+void	helper_closing(struct helper *, int status);
+
+/*
+ * The privilege seam: called once the driver has opened the source and
+ * before its first frame is read.  This is where privsep/ drops what the
+ * driver no longer needs (capabilities, then no_new_privs, then the
+ * seccomp filter: STYLE.md rule 21).  0, or -errno with the reason in err.
+ */
+int	helper_lockdown(struct helper *, char *err, size_t errlen);
+
+/* Close the driver's source if it is open. */
+void	helper_close_source(struct helper *);
+
+/*
+ * The session (session.c): requests from the server and the reports
+ * that answer them.
+ */
+
+/* Handle one decoded message from the server. */
+void	session_dispatch(struct helper *, const struct msg *m);
+
+/* Remote: announce the source on a new link (KDSNEWSOURCE). */
+void	session_announce(struct helper *);
+
+/* Tune to the next channel of the hop list (the hop timer fired). */
+void	session_hop(struct helper *);
+
+/* What helper_channel_failed() does. */
+void	session_channel_failed(struct helper *, const char *channel,
+	    const char *reason);
+
+#endif

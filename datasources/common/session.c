@@ -1,0 +1,602 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * \summary: the helper side of the datasource protocol session
+ *
+ * Requests from the server are checked against the state they are
+ * allowed in (one table), handled by calling the driver, and answered by
+ * the matching report with the request's seqno (doc/protocol.md,
+ * "Session"; doc/helpers.md, "Session states").
+ */
+
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+
+#include "helper.h"
+#include "log.h"
+
+#define ST(s)		(1U << (s))
+#define ST_LINKED	(ST(HS_IDLE) | ST(HS_OPEN))
+#define ST_ANY		(ST_LINKED | ST(HS_CLOSING))
+#define DEFAULT_HOP_RATE 5.0		/* hops per second */
+
+struct session_handler {
+	enum msg_type	 type;
+	unsigned int	 states;	/* ST() bits it is allowed in */
+	void		(*fn)(struct helper *, const struct msg *);
+};
+
+static const char *
+session_state_name(enum helper_state s)
+{
+	switch (s) {
+	case HS_DOWN:
+		return "down";
+	case HS_IDLE:
+		return "idle";
+	case HS_OPEN:
+		return "open";
+	case HS_CLOSING:
+		return "closing";
+	}
+	return "?";
+}
+
+/* A report of the kind that answers request type, saying it failed. */
+static void
+session_fail(struct helper *h, enum msg_type req, uint32_t seqno,
+    const char *text)
+{
+	struct msg m;
+	struct msg_result res = { .success = false, .seqno = seqno };
+	struct msg_text msgtext = { .level = MSG_LEVEL_ERROR, .text = text };
+
+	memset(&m, 0, sizeof(m));
+	switch (req) {
+	case MSG_PROBESOURCE:
+		m.type = MSG_PROBESOURCEREPORT;
+		m.u.probe_report.result = res;
+		m.u.probe_report.message = msgtext;
+		break;
+	case MSG_OPENSOURCE:
+		m.type = MSG_OPENSOURCEREPORT;
+		m.u.open_report.result = res;
+		m.u.open_report.message = msgtext;
+		break;
+	case MSG_LISTINTERFACES:
+		m.type = MSG_INTERFACESREPORT;
+		m.u.interfaces_report.result = res;
+		m.u.interfaces_report.message = msgtext;
+		break;
+	case MSG_CONFIGURE:
+		m.type = MSG_CONFIGUREREPORT;
+		m.u.configure_report.result = res;
+		m.u.configure_report.message = msgtext;
+		break;
+	default:
+		m.type = MSG_ERRORREPORT;
+		m.u.error_report.result = res;
+		m.u.error_report.message = msgtext;
+		break;
+	}
+	log_warnx("%s", text);
+	(void)helper_send(h, &m);
+}
+
+/* Parse a definition from the server and check it is ours. */
+static int
+session_parse_def(struct helper *h, const char *text, struct srcdef *ret,
+    char *err, size_t errlen)
+{
+	struct srcdef d;
+	const char *type;
+	char why[256];
+
+	if (srcdef_parse(text, &d, why, sizeof(why)) < 0) {
+		snprintf(err, errlen, "%s: bad source definition '%.200s': %s",
+		    h->ops->type, text, why);
+		return -EINVAL;
+	}
+	type = srcdef_get(&d, "type");
+	if (type != NULL && strcasecmp(type, h->ops->type) != 0) {
+		snprintf(err, errlen, "%s: source type '%.64s' is not handled "
+		    "by %s", h->ops->type, type, h->prog);
+		srcdef_free(&d);
+		return -EPROTONOSUPPORT;
+	}
+	*ret = d;
+	return 0;
+}
+
+static void
+session_ping(struct helper *h, const struct msg *m)
+{
+	struct msg pong = { .type = MSG_PONG, .u.pong_seqno = m->seqno };
+
+	(void)helper_send(h, &pong);
+}
+
+static void
+session_ignore(struct helper *h, const struct msg *m)
+{
+}
+
+static void
+session_server_message(struct helper *h, const struct msg *m)
+{
+	log_info("server says: %s", m->u.message.text);
+}
+
+static void
+session_shutdown(struct helper *h, const struct msg *m)
+{
+	log_info("server asked to shut down: %s", m->u.shutdown_reason);
+	helper_close_source(h);
+	helper_closing(h, 0);
+}
+
+static void
+session_close(struct helper *h, const struct msg *m)
+{
+	log_info("server closed the source");
+	helper_close_source(h);
+	helper_closing(h, 0);
+}
+
+static void
+session_probe(struct helper *h, const struct msg *m)
+{
+	struct msg r;
+	struct srcdef d;
+	struct ds_probe p;
+	char err[512];
+	int e;
+
+	memset(&p, 0, sizeof(p));
+	e = session_parse_def(h, m->u.definition, &d, err, sizeof(err));
+	if (e == 0) {
+		err[0] = '\0';
+		e = h->ops->probe != NULL ?
+		    h->ops->probe(h, &d, &p, err, sizeof(err)) : 0;
+		srcdef_free(&d);
+	}
+	if (e < 0) {
+		session_fail(h, MSG_PROBESOURCE, m->seqno, err);
+	} else {
+		memset(&r, 0, sizeof(r));
+		r.type = MSG_PROBESOURCEREPORT;
+		r.u.probe_report.result.success = true;
+		r.u.probe_report.result.seqno = m->seqno;
+		r.u.probe_report.has_channels = p.n_channels > 0;
+		r.u.probe_report.channels.list = (const char **)p.channels;
+		r.u.probe_report.channels.count = p.n_channels;
+		r.u.probe_report.channel = p.channel;
+		r.u.probe_report.hardware = p.hardware[0] != '\0' ?
+		    p.hardware : NULL;
+		(void)helper_send(h, &r);
+	}
+	/* A local probe helper answers once and goes (doc/protocol.md). */
+	if (!h->cmd.remote)
+		helper_closing(h, 0);
+}
+
+static void
+session_list(struct helper *h, const struct msg *m)
+{
+	static struct ds_iface ifs[64];
+	struct msg_iface out[64];
+	struct msg r;
+	char err[512];
+	int n = 0, i;
+
+	memset(&r, 0, sizeof(r));
+	r.type = MSG_INTERFACESREPORT;
+	r.u.interfaces_report.result.success = true;
+	r.u.interfaces_report.result.seqno = m->seqno;
+	if (h->ops->list == NULL) {
+		r.u.interfaces_report.message.level = MSG_LEVEL_INFO;
+		r.u.interfaces_report.message.text = h->ops->source_help;
+	} else if ((n = h->ops->list(h, ifs, 64, err, sizeof(err))) < 0) {
+		session_fail(h, MSG_LISTINTERFACES, m->seqno, err);
+		n = -1;
+	}
+	for (i = 0; i < n; i++) {
+		out[i].interface = ifs[i].interface;
+		out[i].flags = ifs[i].flags;
+		out[i].hardware = ifs[i].hardware[0] != '\0' ?
+		    ifs[i].hardware : NULL;
+		out[i].capinterface = NULL;
+	}
+	if (n >= 0) {
+		r.u.interfaces_report.ifaces = out;
+		r.u.interfaces_report.n_ifaces = (size_t)n;
+		(void)helper_send(h, &r);
+	}
+	if (!h->cmd.remote)
+		helper_closing(h, 0);
+}
+
+/* Point a msg_hop at the hop list (strings stay in h->hop). */
+static void
+session_hop_msg(struct helper *h, struct msg_hop *mh, const char **list)
+{
+	size_t i;
+
+	for (i = 0; i < h->hop.n; i++)
+		list[i] = h->hop.chan[i];
+	memset(mh, 0, sizeof(*mh));
+	mh->channels.list = list;
+	mh->channels.count = h->hop.n;
+	mh->has_rate = true;
+	mh->rate = h->hop.rate;
+	mh->has_shuffle = true;
+	mh->shuffle = h->hop.shuffle;
+	mh->has_shuffle_skip = true;
+	mh->shuffle_skip = h->hop.skip;
+	mh->has_offset = true;
+	mh->offset = h->hop.offset;
+}
+
+/*
+ * Lock to a channel; 0, or -errno with the driver's reason in err.  The
+ * canonical name the driver reports becomes the current channel.
+ */
+static int
+session_tune(struct helper *h, const char *channel, char *err,
+    size_t errlen)
+{
+	char canon[HOP_CHAN_LEN];
+	int r;
+
+	canon[0] = '\0';
+	if ((r = h->ops->set_channel(h, channel, canon, sizeof(canon), err,
+	    errlen)) < 0)
+		return r;
+	snprintf(h->channel, sizeof(h->channel), "%s",
+	    canon[0] != '\0' ? canon : channel);
+	return 0;
+}
+
+/*
+ * The channel set-up a definition asks for at open: channel= locks;
+ * otherwise, unless channel_hop=false, hop over channels= (or the
+ * driver's list) plus add_channels= less block_channels= at
+ * channel_hoprate= (5/sec).  The server may change it with KDSCONFIGURE.
+ */
+static int
+session_initial_channels(struct helper *h, char *err, size_t errlen)
+{
+	static char buf[SRCDEF_MAX_LEN + 1], addbuf[SRCDEF_MAX_LEN + 1],
+	    blockbuf[SRCDEF_MAX_LEN + 1];
+	char *given[HOP_MAX_CHANNELS], *add[HOP_MAX_CHANNELS],
+	    *block[HOP_MAX_CHANNELS];
+	const char *list[2 * HOP_MAX_CHANNELS], *v;
+	int ng = 0, na = 0, nb = 0, i, j, n = 0, r;
+	double rate = DEFAULT_HOP_RATE;
+	bool hop;
+
+	if (h->ops->set_channel == NULL)
+		return 0;
+	if ((v = srcdef_get(&h->def, "channel")) != NULL && *v != '\0')
+		return session_tune(h, v, err, errlen);
+	if ((r = srcdef_get_bool(&h->def, "channel_hop", true, &hop, err,
+	    errlen)) < 0 || !hop)
+		return r;
+	if ((v = srcdef_get(&h->def, "channel_hoprate")) != NULL &&
+	    hop_parse_rate(v, &rate) < 0) {
+		snprintf(err, errlen, "option 'channel_hoprate': '%s' is not "
+		    "N/sec or N/min", v);
+		return -EINVAL;
+	}
+	if ((v = srcdef_get(&h->def, "channels")) != NULL &&
+	    (ng = srcdef_split_list(v, buf, sizeof(buf), given,
+	    HOP_MAX_CHANNELS)) < 0)
+		goto toomany;
+	if ((v = srcdef_get(&h->def, "add_channels")) != NULL &&
+	    (na = srcdef_split_list(v, addbuf, sizeof(addbuf), add,
+	    HOP_MAX_CHANNELS)) < 0)
+		goto toomany;
+	if ((v = srcdef_get(&h->def, "block_channels")) != NULL &&
+	    (nb = srcdef_split_list(v, blockbuf, sizeof(blockbuf), block,
+	    HOP_MAX_CHANNELS)) < 0)
+		goto toomany;
+	if (ng > 0)
+		for (i = 0; i < ng; i++)
+			list[n++] = given[i];
+	else
+		for (i = 0; i < (int)h->info.n_channels &&
+		    n < HOP_MAX_CHANNELS; i++)
+			list[n++] = h->info.channels[i];
+	for (i = 0; i < na; i++)
+		list[n++] = add[i];
+	for (i = 0; i < n; i++)
+		for (j = 0; j < nb; j++)
+			if (strcasecmp(list[i], block[j]) == 0) {
+				list[i--] = list[--n];
+				break;
+			}
+	if (n == 0)
+		return 0;
+	if (n == 1)
+		return session_tune(h, list[0], err, errlen);
+	if ((r = hop_configure(&h->hop, list, (size_t)n, rate, false, 0, 0))
+	    < 0) {
+		snprintf(err, errlen, "hop list: %s", r == -EMSGSIZE ?
+		    "too many channels" :
+		    "a channel name is empty or too long");
+		return r;
+	}
+	h->hopping = true;
+	h->hop_at = 0;
+	return 0;
+toomany:
+	snprintf(err, errlen, "more than %d channels", HOP_MAX_CHANNELS);
+	return -EMSGSIZE;
+}
+
+static void
+session_open_report(struct helper *h, uint32_t seqno)
+{
+	const char *list[HOP_MAX_CHANNELS];
+	struct msg r;
+	struct msg_open_report *o = &r.u.open_report;
+
+	memset(&r, 0, sizeof(r));
+	r.type = MSG_OPENSOURCEREPORT;
+	o->result.success = true;
+	o->result.seqno = seqno;
+	o->has_dlt = true;
+	o->dlt = h->info.dlt;
+	o->capture_interface = h->info.capture_interface[0] != '\0' ?
+	    h->info.capture_interface : h->def.interface;
+	o->has_channels = h->info.n_channels > 0;
+	o->channels.list = (const char **)h->info.channels;
+	o->channels.count = h->info.n_channels;
+	if (h->hopping) {
+		o->has_hop = true;
+		session_hop_msg(h, &o->hop, list);
+	} else if (h->channel[0] != '\0')
+		o->channel = h->channel;
+	o->hardware = h->info.hardware[0] != '\0' ? h->info.hardware : NULL;
+	o->uuid = h->uuid;
+	o->warning = h->info.warning[0] != '\0' ? h->info.warning : NULL;
+	(void)helper_send(h, &r);
+}
+
+static void
+session_open(struct helper *h, const struct msg *m)
+{
+	struct srcdef d;
+	char err[512];
+	int r;
+
+	if (h->open) {
+		/* A remote server opening again after a reconnect. */
+		if (strcmp(h->definition, m->u.definition) != 0) {
+			snprintf(err, sizeof(err), "%s: a source is open "
+			    "already ('%.200s')", h->ops->type, h->definition);
+			session_fail(h, MSG_OPENSOURCE, m->seqno, err);
+			return;
+		}
+		session_open_report(h, m->seqno);
+		h->state = HS_OPEN;
+		if (h->finished && h->end_text[0] != '\0')
+			helper_message(h, MSG_LEVEL_INFO, "%s", h->end_text);
+		return;
+	}
+	if (session_parse_def(h, m->u.definition, &d, err, sizeof(err)) < 0)
+		goto fail;
+	h->def = d;
+	snprintf(h->definition, sizeof(h->definition), "%s",
+	    m->u.definition);
+	if (srcdef_uuid(&h->def, h->ops->type, h->uuid, err,
+	    sizeof(err)) < 0)
+		goto fail_def;
+	memset(&h->info, 0, sizeof(h->info));
+	h->info.fd = -1;
+	err[0] = '\0';
+	if ((r = h->ops->open(h, &h->def, &h->info, err, sizeof(err))) < 0) {
+		if (err[0] == '\0')
+			snprintf(err, sizeof(err), "%s: %s: %s", h->ops->type,
+			    h->def.interface, strerror(-r));
+		goto fail_def;
+	}
+	h->open = true;
+	if (session_initial_channels(h, err, sizeof(err)) < 0 ||
+	    helper_lockdown(h, err, sizeof(err)) < 0 ||
+	    (h->ops->start != NULL && h->ops->start(h, err, sizeof(err)) < 0))
+		goto fail_open;
+	session_open_report(h, m->seqno);
+	h->state = HS_OPEN;
+	log_info("opened %s source '%s' (uuid %s, link type %u)",
+	    h->ops->type, h->def.interface, h->uuid, h->info.dlt);
+	return;
+
+fail_open:
+	helper_close_source(h);
+fail_def:
+	srcdef_free(&h->def);
+	h->definition[0] = '\0';
+fail:
+	session_fail(h, MSG_OPENSOURCE, m->seqno, err);
+	helper_closing(h, 1);
+}
+
+static void
+session_configure(struct helper *h, const struct msg *m)
+{
+	const struct msg_configure *c = &m->u.configure;
+	const char *list[HOP_MAX_CHANNELS];
+	const char *const *chans;
+	struct msg r;
+	size_t n;
+	double rate;
+	char err[512];
+	int e;
+
+	err[0] = '\0';
+	if (h->ops->set_channel == NULL) {
+		snprintf(err, sizeof(err), "%s: %s sources have no channels "
+		    "to tune", h->def.interface, h->ops->type);
+		session_fail(h, MSG_CONFIGURE, m->seqno, err);
+		return;
+	}
+	memset(&r, 0, sizeof(r));
+	r.type = MSG_CONFIGUREREPORT;
+	r.u.configure_report.result.success = true;
+	r.u.configure_report.result.seqno = m->seqno;
+	if (c->channel != NULL) {
+		if (session_tune(h, c->channel, err, sizeof(err)) < 0) {
+			session_fail(h, MSG_CONFIGURE, m->seqno, err);
+			return;
+		}
+		h->hopping = false;
+		r.u.configure_report.channel = h->channel;
+	} else if (c->has_hop) {
+		/* An empty list keeps the current one, or the driver's. */
+		if (c->hop.channels.count > 0) {
+			chans = c->hop.channels.list;
+			n = c->hop.channels.count;
+		} else if (h->hopping) {
+			for (n = 0; n < h->hop.n; n++)
+				list[n] = h->hop.chan[n];
+			chans = list;
+		} else {
+			chans = h->info.channels;
+			n = h->info.n_channels;
+		}
+		rate = c->hop.has_rate ? c->hop.rate :
+		    h->hopping ? h->hop.rate : DEFAULT_HOP_RATE;
+		if ((e = hop_configure(&h->hop, chans, n, rate,
+		    c->hop.has_shuffle && c->hop.shuffle,
+		    c->hop.has_shuffle_skip ? c->hop.shuffle_skip : 0,
+		    c->hop.has_offset ? c->hop.offset : 0)) < 0) {
+			snprintf(err, sizeof(err), "%s: hop list refused: %s",
+			    h->def.interface, e == -EMSGSIZE ?
+			    "too many channels" : "empty list, bad channel "
+			    "name or rate");
+			session_fail(h, MSG_CONFIGURE, m->seqno, err);
+			return;
+		}
+		h->hopping = true;
+		h->hop_at = 0;	/* the first hop comes after this report */
+		r.u.configure_report.has_hop = true;
+		session_hop_msg(h, &r.u.configure_report.hop, list);
+	} else {
+		snprintf(err, sizeof(err), "%s: KDSCONFIGURE names neither a "
+		    "channel nor a hop list", h->def.interface);
+		session_fail(h, MSG_CONFIGURE, m->seqno, err);
+		return;
+	}
+	(void)helper_send(h, &r);
+}
+
+void
+session_hop(struct helper *h)
+{
+	char chan[HOP_CHAN_LEN], err[256];
+	const char *c;
+
+	if ((c = hop_next(&h->hop)) == NULL) {
+		h->hopping = false;
+		return;
+	}
+	/* A failure edits the list c points into. */
+	snprintf(chan, sizeof(chan), "%s", c);
+	err[0] = '\0';
+	if (session_tune(h, chan, err, sizeof(err)) < 0)
+		helper_channel_failed(h, chan, err[0] != '\0' ? err :
+		    "the driver could not tune it");
+	h->hop_at = helper_now_ms() + hop_dwell_ms(&h->hop);
+}
+
+void
+session_channel_failed(struct helper *h, const char *channel,
+    const char *reason)
+{
+	const char *list[HOP_MAX_CHANNELS];
+	struct msg r;
+
+	if (!h->hopping || hop_remove(&h->hop, channel) < 0) {
+		helper_message(h, MSG_LEVEL_ERROR, "%s: channel %s: %s",
+		    h->def.interface, channel, reason);
+		return;
+	}
+	helper_message(h, MSG_LEVEL_ERROR, "%s: channel %s failed to tune "
+	    "(%s); removed from the hop list, %zu left", h->def.interface,
+	    channel, reason, h->hop.n);
+	if (h->hop.n == 0)
+		h->hopping = false;
+	memset(&r, 0, sizeof(r));
+	r.type = MSG_CONFIGUREREPORT;
+	r.u.configure_report.result.success = true;
+	r.u.configure_report.result.seqno = 0;	/* unsolicited */
+	r.u.configure_report.has_hop = true;
+	session_hop_msg(h, &r.u.configure_report.hop, list);
+	(void)helper_send(h, &r);
+}
+
+void
+session_announce(struct helper *h)
+{
+	struct msg m;
+
+	memset(&m, 0, sizeof(m));
+	m.type = MSG_NEWSOURCE;
+	m.u.new_source.definition = h->cmd.source;
+	m.u.new_source.sourcetype = h->ops->type;
+	m.u.new_source.uuid = h->uuid;
+	(void)helper_send(h, &m);
+}
+
+static const struct session_handler session_handlers[] = {
+	{ MSG_PING,		ST_ANY,		session_ping },
+	{ MSG_PONG,		ST_ANY,		session_ignore },
+	{ MSG_MESSAGE,		ST_ANY,		session_server_message },
+	{ MSG_SHUTDOWN,		ST_LINKED,	session_shutdown },
+	{ MSG_PROBESOURCE,	ST(HS_IDLE),	session_probe },
+	{ MSG_LISTINTERFACES,	ST(HS_IDLE),	session_list },
+	{ MSG_OPENSOURCE,	ST(HS_IDLE),	session_open },
+	{ MSG_CONFIGURE,	ST(HS_OPEN),	session_configure },
+	{ MSG_CLOSEDATASOURCE,	ST_LINKED,	session_close },
+};
+
+void
+session_dispatch(struct helper *h, const struct msg *m)
+{
+	const struct session_handler *sh = NULL;
+	const char *cmd = msgtype_command(m->type);
+	char err[256];
+	size_t i;
+
+	for (i = 0; i < sizeof(session_handlers) /
+	    sizeof(session_handlers[0]); i++)
+		if (session_handlers[i].type == m->type) {
+			sh = &session_handlers[i];
+			break;
+		}
+	if (sh != NULL && (sh->states & ST(h->state)) != 0) {
+		log_debug("server: %s seqno %u", cmd, m->seqno);
+		sh->fn(h, m);
+		return;
+	}
+	if (h->state == HS_CLOSING)
+		return;		/* answered for good already */
+	snprintf(err, sizeof(err), "%s: %s is not expected %s (source %s)",
+	    h->prog, cmd, sh == NULL ? "from a server" : "now",
+	    session_state_name(h->state));
+	/* A request still gets its report, so the server is not left
+	   waiting; anything else is only logged. */
+	switch (m->type) {
+	case MSG_PROBESOURCE:
+	case MSG_OPENSOURCE:
+	case MSG_LISTINTERFACES:
+	case MSG_CONFIGURE:
+		session_fail(h, m->type, m->seqno, err);
+		break;
+	default:
+		log_warnx("%s; ignored", err);
+		break;
+	}
+}
