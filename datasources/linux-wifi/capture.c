@@ -1,7 +1,10 @@
 /* SPDX-License-Identifier: ISC */
 /* \summary: libpcap capture on a monitor interface, radiotap link type */
 
+#include <sys/socket.h>
+
 #include <errno.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -198,19 +201,45 @@ capture_failed(struct capture *c)
 }
 
 /*
- * libpcap in non-blocking mode learns of ENETDOWN from one poll and only
- * checks whether the interface still exists on a later call, asking the
- * caller's loop (pcap_get_required_select_timeout) for a timeout so that
- * it calls again.  Rather than make every loop do that, call again at
- * once: the interface is then either gone (libpcap's "The interface
- * disappeared") or still down.  Either ends the capture.
+ * An interface that goes down or away leaves ENETDOWN on the packet
+ * socket.  libpcap in non-blocking mode would note it, check whether the
+ * interface still exists with getsockname() (outside the sandbox's list:
+ * the process would die of SIGSYS) and otherwise ask the caller's loop
+ * for a timeout to be called again (pcap_get_required_select_timeout),
+ * which a loop polling for POLLIN alone never gives.  So the error is
+ * taken first, here: a poll() without waiting, and SO_ERROR when it
+ * shows POLLERR.  Down or deleted, nothing more will arrive; the caller
+ * can tell which from nl80211.
  */
+static int
+capture_sockerr(struct capture *c)
+{
+	struct pollfd pfd = { pcap_get_selectable_fd(c->pcap), 0, 0 };
+	socklen_t len = sizeof(int);
+	int err = 0;
+
+	if (poll(&pfd, 1, 0) <= 0 || (pfd.revents & POLLERR) == 0)
+		return 0;
+	if (getsockopt(pfd.fd, SOL_SOCKET, SO_ERROR, &err, &len) < 0)
+		err = errno;
+	if (err == ENETDOWN) {
+		snprintf(c->error, sizeof(c->error),
+		    "The interface went down or was removed");
+		return -ENETDOWN;
+	}
+	snprintf(c->error, sizeof(c->error), "packet socket: %s",
+	    strerror(err));
+	return -EIO;
+}
+
+/* libpcap noted ENETDOWN itself: a race with capture_sockerr(). */
 static int
 capture_netdown(struct capture *c)
 {
 	if (pcap_get_required_select_timeout(c->pcap) == NULL)
 		return 0;
-	snprintf(c->error, sizeof(c->error), "The interface went down");
+	snprintf(c->error, sizeof(c->error),
+	    "The interface went down or was removed");
 	return -ENETDOWN;
 }
 
@@ -221,12 +250,11 @@ capture_read(struct capture *c, int max, capture_frame_fn fn, void *arg)
 
 	c->fn = fn;
 	c->arg = arg;
+	if ((n = capture_sockerr(c)) < 0)
+		return n;
 	n = pcap_dispatch(c->pcap, max, capture_pcap_cb, (u_char *)c);
-	if (n == 0 && pcap_get_required_select_timeout(c->pcap) != NULL) {
-		n = pcap_dispatch(c->pcap, max, capture_pcap_cb, (u_char *)c);
-		if (n == 0)
-			return capture_netdown(c);
-	}
+	if (n == 0)
+		return capture_netdown(c);
 	return n >= 0 ? n : capture_failed(c);
 }
 
@@ -237,14 +265,11 @@ capture_next(struct capture *c, struct capture_frame *ret)
 	const u_char *data;
 	int r;
 
+	if ((r = capture_sockerr(c)) < 0)
+		return r;
 	r = pcap_next_ex(c->pcap, &h, &data);
-	if (r == 0 && pcap_get_required_select_timeout(c->pcap) != NULL) {
-		r = pcap_next_ex(c->pcap, &h, &data);
-		if (r == 0)
-			return capture_netdown(c);
-	}
 	if (r == 0)
-		return 0;
+		return capture_netdown(c);
 	if (r < 0)
 		return capture_failed(c);
 	ret->ts_sec = (uint64_t)h->ts.tv_sec;

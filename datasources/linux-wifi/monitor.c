@@ -394,9 +394,9 @@ monitor_open(struct monitor *m, const struct wiphy_iface *iface,
 	m->vif_raised = changed && !m->vif_created;
 	if (monitor_nm_running("/proc"))
 		snprintf(m->warning, sizeof(m->warning),
-		    "NetworkManager is running: if it manages %s it may bring "
-		    "it back up or move the channel; run 'nmcli device set %s "
-		    "managed no' before capturing", m->parent, m->parent);
+		    "NetworkManager is running: run 'nmcli device set %s "
+		    "managed no' so that it leaves %s alone", m->parent,
+		    m->parent);
 	return 0;
 fail:
 	monitor_close(m);
