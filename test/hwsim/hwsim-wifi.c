@@ -250,9 +250,14 @@ step_cap(struct tool *t, const char *arg)
 		return -EIO;
 	}
 	t->frames = 0;
+	/*
+	 * Frames in flight at the tune (mac80211_hwsim checks the channel
+	 * when it sends; the receiver's tasklet and the packet socket's
+	 * timestamp come later) are not the step's: skip the first 100 ms.
+	 */
 	clock_gettime(CLOCK_REALTIME, &ts);
 	t->dump_from = (uint64_t)ts.tv_sec * 1000000 +
-	    (uint64_t)ts.tv_nsec / 1000;
+	    (uint64_t)ts.tv_nsec / 1000 + 100000;
 	r = tool_capture(t, ms);
 	pcap_dump_close(t->dump);
 	pcap_close(dead);
