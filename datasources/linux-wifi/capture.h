@@ -19,12 +19,15 @@ struct capture;
 #define CAPTURE_ERR_MAX		320
 /*
  * libpcap's TPACKET_V2 ring slots are the snapshot length plus about 70
- * bytes of headers, rounded to 16; 4000 keeps a slot inside 4 KiB so a
- * 1 MiB ring holds 256 frames.  Longer frames (A-MSDUs) arrive cut to
- * this length, with their full length reported.
+ * bytes of headers, rounded to 16; 4000 keeps a slot inside 4 KiB, so the
+ * 512 KiB ring holds 128 frames: 60 ms of a busy channel's 2000 frames a
+ * second while the helper is busy elsewhere.  The ring is mapped into the
+ * helper and counts fully in its resident memory (under 5 MiB in all,
+ * doc/linux-wifi.md).  Longer frames (A-MSDUs) arrive cut to this length,
+ * with their full length reported.
  */
 #define CAPTURE_SNAPLEN		4000
-#define CAPTURE_BUFFER		(1024 * 1024)
+#define CAPTURE_BUFFER		(512 * 1024)
 
 /* One captured frame: valid only during the callback. */
 struct capture_frame {

@@ -124,6 +124,39 @@ proc_status(pid_t pid, const char *field)
 	return value;
 }
 
+/* Print the mappings of pid holding at least min_kib resident, for the log. */
+static void
+print_big_mappings(pid_t pid, long min_kib)
+{
+	char path[64], line[512], name[256] = "";
+	long kib;
+	FILE *fp;
+
+	snprintf(path, sizeof(path), "/proc/%d/smaps", (int)pid);
+	if ((fp = fopen(path, "r")) == NULL)
+		return;
+	while (fgets(line, sizeof(line), fp) != NULL) {
+		if (strchr(line, '-') != NULL && strchr(line, ':') != NULL &&
+		    line[0] != ' ' && strncmp(line, "Rss:", 4) != 0 &&
+		    strchr(line, ' ') != NULL && line[strcspn(line, " ")] == ' ' &&
+		    strchr(line, '-') < strchr(line, ' ')) {
+			char *p = line;
+			int field;
+
+			for (field = 0; field < 5 && p != NULL; field++)
+				p = strchr(p + 1, ' ');
+			while (p != NULL && *p == ' ')
+				p++;
+			snprintf(name, sizeof(name), "%s", p != NULL &&
+			    *p != '\n' ? p : "[anon]\n");
+			name[strcspn(name, "\n")] = '\0';
+		} else if (sscanf(line, "Rss: %ld kB", &kib) == 1 &&
+		    kib >= min_kib)
+			print_message("#   %6ld KiB %s\n", kib, name);
+	}
+	fclose(fp);
+}
+
 /* Start writing the frames that arrive from now on to name.pcap. */
 static void
 record(struct session *s, const char *name)
@@ -434,6 +467,7 @@ test_capture_lock(void **state)
 	print_message("# helper RSS while capturing: %ld KiB (anon %s, "
 	    "file %s, shmem %s KiB)\n", rss, anon, file,
 	    proc_status(sp->h.pid, "RssShmem"));
+	print_big_mappings(sp->h.pid, 64);
 #ifndef UNDER_ASAN
 	assert_true(rss > 0 && rss < 5 * 1024);
 #endif
