@@ -18,6 +18,12 @@ log_init(const char *tag, enum log_level level)
 {
 	log_tag = tag;
 	log_level = level;
+	/*
+	 * glibc reads /etc/localtime the first time any time conversion
+	 * runs, gmtime_r() included.  Do it now, while the process may still
+	 * open files: a sandboxed process's first log line must not.
+	 */
+	tzset();
 }
 
 void

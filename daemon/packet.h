@@ -146,6 +146,11 @@ struct dot11_ies {
 	uint8_t		 wps_state;	/* 1 unconfigured, 2 configured */
 	bool		 has_mesh_id;
 	bool		 truncated;	/* the element list ended mid-element */
+	/* Added by the decoder. */
+	uint8_t		 mesh_id_len;
+	const uint8_t	*mesh_id;	/* Mesh ID element, like ssid */
+	bool		 invalid;	/* an element's body was wrong for its
+					   ID and was ignored */
 };
 
 /* The EAPOL-Key message of a WPA 4-way handshake (1 to 4), if any. */
@@ -155,6 +160,8 @@ struct dot11_eapol {
 	bool		 has_nonce;
 	bool		 has_mic;
 	bool		 install;
+	/* Added by the decoder. */
+	uint16_t	 key_info;	/* Key Information field, host order */
 };
 
 struct packet_dot11 {
@@ -189,6 +196,11 @@ struct packet_dot11 {
 	size_t		 body_len;	/* bytes after the 802.11 header */
 	uint16_t	 ethertype;	/* from LLC/SNAP, 0 if none */
 	struct dot11_eapol eapol;
+	/* Added by the decoder. */
+	bool		 more_frag, pwr_mgt, order;
+	bool		 amsdu;		/* QoS data carrying an A-MSDU */
+	bool		 truncated;	/* capture ends before the frame does */
+	const uint8_t	*body;		/* body_len bytes after the header */
 };
 
 struct packet {

@@ -207,6 +207,15 @@ static const struct sandbox_rule rules_web[] = {
 };
 
 /*
+ * The file helper: loop=true starts each pass on a duplicate of the file
+ * it opened before lockdown (a stdio stream of its own for libpcap), so it
+ * may duplicate descriptors it already holds; that grants nothing new.
+ */
+static const struct sandbox_rule rules_pcapfile[] = {
+	ALLOW_EQ(fcntl, 1, F_DUPFD_CLOEXEC),
+};
+
+/*
  * The Wi-Fi helper after its nl80211 and capture sockets are open:
  * channel changes are sendmsg/recvmsg on the nl80211 socket (base set);
  * libpcap reads the ring with poll and checks the interface.
@@ -295,9 +304,9 @@ static const struct sandbox_policy {
 	{ SANDBOX_WEB, SANDBOX_AFTER_BIND,
 	    { SET(rules_base), SET(rules_event_loop), SET(rules_web) } },
 	{ SANDBOX_HELPER_PCAPFILE, SANDBOX_AFTER_OPEN,
-	    { SET(rules_base) } },
+	    { SET(rules_base), SET(rules_pcapfile) } },
 	{ SANDBOX_HELPER_PCAPFILE, SANDBOX_AFTER_OPEN_REMOTE,
-	    { SET(rules_base), SET(rules_remote) } },
+	    { SET(rules_base), SET(rules_pcapfile), SET(rules_remote) } },
 	{ SANDBOX_HELPER_LINUX_WIFI, SANDBOX_AFTER_OPEN,
 	    { SET(rules_base), SET(rules_linux_wifi) } },
 	{ SANDBOX_HELPER_LINUX_WIFI, SANDBOX_AFTER_OPEN_REMOTE,

@@ -29,6 +29,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "sandbox.h"
+
 struct helper;
 struct srcdef;
 
@@ -126,6 +128,20 @@ struct ds_ops {
 			    size_t errlen);
 	enum ds_next	(*next)(struct helper *, struct ds_packet *ret);
 	void		(*close)(struct helper *);
+
+	/*
+	 * Privilege (doc/privsep.md).  open_caps: the capabilities (CAP_*
+	 * numbers) the driver needs to open its source; a setuid-root
+	 * helper keeps only these when it switches to the invoking user at
+	 * start.  keep_caps: what it still needs once open (channel
+	 * changes); everything else is dropped before the first packet.
+	 * sandbox_role: the seccomp allowlist the helper then enters.
+	 */
+	const int	*open_caps;
+	size_t		 n_open_caps;
+	const int	*keep_caps;
+	size_t		 n_keep_caps;
+	enum sandbox_role sandbox_role;
 };
 
 #endif

@@ -23,9 +23,12 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "caps.h"
 #include "config.h"
 #include "helper.h"
 #include "log.h"
+#include "privdrop.h"
+#include "sandbox.h"
 
 #define FEED_BUDGET	256	/* frames per loop turn, then poll again */
 #define LIVE_BUDGET	64
@@ -237,17 +240,31 @@ helper_close_source(struct helper *h)
 int
 helper_lockdown(struct helper *h, char *err, size_t errlen)
 {
+	const struct ds_ops *ops = h->ops;
+	int r;
+
 	/*
-	 * Not a sandbox yet.  The privsep issue plugs in here: keep only
-	 * what the driver still needs (CAP_NET_ADMIN for a hopping radio,
-	 * nothing for a file), set no_new_privs, load the seccomp filter
-	 * for the helper role (STYLE.md rule 21).  It must leave the
-	 * syscalls this loop uses: poll, read, write, clock_gettime,
-	 * madvise (outq_trim), close, and for --connect reconnects
-	 * socket/connect/setsockopt/getsockopt on the address resolved at
-	 * start.  Until then nothing is dropped, and this says so.
+	 * The source is open: keep only what the driver still needs (a
+	 * hopping radio CAP_NET_ADMIN, a file nothing), then enter the
+	 * role's seccomp allowlist (STYLE.md rule 21, doc/privsep.md).  A
+	 * remote helper's list also allows the socket and connect calls
+	 * its reconnects make.
 	 */
-	log_debug("lockdown: no privilege drop or sandbox in this build");
+	r = ops->n_keep_caps > 0 ? caps_keep(ops->keep_caps, ops->n_keep_caps) :
+	    caps_clear();
+	if (r < 0) {
+		snprintf(err, errlen, "dropping capabilities: %s", strerror(-r));
+		return r;
+	}
+	r = sandbox_enter(ops->sandbox_role, h->cmd.remote ?
+	    SANDBOX_AFTER_OPEN_REMOTE : SANDBOX_AFTER_OPEN);
+	if (r < 0) {
+		snprintf(err, errlen, "entering the %s sandbox: %s",
+		    sandbox_role_name(ops->sandbox_role), strerror(-r));
+		return r;
+	}
+	log_debug("lockdown: %zu capabilities kept, %s sandbox entered",
+	    ops->n_keep_caps, sandbox_kind());
 	return 0;
 }
 
@@ -702,6 +719,12 @@ helper_main(int argc, char **argv, const struct ds_ops *ops)
 	h.ops = ops;
 	h.prog = argc > 0 ? basename(argv[0]) : "osprey_cap";
 	log_init(h.prog, LOG_LEVEL_INFO);
+	/*
+	 * Installed setuid root: become the invoking user before reading a
+	 * single option, keeping only what opening the source needs.
+	 */
+	if ((r = privdrop_setuid_helper(ops->open_caps, ops->n_open_caps)) < 0)
+		fatalx("cannot drop setuid privileges: %s", strerror(-r));
 	if (cmdline_parse(argc, argv, &h.cmd, err, sizeof(err)) < 0) {
 		fprintf(stderr, "%s: %s (see --help)\n", h.prog, err);
 		return 2;
@@ -720,6 +743,7 @@ helper_main(int argc, char **argv, const struct ds_ops *ops)
 	}
 	if (h.cmd.verbose > 0)
 		log_set_level(LOG_LEVEL_DEBUG);
+	sandbox_announce();
 	r = h.cmd.remote ? helper_remote_setup(&h, err, sizeof(err)) :
 	    helper_local_setup(&h, err, sizeof(err));
 	if (r < 0) {

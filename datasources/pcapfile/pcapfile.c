@@ -279,6 +279,8 @@ static const struct ds_ops pcapfile_ops = {
 	.set_channel = NULL,
 	.next = pcapfile_next,
 	.close = pcapfile_close,
+	/* A file needs no capability, before or after it is open. */
+	.sandbox_role = SANDBOX_HELPER_PCAPFILE,
 };
 
 int
