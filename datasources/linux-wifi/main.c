@@ -9,12 +9,13 @@
  * centre frequency (channels.c).  doc/linux-wifi.md says what opening and
  * closing change on the system.
  *
- * Privileges (doc/privsep.md): a setuid-root install becomes the invoking
- * user at once, keeping CAP_NET_ADMIN and CAP_NET_RAW.  Every socket and
+ * Privileges (doc/privsep.md), applied by the framework from the fields
+ * at the end of linuxwifi_ops: a setuid-root install becomes the invoking
+ * user at start keeping CAP_NET_ADMIN and CAP_NET_RAW.  Every socket and
  * file is opened in open(): the nl80211 and rtnetlink sockets, the rfkill
- * file, the packet socket.  Then start() keeps CAP_NET_ADMIN alone (tuning,
- * and deleting the vif and raising the parent at close) and enters the
- * seccomp sandbox, which forbids socket() and open().
+ * file, the packet socket.  Then the helper keeps CAP_NET_ADMIN alone
+ * (tuning, deleting the vif and raising the parent at close) and enters
+ * the helper_linux_wifi seccomp sandbox, which forbids socket() and open().
  */
 
 #include <linux/capability.h>
@@ -28,9 +29,7 @@
 #include "ds_ops.h"
 #include "helper.h"
 #include "monitor.h"
-#include "caps.h"
 #include "nl80211.h"
-#include "privdrop.h"
 #include "sandbox.h"
 #include "wiphy.h"
 
@@ -235,32 +234,6 @@ lw_set_channel(struct helper *h, const char *channel, char *canon,
 	return 0;
 }
 
-/*
- * After the framework's lockdown seam (helper_lockdown(), which does not
- * drop anything yet) and before the first frame: keep only what channel
- * control and closing need, then the sandbox of this helper's role.  When
- * helper_lockdown() learns to do this for every driver, this goes.
- */
-static int
-lw_start(struct helper *h, char *err, size_t errlen)
-{
-	static const int keep[] = { CAP_NET_ADMIN };
-	int r;
-
-	if ((r = caps_keep(keep, 1)) < 0) {
-		snprintf(err, errlen, "linuxwifi: cannot keep CAP_NET_ADMIN "
-		    "alone: %s", strerror(-r));
-		return r;
-	}
-	if ((r = sandbox_enter(SANDBOX_HELPER_LINUX_WIFI, h->cmd.remote ?
-	    SANDBOX_AFTER_OPEN_REMOTE : SANDBOX_AFTER_OPEN)) < 0) {
-		snprintf(err, errlen, "linuxwifi: cannot enter the sandbox: %s",
-		    strerror(-r));
-		return r;
-	}
-	return 0;
-}
-
 /* Tell the server when the kernel's ring overflowed. */
 static void
 lw_check_drops(struct helper *h)
@@ -320,31 +293,29 @@ lw_close(struct helper *h)
 	lw.nl = NULL;
 }
 
+/* Creating the vif and bringing links up; the packet socket. */
+static const int lw_open_caps[] = { CAP_NET_ADMIN, CAP_NET_RAW };
+/* Tuning, and deleting the vif and raising the parent at close. */
+static const int lw_keep_caps[] = { CAP_NET_ADMIN };
+
 static const struct ds_ops linuxwifi_ops = {
 	.type = "linuxwifi",
 	.source_help = "a Wi-Fi interface: wlan0[:option=value,...]",
 	.probe = lw_probe,
 	.list = lw_list,
 	.open = lw_open,
-	.start = lw_start,
 	.set_channel = lw_set_channel,
 	.next = lw_next,
 	.close = lw_close,
+	.open_caps = lw_open_caps,
+	.n_open_caps = 2,
+	.keep_caps = lw_keep_caps,
+	.n_keep_caps = 1,
+	.sandbox_role = SANDBOX_HELPER_LINUX_WIFI,
 };
 
 int
 main(int argc, char **argv)
 {
-	static const int keep[] = { CAP_NET_ADMIN, CAP_NET_RAW };
-	int r;
-
-	/* A setuid-root install becomes the invoking user before anything. */
-	if ((r = privdrop_setuid_helper(keep, 2)) < 0) {
-		fprintf(stderr, "osprey_cap_linux_wifi: cannot drop to the "
-		    "invoking user: %s\n", strerror(-r));
-		return 1;
-	}
-	log_init("osprey_cap_linux_wifi", LOG_LEVEL_INFO);
-	sandbox_announce();
 	return helper_main(argc, argv, &linuxwifi_ops);
 }
