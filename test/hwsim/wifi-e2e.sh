@@ -3,7 +3,8 @@
 # \summary: inside the hwsim VM: the scene for test_linuxwifi
 #
 # Five hwsim radios: the first captures, APs "osprey-3", "osprey-6" and
-# "osprey-11" on the next three (not channel 1: see test_linuxwifi.c), and the last renamed to a name too long
+# "osprey-11" on the next three (none on channel 1: see
+# close_source() in test_linuxwifi.c), and the last renamed to a name too long
 # for "<if>mon".  Then test_linuxwifi drives the real helper over the
 # protocol and prints TAP.
 #   wifi-e2e.sh TEST_LINUXWIFI OSPREY_CAP_LINUX_WIFI
