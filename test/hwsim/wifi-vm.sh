@@ -11,8 +11,13 @@
 # Under the VM's software emulation starting a program costs a quarter of
 # a second, so checks use bash builtins and sysfs reads, and programs run
 # only where they are the thing being checked.
-#   wifi-vm.sh HWSIM_WIFI_BINARY
-T=${1:?usage: wifi-vm.sh HWSIM_WIFI_BINARY}
+# The last part runs the real core, osprey, with osprey_cap_linux_wifi on
+# fresh radios: two sources split one hop list, and a deleted monitor
+# interface is retried.
+#   wifi-vm.sh HWSIM_WIFI_BINARY [OSPREY OSPREY_CAP_LINUX_WIFI]
+T=${1:?usage: wifi-vm.sh HWSIM_WIFI_BINARY [OSPREY HELPER]}
+OSPREY=${2:-}
+HELPER=${3:-}
 SSID=osprey-hwsim
 W=/tmp/wifi-vm.$$
 mkdir -p "$W"
@@ -25,18 +30,20 @@ stamp() { local u; read -r u _ < /proc/uptime; echo "# $u s: $*"; }
 # show FILE: copy a file into the log as TAP comments
 show() { local l; while IFS= read -r l; do echo "# ${l:0:200}"; done < "$1"; }
 # line FILE TEXT: FILE holds exactly this line
-line() { local l; while IFS= read -r l; do [[ $l == "$2" ]] && return 0; done < "$1"; return 1; }
+line() { local l; [ -e "$1" ] || return 1; while IFS= read -r l; do [[ $l == "$2" ]] && return 0; done < "$1"; return 1; }
 # match FILE REGEX: a line of FILE matches
-match() { local l; while IFS= read -r l; do [[ $l =~ $2 ]] && return 0; done < "$1"; return 1; }
+match() { local l; [ -e "$1" ] || return 1; while IFS= read -r l; do [[ $l =~ $2 ]] && return 0; done < "$1"; return 1; }
 # count FILE REGEX: how many lines match
-count() { local l k=0; while IFS= read -r l; do [[ $l =~ $2 ]] && k=$((k + 1)); done < "$1"; echo $k; }
+count() { local l k=0; [ -e "$1" ] || { echo 0; return; }; while IFS= read -r l; do [[ $l =~ $2 ]] && k=$((k + 1)); done < "$1"; echo $k; }
 exists() { [ -e "/sys/class/net/$1" ]; }
 up() { local f; read -r f < "/sys/class/net/$1/flags" && (( f & 1 )); }
 # beacons PCAP: beacons of our AP, as tcpdump decodes them (into PCAP.txt)
 beacons() { tcpdump -r "$1" -n > "$1.txt" 2>/dev/null; count "$1.txt" "Beacon \\($SSID\\)"; }
 finish() {
 	stamp done
-	echo "1..$n"
+	# With a host check to follow, it numbers on and prints the plan.
+	if [ -n "${HWSIM_OUT:-}" ]; then echo "$n" > "$HWSIM_OUT/n"
+	else echo "1..$n"; fi
 	[ -f "$W/hostapd.pid" ] && kill "$(< "$W/hostapd.pid")" 2>/dev/null
 	exit 0
 }
@@ -209,4 +216,106 @@ show "$W/bad"
 check "a channel the phy lacks fails with the kernel's reason" match \
     "$W/bad" "^tune 144 failed: cannot tune ${W0}mon to 144: "
 check "and the vif is cleaned up" eval '! exists ${W0}mon'
+
+# --- the core: split hopping, retry after the vif is deleted
+stamp "the core: fresh radios"
+if [ -z "$OSPREY" ] || [ -z "$HELPER" ]; then
+	ok "# SKIP the core and the helper were not given"
+	finish
+fi
+kill "$(< "$W/hostapd.pid")" 2>/dev/null
+rm -f "$W/hostapd.pid"
+sleep 0.3
+rmmod mac80211_hwsim && modprobe mac80211_hwsim radios=5 ||
+    { nok "reload mac80211_hwsim with 5 radios"; finish; }
+PHYS=(/sys/class/ieee80211/*)
+PHYS=("${PHYS[@]##*/}")
+for i in 0 1 2 3 4; do R[$i]=$(netof "${PHYS[$i]}"); done
+i=1
+for ch in 3 6 11; do
+	printf 'interface=%s\ndriver=nl80211\nssid=osprey-%s\nhw_mode=g\nchannel=%s\n' \
+	    "${R[$i]}" "$ch" "$ch" > "$W/ap$ch.conf"
+	hostapd -B -P "$W/ap$ch.pid" "$W/ap$ch.conf" > "$W/ap$ch.log" 2>&1 ||
+	    { show "$W/ap$ch.log"; nok "hostapd on channel $ch"; finish; }
+	i=$((i + 1))
+done
+ok "APs osprey-3, osprey-6, osprey-11 on ${R[1]}, ${R[2]}, ${R[3]}"
+mkdir -p "$W/hl"
+ln -sf "$HELPER" "$W/hl/osprey_cap_linux_wifi"
+export OSPREY_HELPER_PATH=$W/hl
+# conf DIR: a config whose packet log goes to DIR
+conf() {
+	mkdir -p "$1"
+	printf '%s\n' "log_prefix=$1" "remote_capture_port=0" \
+	    "channel_hop_speed=10/sec" "randomized_hopping=false" \
+	    "source_retry_delay=0.5" > "$1/osprey.conf"
+}
+# await FILE REGEX SECONDS: until a line of FILE matches
+await() {
+	local i
+	for ((i = 0; i < $3 * 10; i++)); do
+		match "$1" "$2" && return 0
+		sleep 0.1
+	done
+	return 1
+}
+stamp "the core: two radios split one hop list"
+C=$W/split
+conf "$C"
+"$OSPREY" -f "$C/osprey.conf" --allow-root --no-web \
+    -c "${R[0]}:name=left,channels=\"3,6,11,1\"" \
+    -c "${R[4]}:name=right,channels=\"3,6,11,1\"" 2> "$C/err" &
+pid=$!
+await "$C/err" "source 'right': hopping" 30 &&
+    await "$C/err" "source 'left': hopping" 5
+sleep 4
+kill -INT $pid
+wait $pid
+rc=$?
+show "$C/err"
+check "osprey ends cleanly on SIGINT" [ $rc = 0 ]
+check "'left' hops the 4 channels from offset 0" match "$C/err" \
+    "source 'left': hopping 4 channels at 10/sec from offset 0$"
+check "'right' hops the same list from offset 2" match "$C/err" \
+    "source 'right': hopping 4 channels at 10/sec from offset 2$"
+# The packet log is read by tshark on the host (wifi-vm-host.sh).
+LOG=("$C"/Osprey-*.pcapng)
+[ -n "${HWSIM_OUT:-}" ] && cp "${LOG[0]}" "$HWSIM_OUT/split.pcapng"
+check "no monitor interface left at exit" eval \
+    '! exists ${R[0]}mon && ! exists ${R[4]}mon'
+
+stamp "the core: the vif deleted mid-capture is retried"
+C=$W/retry
+conf "$C"
+"$OSPREY" -f "$C/osprey.conf" --allow-root --no-web \
+    -c "${R[0]}:name=solo,channel=6" 2> "$C/err" &
+pid=$!
+await "$C/err" "source 'solo': locked to channel 6" 30
+sleep 1
+printf -v gone_at '%(%s)T' -1
+iw dev "${R[0]}mon" del
+# until the retried helper has opened and locked again
+for ((i = 0; i < 300; i++)); do
+	[ "$(count "$C/err" "source 'solo': locked to channel 6")" = 2 ] &&
+	    break
+	sleep 0.1
+done
+sleep 2
+kill -INT $pid
+wait $pid
+rc=$?
+show "$C/err"
+check "osprey ends cleanly on SIGINT" [ $rc = 0 ]
+check "the helper's error names the vif" match "$C/err" \
+    "source 'solo'.*${R[0]}mon.*(deleted by another program|went down or was removed)"
+check "the core retries the source" match "$C/err" "source 'solo'.*retry 1"
+check "and it opens again" [ "$(count "$C/err" \
+    "source 'solo': opened")" = 2 ]
+LOG=("$C"/Osprey-*.pcapng)
+if [ -n "${HWSIM_OUT:-}" ]; then
+	cp "${LOG[0]}" "$HWSIM_OUT/retry.pcapng"
+	echo "$gone_at" > "$HWSIM_OUT/gone_at"
+fi
+check "no monitor interface left at exit" eval '! exists ${R[0]}mon'
+for ch in 3 6 11; do kill "$(< "$W/ap$ch.pid")" 2>/dev/null; done
 finish
