@@ -40,6 +40,9 @@ function diag(text) {
  * the number of failures.
  */
 export async function runAll(ctx, onFail) {
+	// OSPREY_UI_ONLY=REGEX runs the matching cases only (development).
+	const only = process.env.OSPREY_UI_ONLY ?
+	    new RegExp(process.env.OSPREY_UI_ONLY) : null;
 	let failed = 0;
 
 	process.stdout.write('1..' + cases.length + '\n');
@@ -47,6 +50,12 @@ export async function runAll(ctx, onFail) {
 		const c = cases[i];
 		const t0 = Date.now();
 		let timer;
+
+		if (only && !only.test(c.name)) {
+			process.stdout.write('ok ' + (i + 1) + ' - ' + c.name +
+			    ' # SKIP not selected by OSPREY_UI_ONLY\n');
+			continue;
+		}
 
 		try {
 			await Promise.race([c.fn(ctx), new Promise((_, rej) => {

@@ -188,14 +188,15 @@ export class Session {
 	}
 
 	/*
-	 * Settings' "Check login": the typed user and password if any
-	 * (logging in when they are good), else this browser's session.
+	 * Settings' "Check login": the typed user and password when a
+	 * password is typed (logging in when they are good), else this
+	 * browser's session.
 	 */
 	async checkFromSettings() {
 		const user = $('set-user').value;
 		const pass = $('set-pass').value;
 		const res = $('set-result');
-		const typed = user !== '' || pass !== '';
+		const typed = pass !== '';
 		let ok;
 
 		res.className = 'result';
