@@ -104,7 +104,7 @@ export class Devices {
 			    on: {click: () => this.sortBy(c.key)}});
 
 			tr.append(el('th', {attrs: {scope: 'col'},
-			    data: {col: c.key}}, b));
+			    class: c.num ? 'num' : '', data: {col: c.key}}, b));
 		}
 		this.showSort();
 	}
@@ -183,8 +183,8 @@ export class Devices {
 			this.body.append(tr);
 			changed = true;
 		}
-		for (const c of COLUMNS) {
-			const td = tr.querySelector('[data-col=' + c.key + ']');
+		COLUMNS.forEach((c, i) => {
+			const td = tr.cells[i];
 			const target = c.key === 'name' ? td.firstChild : td;
 
 			if (setText(target, textOf(c, d)) && c.key !== 'last')
@@ -193,7 +193,7 @@ export class Devices {
 			// text shows on hover (an attribute holds text only).
 			if (c.key === 'name' || c.key === 'manuf')
 				td.title = textOf(c, d);
-		}
+		});
 		tr.dataset.search = [displayName(d),
 		    d['kismet.device.base.commonname'],
 		    d['kismet.device.base.macaddr'],
@@ -272,9 +272,10 @@ export class Devices {
 	refreshAges() {
 		const c = COLUMNS.find((x) => x.key === 'last');
 
+		const i = COLUMNS.indexOf(c);
+
 		for (const [key, tr] of this.rows)
-			setText(tr.querySelector('[data-col=last]'),
-			    textOf(c, this.devices.get(key)));
+			setText(tr.cells[i], textOf(c, this.devices.get(key)));
 	}
 }
 
