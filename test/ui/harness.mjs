@@ -24,6 +24,10 @@ import path from 'node:path';
 
 const cases = [];
 
+// Sanitizer builds (meson's asan setup sets ASAN_OPTIONS) run slower:
+// every wait and case time limit is stretched by this much.
+export const SCALE = process.env.ASAN_OPTIONS ? 2.5 : 1;
+
 // Register a test case: fn(ctx) must resolve; a throw is a failure.
 export function test(name, fn, timeoutMs = 20000) {
 	cases.push({name, fn, timeoutMs});
@@ -60,7 +64,8 @@ export async function runAll(ctx, onFail) {
 		try {
 			await Promise.race([c.fn(ctx), new Promise((_, rej) => {
 				timer = setTimeout(() => rej(new Error('timed out ' +
-				    'after ' + c.timeoutMs + ' ms')), c.timeoutMs);
+				    'after ' + c.timeoutMs * SCALE + ' ms')),
+				    c.timeoutMs * SCALE);
 			})]);
 			process.stdout.write('ok ' + (i + 1) + ' - ' + c.name +
 			    ' (' + (Date.now() - t0) + ' ms)\n');
@@ -91,7 +96,7 @@ export function assertEq(got, want, what) {
 
 // Poll fn until it returns a truthy value; that value, or a throw.
 export async function until(fn, what, timeoutMs = 10000, everyMs = 100) {
-	const end = Date.now() + timeoutMs;
+	const end = Date.now() + timeoutMs * SCALE;
 	let last;
 
 	for (;;) {
@@ -104,7 +109,8 @@ export async function until(fn, what, timeoutMs = 10000, everyMs = 100) {
 			last = e;
 		}
 		if (Date.now() > end)
-			throw new Error('waited ' + timeoutMs + ' ms for ' + what +
+			throw new Error('waited ' + timeoutMs * SCALE + ' ms for ' +
+			    what +
 			    (last ? ' (last error: ' + last.message + ')' : ''));
 		await sleep(everyMs);
 	}
@@ -318,6 +324,8 @@ export async function freshPage(browser, base) {
 	const context = await browser.newContext({baseURL: base,
 	    viewport: {width: 1280, height: 900}});
 	const page = await context.newPage();
+
+	page.setDefaultTimeout(15000 * SCALE);
 
 	page.seen = {errors: [], dialogs: [], console: []};
 	page.on('pageerror', (e) => page.seen.errors.push(e.message));

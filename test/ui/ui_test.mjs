@@ -14,7 +14,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import {test, runAll, assert, assertEq, until, sleep, startSystem,
-    launchBrowser, freshPage, webPid} from './harness.mjs';
+    launchBrowser, freshPage, webPid, SCALE} from './harness.mjs';
 
 const XSS_SSID = '<img src=x onerror=alert(1)>';
 const XSS_PROBE = '<svg onload=alert(2)>';
@@ -468,7 +468,7 @@ test('messages from the server are listed', async (ctx) => {
 test('a plugin\'s js module is loaded', async (ctx) => {
 	const page = ctx.page;
 
-	await page.waitForSelector('#tab-uitest', {timeout: 10000});
+	await page.waitForSelector('#tab-uitest', {timeout: 10000 * SCALE});
 	await showTab(page, 'uitest');
 	assert((await page.textContent('#panel-uitest')).includes(
 	    'uitest plugin loaded'), 'the plugin filled its tab');
@@ -479,10 +479,9 @@ test('a plugin\'s js module is loaded', async (ctx) => {
 
 test('settings: check login warns when it is wrong', async (ctx) => {
 	const page = ctx.page;
-	const result = async () => ({
-		text: await page.textContent('#set-result'),
-		cls: await page.getAttribute('#set-result', 'class'),
-	});
+	// Text and class in one read: the answer may land between two.
+	const result = () => page.$eval('#set-result', (e) =>
+	    ({text: e.textContent, cls: e.className}));
 
 	await showTab(page, 'settings');
 	await page.fill('#set-user', ctx.sys.user);
@@ -555,13 +554,13 @@ test('the server goes away and comes back', async (ctx) => {
 	const before = (await rows(page)).length;
 	process.kill(pid, 'SIGKILL');
 	await page.waitForSelector('#conn[data-state=disconnected]',
-	    {timeout: 8000});
+	    {timeout: 8000 * SCALE});
 	assert((await page.textContent('#conn')).includes('Disconnected'),
 	    'says disconnected');
 	assert((await rows(page)).length >= before, 'the list stays');
 	// The core restarts its worker; its sessions are gone, so the UI
 	// asks for the login again.
-	await page.waitForSelector('#login[open]', {timeout: 20000});
+	await page.waitForSelector('#login[open]', {timeout: 20000 * SCALE});
 	await page.fill('#login-pass', ctx.sys.password);
 	await page.click('#login-submit');
 	await page.waitForSelector('#conn[data-state=connected]');

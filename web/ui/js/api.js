@@ -56,6 +56,14 @@ export function basicAuth(user, password) {
 
 // Requests that hang (a stopped server) give up after this long.
 const TIMEOUT_MS = 10000;
+/*
+ * A request with no answer after this long may be one the browser holds
+ * back: a 401 carrying WWW-Authenticate makes it ask for a login itself
+ * (a prompt; headless, it just waits), and the page never sees the 401.
+ * Then the UI asks /session/check_login, which answers 401 without that
+ * header, and if the session is gone, drops the request and says so.
+ */
+const SLOW_MS = 1500;
 
 /*
  * Ask the server.  opts: json (an object: POSTed as application/json),
@@ -78,8 +86,9 @@ export async function request(path, opts = {}) {
 		headers,
 		credentials: opts.omitCookie ? 'omit' : 'same-origin',
 		cache: 'no-store',
-		signal: AbortSignal.timeout(TIMEOUT_MS),
 	};
+	const ctrl = new AbortController();
+	let refused = false;
 	let res;
 
 	if (opts.json !== undefined) {
@@ -89,11 +98,22 @@ export async function request(path, opts = {}) {
 	}
 	if (opts.auth)
 		headers['Authorization'] = opts.auth;
+	init.signal = ctrl.signal;
+	const timer = setTimeout(() => ctrl.abort(), TIMEOUT_MS);
+	const watch = opts.auth || opts.omitCookie ? null :
+	    setTimeout(async () => {
+		if (await sessionRefused()) {
+			refused = true;
+			ctrl.abort();
+		}
+	    }, SLOW_MS);
 	try {
 		res = await fetch(path, init);
 	} catch (e) {
-		setState('disconnected', 'cannot reach the server');
-		throw new ApiError(0, 'cannot reach the server');
+		throw refused ? unauthorized(opts) : await failedRequest(opts);
+	} finally {
+		clearTimeout(timer);
+		clearTimeout(watch);
 	}
 	if (res.status === 502 || res.status === 503 || res.status === 504) {
 		const reason = await errorReason(res);
@@ -101,14 +121,10 @@ export async function request(path, opts = {}) {
 		throw new ApiError(res.status, reason);
 	}
 	setState('connected', '');
-	if (!res.ok) {
-		const err = new ApiError(res.status, await errorReason(res));
-
-		if (res.status === 401 && !opts.quiet401)
-			for (const fn of authListeners)
-				fn(err);
-		throw err;
-	}
+	if (res.status === 401)
+		throw unauthorized(opts, await errorReason(res));
+	if (!res.ok)
+		throw new ApiError(res.status, await errorReason(res));
 	if (opts.raw)
 		return res.text();
 	try {
@@ -116,6 +132,58 @@ export async function request(path, opts = {}) {
 	} catch (e) {
 		throw new ApiError(res.status, 'the answer is not JSON');
 	}
+}
+
+/*
+ * A request got no answer.  Either the server is gone, or it refused
+ * our session: a 401 that carries WWW-Authenticate makes the browser
+ * handle the login itself (a prompt, or, headless, an aborted request),
+ * so the page never sees the 401.  /session/check_login answers without
+ * that header, so asking it tells the two apart.  Returns the ApiError
+ * to throw.
+ */
+async function failedRequest(opts) {
+	const res = await probeLogin();
+
+	if (res === null) {
+		setState('disconnected', 'cannot reach the server');
+		return new ApiError(0, 'cannot reach the server');
+	}
+	setState('connected', '');
+	if (res.status === 401)
+		return unauthorized(opts);
+	return new ApiError(0, 'the request failed');
+}
+
+// /session/check_login with our cookie: the Response, or null.
+async function probeLogin() {
+	try {
+		return await fetch('/session/check_login', {
+			headers: {'X-Requested-With': 'XMLHttpRequest'},
+			credentials: 'same-origin',
+			cache: 'no-store',
+			signal: AbortSignal.timeout(TIMEOUT_MS),
+		});
+	} catch (e) {
+		return null;
+	}
+}
+
+async function sessionRefused() {
+	const res = await probeLogin();
+
+	return res !== null && res.status === 401;
+}
+
+// The error for a refused session, told to the listeners unless quiet.
+function unauthorized(opts, reason) {
+	const err = new ApiError(401, reason || 'login required');
+
+	setState('connected', '');
+	if (!opts.quiet401)
+		for (const fn of authListeners)
+			fn(err);
+	return err;
 }
 
 // The reason of an error answer: its "error" field, or the status text.
@@ -172,7 +240,7 @@ async function check(opts) {
 
 /*
  * Run fn every interval ms for as long as it keeps being wanted: after a
- * failure the next try comes sooner at first, then backs off to 5 s, so
+ * failure the next try comes sooner at first, then backs off to 3 s, so
  * a restarting server is found again quickly.  fn gets nothing; its
  * errors are passed to onError.  Returns {stop(), kick()}: kick runs fn
  * now.
@@ -194,7 +262,7 @@ export function poller(fn, interval, onError) {
 			failures = 0;
 		} catch (e) {
 			failures++;
-			wait = Math.min(500 * failures, 5000);
+			wait = Math.min(500 * failures, 3000);
 			if (onError)
 				onError(e);
 		}
