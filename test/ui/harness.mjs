@@ -40,10 +40,11 @@ function diag(text) {
 
 /*
  * Run every case in order, printing TAP.  A case that fails does not
- * stop the others; onFail(name) may print more diagnostics.  Returns
- * the number of failures.
+ * stop the others; onFail(name) may print more diagnostics, onDone(n,
+ * name) runs after each case that passed.  Returns the number of
+ * failures.
  */
-export async function runAll(ctx, onFail) {
+export async function runAll(ctx, onFail, onDone) {
 	// OSPREY_UI_ONLY=REGEX runs the matching cases only (development).
 	const only = process.env.OSPREY_UI_ONLY ?
 	    new RegExp(process.env.OSPREY_UI_ONLY) : null;
@@ -69,6 +70,8 @@ export async function runAll(ctx, onFail) {
 			})]);
 			process.stdout.write('ok ' + (i + 1) + ' - ' + c.name +
 			    ' (' + (Date.now() - t0) + ' ms)\n');
+			if (onDone)
+				await onDone(i + 1, c.name).catch(() => {});
 		} catch (e) {
 			failed++;
 			process.stdout.write('not ok ' + (i + 1) + ' - ' + c.name +
@@ -81,6 +84,11 @@ export async function runAll(ctx, onFail) {
 		}
 	}
 	return failed;
+}
+
+// A TAP comment: what a passing case saw, for the log.
+export function note(text) {
+	diag(text);
 }
 
 export function assert(cond, what) {

@@ -13,7 +13,7 @@
 
 import fs from 'node:fs';
 import path from 'node:path';
-import {test, runAll, assert, assertEq, until, sleep, startSystem,
+import {test, runAll, note, assert, assertEq, until, sleep, startSystem,
     launchBrowser, freshPage, webPid, SCALE} from './harness.mjs';
 
 const XSS_SSID = '<img src=x onerror=alert(1)>';
@@ -187,6 +187,7 @@ test('devices update in place', async (ctx) => {
 	}, first.key).then((r) => r.n > first.n ? r : null),
 	    'the packet count of ' + first.key + ' to grow', 10000, 200);
 	assert(later.same, 'the same row element was updated');
+	note(first.key + ': ' + first.n + ' then ' + later.n + ' packets');
 	const api = await ctx.sys.json('/devices/by-key/' +
 	    encodeURIComponent(first.key) + '/device.json');
 	assert(api['kismet.device.base.packets.total'] >= later.n,
@@ -365,8 +366,11 @@ test('a refused channel shows the server\'s reason', async (ctx) => {
 		return t.includes('failed') ? t : null;
 	}, 'the refusal');
 	assert(/failed: \d{3} \S/.test(text), 'a status and a reason: ' + text);
+	note('shown: ' + text);
 	assertEq(await card.$eval('.result', (e) => e.className),
 	    'result error', 'shown as an error');
+	assertEq(await page.getAttribute('#conn', 'data-state'), 'connected',
+	    'one refused command is not a lost connection');
 });
 
 test('pause and resume a source', async (ctx) => {
@@ -410,6 +414,7 @@ test('adding a bad source shows why it failed', async (ctx) => {
 		return null;
 	}, 'a reason', 15000, 200);
 	assert(why.length > 10, 'a reason: ' + why);
+	note('shown: ' + why);
 });
 
 test('channel coverage counts devices per channel', async (ctx) => {
@@ -445,6 +450,8 @@ test('channel coverage counts devices per channel', async (ctx) => {
 			    mine[r.ch] <= r.devices + 2,
 			    'channel ' + r.ch + ': ' + r.devices + ' vs ' +
 			    mine[r.ch]);
+	note(got.map((r) => r.ch + ': ' + r.devices + ' devices, ' +
+	    r.sources).join('; '));
 	const six = got.find((r) => r.ch === '6');
 	assert(six.sources.includes('radio0'), 'radio0 hops over 6: ' +
 	    six.sources);
@@ -462,6 +469,8 @@ test('messages from the server are listed', async (ctx) => {
 		return l.length > 0 ? l : null;
 	}, 'a message', 10000);
 	assert(msgs.every((m) => m.level && m.text !== ''), 'level and text');
+	note(msgs.length + ' messages, newest: ' + msgs[0].level + ': ' +
+	    msgs[0].text);
 	assert(await page.$('#msg-empty[hidden]'), 'no "no messages"');
 });
 
@@ -580,11 +589,14 @@ async function main() {
 	const need = ['osprey', 'helper_path', 'testchan', 'demo', 'xss', 'ui',
 	    'plugin'];
 
-	for (const k of need)
+	for (const k of need) {
 		if (!opt[k]) {
 			console.error('ui_test.mjs: missing argument ' + k + '=');
 			process.exit(2);
 		}
+		// osprey runs in a scratch folder: every path absolute.
+		opt[k] = opt[k].split(':').map((p) => path.resolve(p)).join(':');
+	}
 	const t0 = Date.now();
 	const ctx = {};
 	let failed = 1;
@@ -611,6 +623,12 @@ async function main() {
 			for (const l of ctx.sys.log().trim().split('\n')
 			    .slice(-20))
 				console.log('#   ' + l);
+		}, async (n) => {
+			// OSPREY_UI_SHOTS_ALL=1: a screenshot after every case.
+			if (opt.shots && process.env.OSPREY_UI_SHOTS_ALL)
+				await ctx.page.screenshot({path: path.join(opt.shots,
+				    'ui-case-' + String(n).padStart(2, '0') +
+				    '.png')});
 		});
 	} catch (e) {
 		console.log('# ' + e.message.replace(/\n/g, '\n# '));

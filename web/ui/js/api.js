@@ -89,6 +89,7 @@ export async function request(path, opts = {}) {
 	};
 	const ctrl = new AbortController();
 	let refused = false;
+	let timedOut = false;
 	let res;
 
 	if (opts.json !== undefined) {
@@ -99,7 +100,10 @@ export async function request(path, opts = {}) {
 	if (opts.auth)
 		headers['Authorization'] = opts.auth;
 	init.signal = ctrl.signal;
-	const timer = setTimeout(() => ctrl.abort(), TIMEOUT_MS);
+	const timer = setTimeout(() => {
+		timedOut = true;
+		ctrl.abort();
+	}, TIMEOUT_MS);
 	const watch = opts.auth || opts.omitCookie ? null :
 	    setTimeout(async () => {
 		if (await sessionRefused()) {
@@ -110,12 +114,19 @@ export async function request(path, opts = {}) {
 	try {
 		res = await fetch(path, init);
 	} catch (e) {
-		throw refused ? unauthorized(opts) : await failedRequest(opts);
+		throw refused ? unauthorized(opts) :
+		    await failedRequest(opts, timedOut);
 	} finally {
 		clearTimeout(timer);
 		clearTimeout(watch);
 	}
-	if (res.status === 502 || res.status === 503 || res.status === 504) {
+	/*
+	 * 503: the web worker has no core behind it.  502 and 504 answer a
+	 * command when the helper refused or did not answer: that one
+	 * command failed, the connection is fine.
+	 */
+	if (res.status === 503 || (res.status === 502 ||
+	    res.status === 504) && !path.endsWith('.cmd')) {
 		const reason = await errorReason(res);
 		setState('degraded', reason);
 		throw new ApiError(res.status, reason);
@@ -142,16 +153,22 @@ export async function request(path, opts = {}) {
  * that header, so asking it tells the two apart.  Returns the ApiError
  * to throw.
  */
-async function failedRequest(opts) {
+async function failedRequest(opts, timedOut) {
 	const res = await probeLogin();
 
 	if (res === null) {
 		setState('disconnected', 'cannot reach the server');
 		return new ApiError(0, 'cannot reach the server');
 	}
-	setState('connected', '');
 	if (res.status === 401)
 		return unauthorized(opts);
+	if (timedOut) {
+		// The worker answers, what is behind it does not.
+		setState('degraded', 'no answer in ' + TIMEOUT_MS / 1000 + ' s');
+		return new ApiError(0, 'no answer in ' + TIMEOUT_MS / 1000 +
+		    ' s');
+	}
+	setState('connected', '');
 	return new ApiError(0, 'the request failed');
 }
 

@@ -168,11 +168,14 @@ export class Devices {
 			fn(this.devices);
 	}
 
-	// Add or update one device's row; true when anything changed.
+	/*
+	 * Add or update one device's row.  The server sent it because it
+	 * changed, so true (re-sort, tell the listeners) unless the record
+	 * has no key.
+	 */
 	upsert(d) {
 		const key = d['kismet.device.base.key'];
 		let tr = this.rows.get(key);
-		let changed = false;
 
 		if (typeof key !== 'string' || key === '')
 			return false;
@@ -181,14 +184,16 @@ export class Devices {
 			tr = this.newRow(key);
 			this.rows.set(key, tr);
 			this.body.append(tr);
-			changed = true;
+			// Only new rows flash: on a busy site every row changes
+			// every second, and a table that never stops blinking
+			// says nothing.
+			flash(tr);
 		}
 		COLUMNS.forEach((c, i) => {
 			const td = tr.cells[i];
-			const target = c.key === 'name' ? td.firstChild : td;
 
-			if (setText(target, textOf(c, d)) && c.key !== 'last')
-				changed = true;
+			setText(c.key === 'name' ? td.firstChild : td,
+			    textOf(c, d));
 			// Long names are cut by the style sheet; the whole
 			// text shows on hover (an attribute holds text only).
 			if (c.key === 'name' || c.key === 'manuf')
@@ -201,8 +206,6 @@ export class Devices {
 		    d['kismet.device.base.type'],
 		    d['kismet.device.base.crypt'],
 		    d['kismet.device.base.channel']].join('\n').toLowerCase();
-		if (changed)
-			flash(tr);
 		return true;
 	}
 
@@ -279,7 +282,7 @@ export class Devices {
 	}
 }
 
-// A short highlight on a row that changed (an animation, no layout).
+// A short highlight on a new row (an animation, no layout).
 function flash(tr) {
 	if (typeof tr.animate === 'function')
 		tr.animate([{backgroundColor: 'rgba(255, 200, 0, 0.35)'},
