@@ -13,6 +13,8 @@ import gzip
 import os
 import shutil
 import subprocess
+
+from tshark_cache import tshark
 import sys
 import tempfile
 
@@ -127,12 +129,11 @@ def load(path, dump):
     tfields = ["frame.number"] + SAME + ["wlan_radio.data_rate",
               "wlan_rsna_eapol.keydes.msgnr", "wlan.mesh.id",
               "wlan.tim.dtim_period", "wlan.supported_rates"] + EXTRA
-    cmd = ["tshark", "-n", "-r", path, "-T", "fields", "-E",
-           "separator=/t", "-E", "occurrence=a"]
+    args = ["-T", "fields", "-E", "separator=/t", "-E", "occurrence=a"]
     for f in tfields:
-        cmd += ["-e", f]
+        args += ["-e", f]
     theirs = [dict(zip(tfields, line.split("\t")))
-              for line in run(cmd).stdout.splitlines()]
+              for line in tshark(path, args).stdout.splitlines()]
     return ours, theirs
 
 

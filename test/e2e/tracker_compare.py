@@ -25,6 +25,8 @@ import os
 import re
 import shutil
 import subprocess
+
+from tshark_cache import tshark
 import sys
 import tempfile
 
@@ -118,11 +120,11 @@ def crypt_gen(t):
 
 
 def tshark_rows(path):
-    cmd = ["tshark", "-n", "-r", path, "-T", "fields", "-E", "separator=\t",
-           "-E", "occurrence=a", "-E", "aggregator=,"]
+    args = ["-T", "fields", "-E", "separator=\t", "-E", "occurrence=a",
+            "-E", "aggregator=,"]
     for f in FIELDS:
-        cmd += ["-e", f]
-    r = run(cmd)
+        args += ["-e", f]
+    r = tshark(path, args)
     if r.returncode != 0 and not r.stdout:
         raise RuntimeError("tshark %s: %s" % (path, r.stderr.strip()))
     rows = []
