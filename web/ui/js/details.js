@@ -37,6 +37,13 @@ export class Details {
 		this.refresh();
 	}
 
+	// Close the dialog (the session ended: its data is not ours now).
+	close() {
+		if (this.dialog.open)
+			this.dialog.close();
+		this.stop();
+	}
+
 	stop() {
 		if (this.timer)
 			clearTimeout(this.timer);

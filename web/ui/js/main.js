@@ -159,7 +159,7 @@ class App {
 		this.devices.stop();
 		this.sources.stop();
 		this.messages.stop();
-		this.details.stop();
+		this.details.close();
 		this.session.lost();
 	}
 }
