@@ -578,6 +578,35 @@ test('the server goes away and comes back', async (ctx) => {
 	    'the list to keep updating');
 }, 30000);
 
+test('every source stayed up through the run', async (ctx) => {
+	// Helpers are pinged by the core and must stay connected however
+	// long the run; a source that fell over mid-run would make the
+	// cases above pass or fail by timing.
+	const list = await ctx.sys.json('/datasource/all_sources.json');
+
+	for (const name of ['demo', 'xss', 'radio0']) {
+		const s = list.find((x) => x['kismet.datasource.name'] === name);
+
+		assert(s, 'source ' + name + ' listed');
+		assertEq(s['kismet.datasource.error'], false, name + ' in error (' +
+		    s['kismet.datasource.error_reason'] + ')');
+	}
+	assertEq(list.find((x) => x['kismet.datasource.name'] === 'radio0')[
+	    'kismet.datasource.running'], true, 'radio0 running');
+	// A helper that dropped and came back (a sensor reconnects) is
+	// running again by now; the message bus remembers.
+	const res = await ctx.sys.json('/messagebus/last-time/0/messages.json');
+	const msgs = (Array.isArray(res) ? res : res['kismet.messagebus.list'])
+	    .map((m) => m['kismet.messagebus.message_string']);
+	const drops = msgs.filter((t) => /'(demo|xss|radio0)'/.test(t) &&
+	    /closed the connection|exited|stopped answering|no ping/.test(t));
+	assertEq(drops.length, 0, 'sources that dropped: ' + drops.join('; '));
+	note('after ' + Math.round(process.uptime()) + ' s: ' + list.map((s) =>
+	    s['kismet.datasource.name'] + ' ' + (s['kismet.datasource.error'] ?
+	    'error' : s['kismet.datasource.running'] ? 'running' : 'closed'))
+	    .join(', '));
+});
+
 test('no script errors on the page', async (ctx) => {
 	assertEq(ctx.page.seen.errors.length, 0, 'page errors: ' +
 	    ctx.page.seen.errors.join('; '));
