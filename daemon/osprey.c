@@ -38,7 +38,7 @@
 #include "log.h"
 #include "msgbus.h"
 #include "osprey.h"
-#include "osprey_build.h"
+#include "osprey_config.h"
 #include "packet.h"
 #include "pcaplog.h"
 #include "privdrop.h"
