@@ -501,10 +501,8 @@ test_capture_lock(void **state)
 
 /*
  * Locking moves the radio: the channel-3 AP appears and the channel-6 AP
- * stops.  A session of its own, like each test here: the framework ends a
- * helper 15 s after it starts whatever the pings (a bug reported to the
- * helper framework), and a sanitizer build on a busy machine needs 10 s
- * just to open.
+ * stops.  A fresh session: the radio's monitor interface comes up where
+ * the previous one left it (close_source() says why that matters).
  */
 static void
 test_lock_moves(void **state)
