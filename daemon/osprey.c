@@ -40,7 +40,7 @@
 #include "msgbus.h"
 #include "oui.h"
 #include "osprey.h"
-#include "osprey_build.h"
+#include "osprey_config.h"
 #include "packet.h"
 #include "pcaplog.h"
 #include "privdrop.h"

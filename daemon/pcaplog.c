@@ -11,7 +11,7 @@
 #include <event2/event.h>
 
 #include "log.h"
-#include "osprey_build.h"
+#include "osprey_config.h"
 #include "packet.h"
 #include "pcaplog.h"
 #include "pcapng.h"
