@@ -1068,6 +1068,14 @@ datasource_find_id(struct datasource_mgr *m, uint32_t id)
 	return NULL;
 }
 
+const char *
+datasource_uuid_by_id(uint32_t id, void *mgr)
+{
+	struct datasource *ds = datasource_find_id(mgr, id);
+
+	return ds != NULL ? ds->uuid : NULL;
+}
+
 bool
 datasource_mgr_all_done(const struct datasource_mgr *m)
 {

@@ -204,6 +204,14 @@ struct datasource *datasource_find_uuid(struct datasource_mgr *,
 struct datasource *datasource_find_id(struct datasource_mgr *, uint32_t);
 
 /*
+ * The uuid of source id of the manager mgr (a struct datasource_mgr *),
+ * or NULL when there is none: the source_uuid callback of devrec_opts,
+ * for the seen-by records of devices.  The string lives as long as the
+ * source.
+ */
+const char *datasource_uuid_by_id(uint32_t id, void *mgr);
+
+/*
  * Check a definition without adding it: it parses, its options have
  * valid values, and a helper for its type (or any helper, when it names
  * none) is installed.  0 or -errno with the reason.
