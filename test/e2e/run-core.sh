@@ -163,6 +163,40 @@ else
 	    "$T/term/err"
 fi
 
+# 3b. A kill of the core's whole process group (what timeout(1) or a
+# service manager sends): the launcher has a session of its own, so the
+# core still stops its helpers in order through it, and nothing is left.
+mkconf group
+# (setsid(1) forks when it leads a group already: the pid comes from the
+# shell it runs, which execs the core.)
+setsid sh -c 'echo $$ >"$1"; shift; exec "$@"' sh "$T/group.pid" \
+    "$OSPREY" -f "$T/group/osprey.conf" --allow-root \
+    -c "fakeP:interval_ms=1" 2>"$T/group/err" </dev/null >/dev/null &
+wait_for "$T/group/err" "opened" 5
+sleep 0.2
+pid=$(cat "$T/group.pid")
+launcher=$(pgrep -P "$pid")
+helpers=$(for l in $launcher; do pgrep -P "$l"; done)
+lpgid=$(ps -o pgid= -p "$launcher" 2>/dev/null | tr -d ' ')
+kill -TERM "-$pid"
+# Not the shell's child: wait for it to go, then read its exit line.
+i=0
+while [ -n "$(alive "$pid")" ] && [ $i -lt 100 ]; do
+	sleep 0.05
+	i=$((i + 1))
+done
+[ -z "$(alive "$pid")" ] && grep -q "shutting down" "$T/group/err"
+rc=$?
+sleep 0.3
+alive=$(alive $launcher $helpers)
+if [ $rc -eq 0 ] && [ -n "$helpers" ] && [ "$lpgid" = "$launcher" ] &&
+    ! grep -q "launcher has gone" "$T/group/err" && [ -z "$alive" ]; then
+	ok "group kill: the launcher is in a group of its own, the core stopped its helper in order, nothing left"
+else
+	notok "group kill: ended $rc, launcher '$launcher' (pgid '$lpgid'), helpers '$helpers', alive:$alive" \
+	    "$T/group/err"
+fi
+
 # 4. Resilience in the real binary: one helper dies, one hangs, one
 # writes garbage; each is reported and retried, the fourth keeps flowing.
 mkconf res
