@@ -48,6 +48,7 @@
 #include "proc.h"
 #include "remote.h"
 #include "sandbox.h"
+#include "tracker.h"
 #include "xmalloc.h"
 
 #define DEFAULT_REMOTE_LISTEN	"127.0.0.1"
@@ -460,6 +461,28 @@ write_devices_json(struct osprey *o)
 	    o->opts.devices_json);
 }
 
+/*
+ * One line at exit for batch runs and benchmarks: what went through, what
+ * is tracked, and the core's own CPU time (helpers not included).
+ */
+static void
+log_totals(struct osprey *o)
+{
+	struct tracker_stats st;
+	struct timespec cpu;
+
+	tracker_stats(devtrack_tracker(o->devtrack), &st);
+	if (clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &cpu) != 0)
+		memset(&cpu, 0, sizeof(cpu));
+	log_info("%llu packets, %llu not decoded; %zu devices tracked "
+	    "(%llu created, %llu evicted, %llu expired); core CPU %.3f s",
+	    (unsigned long long)packet_count(o->packets),
+	    (unsigned long long)packet_error_count(o->packets), st.devices,
+	    (unsigned long long)st.created, (unsigned long long)st.evicted,
+	    (unsigned long long)st.expired,
+	    (double)cpu.tv_sec + cpu.tv_nsec / 1e9);
+}
+
 static int
 packet_cb(struct packet *p, struct datasource *ds, void *arg)
 {
@@ -598,6 +621,7 @@ main(int argc, char **argv)
 	msgbus_post(o->bus, MSGBUS_INFO, "osprey %s started", OSPREY_VERSION);
 	maybe_done(o);
 	event_base_dispatch(o->base);
+	log_totals(o);
 	/* While the sources (their uuids) are still there. */
 	write_devices_json(o);
 
