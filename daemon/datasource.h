@@ -135,6 +135,8 @@ struct datasource {
 	uint32_t		 spawn_req;	/* launcher request in flight */
 	const struct ds_type	*spawn_type;
 	bool			 lingering;	/* socket closed, awaiting exit */
+	bool			 tell_exit;	/* failed before its helper's end
+						   was known: report it later */
 	char			 linger_reason[DS_REASON_MAX];
 	unsigned		 probe_next;	/* next helper type to probe */
 	const struct ds_type	*probing;
