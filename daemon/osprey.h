@@ -15,6 +15,7 @@
 #include "config.h"
 
 struct datasource_mgr;
+struct devtrack;
 struct event;
 struct event_base;
 struct msgbus;
@@ -52,6 +53,8 @@ struct osprey {
 	struct pcaplog		*log;
 	char			*log_path;
 	struct packet_ctx	*packets;
+	struct devtrack		*devtrack;	/* the device tracker */
+	int			 devices_fd;	/* --devices-json, or -1 */
 	struct datasource_mgr	*sources;
 	struct remote		*remote;
 	struct event		*ev_int, *ev_term, *ev_hup, *ev_done;
