@@ -17,6 +17,7 @@
 #include <sys/types.h>
 
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <limits.h>
 #include <pwd.h>
@@ -35,6 +36,8 @@
 #include "config.h"
 #include "control.h"
 #include "datasource.h"
+#include "devrec.h"
+#include "devtrack.h"
 #include "launcher.h"
 #include "log.h"
 #include "msgbus.h"
@@ -46,8 +49,8 @@
 #include "privdrop.h"
 #include "proc.h"
 #include "remote.h"
-#include "tracker.h"
 #include "sandbox.h"
+#include "tracker.h"
 #include "xmalloc.h"
 
 #define DEFAULT_REMOTE_LISTEN	"127.0.0.1"
@@ -394,6 +397,94 @@ lock_down(struct osprey *o)
 		fatalx("cannot enter the sandbox: %s", strerror(-r));
 }
 
+/*
+ * The device tracker from the tracker_* keys and ouifile=, fed by the
+ * packet pipeline.  The registry is read here, before the lock-down.
+ */
+static void
+start_tracking(struct osprey *o)
+{
+	struct devtrack_info in;
+	char err[PATH_MAX + 256];
+
+	if (devtrack_new(o->base, &o->cfg, &o->devtrack, &in, err,
+	    sizeof(err)) < 0)
+		fatalx("config: %s", err);
+	packet_ctx_set_tracker(o->packets, devtrack_tracker(o->devtrack),
+	    o->base);
+	if (in.oui_error != 0)
+		log_warnx("manufacturer names: %s: %s; devices are named "
+		    "\"Unknown\"", in.oui_source, strerror(-in.oui_error));
+	log_info("tracking devices: tracker_max_devices=%zu "
+	    "tracker_device_timeout=%u (0: none); %zu manufacturer prefixes "
+	    "from %s", in.max_devices, in.device_timeout, in.oui_prefixes,
+	    in.oui_source);
+}
+
+/*
+ * --devices-json FILE is created at start, so that a path that cannot be
+ * written fails the start rather than a long batch run, and written at
+ * exit.
+ */
+static void
+open_devices_json(struct osprey *o)
+{
+	const char *path = o->opts.devices_json;
+
+	o->devices_fd = -1;
+	if (path == NULL)
+		return;
+	if ((o->devices_fd = open(path, O_WRONLY | O_CREAT | O_TRUNC |
+	    O_CLOEXEC, 0644)) < 0)
+		fatal("--devices-json %s", path);
+}
+
+static void
+write_devices_json(struct osprey *o)
+{
+	struct devrec_opts dro;
+	int64_t n;
+
+	if (o->devices_fd < 0)
+		return;
+	memset(&dro, 0, sizeof(dro));
+	dro.source_uuid = datasource_uuid_by_id;
+	dro.arg = o->sources;
+	n = devtrack_write_json(devtrack_tracker(o->devtrack),
+	    o->devices_fd, &dro);
+	o->devices_fd = -1;
+	if (n < 0) {
+		log_warnx("--devices-json %s: %s", o->opts.devices_json,
+		    strerror((int)-n));
+		o->exit_status = 1;
+		return;
+	}
+	log_info("%lld devices written to %s", (long long)n,
+	    o->opts.devices_json);
+}
+
+/*
+ * One line at exit for batch runs and benchmarks: what went through, what
+ * is tracked, and the core's own CPU time (helpers not included).
+ */
+static void
+log_totals(struct osprey *o)
+{
+	struct tracker_stats st;
+	struct timespec cpu;
+
+	tracker_stats(devtrack_tracker(o->devtrack), &st);
+	if (clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &cpu) != 0)
+		memset(&cpu, 0, sizeof(cpu));
+	log_info("%llu packets, %llu not decoded; %zu devices tracked "
+	    "(%llu created, %llu evicted, %llu expired); core CPU %.3f s",
+	    (unsigned long long)packet_count(o->packets),
+	    (unsigned long long)packet_error_count(o->packets), st.devices,
+	    (unsigned long long)st.created, (unsigned long long)st.evicted,
+	    (unsigned long long)st.expired,
+	    (double)cpu.tv_sec + cpu.tv_nsec / 1e9);
+}
+
 static int
 packet_cb(struct packet *p, struct datasource *ds, void *arg)
 {
@@ -482,40 +573,6 @@ start_sources(struct osprey *o)
 }
 
 /*
- * The device tracker, fed by the packet pipeline: tracker_max_devices,
- * tracker_device_timeout and the OUI registry (ouifile=, or Debian's
- * ieee-data) come from the config, read now, before the lockdown.
- */
-static void
-start_tracker(struct osprey *o)
-{
-	struct tracker_config tc;
-	char err[256];
-	uint64_t v;
-	int r;
-
-	tracker_config_default(&tc);
-	if (config_get_uint(&o->cfg, "tracker_max_devices", 0, SIZE_MAX, &v,
-	    err, sizeof(err)) < 0)
-		fatalx("%s", err);
-	tc.max_devices = (size_t)v;
-	if (config_get_uint(&o->cfg, "tracker_device_timeout", 0, UINT32_MAX,
-	    &v, err, sizeof(err)) < 0)
-		fatalx("%s", err);
-	tc.device_timeout = (uint32_t)v;
-	r = oui_db_open(config_get(&o->cfg, "ouifile"), NULL, &o->oui);
-	if (r < 0 && config_get(&o->cfg, "ouifile") != NULL)
-		fatalx("ouifile %s: %s", config_get(&o->cfg, "ouifile"),
-		    strerror(-r));
-	if (r < 0)
-		log_info("no IEEE OUI registry (%s): manufacturers are "
-		    "unknown", strerror(-r));
-	tc.oui = r == 0 ? o->oui : NULL;
-	o->tracker = tracker_new(&tc);
-	packet_ctx_set_tracker(o->packets, o->tracker);
-}
-
-/*
  * Is osprey_web where the launcher will look?  Without it the core still
  * captures and tracks: it says so once and runs as with --no-web.
  */
@@ -573,7 +630,7 @@ start_web(struct osprey *o)
 	deps.sources = o->sources;
 	deps.packets = o->packets;
 	deps.bus = o->bus;
-	deps.tracker = o->tracker;
+	deps.tracker = devtrack_tracker(o->devtrack);
 	deps.started = (uint64_t)time(NULL);
 	o->web = control_new(&deps, keys, values, n);
 	free(keys);
@@ -598,10 +655,6 @@ main(int argc, char **argv)
 	setup_home(o);
 	load_config(o);
 	read_policy(o, &policy);
-	if (o->opts.devices_json != NULL)
-		log_warnx("--devices-json %s: writing devices at exit is not "
-		    "built yet; no device file will be written",
-		    o->opts.devices_json);
 	if (!o->opts.no_web && !check_web(o))
 		o->opts.no_web = true;
 	if (o->opts.daemonize && daemon(1, 0) < 0)
@@ -613,8 +666,9 @@ main(int argc, char **argv)
 	o->bus = msgbus_new(MSGBUS_DEFAULT_SIZE);
 	o->proc = proc_new(o->base);
 	open_log(o);
+	open_devices_json(o);
 	o->packets = packet_ctx_new(o->log);
-	start_tracker(o);
+	start_tracking(o);
 	o->sources = datasource_mgr_new(o->base, o->proc, o->bus, &policy,
 	    packet_cb, state_cb, o);
 	open_remote(o, &policy);
@@ -638,6 +692,9 @@ main(int argc, char **argv)
 	msgbus_post(o->bus, MSGBUS_INFO, "osprey %s started", OSPREY_VERSION);
 	maybe_done(o);
 	event_base_dispatch(o->base);
+	log_totals(o);
+	/* While the sources (their uuids) are still there. */
+	write_devices_json(o);
 
 	/*
 	 * The web worker first (its packet tap), then the sources (their
@@ -647,8 +704,7 @@ main(int argc, char **argv)
 	remote_free(o->remote);
 	datasource_mgr_free(o->sources);
 	packet_ctx_free(o->packets);
-	tracker_free(o->tracker);
-	oui_db_free(o->oui);
+	devtrack_free(o->devtrack);
 	if (o->log != NULL)
 		log_info("packet log %s: %llu packets", o->log_path,
 		    (unsigned long long)pcaplog_packets(o->log));

@@ -16,15 +16,14 @@
 
 struct control;
 struct datasource_mgr;
+struct devtrack;
 struct event;
 struct event_base;
 struct msgbus;
 struct packet_ctx;
 struct pcaplog;
 struct proc;
-struct oui_db;
 struct remote;
-struct tracker;
 
 /* What the command line says (SPEC section 2). */
 struct osprey_opts {
@@ -55,10 +54,10 @@ struct osprey {
 	struct pcaplog		*log;
 	char			*log_path;
 	struct packet_ctx	*packets;
+	struct devtrack		*devtrack;	/* the device tracker */
+	int			 devices_fd;	/* --devices-json, or -1 */
 	struct datasource_mgr	*sources;
 	struct remote		*remote;
-	struct oui_db		*oui;		/* NULL without ieee-data */
-	struct tracker		*tracker;
 	struct control		*web;		/* NULL with --no-web */
 	struct event		*ev_int, *ev_term, *ev_hup, *ev_done;
 	bool			 done_scheduled;

@@ -233,8 +233,10 @@ struct packet {
 struct datasource;
 struct msg_packet;
 struct msg_signal;
+struct event_base;
 struct packet_ctx;
 struct pcaplog;
+struct tracker;
 
 /*
  * Fill the capture part of p from a report's packet (and signal, may be
@@ -246,24 +248,28 @@ struct pcaplog;
 int	packet_fill(struct packet *p, uint32_t source,
 	    const struct msg_packet *pkt, const struct msg_signal *sig);
 
-struct tracker;
-
 /* A pipeline; log may be NULL (no packet log). */
 struct packet_ctx *packet_ctx_new(struct pcaplog *log);
 void	packet_ctx_free(struct packet_ctx *);
 
 /*
- * Run p through the pipeline on behalf of ds: decode, track, log, taps.
+ * Give the pipeline its tracker stage: every packet that decodes goes to
+ * tracker_update(tr) (tr is not owned; NULL turns the stage off).  With
+ * base, the tracker's clock is set from the loop's cached time whenever
+ * it changed since the last packet (once per loop pass); without, the
+ * caller keeps it.
+ */
+void	packet_ctx_set_tracker(struct packet_ctx *, struct tracker *tr,
+	    struct event_base *base);
+
+/*
+ * Run p through the pipeline on behalf of ds: decode, track (only a
+ * frame that decoded), log, taps.  p->source must be ds's id (packet_fill
+ * sets it): the tracker's seen-by and cross-source deduplication use it.
  * Returns p->error (0 when the frame decoded).
  */
 int	packet_process(struct packet_ctx *, struct packet *p,
 	    const struct datasource *ds);
-
-/*
- * Feed every decoded packet to tr (not owned; NULL stops), with the
- * tracker's clock set to the wall clock first.
- */
-void	packet_ctx_set_tracker(struct packet_ctx *, struct tracker *tr);
 
 /*
  * Register cb to receive every packet after decoding (the web worker's

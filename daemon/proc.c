@@ -430,8 +430,8 @@ proc_launcher_cb(evutil_socket_t fd, short what, void *arg)
 		if (r < 0) {
 			/*
 			 * Running helpers go on; none can start any more.
-			 * (A terminal's ^C reaches the launcher too, just as
-			 * the core shuts down.)
+			 * (The launcher has a session of its own: a signal
+			 * to the core's group does not end it.)
 			 */
 			log_warnx("the launcher has gone (%s): no helper can "
 			    "be started any more", strerror(-r));
