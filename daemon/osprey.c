@@ -34,12 +34,14 @@
 #include "caps.h"
 #include "chanplan.h"
 #include "config.h"
+#include "control.h"
 #include "datasource.h"
 #include "devrec.h"
 #include "devtrack.h"
 #include "launcher.h"
 #include "log.h"
 #include "msgbus.h"
+#include "oui.h"
 #include "osprey.h"
 #include "osprey_config.h"
 #include "packet.h"
@@ -570,6 +572,73 @@ start_sources(struct osprey *o)
 			fatalx("%s", reason);
 }
 
+/*
+ * Is osprey_web where the launcher will look?  Without it the core still
+ * captures and tracks: it says so once and runs as with --no-web.
+ */
+static bool
+check_web(struct osprey *o)
+{
+	char path[PROC_PATH_MAX];
+
+	if (control_find_web(getenv("OSPREY_HELPER_PATH"),
+	    config_get(&o->cfg, "helper_binary_path"), path,
+	    sizeof(path)) == 0)
+		return true;
+	log_warnx("osprey_web not found (OSPREY_HELPER_PATH, "
+	    "helper_binary_path): running without the web worker");
+	return false;
+}
+
+/*
+ * Start the web worker.  Its settings (the httpd_* keys and allowplugins
+ * of the config files, the user's home for "%h", allow_root) go over the
+ * bridge: a password never shows on a command line, and the launcher
+ * gives its children no environment.
+ */
+static void
+start_web(struct osprey *o)
+{
+	struct control_deps deps;
+	const char **keys, **values;
+	const char *home = getenv("HOME");
+	size_t i, n = 0;
+	int r;
+
+	keys = xcalloc(o->cfg.n + 3, sizeof(*keys));
+	values = xcalloc(o->cfg.n + 3, sizeof(*values));
+	for (i = 0; i < o->cfg.n; i++) {
+		const struct config_entry *e = &o->cfg.v[i];
+
+		if (e->dead || (strncmp(e->key, "httpd_", 6) != 0 &&
+		    strcmp(e->key, "allowplugins") != 0))
+			continue;
+		keys[n] = e->key;
+		values[n++] = e->value;
+	}
+	if (home != NULL && home[0] == '/') {
+		keys[n] = "home";
+		values[n++] = home;
+	}
+	if (o->opts.allow_root) {
+		keys[n] = "allow_root";
+		values[n++] = "true";
+	}
+	memset(&deps, 0, sizeof(deps));
+	deps.base = o->base;
+	deps.proc = o->proc;
+	deps.sources = o->sources;
+	deps.packets = o->packets;
+	deps.bus = o->bus;
+	deps.tracker = devtrack_tracker(o->devtrack);
+	deps.started = (uint64_t)time(NULL);
+	o->web = control_new(&deps, keys, values, n);
+	free(keys);
+	free(values);
+	if ((r = control_start(o->web)) != 0)
+		fatalx("web worker: %s", strerror(-r));
+}
+
 int
 main(int argc, char **argv)
 {
@@ -586,8 +655,8 @@ main(int argc, char **argv)
 	setup_home(o);
 	load_config(o);
 	read_policy(o, &policy);
-	if (!o->opts.no_web)
-		log_debug("the web worker is not built yet");
+	if (!o->opts.no_web && !check_web(o))
+		o->opts.no_web = true;
 	if (o->opts.daemonize && daemon(1, 0) < 0)
 		fatal("daemonize");
 
@@ -617,6 +686,8 @@ main(int argc, char **argv)
 	start_launcher(o, &policy);
 	/* Sources first: their definitions may name files to look at. */
 	start_sources(o);
+	if (!o->opts.no_web)
+		start_web(o);
 	lock_down(o);
 	msgbus_post(o->bus, MSGBUS_INFO, "osprey %s started", OSPREY_VERSION);
 	maybe_done(o);
@@ -625,7 +696,11 @@ main(int argc, char **argv)
 	/* While the sources (their uuids) are still there. */
 	write_devices_json(o);
 
-	/* Sources first (their last packets), then the log. */
+	/*
+	 * The web worker first (its packet tap), then the sources (their
+	 * last packets), then the log.
+	 */
+	control_free(o->web);
 	remote_free(o->remote);
 	datasource_mgr_free(o->sources);
 	packet_ctx_free(o->packets);

@@ -14,6 +14,7 @@
 
 #include "config.h"
 
+struct control;
 struct datasource_mgr;
 struct devtrack;
 struct event;
@@ -57,6 +58,7 @@ struct osprey {
 	int			 devices_fd;	/* --devices-json, or -1 */
 	struct datasource_mgr	*sources;
 	struct remote		*remote;
+	struct control		*web;		/* NULL with --no-web */
 	struct event		*ev_int, *ev_term, *ev_hup, *ev_done;
 	bool			 done_scheduled;
 	int			 exit_status;
