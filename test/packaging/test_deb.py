@@ -303,6 +303,11 @@ if [ -x /usr/bin/osprey ]; then
 	fact core_log "$(ls /var/log/osprey | grep -c '\.pcapng$')"
 	cd /tmp/debs
 fi
+echo "STAGE reinstall"
+# As an upgrade does: dpkg unpacks new files (no capabilities, owner from
+# the override) and runs postinst configure with the old version.
+dpkg_do dpkg -i $DEBS
+facts
 echo "STAGE remove"
 dpkg_do dpkg --remove $(for d in $DEBS; do dpkg-deb -f $d Package; done)
 facts
@@ -336,10 +341,10 @@ def throwaway_install(debs, outdir):
         elif line.startswith("LOG "):
             log.append(line[4:])
     diag = "\n".join(log[-30:]) + r.stderr[-2000:]
-    check(set(stages) == {"sensor", "sensor-purge", "all", "remove",
-                          "purge"},
+    check(set(stages) == {"sensor", "sensor-purge", "all", "reinstall",
+                          "remove", "purge"},
           "the throwaway install ran every stage", diag or r.stdout[-2000:])
-    if len(stages) < 5:
+    if len(stages) < 6:
         return
     wifi = "osprey-capture-linux-wifi" in debs
     helpers = ["osprey_cap_pcapfile"] + (["osprey_cap_linux_wifi"]
@@ -395,6 +400,13 @@ def throwaway_install(debs, outdir):
               "helper and writes one pcapng log", diag)
     else:
         skip("the core runs as osprey", "no /usr/bin/osprey in this tree")
+
+    s, before = stages["reinstall"], stages["all"]
+    check(s.get("dpkg-i") == "ok" and s.get("user") == before.get("user")
+          and all(s.get(k + h) == before.get(k + h) for h in helpers
+                  for k in ("stat_", "caps_", "override_")),
+          "a reinstall (as an upgrade) keeps the user, the owner overrides "
+          "and sets the capabilities again", "%r" % s)
 
     s = stages["remove"]
     check(s.get("dpkg--remove") == "ok" and s.get("user", "") != "" and
