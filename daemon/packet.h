@@ -146,6 +146,11 @@ struct dot11_ies {
 	uint8_t		 wps_state;	/* 1 unconfigured, 2 configured */
 	bool		 has_mesh_id;
 	bool		 truncated;	/* the element list ended mid-element */
+	/* Added by the decoder. */
+	uint8_t		 mesh_id_len;
+	const uint8_t	*mesh_id;	/* Mesh ID element, like ssid */
+	bool		 invalid;	/* an element's body was wrong for its
+					   ID and was ignored */
 };
 
 /* The EAPOL-Key message of a WPA 4-way handshake (1 to 4), if any. */
@@ -155,6 +160,8 @@ struct dot11_eapol {
 	bool		 has_nonce;
 	bool		 has_mic;
 	bool		 install;
+	/* Added by the decoder. */
+	uint16_t	 key_info;	/* Key Information field, host order */
 };
 
 struct packet_dot11 {
@@ -189,6 +196,11 @@ struct packet_dot11 {
 	size_t		 body_len;	/* bytes after the 802.11 header */
 	uint16_t	 ethertype;	/* from LLC/SNAP, 0 if none */
 	struct dot11_eapol eapol;
+	/* Added by the decoder. */
+	bool		 more_frag, pwr_mgt, order;
+	bool		 amsdu;		/* QoS data carrying an A-MSDU */
+	bool		 truncated;	/* capture ends before the frame does */
+	const uint8_t	*body;		/* body_len bytes after the header */
 };
 
 struct packet {
@@ -213,5 +225,50 @@ struct packet {
 
 	enum packet_error error;	/* first stage that failed */
 };
+
+/*
+ * The pipeline for one packet (packet.c): fill the capture part from a
+ * data report, then decode, track, log and hand to taps.
+ */
+struct datasource;
+struct msg_packet;
+struct msg_signal;
+struct packet_ctx;
+struct pcaplog;
+
+/*
+ * Fill the capture part of p from a report's packet (and signal, may be
+ * NULL) for datasource id source; everything else is zeroed.  p->data
+ * points into pkt, valid while the report is.  Returns 0, or -EBADMSG
+ * when the report is inconsistent (captured bytes beyond the original
+ * length, no bytes at all).
+ */
+int	packet_fill(struct packet *p, uint32_t source,
+	    const struct msg_packet *pkt, const struct msg_signal *sig);
+
+/* A pipeline; log may be NULL (no packet log). */
+struct packet_ctx *packet_ctx_new(struct pcaplog *log);
+void	packet_ctx_free(struct packet_ctx *);
+
+/*
+ * Run p through the pipeline on behalf of ds: decode, track, log, taps.
+ * Returns p->error (0 when the frame decoded).
+ */
+int	packet_process(struct packet_ctx *, struct packet *p,
+	    const struct datasource *ds);
+
+/*
+ * Register cb to receive every packet after decoding (the web worker's
+ * live streams, for one).  The packet and source are valid only during
+ * the call.  Returns a tap id (above 0) for packet_tap_remove().
+ */
+int	packet_tap_add(struct packet_ctx *,
+	    void (*cb)(const struct packet *, const struct datasource *,
+	    void *), void *arg);
+void	packet_tap_remove(struct packet_ctx *, int id);
+
+/* Packets through the pipeline, and how many failed to decode. */
+uint64_t packet_count(const struct packet_ctx *);
+uint64_t packet_error_count(const struct packet_ctx *);
 
 #endif

@@ -13,7 +13,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "config.h"
+#include "osprey_config.h"
 #include "gen_out.h"
 
 #define SNAPLEN		262144

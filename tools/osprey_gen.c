@@ -28,7 +28,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "config.h"
+#include "osprey_config.h"
 #include "gen_ie.h"
 #include "gen_out.h"
 #include "gen_rand.h"

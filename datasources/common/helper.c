@@ -24,7 +24,7 @@
 #include <unistd.h>
 
 #include "caps.h"
-#include "config.h"
+#include "osprey_config.h"
 #include "helper.h"
 #include "log.h"
 #include "privdrop.h"

@@ -1,0 +1,555 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * \summary: osprey, the core: options, config, start-up, event loop
+ *
+ * Start-up follows doc/privsep.md: read the command line and the config
+ * set, open the packet log, bind the remote capture port; drop identity
+ * (--user) or refuse root; fork the launcher, the one process that will
+ * execute helpers; drop every capability and enter the core's seccomp
+ * sandbox; only then check and start the sources.  Any start-up failure
+ * is one line and exit status 1.
+ * After that nothing a helper, sensor or file does ends the process:
+ * SIGINT/SIGTERM do (status 0), or the last source finishing under
+ * --exit-when-done.
+ */
+
+#include <sys/stat.h>
+#include <sys/types.h>
+
+#include <errno.h>
+#include <getopt.h>
+#include <limits.h>
+#include <pwd.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <event2/event.h>
+
+#include "caps.h"
+#include "chanplan.h"
+#include "config.h"
+#include "datasource.h"
+#include "launcher.h"
+#include "log.h"
+#include "msgbus.h"
+#include "osprey.h"
+#include "osprey_config.h"
+#include "packet.h"
+#include "pcaplog.h"
+#include "privdrop.h"
+#include "proc.h"
+#include "remote.h"
+#include "sandbox.h"
+#include "xmalloc.h"
+
+#define DEFAULT_REMOTE_LISTEN	"127.0.0.1"
+#define DEFAULT_REMOTE_PORT	3501
+#define DEFAULT_TEMPLATE	"%p/%n-%D-%t-%i.%l"
+
+/* Config keys osprey knows (SPEC section 3 and doc/core.md). */
+static const char *const known_keys[] = {
+	"source", "helper_binary_path", "channel_hop", "channel_hop_speed",
+	"split_source_hopping", "randomized_hopping",
+	"retry_on_source_error", "override_remote_timestamp",
+	"remote_capture_enabled", "remote_capture_listen",
+	"remote_capture_port", "source_ping_interval", "source_pong_timeout",
+	"source_retry_delay", "source_retry_max",
+	"httpd_*", "allowplugins", "enable_logging", "log_prefix",
+	"log_title", "log_types", "log_template", "tracker_device_timeout",
+	"tracker_max_devices", "packet_backlog_limit", "gps", "ouifile",
+	"server_*", NULL,
+};
+
+static struct osprey	osprey;		/* the core's only global */
+
+static void
+usage(FILE *fp)
+{
+	fprintf(fp,
+	    "usage: osprey [options]\n"
+	    "  -c, --capture-source SOURCE  add a datasource (repeatable)\n"
+	    "  -f, --config-file FILE       main config file\n"
+	    "      --homedir DIR            per-user state (~/.osprey)\n"
+	    "  -n, --no-logging             no log files\n"
+	    "  -t TITLE, -p PREFIX          log title and directory\n"
+	    "      --override FLAVOR        also load osprey_FLAVOR.conf\n"
+	    "      --no-web                 do not start the web worker\n"
+	    "      --exit-when-done         exit once every source is done\n"
+	    "      --devices-json FILE      write tracked devices at exit\n"
+	    "      --daemonize              detach\n"
+	    "      --user NAME              drop to NAME when started as root\n"
+	    "      --allow-root             keep running as root\n"
+	    "      --debug                  log debug lines\n"
+	    "      --version, --help\n");
+}
+
+enum {
+	OPT_HOMEDIR = 256, OPT_OVERRIDE, OPT_NO_WEB, OPT_EXIT_WHEN_DONE,
+	OPT_DEVICES_JSON, OPT_DAEMONIZE, OPT_USER, OPT_ALLOW_ROOT, OPT_DEBUG,
+	OPT_VERSION, OPT_HELP,
+};
+
+static void
+parse_args(struct osprey_opts *o, int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "capture-source", required_argument, NULL, 'c' },
+		{ "config-file", required_argument, NULL, 'f' },
+		{ "homedir", required_argument, NULL, OPT_HOMEDIR },
+		{ "no-logging", no_argument, NULL, 'n' },
+		{ "override", required_argument, NULL, OPT_OVERRIDE },
+		{ "no-web", no_argument, NULL, OPT_NO_WEB },
+		{ "exit-when-done", no_argument, NULL, OPT_EXIT_WHEN_DONE },
+		{ "devices-json", required_argument, NULL, OPT_DEVICES_JSON },
+		{ "daemonize", no_argument, NULL, OPT_DAEMONIZE },
+		{ "user", required_argument, NULL, OPT_USER },
+		{ "allow-root", no_argument, NULL, OPT_ALLOW_ROOT },
+		{ "debug", no_argument, NULL, OPT_DEBUG },
+		{ "version", no_argument, NULL, OPT_VERSION },
+		{ "help", no_argument, NULL, OPT_HELP },
+		{ NULL, 0, NULL, 0 },
+	};
+	int ch;
+
+	while ((ch = getopt_long(argc, argv, "c:f:nt:p:", longopts,
+	    NULL)) != -1) {
+		switch (ch) {
+		case 'c':
+			o->sources = xreallocarray(o->sources,
+			    o->n_sources + 1, sizeof(*o->sources));
+			o->sources[o->n_sources++] = optarg;
+			break;
+		case 'f':
+			o->config_file = optarg;
+			break;
+		case 'n':
+			o->no_logging = true;
+			break;
+		case 't':
+			o->title = optarg;
+			break;
+		case 'p':
+			o->prefix = optarg;
+			break;
+		case OPT_HOMEDIR:
+			o->homedir = optarg;
+			break;
+		case OPT_OVERRIDE:
+			o->flavor = optarg;
+			break;
+		case OPT_NO_WEB:
+			o->no_web = true;
+			break;
+		case OPT_EXIT_WHEN_DONE:
+			o->exit_when_done = true;
+			break;
+		case OPT_DEVICES_JSON:
+			o->devices_json = optarg;
+			break;
+		case OPT_DAEMONIZE:
+			o->daemonize = true;
+			break;
+		case OPT_USER:
+			o->user = optarg;
+			break;
+		case OPT_ALLOW_ROOT:
+			o->allow_root = true;
+			break;
+		case OPT_DEBUG:
+			o->debug = true;
+			break;
+		case OPT_VERSION:
+			printf("osprey %s\n", OSPREY_VERSION);
+			exit(0);
+		case OPT_HELP:
+			usage(stdout);
+			exit(0);
+		default:
+			usage(stderr);
+			exit(1);
+		}
+	}
+	if (optind < argc) {
+		fprintf(stderr, "osprey: unexpected argument '%s'\n",
+		    argv[optind]);
+		usage(stderr);
+		exit(1);
+	}
+}
+
+static void
+warn_unknown_key(const struct config_entry *e, void *arg)
+{
+	if (e->line > 0)
+		log_warnx("%s:%u: unknown key '%s' ignored", e->file, e->line,
+		    e->key);
+	else
+		log_warnx("%s: unknown key '%s' ignored", e->file, e->key);
+}
+
+/* The config set, then what the command line overrides. */
+static void
+load_config(struct osprey *o)
+{
+	const char *main = o->opts.config_file;
+	char err[PATH_MAX + 256];
+	size_t i;
+
+	config_init(&o->cfg);
+	if (main == NULL)
+		main = OSPREY_SYSCONFDIR "/osprey.conf";
+	if (config_load_set(&o->cfg, main, o->opts.flavor, err,
+	    sizeof(err)) < 0)
+		fatalx("config: %s", err);
+	if (o->opts.title != NULL)
+		config_set(&o->cfg, "log_title", o->opts.title, "-t");
+	if (o->opts.prefix != NULL)
+		config_set(&o->cfg, "log_prefix", o->opts.prefix, "-p");
+	if (o->opts.no_logging)
+		config_set(&o->cfg, "enable_logging", "false", "-n");
+	/* Sources on the command line replace those of the config files. */
+	if (o->opts.n_sources > 0) {
+		config_unset(&o->cfg, "source");
+		for (i = 0; i < o->opts.n_sources; i++)
+			config_add(&o->cfg, "source", o->opts.sources[i], "-c");
+	}
+	(void)config_check_known(&o->cfg, known_keys, warn_unknown_key, NULL);
+}
+
+/* A config value that failed to parse ends start-up, naming file:line. */
+static void
+cfg_bool(struct osprey *o, const char *key, bool def, bool *ret)
+{
+	char err[PATH_MAX + 256];
+
+	if (config_get_bool(&o->cfg, key, def, ret, err, sizeof(err)) < 0)
+		fatalx("config: %s", err);
+}
+
+static void
+cfg_msec(struct osprey *o, const char *key, uint64_t def, uint64_t *ret)
+{
+	char err[PATH_MAX + 256];
+
+	if (config_get_msec(&o->cfg, key, def, ret, err, sizeof(err)) < 0)
+		fatalx("config: %s", err);
+	if (*ret == 0)
+		fatalx("config: %s must be above zero", key);
+}
+
+static void
+read_policy(struct osprey *o, struct datasource_policy *p)
+{
+	const struct config_entry *e;
+	char err[256];
+
+	memset(p, 0, sizeof(*p));
+	p->helper_search = getenv("OSPREY_HELPER_PATH");
+	p->helper_binary_path = config_get(&o->cfg, "helper_binary_path");
+	if (p->helper_binary_path == NULL)
+		p->helper_binary_path = OSPREY_BINDIR;
+	cfg_msec(o, "source_ping_interval", 5000, &p->ping_ms);
+	cfg_msec(o, "source_pong_timeout", 15000, &p->pong_timeout_ms);
+	cfg_msec(o, "source_retry_delay", 1000, &p->retry_min_ms);
+	cfg_msec(o, "source_retry_max", 30000, &p->retry_max_ms);
+	if (p->retry_max_ms < p->retry_min_ms)
+		p->retry_max_ms = p->retry_min_ms;
+	cfg_bool(o, "retry_on_source_error", true, &p->retry);
+	cfg_bool(o, "channel_hop", true, &p->channel_hop);
+	cfg_bool(o, "split_source_hopping", true, &p->split);
+	cfg_bool(o, "randomized_hopping", true, &p->shuffle);
+	cfg_bool(o, "override_remote_timestamp", true,
+	    &p->override_remote_ts);
+	p->hop_rate = 5.0;
+	if ((e = config_entry(&o->cfg, "channel_hop_speed")) != NULL &&
+	    chanplan_parse_rate(e->value, &p->hop_rate, err,
+	    sizeof(err)) < 0)
+		fatalx("config: %s:%u: channel_hop_speed: %s", e->file,
+		    e->line, err);
+}
+
+static void
+open_log(struct osprey *o)
+{
+	struct pcaplog_names nm;
+	const char *types, *tmpl;
+	char path[PATH_MAX], err[PATH_MAX + 128];
+	bool on;
+
+	cfg_bool(o, "enable_logging", true, &on);
+	if (!on)
+		return;
+	types = config_get(&o->cfg, "log_types");
+	if (types == NULL)
+		types = "pcapng";
+	if (strcasestr(types, "pcapng") == NULL) {
+		log_warnx("log_types=%s: no type osprey writes (pcapng); "
+		    "no packet log", types);
+		return;
+	}
+	tmpl = config_get(&o->cfg, "log_template");
+	if (tmpl == NULL)
+		tmpl = DEFAULT_TEMPLATE;
+	memset(&nm, 0, sizeof(nm));
+	nm.prefix = config_get(&o->cfg, "log_prefix");
+	if (nm.prefix == NULL)
+		nm.prefix = "./";
+	nm.title = config_get(&o->cfg, "log_title");
+	if (nm.title == NULL)
+		nm.title = "Osprey";
+	nm.type = "pcapng";
+	nm.home = o->home;
+	nm.when = time(NULL);
+	if ((o->log = pcaplog_open(o->base, tmpl, &nm, path, sizeof(path),
+	    err, sizeof(err))) == NULL)
+		fatalx("packet log: %s", err);
+	o->log_path = xstrdup(path);
+	log_info("logging packets to %s", path);
+}
+
+static void
+open_remote(struct osprey *o, const struct datasource_policy *p)
+{
+	const char *addr;
+	char err[256];
+	uint64_t port;
+	bool on;
+
+	cfg_bool(o, "remote_capture_enabled", true, &on);
+	if (!on)
+		return;
+	addr = config_get(&o->cfg, "remote_capture_listen");
+	if (addr == NULL)
+		addr = DEFAULT_REMOTE_LISTEN;
+	if (config_get_uint(&o->cfg, "remote_capture_port",
+	    DEFAULT_REMOTE_PORT, 65535, &port, err, sizeof(err)) < 0)
+		fatalx("config: %s", err);
+	if ((o->remote = remote_new(o->base, o->sources, addr,
+	    (uint16_t)port, p->pong_timeout_ms, err, sizeof(err))) == NULL)
+		fatalx("remote capture: %s", err);
+	log_info("remote capture listening on %s:%u", addr,
+	    remote_port(o->remote));
+}
+
+/*
+ * Identity (SPEC section 2): --user NAME drops to NAME for good when
+ * started as root; otherwise root is refused unless --allow-root.
+ */
+static void
+drop_identity(struct osprey *o)
+{
+	int r;
+
+	if (o->opts.user != NULL && geteuid() == 0) {
+		if ((r = privdrop_user(o->opts.user)) < 0)
+			fatalx("--user %s: %s", o->opts.user, r == -ENOENT ?
+			    "no such user" : strerror(-r));
+		log_info("running as user %s", o->opts.user);
+		return;
+	}
+	if (privdrop_check_root(o->opts.allow_root) < 0)
+		fatalx("refusing to run as root (use --user or --allow-root)");
+	if (geteuid() == 0)
+		log_warnx("running as root (--allow-root)");
+}
+
+/* Fork the launcher with the helper folders, in search order. */
+static void
+start_launcher(struct osprey *o, const struct datasource_policy *p)
+{
+	struct launcher *l;
+	const char *dirs[LAUNCHER_MAX_DIRS];
+	char buf[PROC_PATH_MAX * 2];
+	size_t n;
+	int r;
+
+	n = proc_helper_dirs(p->helper_search, p->helper_binary_path, buf,
+	    sizeof(buf), dirs, LAUNCHER_MAX_DIRS);
+	if ((r = launcher_start(dirs, n, &l)) < 0)
+		fatalx("cannot start the launcher: %s", strerror(-r));
+	proc_attach_launcher(o->proc, l);
+}
+
+/*
+ * Lose every capability and the ability to fork, exec or open files for
+ * reading (doc/privsep.md, "Core").
+ */
+static void
+lock_down(struct osprey *o)
+{
+	int r;
+
+	datasource_mgr_lockdown(o->sources);
+	if ((r = caps_clear()) < 0)
+		fatalx("cannot drop capabilities: %s", strerror(-r));
+	if ((r = sandbox_enter(SANDBOX_CORE, SANDBOX_AFTER_START)) < 0)
+		fatalx("cannot enter the sandbox: %s", strerror(-r));
+}
+
+static int
+packet_cb(struct packet *p, struct datasource *ds, void *arg)
+{
+	struct osprey *o = arg;
+
+	return packet_process(o->packets, p, ds);
+}
+
+static void
+done_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct osprey *o = arg;
+
+	o->done_scheduled = false;
+	if (!datasource_mgr_all_done(o->sources))
+		return;
+	log_info("every source is done, exiting (--exit-when-done)");
+	event_base_loopexit(o->base, NULL);
+}
+
+/* Check after the current loop pass, so the last packets are handled. */
+static void
+maybe_done(struct osprey *o)
+{
+	struct timeval now = { 0, 0 };
+
+	if (!o->opts.exit_when_done || o->done_scheduled)
+		return;
+	if (!datasource_mgr_all_done(o->sources))
+		return;
+	o->done_scheduled = true;
+	evtimer_add(o->ev_done, &now);
+}
+
+static void
+state_cb(struct datasource *ds, void *arg)
+{
+	maybe_done(arg);
+}
+
+static void
+signal_cb(evutil_socket_t sig, short what, void *arg)
+{
+	struct osprey *o = arg;
+
+	if (sig == SIGHUP) {
+		log_info("SIGHUP: nothing to reload yet");
+		return;
+	}
+	log_info("%s, shutting down", strsignal((int)sig));
+	event_base_loopexit(o->base, NULL);
+}
+
+static void
+setup_home(struct osprey *o)
+{
+	const char *h;
+
+	if (o->opts.homedir != NULL) {
+		o->home = xstrdup(o->opts.homedir);
+		return;
+	}
+	if ((h = getenv("HOME")) == NULL || h[0] == '\0')
+		h = "/";
+	xasprintf(&o->home, "%s/.osprey", h);
+}
+
+static void
+start_sources(struct osprey *o)
+{
+	const struct config_entry *e = NULL;
+	char reason[DS_REASON_MAX + PATH_MAX];
+
+	/* Every definition is checked before any runs. */
+	while ((e = config_next(&o->cfg, "source", e)) != NULL)
+		if (datasource_check(o->sources, e->value, reason,
+		    sizeof(reason)) < 0) {
+			if (e->line > 0)
+				fatalx("%s:%u: %s", e->file, e->line, reason);
+			fatalx("%s", reason);
+		}
+	while ((e = config_next(&o->cfg, "source", e)) != NULL)
+		if (datasource_add(o->sources, e->value, NULL, reason,
+		    sizeof(reason)) < 0)
+			fatalx("%s", reason);
+}
+
+int
+main(int argc, char **argv)
+{
+	struct osprey *o = &osprey;
+	struct datasource_policy policy;
+
+	parse_args(&o->opts, argc, argv);
+	log_init("osprey", o->opts.debug ? LOG_LEVEL_DEBUG : LOG_LEVEL_INFO);
+	sandbox_announce();
+	/* Said before anything else is done, as the operator expects. */
+	if (privdrop_check_root(o->opts.allow_root) < 0 &&
+	    o->opts.user == NULL)
+		fatalx("refusing to run as root (use --user or --allow-root)");
+	setup_home(o);
+	load_config(o);
+	read_policy(o, &policy);
+	if (o->opts.devices_json != NULL)
+		log_warnx("--devices-json %s: the device tracker is not built "
+		    "yet; no device file will be written",
+		    o->opts.devices_json);
+	if (!o->opts.no_web)
+		log_debug("the web worker is not built yet");
+	if (o->opts.daemonize && daemon(1, 0) < 0)
+		fatal("daemonize");
+
+	signal(SIGPIPE, SIG_IGN);
+	if ((o->base = event_base_new()) == NULL)
+		fatalx("event_base_new failed");
+	o->bus = msgbus_new(MSGBUS_DEFAULT_SIZE);
+	o->proc = proc_new(o->base);
+	open_log(o);
+	o->packets = packet_ctx_new(o->log);
+	o->sources = datasource_mgr_new(o->base, o->proc, o->bus, &policy,
+	    packet_cb, state_cb, o);
+	open_remote(o, &policy);
+	drop_identity(o);
+
+	o->ev_int = evsignal_new(o->base, SIGINT, signal_cb, o);
+	o->ev_term = evsignal_new(o->base, SIGTERM, signal_cb, o);
+	o->ev_hup = evsignal_new(o->base, SIGHUP, signal_cb, o);
+	o->ev_done = evtimer_new(o->base, done_cb, o);
+	if (o->ev_int == NULL || o->ev_term == NULL || o->ev_hup == NULL ||
+	    o->ev_done == NULL || evsignal_add(o->ev_int, NULL) < 0 ||
+	    evsignal_add(o->ev_term, NULL) < 0 ||
+	    evsignal_add(o->ev_hup, NULL) < 0)
+		fatalx("cannot install signal handlers");
+	start_launcher(o, &policy);
+	/* Sources first: their definitions may name files to look at. */
+	start_sources(o);
+	lock_down(o);
+	msgbus_post(o->bus, MSGBUS_INFO, "osprey %s started", OSPREY_VERSION);
+	maybe_done(o);
+	event_base_dispatch(o->base);
+
+	/* Sources first (their last packets), then the log. */
+	remote_free(o->remote);
+	datasource_mgr_free(o->sources);
+	packet_ctx_free(o->packets);
+	if (o->log != NULL)
+		log_info("packet log %s: %llu packets", o->log_path,
+		    (unsigned long long)pcaplog_packets(o->log));
+	pcaplog_close(o->log);
+	proc_free(o->proc);
+	msgbus_free(o->bus);
+	event_free(o->ev_int);
+	event_free(o->ev_term);
+	event_free(o->ev_hup);
+	event_free(o->ev_done);
+	event_base_free(o->base);
+	config_free(&o->cfg);
+	free(o->log_path);
+	free(o->home);
+	free(o->opts.sources);
+	return o->exit_status;
+}

@@ -1,0 +1,62 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * \summary: the core process's context: options, config, event loop
+ *
+ * One struct osprey exists, in main(); it is the only global state of
+ * the core.  Modules never include this header: they get what they need
+ * passed in.
+ */
+#ifndef DAEMON_OSPREY_H
+#define DAEMON_OSPREY_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "config.h"
+
+struct datasource_mgr;
+struct event;
+struct event_base;
+struct msgbus;
+struct packet_ctx;
+struct pcaplog;
+struct proc;
+struct remote;
+
+/* What the command line says (SPEC section 2). */
+struct osprey_opts {
+	const char	 *config_file;
+	const char	 *homedir;
+	const char	 *title;
+	const char	 *prefix;
+	const char	 *flavor;
+	const char	 *devices_json;
+	const char	 *user;
+	const char	**sources;
+	size_t		  n_sources;
+	bool		  no_logging;
+	bool		  no_web;
+	bool		  exit_when_done;
+	bool		  daemonize;
+	bool		  allow_root;
+	bool		  debug;
+};
+
+struct osprey {
+	struct osprey_opts	 opts;
+	struct config		 cfg;
+	char			*home;		/* --homedir or ~/.osprey */
+	struct event_base	*base;
+	struct msgbus		*bus;
+	struct proc		*proc;
+	struct pcaplog		*log;
+	char			*log_path;
+	struct packet_ctx	*packets;
+	struct datasource_mgr	*sources;
+	struct remote		*remote;
+	struct event		*ev_int, *ev_term, *ev_hup, *ev_done;
+	bool			 done_scheduled;
+	int			 exit_status;
+};
+
+#endif

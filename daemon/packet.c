@@ -1,0 +1,150 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * \summary: the pipeline for one packet: fill, decode, track, log, taps
+ *
+ * Stages run in the order of doc/architecture.md, "How a packet
+ * travels": decode_packet() (daemon/decode.h) fills the radio and 802.11
+ * parts; the device tracker is still to be called here; the log keeps
+ * every frame as it came, decoded or not; taps see it last.
+ */
+
+#include <errno.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "datasource.h"
+#include "decode.h"
+#include "log.h"
+#include "msg.h"
+#include "packet.h"
+#include "pcaplog.h"
+#include "xmalloc.h"
+
+#define PACKET_MAX_TAPS		32
+
+struct packet_tap {
+	int	 id;
+	void	(*cb)(const struct packet *, const struct datasource *,
+		    void *);
+	void	*arg;
+};
+
+struct packet_ctx {
+	struct pcaplog		*log;
+	struct packet_tap	 taps[PACKET_MAX_TAPS];
+	size_t			 n_taps;
+	int			 next_tap;
+	uint64_t		 packets, errors;
+};
+
+int
+packet_fill(struct packet *p, uint32_t source, const struct msg_packet *pkt,
+    const struct msg_signal *sig)
+{
+	memset(p, 0, sizeof(*p));
+	if (pkt->caplen == 0 || pkt->data == NULL || pkt->caplen > pkt->size)
+		return -EBADMSG;
+	p->source = source;
+	/*
+	 * Capture files hold microsecond fields of a million or more; carry
+	 * the excess into seconds, as libpcap's and wiretap's readers do,
+	 * so that the time stays what the file meant.
+	 */
+	if (pkt->ts_usec >= 1000000 && pkt->ts_sec > UINT64_MAX / 2)
+		return -EBADMSG;
+	p->ts_sec = pkt->ts_sec + pkt->ts_usec / 1000000;
+	p->ts_usec = pkt->ts_usec % 1000000;
+	p->dlt = pkt->dlt;
+	p->data = pkt->data;
+	p->caplen = pkt->caplen;
+	p->len = (size_t)pkt->size;
+	if (sig != NULL) {
+		if (sig->has_signal_dbm && sig->signal_dbm > -200.0 &&
+		    sig->signal_dbm < 100.0) {
+			p->has_helper_signal = true;
+			p->helper_signal_dbm = (int16_t)sig->signal_dbm;
+		}
+		if (sig->has_freq_khz && sig->freq_khz > 0.0 &&
+		    sig->freq_khz < 100e6)
+			p->helper_freq_mhz = (uint16_t)(sig->freq_khz / 1000.0);
+	}
+	return 0;
+}
+
+struct packet_ctx *
+packet_ctx_new(struct pcaplog *log)
+{
+	struct packet_ctx *c;
+
+	c = xcalloc(1, sizeof(*c));
+	c->log = log;
+	return c;
+}
+
+void
+packet_ctx_free(struct packet_ctx *c)
+{
+	free(c);
+}
+
+int
+packet_process(struct packet_ctx *c, struct packet *p,
+    const struct datasource *ds)
+{
+	size_t i;
+	int r;
+
+	c->packets++;
+	/* A frame that does not decode is counted and still logged. */
+	if (decode_packet(p) < 0)
+		c->errors++;
+	/* The tracker stage goes here (daemon/tracker.h, not wired yet). */
+	if (c->log != NULL &&
+	    (r = pcaplog_write(c->log, p, ds->name, ds->uuid)) < 0 &&
+	    r != -EIO)
+		log_debug("packet: not logged (%d bytes, dlt %u): %s",
+		    (int)p->caplen, p->dlt, strerror(-r));
+	for (i = 0; i < c->n_taps; i++)
+		c->taps[i].cb(p, ds, c->taps[i].arg);
+	return p->error;
+}
+
+int
+packet_tap_add(struct packet_ctx *c,
+    void (*cb)(const struct packet *, const struct datasource *, void *),
+    void *arg)
+{
+	if (c->n_taps == PACKET_MAX_TAPS)
+		return -ENOSPC;
+	if (++c->next_tap <= 0)
+		c->next_tap = 1;
+	c->taps[c->n_taps++] = (struct packet_tap){ c->next_tap, cb, arg };
+	return c->next_tap;
+}
+
+void
+packet_tap_remove(struct packet_ctx *c, int id)
+{
+	size_t i;
+
+	for (i = 0; i < c->n_taps; i++)
+		if (c->taps[i].id == id) {
+			memmove(&c->taps[i], &c->taps[i + 1],
+			    (c->n_taps - i - 1) * sizeof(c->taps[0]));
+			c->n_taps--;
+			return;
+		}
+}
+
+uint64_t
+packet_count(const struct packet_ctx *c)
+{
+	return c->packets;
+}
+
+uint64_t
+packet_error_count(const struct packet_ctx *c)
+{
+	return c->errors;
+}

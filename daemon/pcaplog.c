@@ -1,0 +1,293 @@
+/* SPDX-License-Identifier: ISC */
+/* \summary: the per-run pcapng packet log */
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <event2/event.h>
+
+#include "log.h"
+#include "osprey_config.h"
+#include "packet.h"
+#include "pcaplog.h"
+#include "pcapng.h"
+#include "xmalloc.h"
+
+#define PCAPLOG_MAX_INCREMENT	10000
+
+/* One interface block: which source and link type it stands for. */
+struct pcaplog_if {
+	uint32_t	 source;
+	uint32_t	 dlt;
+};
+
+struct pcaplog {
+	int			 fd;
+	char			*path;
+	uint8_t			*buf;
+	size_t			 used;
+	struct pcaplog_if	*ifs;
+	unsigned		 n_ifs;
+	struct event		*ev_flush;
+	bool			 flush_pending;
+	bool			 failed;
+	uint64_t		 packets;
+};
+
+static void	pcaplog_flush_cb(evutil_socket_t, short, void *);
+
+int
+pcaplog_expand(const char *tmpl, const struct pcaplog_names *nm, unsigned i,
+    char *ret, size_t retlen, char *err, size_t errlen)
+{
+	char piece[64];
+	const char *add;
+	size_t n = 0, alen;
+	struct tm tm;
+
+	localtime_r(&nm->when, &tm);
+	for (; *tmpl != '\0'; tmpl++) {
+		if (*tmpl != '%') {
+			piece[0] = *tmpl;
+			piece[1] = '\0';
+			add = piece;
+		} else {
+			switch (*++tmpl) {
+			case 'p':
+				add = nm->prefix;
+				break;
+			case 'n':
+				add = nm->title;
+				break;
+			case 'l':
+				add = nm->type;
+				break;
+			case 'h':
+				add = nm->home;
+				break;
+			case 'D':
+				strftime(piece, sizeof(piece), "%Y%m%d", &tm);
+				add = piece;
+				break;
+			case 't':
+				strftime(piece, sizeof(piece), "%H-%M-%S",
+				    &tm);
+				add = piece;
+				break;
+			case 'i':
+				snprintf(piece, sizeof(piece), "%u", i);
+				add = piece;
+				break;
+			case '%':
+				add = "%";
+				break;
+			default:
+				snprintf(err, errlen, "log_template: unknown "
+				    "escape '%%%.1s'", tmpl);
+				return -EINVAL;
+			}
+			if (add == NULL)
+				add = "";
+		}
+		alen = strlen(add);
+		if (n + alen >= retlen) {
+			snprintf(err, errlen, "log_template: name too long");
+			return -ENAMETOOLONG;
+		}
+		memcpy(ret + n, add, alen);
+		n += alen;
+	}
+	ret[n] = '\0';
+	return 0;
+}
+
+struct pcaplog *
+pcaplog_open(struct event_base *base, const char *tmpl,
+    const struct pcaplog_names *nm, char *ret_path, size_t pathlen,
+    char *err, size_t errlen)
+{
+	struct pcaplog *l;
+	unsigned i;
+	ssize_t n;
+	int fd = -1;
+
+	for (i = 1; i <= PCAPLOG_MAX_INCREMENT; i++) {
+		if (pcaplog_expand(tmpl, nm, i, ret_path, pathlen, err,
+		    errlen) < 0)
+			return NULL;
+		fd = open(ret_path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC,
+		    0640);
+		if (fd >= 0 || errno != EEXIST)
+			break;
+		/* A template without %i names one file only. */
+		if (strstr(tmpl, "%i") == NULL)
+			break;
+	}
+	if (fd < 0) {
+		snprintf(err, errlen, "%s: %s", ret_path, strerror(errno));
+		return NULL;
+	}
+	l = xcalloc(1, sizeof(*l));
+	l->fd = fd;
+	l->path = xstrdup(ret_path);
+	l->buf = xmalloc(PCAPLOG_BUF_SIZE);
+	if ((l->ev_flush = evtimer_new(base, pcaplog_flush_cb, l)) == NULL)
+		fatalx("pcaplog: out of memory");
+	n = pcapng_write_shb(l->buf, PCAPLOG_BUF_SIZE, "osprey " OSPREY_VERSION);
+	l->used = (size_t)n;
+	if (pcaplog_flush(l) < 0) {
+		snprintf(err, errlen, "%s: %s", ret_path, strerror(errno));
+		pcaplog_close(l);
+		unlink(ret_path);
+		return NULL;
+	}
+	return l;
+}
+
+int
+pcaplog_flush(struct pcaplog *l)
+{
+	size_t off = 0;
+	ssize_t n;
+
+	if (l->failed)
+		return -EIO;
+	while (off < l->used) {
+		n = write(l->fd, l->buf + off, l->used - off);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0) {
+			/* The caller reports it once; stop logging. */
+			log_debug("pcaplog: %s: write: %s", l->path,
+			    strerror(n < 0 ? errno : EIO));
+			l->failed = true;
+			l->used = 0;
+			return -EIO;
+		}
+		off += (size_t)n;
+	}
+	l->used = 0;
+	return 0;
+}
+
+static void
+pcaplog_flush_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct pcaplog *l = arg;
+
+	l->flush_pending = false;
+	if (pcaplog_flush(l) < 0 && l->failed)
+		log_warnx("packet log %s: write failed, logging stopped",
+		    l->path);
+}
+
+/* Make room for need bytes, flushing what is buffered. */
+static int
+pcaplog_room(struct pcaplog *l, size_t need)
+{
+	if (need > PCAPLOG_BUF_SIZE)
+		return -EINVAL;
+	if (PCAPLOG_BUF_SIZE - l->used < need && pcaplog_flush(l) < 0)
+		return -EIO;
+	return 0;
+}
+
+/* The index of the interface block for (source, dlt), writing it if new. */
+static int
+pcaplog_ifid(struct pcaplog *l, uint32_t source, uint32_t dlt,
+    const char *name, const char *uuid, uint32_t *ret)
+{
+	unsigned i;
+	ssize_t n;
+	int r;
+
+	for (i = 0; i < l->n_ifs; i++)
+		if (l->ifs[i].source == source && l->ifs[i].dlt == dlt) {
+			*ret = i;
+			return 0;
+		}
+	if (dlt > UINT16_MAX)
+		return -EINVAL;
+	if ((r = pcaplog_room(l, PCAPNG_HDR_BLOCK_MAX)) < 0)
+		return r;
+	n = pcapng_write_idb(l->buf + l->used, PCAPLOG_BUF_SIZE - l->used,
+	    (uint16_t)dlt, 0, name, uuid);
+	if (n < 0)
+		return (int)n;
+	l->used += (size_t)n;
+	l->ifs = xreallocarray(l->ifs, l->n_ifs + 1, sizeof(*l->ifs));
+	l->ifs[l->n_ifs] = (struct pcaplog_if){ source, dlt };
+	*ret = l->n_ifs++;
+	return 0;
+}
+
+int
+pcaplog_write(struct pcaplog *l, const struct packet *p, const char *name,
+    const char *uuid)
+{
+	uint32_t ifid = 0;
+	ssize_t n;
+	int r;
+
+	if (l->failed)
+		return -EIO;
+	if (p->caplen > p->len || p->ts_usec >= 1000000 ||
+	    p->ts_sec > UINT64_MAX / 1000000 - 1)
+		return -EINVAL;
+	if ((r = pcaplog_ifid(l, p->source, p->dlt, name, uuid, &ifid)) < 0)
+		return r;
+	if ((r = pcaplog_room(l, pcapng_epb_len(p->caplen))) < 0)
+		return r;
+	n = pcapng_write_epb(l->buf + l->used, PCAPLOG_BUF_SIZE - l->used,
+	    ifid, p->ts_sec * 1000000 + p->ts_usec, p->data, p->caplen,
+	    p->len);
+	if (n < 0)
+		return (int)n;
+	l->used += (size_t)n;
+	l->packets++;
+	if (!l->flush_pending) {
+		/* After every callback of this loop pass: one batch. */
+		struct timeval now = { 0, 0 };
+
+		evtimer_add(l->ev_flush, &now);
+		l->flush_pending = true;
+	}
+	return 0;
+}
+
+void
+pcaplog_close(struct pcaplog *l)
+{
+	if (l == NULL)
+		return;
+	if (pcaplog_flush(l) < 0 && l->failed)
+		log_warnx("packet log %s: final write failed", l->path);
+	event_free(l->ev_flush);
+	close(l->fd);
+	free(l->ifs);
+	free(l->buf);
+	free(l->path);
+	free(l);
+}
+
+uint64_t
+pcaplog_packets(const struct pcaplog *l)
+{
+	return l->packets;
+}
+
+unsigned
+pcaplog_interfaces(const struct pcaplog *l)
+{
+	return l->n_ifs;
+}
+
+bool
+pcaplog_failed(const struct pcaplog *l)
+{
+	return l->failed;
+}

@@ -1,0 +1,157 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * \summary: unit tests for the packet log: names, blocks, flushing
+ */
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+#include <cmocka.h>
+
+#include <event2/event.h>
+
+#include "cursor.h"
+#include "packet.h"
+#include "pcaplog.h"
+#include "pcapng.h"
+
+static void
+test_expand(void **state)
+{
+	struct pcaplog_names nm = { "/var/log/osprey", "Site", "pcapng",
+	    "/home/o", 0 };
+	struct tm tm = { .tm_year = 124, .tm_mon = 2, .tm_mday = 5,
+	    .tm_hour = 7, .tm_min = 8, .tm_sec = 9, .tm_isdst = -1 };
+	char out[256], err[128];
+
+	nm.when = mktime(&tm);
+	assert_int_equal(pcaplog_expand("%p/%n-%D-%t-%i.%l", &nm, 3, out,
+	    sizeof(out), err, sizeof(err)), 0);
+	assert_string_equal(out,
+	    "/var/log/osprey/Site-20240305-07-08-09-3.pcapng");
+	assert_int_equal(pcaplog_expand("%h/x%%y", &nm, 1, out, sizeof(out),
+	    err, sizeof(err)), 0);
+	assert_string_equal(out, "/home/o/x%y");
+	assert_int_equal(pcaplog_expand("%p/%z", &nm, 1, out, sizeof(out),
+	    err, sizeof(err)), -EINVAL);
+	assert_non_null(strstr(err, "'%z'"));
+	assert_int_equal(pcaplog_expand("%p/%n", &nm, 1, out, 10, err,
+	    sizeof(err)), -ENAMETOOLONG);
+	/* A trailing lone % is an unknown escape, not a read past the end. */
+	assert_int_equal(pcaplog_expand("a%", &nm, 1, out, sizeof(out), err,
+	    sizeof(err)), -EINVAL);
+}
+
+/* Walk the file's blocks: count IDBs and EPBs, check each IDB's dlt. */
+static void
+walk(const char *path, unsigned *n_idb, unsigned *n_epb, uint16_t *dlts)
+{
+	static uint8_t buf[1 << 20];
+	struct cursor c, b = { NULL, 0, 0 };
+	uint32_t type = 0, len = 0;
+	uint16_t dlt = 0;
+	size_t n;
+	FILE *fp;
+
+	assert_non_null(fp = fopen(path, "rb"));
+	n = fread(buf, 1, sizeof(buf), fp);
+	fclose(fp);
+	*n_idb = *n_epb = 0;
+	cur_init(&c, buf, n);
+	while (cur_left(&c) > 0) {
+		assert_int_equal(cur_get_le32(&c, &type), 0);
+		assert_int_equal(cur_get_le32(&c, &len), 0);
+		assert_true(len >= 12 && len % 4 == 0);
+		assert_int_equal(cur_sub(&c, len - 8, &b), 0);
+		if (type == PCAPNG_BT_IDB) {
+			assert_int_equal(cur_get_le16(&b, &dlt), 0);
+			dlts[(*n_idb)++] = dlt;
+		} else if (type == PCAPNG_BT_EPB)
+			(*n_epb)++;
+		else
+			assert_int_equal(type, PCAPNG_BT_SHB);
+	}
+}
+
+static void
+test_one_idb_per_source_and_dlt(void **state)
+{
+	struct pcaplog_names nm = { "/tmp", "t", "pcapng", "/", 0 };
+	char tmpl[64], path[256], path2[256], err[256];
+	uint8_t frame[64] = { 0 };
+	struct event_base *base = event_base_new();
+	struct packet p = { .data = frame, .caplen = 40, .len = 50 };
+	struct pcaplog *l, *l2;
+	unsigned n_idb, n_epb, i;
+	uint16_t dlts[8];
+	struct stat st;
+	char dir[] = "/tmp/test_pcaplog_XXXXXX";
+
+	assert_non_null(mkdtemp(dir));
+	snprintf(tmpl, sizeof(tmpl), "%s/%%n-%%i.%%l", dir);
+	nm.when = time(NULL);
+	l = pcaplog_open(base, tmpl, &nm, path, sizeof(path), err,
+	    sizeof(err));
+	assert_non_null(l);
+	assert_non_null(strstr(path, "/t-1.pcapng"));
+	/* A second log of the same run takes the next increment. */
+	l2 = pcaplog_open(base, tmpl, &nm, path2, sizeof(path2), err,
+	    sizeof(err));
+	assert_non_null(l2);
+	assert_non_null(strstr(path2, "/t-2.pcapng"));
+	pcaplog_close(l2);
+
+	for (i = 0; i < 6; i++) {
+		p.source = 1 + i % 2;		/* sources 1 and 2 */
+		p.dlt = i < 4 ? 127 : 105;	/* source 1 and 2 switch dlt */
+		p.ts_sec = 1700000000;
+		p.ts_usec = i;
+		assert_int_equal(pcaplog_write(l, &p, "src", "uuid"), 0);
+	}
+	assert_int_equal(pcaplog_interfaces(l), 4);
+	assert_int_equal(pcaplog_packets(l), 6);
+	/* Nothing is written until the loop pass ends. */
+	assert_int_equal(stat(path, &st), 0);
+	assert_true(st.st_size < 200);
+	event_base_loop(base, EVLOOP_NONBLOCK);
+	walk(path, &n_idb, &n_epb, dlts);
+	assert_int_equal(n_idb, 4);
+	assert_int_equal(n_epb, 6);
+	assert_int_equal(dlts[0], 127);
+	assert_int_equal(dlts[3], 105);
+	/* Refused: caplen over len, a dlt pcapng cannot hold. */
+	p.caplen = 60;
+	assert_int_equal(pcaplog_write(l, &p, "src", "uuid"), -EINVAL);
+	p.caplen = 40;
+	p.dlt = 70000;
+	assert_int_equal(pcaplog_write(l, &p, "src", "uuid"), -EINVAL);
+	pcaplog_close(l);
+	unlink(path);
+	unlink(path2);
+	rmdir(dir);
+	/* A folder that is not there: a reason, no log. */
+	snprintf(tmpl, sizeof(tmpl), "%s/none/x.%%l", dir);
+	assert_null(pcaplog_open(base, tmpl, &nm, path, sizeof(path), err,
+	    sizeof(err)));
+	assert_non_null(strstr(err, "No such file"));
+	event_base_free(base);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_expand),
+		cmocka_unit_test(test_one_idb_per_source_and_dlt),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
