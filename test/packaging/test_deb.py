@@ -303,6 +303,39 @@ if [ -x /usr/bin/osprey ]; then
 	fact core_log "$(ls /var/log/osprey | grep -c '\.pcapng$')"
 	cd /tmp/debs
 fi
+if [ -x /usr/bin/osprey ] && [ -x /usr/libexec/osprey/osprey_web ]; then
+	# The web worker from its install folder, with the login it
+	# generates in the home of osprey.  Free ports: this root shares the
+	# machine's network.
+	printf 'httpd_bind_address=127.0.0.1\nhttpd_port=0\nremote_capture_port=0\n' \
+	    >/etc/osprey/osprey_site.conf
+	cd /var/log/osprey
+	# One process from setpriv to the core, so that $! is the core.
+	HOME=/var/lib/osprey setpriv --reuid osprey --regid osprey \
+	    --init-groups sh -c 'exec "$@"' sh /usr/bin/osprey -n \
+	    -c /usr/share/osprey/demo.pcapng:name=demo,loop=true \
+	    >/tmp/web.log 2>&1 &
+	core=$!
+	port=""
+	for i in $(seq 1 100); do
+		port=$(sed -n 's/.*web worker [0-9]* listening on port \([0-9]*\).*/\1/p' \
+		    /tmp/web.log | head -n 1)
+		[ -n "$port" ] && break
+		sleep 0.1
+	done
+	login=/var/lib/osprey/.osprey/osprey_httpd.conf
+	fact web_login "$(stat -c '%U:%a' $login 2>/dev/null)"
+	pw=$(sed -n 's/^httpd_password=//p' $login 2>/dev/null)
+	url=http://127.0.0.1:$port/system/status.json
+	fact web_anon "$(curl -s -o /dev/null -w '%{http_code}' $url)"
+	fact web_auth "$(curl -s -u "osprey:$pw" -o /dev/null -w '%{http_code}' $url)"
+	kill -TERM $core
+	wait $core
+	fact web_exit $?
+	sed 's/^/LOG /' /tmp/web.log | tail -n 20
+	rm -f /etc/osprey/osprey_site.conf
+	cd /tmp/debs
+fi
 echo "STAGE reinstall"
 # As an upgrade does: dpkg unpacks new files (no capabilities, owner from
 # the override) and runs postinst configure with the old version.
@@ -400,6 +433,18 @@ def throwaway_install(debs, outdir):
               "helper and writes one pcapng log", diag)
     else:
         skip("the core runs as osprey", "no /usr/bin/osprey in this tree")
+    if "web_exit" in s:
+        check(s.get("web_login") == "osprey:600" and
+              s.get("web_anon") == "401" and s.get("web_auth") == "200" and
+              s.get("web_exit") == "0",
+              "the core starts the installed web worker: a login generated "
+              "in ~osprey/.osprey (0600), 401 without it, 200 with it",
+              "login %s, %s/%s, exit %s\n%s" %
+              (s.get("web_login"), s.get("web_anon"), s.get("web_auth"),
+               s.get("web_exit"), diag))
+    else:
+        skip("the web worker answers",
+             "no /usr/libexec/osprey/osprey_web in this tree")
 
     s, before = stages["reinstall"], stages["all"]
     check(s.get("dpkg-i") == "ok" and s.get("user") == before.get("user")
