@@ -114,6 +114,8 @@ session_ping(struct helper *h, const struct msg *m)
 {
 	struct msg pong = { .type = MSG_PONG, .u.pong_seqno = m->seqno };
 
+	/* The server is alive: the 15 s rule counts from here. */
+	h->last_ping = helper_now_ms();
 	(void)helper_send(h, &pong);
 }
 

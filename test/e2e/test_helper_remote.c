@@ -10,6 +10,7 @@
 
 #include <errno.h>
 #include <pcap/pcap.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -17,6 +18,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
 #include <unistd.h>
 #include <cmocka.h>
 
@@ -240,7 +242,9 @@ test_daemonize(void **state)
 
 /*
  * Nobody pings: after 15 s a local helper exits and a remote one drops
- * the link and dials again.  Both run at once to pay the 15 s once.
+ * the link and dials again.  Meanwhile a third helper, pinged every 2 s,
+ * must outlive them both: the rule counts from the last ping, not from
+ * the start.  All three run at once to pay the 15 s once.
  */
 static void
 test_ping_timeout(void **state)
@@ -248,26 +252,52 @@ test_ping_timeout(void **state)
 	const char *path = harness_write_capture("quiet.pcap", 127, 1,
 	    NULL);
 	char connect[64], uuid[SRCDEF_UUID_LEN];
-	struct harness local, remote;
-	uint64_t t0;
+	struct harness local, remote, pinged;
+	const struct msg *pong;
+	uint64_t t0, next_ping;
+	uint32_t seq;
 	uint16_t port;
+	siginfo_t si;
 	int lfd;
+	bool exited = false;
 
 	def_uuid(path, uuid);
 	lfd = harness_listen(0, &port);
 	snprintf(connect, sizeof(connect), "127.0.0.1:%u", port);
 	t0 = harness_now_ms();
 	harness_spawn(&local, true, NULL);
+	harness_spawn(&pinged, false, NULL);
 	harness_spawn_args(&remote, (const char *[]){ "--connect", connect,
 	    "--source", path, NULL });
 	accept_announce(&remote, lfd, path, uuid);
 
-	assert_int_equal(harness_wait(&local, 30000), 1);
+	/* Ping one helper every 2 s until the unpinged one gives up. */
+	for (next_ping = t0; !exited; usleep(20000)) {
+		if (harness_now_ms() >= next_ping) {
+			seq = harness_send_empty(&pinged, MSG_PING);
+			pong = harness_expect(&pinged, MSG_PONG);
+			assert_int_equal(pong->u.pong_seqno, seq);
+			next_ping = harness_now_ms() + 2000;
+		}
+		/* Has it exited?  WNOWAIT leaves it for harness_wait. */
+		memset(&si, 0, sizeof(si));
+		if (waitid(P_PID, (id_t)local.pid, &si,
+		    WEXITED | WNOHANG | WNOWAIT) == 0 && si.si_pid == local.pid)
+			exited = true;
+		assert_true(harness_now_ms() - t0 < 30000);
+	}
+	assert_int_equal(harness_wait(&local, 1000), 1);
 	assert_non_null(strstr(harness_stderr(&local), "no ping"));
 	harness_note("unpinged local helper exited after %llu ms",
 	    (unsigned long long)(harness_now_ms() - t0));
 	assert_true(harness_now_ms() - t0 >= 14500);
 	harness_free(&local);
+	/* Past its own 15 s, the pinged helper still answers. */
+	seq = harness_send_empty(&pinged, MSG_PING);
+	assert_int_equal(harness_expect(&pinged, MSG_PONG)->u.pong_seqno, seq);
+	harness_note("pinged helper still answering after %llu ms",
+	    (unsigned long long)(harness_now_ms() - t0));
+	harness_free(&pinged);
 
 	harness_expect_eof(&remote);
 	harness_drop_link(&remote);
@@ -297,6 +327,8 @@ main(int argc, char **argv)
 		return 2;
 	}
 	harness_set_helper_path(argv[1]);
+	/* A helper that died must fail an assertion, not kill the test. */
+	signal(SIGPIPE, SIG_IGN);
 	setenv("CMOCKA_MESSAGE_OUTPUT", "TAP", 0);
 	if (strcmp(argv[2], "remote") == 0)
 		return cmocka_run_group_tests(remote, harness_tmpdir_create,

@@ -1,0 +1,255 @@
+// SPDX-License-Identifier: ISC
+// \summary: one device in full: /devices/by-key/KEY/device.json in a dialog
+//
+// The whole record (no field list): identity, counters, signal, the
+// SSIDs it advertises and probes for, its clients or the networks it is
+// a client of, the sources that heard it, and the WPA handshake frames
+// seen.  Refreshed every two seconds while open.  Client and network
+// entries are buttons that open that device instead.
+
+import * as api from './api.js';
+import {el, replace, deflist, field, setText, fmtTime, fmtAgo, fmtBytes,
+    fmtSignal, fmtFreq, fmtCryptSet} from './dom.js';
+
+const REFRESH_MS = 2000;
+const $ = (id) => document.getElementById(id);
+
+export class Details {
+	constructor(app) {
+		this.app = app;
+		this.key = null;
+		this.timer = null;
+		this.dialog = $('details');
+		$('details-close').addEventListener('click', () =>
+		    this.dialog.close());
+		this.dialog.addEventListener('close', () => this.stop());
+	}
+
+	// Show the device with this key (switching if one is open).
+	open(key) {
+		this.stop();
+		this.key = key;
+		setText($('details-title'), 'Device ' + key);
+		setText($('details-error'), '');
+		replace($('details-body'), el('p', {text: 'Loading…'}));
+		if (!this.dialog.open)
+			this.dialog.showModal();
+		this.refresh();
+	}
+
+	// Close the dialog (the session ended: its data is not ours now).
+	close() {
+		if (this.dialog.open)
+			this.dialog.close();
+		this.stop();
+	}
+
+	stop() {
+		if (this.timer)
+			clearTimeout(this.timer);
+		this.timer = null;
+		this.key = null;
+	}
+
+	async refresh() {
+		const key = this.key;
+		let d;
+
+		this.timer = null;
+		if (key === null)
+			return;
+		try {
+			d = await api.get('/devices/by-key/' +
+			    encodeURIComponent(key) + '/device.json');
+			if (key !== this.key)
+				return;
+			setText($('details-error'), '');
+			this.render(d);
+		} catch (e) {
+			if (key !== this.key)
+				return;
+			setText($('details-error'), 'Could not load the device: ' +
+			    e.message);
+		}
+		if (key === this.key && this.dialog.open)
+			this.timer = setTimeout(() => this.refresh(), REFRESH_MS);
+	}
+
+	render(d) {
+		const b = (p, def) => field(d, 'kismet.device.base.' + p, def);
+		const sig = b('signal', {});
+		const s = (p) => field(sig, 'kismet.common.signal.' + p, 0);
+		const dot11 = field(d, 'dot11.device', {});
+		const name = field(dot11, 'dot11.device.last_beaconed_ssid', '') ||
+		    b('commonname', '');
+		const body = $('details-body');
+		const scroll = body.scrollTop;
+
+		setText($('details-title'), name ? name + ' (' +
+		    b('macaddr', '') + ')' : b('macaddr', 'Device'));
+		replace(body,
+		    section('Device', deflist([
+			['MAC', b('macaddr', '')],
+			['Name', b('commonname', '')],
+			['Type', b('type', '')],
+			['Manufacturer', b('manuf', '')],
+			['PHY', b('phyname', '')],
+			['Channel', b('channel', '')],
+			['Frequency', fmtFreq(b('frequency', 0))],
+			['Crypt', b('crypt', '')],
+			['Last BSSID', field(dot11, 'dot11.device.last_bssid',
+			    null)],
+			['First seen', fmtTime(b('first_time', 0))],
+			['Last seen', fmtTime(b('last_time', 0)) + ' (' +
+			    fmtAgo(b('last_time', 0)) + ')'],
+			['Packets', b('packets.total', 0) + ' (data ' +
+			    b('packets.data', 0) + ', encrypted ' +
+			    b('packets.crypt', 0) + ', errors ' +
+			    b('packets.error', 0) + ')'],
+			['Data', fmtBytes(b('datasize', 0))],
+			['Key', b('key', '')],
+		    ])),
+		    section('Signal', deflist([
+			['Last', fmtSignal(s('last_signal')) || 'none'],
+			['Min', fmtSignal(s('min_signal')) || 'none'],
+			['Max', fmtSignal(s('max_signal')) || 'none'],
+			['Noise', fmtSignal(s('last_noise')) || 'none'],
+		    ])),
+		    this.advertised(dot11),
+		    this.probed(dot11),
+		    this.clients(dot11),
+		    this.clientOf(dot11),
+		    this.seenBy(b('seenby', [])),
+		    this.handshakes(dot11));
+		body.scrollTop = scroll;
+	}
+
+	advertised(dot11) {
+		const list = asList(field(dot11,
+		    'dot11.device.advertised_ssid_map', []));
+		const a = (r, p) => field(r, 'dot11.advertisedssid.' + p, '');
+
+		if (list.length === 0)
+			return null;
+		return section('Advertised SSIDs', table(
+		    ['SSID', 'Channel', 'Crypt', 'Beacons/s', 'HT', 'Cloaked',
+			'Last seen'],
+		    list.map((r) => [
+			a(r, 'cloaked') && a(r, 'ssid') === '' ? '(cloaked)' :
+			    a(r, 'ssid'),
+			a(r, 'channel'),
+			fmtCryptSet(a(r, 'crypt_set')),
+			a(r, 'beaconrate'),
+			a(r, 'ht_mode'),
+			a(r, 'cloaked') ? 'yes' : 'no',
+			fmtTime(a(r, 'last_time')),
+		    ]), 'ssids-advertised'));
+	}
+
+	probed(dot11) {
+		const list = asList(field(dot11, 'dot11.device.probed_ssid_map',
+		    []));
+		const p = (r, k) => field(r, 'dot11.probedssid.' + k, '');
+
+		if (list.length === 0)
+			return null;
+		return section('Probed SSIDs', table(['SSID', 'Last seen'],
+		    list.map((r) => [p(r, 'ssid') === '' ? '(any network)' :
+		    p(r, 'ssid'), fmtTime(p(r, 'last_time'))]),
+		    'ssids-probed'));
+	}
+
+	// An AP's clients: MAC to device key.
+	clients(dot11) {
+		const map = field(dot11, 'dot11.device.associated_client_map',
+		    {});
+		const entries = Object.entries(map || {});
+
+		if (entries.length === 0)
+			return null;
+		return section('Clients (' + entries.length + ')',
+		    el('ul', {class: 'plain cols', data: {list: 'clients'}},
+		    entries.map(([mac, key]) => el('li', {},
+		    this.deviceLink(String(key), mac)))));
+	}
+
+	// The networks a client used.
+	clientOf(dot11) {
+		const map = field(dot11, 'dot11.device.client_map', {});
+		const recs = Object.values(map || {});
+		const c = (r, k) => field(r, 'dot11.client.' + k, '');
+
+		if (recs.length === 0)
+			return null;
+		return section('Client of', table(['Network', 'Last seen'],
+		    recs.map((r) => [this.deviceLink(c(r, 'bssid_key'),
+		    c(r, 'bssid')), fmtTime(c(r, 'last_time'))]),
+		    'client-of'));
+	}
+
+	seenBy(list) {
+		const sb = (r, k) => field(r, 'kismet.common.seenby.' + k, '');
+
+		list = asList(list);
+		if (list.length === 0)
+			return null;
+		return section('Seen by', table(
+		    ['Source', 'Packets', 'Signal', 'Last seen'],
+		    list.map((r) => [
+			this.app.sources.nameOf(sb(r, 'uuid')),
+			sb(r, 'num_packets'),
+			fmtSignal(field(r, 'kismet.common.seenby.signal/' +
+			    'kismet.common.signal.last_signal', 0)),
+			fmtTime(sb(r, 'last_time')),
+		    ]), 'seen-by'));
+	}
+
+	handshakes(dot11) {
+		const list = asList(field(dot11, 'dot11.device.wpa_handshake_list',
+		    []));
+		const e = (r, k) => field(r, 'dot11.eapol.' + k, '');
+
+		if (list.length === 0)
+			return null;
+		return section('WPA handshake (' + list.length + ' of 4 ' +
+		    'messages)', table(['Message', 'Direction', 'Time',
+		    'Replay counter'], list.map((r) => [
+			e(r, 'message_num'),
+			e(r, 'direction') === 1 ? 'from AP' :
+			    e(r, 'direction') === 2 ? 'to AP' : '',
+			fmtTime(Math.floor(Number(e(r, 'timestamp')) || 0)),
+			e(r, 'replay_counter'),
+		    ]), 'handshakes'));
+	}
+
+	deviceLink(key, label) {
+		if (!key)
+			return String(label);
+		return el('button', {class: 'link', text: label,
+		    attrs: {type: 'button'},
+		    on: {click: () => this.open(key)}});
+	}
+}
+
+// Kismet sends some maps as lists and some lists as maps: take either.
+function asList(v) {
+	if (Array.isArray(v))
+		return v;
+	if (v && typeof v === 'object')
+		return Object.values(v);
+	return [];
+}
+
+function section(title, ...content) {
+	return el('section', {class: 'detail'}, el('h3', {text: title}),
+	    content);
+}
+
+function table(heads, rows, name) {
+	return el('table', {class: 'grid small', data: {table: name}},
+	    el('thead', {}, el('tr', {}, heads.map((h) =>
+		el('th', {text: h, attrs: {scope: 'col'}})))),
+	    el('tbody', {}, rows.map((r) => el('tr', {}, r.map((c) =>
+		el('td', {}, c instanceof Node ? c : String(c ?? ''))))))
+	);
+}
