@@ -98,6 +98,8 @@ def expected(src):
     if os.path.exists(os.path.join(src, "web", "web.c")):
         exp["osprey"] += ["/usr/libexec/osprey/osprey_web",
                           "/usr/share/man/man8/osprey_web.8.gz"]
+    if os.path.exists(os.path.join(src, "web", "ui", "index.html")):
+        exp["osprey"].append("/usr/share/osprey/httpd/index.html")
     confs = sorted(f for f in os.listdir(os.path.join(src, "etc"))
                    if f.endswith(".conf"))
     exp["osprey"] += ["/etc/osprey/" + f for f in confs]
