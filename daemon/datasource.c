@@ -52,6 +52,8 @@ struct ds_dying {
 	struct datasource_mgr	*mgr;
 	pid_t			 pid;
 	struct event		*ev;
+	uint32_t		 source;	/* its source's id */
+	bool			 tell;		/* report its end (tell_exit) */
 };
 
 static void	ds_retry_cb(evutil_socket_t, short, void *);
@@ -198,11 +200,33 @@ ds_dying_free(struct ds_dying *d)
 	free(d);
 }
 
+/*
+ * The end of a helper whose source failed before it was known: its
+ * socket closed and the launcher's report came later than the linger
+ * wait (a loaded machine).  How it ended is the reason worth having
+ * ("killed by SIGSYS: sandbox violation, system call ..."): log it, and
+ * put it in the error reason unless the source has moved on.
+ */
+static void
+ds_late_exit(struct datasource *ds, pid_t pid, const char *how)
+{
+	ds_report(ds, MSGBUS_ERROR, "helper (pid %ld) %s", (long)pid, how);
+	if (datasource_error(ds) &&
+	    strcmp(ds->error_reason, ds->linger_reason) == 0)
+		snprintf(ds->error_reason, sizeof(ds->error_reason),
+		    "helper %s", how);
+}
+
 static void
 ds_dying_exit_cb(pid_t pid, const char *how, void *arg)
 {
+	struct ds_dying *d = arg;
+	struct datasource *ds;
+
 	log_debug("helper %ld %s", (long)pid, how);
-	ds_dying_free(arg);
+	if (d->tell && (ds = datasource_find_id(d->mgr, d->source)) != NULL)
+		ds_late_exit(ds, pid, how);
+	ds_dying_free(d);
 }
 
 static void
@@ -228,6 +252,9 @@ ds_bury(struct datasource *ds)
 	d = xcalloc(1, sizeof(*d));
 	d->mgr = m;
 	d->pid = ds->pid;
+	d->source = ds->id;
+	d->tell = ds->tell_exit;
+	ds->tell_exit = false;
 	d->ev = evtimer_new(m->base, ds_dying_kill_cb, d);
 	TAILQ_INSERT_TAIL(&m->dying, d, entry);
 	proc_watch(m->proc, d->pid, ds_dying_exit_cb, d);
@@ -450,6 +477,7 @@ ds_linger_cb(evutil_socket_t fd, short what, void *arg)
 	if (!ds->lingering)
 		return;
 	ds->lingering = false;
+	ds->tell_exit = !ds->finished;
 	ds_fail(ds, "%s", ds->linger_reason);
 }
 
@@ -1066,6 +1094,14 @@ datasource_find_id(struct datasource_mgr *m, uint32_t id)
 		if (ds->id == id)
 			return ds;
 	return NULL;
+}
+
+const char *
+datasource_uuid_by_id(uint32_t id, void *mgr)
+{
+	struct datasource *ds = datasource_find_id(mgr, id);
+
+	return ds != NULL ? ds->uuid : NULL;
 }
 
 bool

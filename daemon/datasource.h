@@ -135,6 +135,8 @@ struct datasource {
 	uint32_t		 spawn_req;	/* launcher request in flight */
 	const struct ds_type	*spawn_type;
 	bool			 lingering;	/* socket closed, awaiting exit */
+	bool			 tell_exit;	/* failed before its helper's end
+						   was known: report it later */
 	char			 linger_reason[DS_REASON_MAX];
 	unsigned		 probe_next;	/* next helper type to probe */
 	const struct ds_type	*probing;
@@ -202,6 +204,14 @@ const struct datasource_list *datasource_mgr_sources(
 struct datasource *datasource_find_uuid(struct datasource_mgr *,
 	    const char *uuid);
 struct datasource *datasource_find_id(struct datasource_mgr *, uint32_t);
+
+/*
+ * The uuid of source id of the manager mgr (a struct datasource_mgr *),
+ * or NULL when there is none: the source_uuid callback of devrec_opts,
+ * for the seen-by records of devices.  The string lives as long as the
+ * source.
+ */
+const char *datasource_uuid_by_id(uint32_t id, void *mgr);
 
 /*
  * Check a definition without adding it: it parses, its options have

@@ -261,16 +261,17 @@ ds_on_open_report(struct datasource *ds, const struct msg *m)
 	ds_text(ds, &r->message);
 	ds->error_reason[0] = '\0';
 	ds->opened_ms = ds_mono_ms();
+	/* The uuid too: the helper's report may have replaced it. */
 	if (ds->remote)
 		ds_report(ds, MSGBUS_INFO, "opened (%s%s%s, link type %u, "
-		    "remote)", ds->type,
+		    "uuid %s, remote)", ds->type,
 		    ds->capture_interface[0] != '\0' ? " on " : "",
-		    ds->capture_interface, ds->dlt);
+		    ds->capture_interface, ds->dlt, ds->uuid);
 	else
 		ds_report(ds, MSGBUS_INFO, "opened (%s%s%s, link type %u, "
-		    "helper pid %ld)", ds->type,
+		    "uuid %s, helper pid %ld)", ds->type,
 		    ds->capture_interface[0] != '\0' ? " on " : "",
-		    ds->capture_interface, ds->dlt, (long)ds->pid);
+		    ds->capture_interface, ds->dlt, ds->uuid, (long)ds->pid);
 	ds_set_state(ds, DS_RUNNING);
 	ds_chan_plan(ds);
 	ds_chan_rebalance(ds->mgr);

@@ -17,6 +17,7 @@
 #include <sys/types.h>
 
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <limits.h>
 #include <pwd.h>
@@ -33,10 +34,14 @@
 #include "caps.h"
 #include "chanplan.h"
 #include "config.h"
+#include "control.h"
 #include "datasource.h"
+#include "devrec.h"
+#include "devtrack.h"
 #include "launcher.h"
 #include "log.h"
 #include "msgbus.h"
+#include "oui.h"
 #include "osprey.h"
 #include "osprey_config.h"
 #include "packet.h"
@@ -45,6 +50,7 @@
 #include "proc.h"
 #include "remote.h"
 #include "sandbox.h"
+#include "tracker.h"
 #include "xmalloc.h"
 
 #define DEFAULT_REMOTE_LISTEN	"127.0.0.1"
@@ -391,6 +397,94 @@ lock_down(struct osprey *o)
 		fatalx("cannot enter the sandbox: %s", strerror(-r));
 }
 
+/*
+ * The device tracker from the tracker_* keys and ouifile=, fed by the
+ * packet pipeline.  The registry is read here, before the lock-down.
+ */
+static void
+start_tracking(struct osprey *o)
+{
+	struct devtrack_info in;
+	char err[PATH_MAX + 256];
+
+	if (devtrack_new(o->base, &o->cfg, &o->devtrack, &in, err,
+	    sizeof(err)) < 0)
+		fatalx("config: %s", err);
+	packet_ctx_set_tracker(o->packets, devtrack_tracker(o->devtrack),
+	    o->base);
+	if (in.oui_error != 0)
+		log_warnx("manufacturer names: %s: %s; devices are named "
+		    "\"Unknown\"", in.oui_source, strerror(-in.oui_error));
+	log_info("tracking devices: tracker_max_devices=%zu "
+	    "tracker_device_timeout=%u (0: none); %zu manufacturer prefixes "
+	    "from %s", in.max_devices, in.device_timeout, in.oui_prefixes,
+	    in.oui_source);
+}
+
+/*
+ * --devices-json FILE is created at start, so that a path that cannot be
+ * written fails the start rather than a long batch run, and written at
+ * exit.
+ */
+static void
+open_devices_json(struct osprey *o)
+{
+	const char *path = o->opts.devices_json;
+
+	o->devices_fd = -1;
+	if (path == NULL)
+		return;
+	if ((o->devices_fd = open(path, O_WRONLY | O_CREAT | O_TRUNC |
+	    O_CLOEXEC, 0644)) < 0)
+		fatal("--devices-json %s", path);
+}
+
+static void
+write_devices_json(struct osprey *o)
+{
+	struct devrec_opts dro;
+	int64_t n;
+
+	if (o->devices_fd < 0)
+		return;
+	memset(&dro, 0, sizeof(dro));
+	dro.source_uuid = datasource_uuid_by_id;
+	dro.arg = o->sources;
+	n = devtrack_write_json(devtrack_tracker(o->devtrack),
+	    o->devices_fd, &dro);
+	o->devices_fd = -1;
+	if (n < 0) {
+		log_warnx("--devices-json %s: %s", o->opts.devices_json,
+		    strerror((int)-n));
+		o->exit_status = 1;
+		return;
+	}
+	log_info("%lld devices written to %s", (long long)n,
+	    o->opts.devices_json);
+}
+
+/*
+ * One line at exit for batch runs and benchmarks: what went through, what
+ * is tracked, and the core's own CPU time (helpers not included).
+ */
+static void
+log_totals(struct osprey *o)
+{
+	struct tracker_stats st;
+	struct timespec cpu;
+
+	tracker_stats(devtrack_tracker(o->devtrack), &st);
+	if (clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &cpu) != 0)
+		memset(&cpu, 0, sizeof(cpu));
+	log_info("%llu packets, %llu not decoded; %zu devices tracked "
+	    "(%llu created, %llu evicted, %llu expired); core CPU %.3f s",
+	    (unsigned long long)packet_count(o->packets),
+	    (unsigned long long)packet_error_count(o->packets), st.devices,
+	    (unsigned long long)st.created, (unsigned long long)st.evicted,
+	    (unsigned long long)st.expired,
+	    (double)cpu.tv_sec + cpu.tv_nsec / 1e9);
+}
+
 static int
 packet_cb(struct packet *p, struct datasource *ds, void *arg)
 {
@@ -478,6 +572,73 @@ start_sources(struct osprey *o)
 			fatalx("%s", reason);
 }
 
+/*
+ * Is osprey_web where the launcher will look?  Without it the core still
+ * captures and tracks: it says so once and runs as with --no-web.
+ */
+static bool
+check_web(struct osprey *o)
+{
+	char path[PROC_PATH_MAX];
+
+	if (control_find_web(getenv("OSPREY_HELPER_PATH"),
+	    config_get(&o->cfg, "helper_binary_path"), path,
+	    sizeof(path)) == 0)
+		return true;
+	log_warnx("osprey_web not found (OSPREY_HELPER_PATH, "
+	    "helper_binary_path): running without the web worker");
+	return false;
+}
+
+/*
+ * Start the web worker.  Its settings (the httpd_* keys and allowplugins
+ * of the config files, the user's home for "%h", allow_root) go over the
+ * bridge: a password never shows on a command line, and the launcher
+ * gives its children no environment.
+ */
+static void
+start_web(struct osprey *o)
+{
+	struct control_deps deps;
+	const char **keys, **values;
+	const char *home = getenv("HOME");
+	size_t i, n = 0;
+	int r;
+
+	keys = xcalloc(o->cfg.n + 3, sizeof(*keys));
+	values = xcalloc(o->cfg.n + 3, sizeof(*values));
+	for (i = 0; i < o->cfg.n; i++) {
+		const struct config_entry *e = &o->cfg.v[i];
+
+		if (e->dead || (strncmp(e->key, "httpd_", 6) != 0 &&
+		    strcmp(e->key, "allowplugins") != 0))
+			continue;
+		keys[n] = e->key;
+		values[n++] = e->value;
+	}
+	if (home != NULL && home[0] == '/') {
+		keys[n] = "home";
+		values[n++] = home;
+	}
+	if (o->opts.allow_root) {
+		keys[n] = "allow_root";
+		values[n++] = "true";
+	}
+	memset(&deps, 0, sizeof(deps));
+	deps.base = o->base;
+	deps.proc = o->proc;
+	deps.sources = o->sources;
+	deps.packets = o->packets;
+	deps.bus = o->bus;
+	deps.tracker = devtrack_tracker(o->devtrack);
+	deps.started = (uint64_t)time(NULL);
+	o->web = control_new(&deps, keys, values, n);
+	free(keys);
+	free(values);
+	if ((r = control_start(o->web)) != 0)
+		fatalx("web worker: %s", strerror(-r));
+}
+
 int
 main(int argc, char **argv)
 {
@@ -494,12 +655,8 @@ main(int argc, char **argv)
 	setup_home(o);
 	load_config(o);
 	read_policy(o, &policy);
-	if (o->opts.devices_json != NULL)
-		log_warnx("--devices-json %s: the device tracker is not built "
-		    "yet; no device file will be written",
-		    o->opts.devices_json);
-	if (!o->opts.no_web)
-		log_debug("the web worker is not built yet");
+	if (!o->opts.no_web && !check_web(o))
+		o->opts.no_web = true;
 	if (o->opts.daemonize && daemon(1, 0) < 0)
 		fatal("daemonize");
 
@@ -509,7 +666,9 @@ main(int argc, char **argv)
 	o->bus = msgbus_new(MSGBUS_DEFAULT_SIZE);
 	o->proc = proc_new(o->base);
 	open_log(o);
+	open_devices_json(o);
 	o->packets = packet_ctx_new(o->log);
+	start_tracking(o);
 	o->sources = datasource_mgr_new(o->base, o->proc, o->bus, &policy,
 	    packet_cb, state_cb, o);
 	open_remote(o, &policy);
@@ -527,15 +686,25 @@ main(int argc, char **argv)
 	start_launcher(o, &policy);
 	/* Sources first: their definitions may name files to look at. */
 	start_sources(o);
+	if (!o->opts.no_web)
+		start_web(o);
 	lock_down(o);
 	msgbus_post(o->bus, MSGBUS_INFO, "osprey %s started", OSPREY_VERSION);
 	maybe_done(o);
 	event_base_dispatch(o->base);
+	log_totals(o);
+	/* While the sources (their uuids) are still there. */
+	write_devices_json(o);
 
-	/* Sources first (their last packets), then the log. */
+	/*
+	 * The web worker first (its packet tap), then the sources (their
+	 * last packets), then the log.
+	 */
+	control_free(o->web);
 	remote_free(o->remote);
 	datasource_mgr_free(o->sources);
 	packet_ctx_free(o->packets);
+	devtrack_free(o->devtrack);
 	if (o->log != NULL)
 		log_info("packet log %s: %llu packets", o->log_path,
 		    (unsigned long long)pcaplog_packets(o->log));

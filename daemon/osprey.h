@@ -14,7 +14,9 @@
 
 #include "config.h"
 
+struct control;
 struct datasource_mgr;
+struct devtrack;
 struct event;
 struct event_base;
 struct msgbus;
@@ -52,8 +54,11 @@ struct osprey {
 	struct pcaplog		*log;
 	char			*log_path;
 	struct packet_ctx	*packets;
+	struct devtrack		*devtrack;	/* the device tracker */
+	int			 devices_fd;	/* --devices-json, or -1 */
 	struct datasource_mgr	*sources;
 	struct remote		*remote;
+	struct control		*web;		/* NULL with --no-web */
 	struct event		*ev_int, *ev_term, *ev_hup, *ev_done;
 	bool			 done_scheduled;
 	int			 exit_status;

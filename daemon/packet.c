@@ -4,14 +4,19 @@
  *
  * Stages run in the order of doc/architecture.md, "How a packet
  * travels": decode_packet() (daemon/decode.h) fills the radio and 802.11
- * parts; the device tracker is still to be called here; the log keeps
- * every frame as it came, decoded or not; taps see it last.
+ * parts; the device tracker (daemon/tracker.h) takes every frame that
+ * decoded; the log keeps every frame as it came, decoded or not; taps see
+ * it last.
  */
+
+#include <sys/time.h>
 
 #include <errno.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include <event2/event.h>
 
 #include "datasource.h"
 #include "decode.h"
@@ -19,6 +24,7 @@
 #include "msg.h"
 #include "packet.h"
 #include "pcaplog.h"
+#include "tracker.h"
 #include "xmalloc.h"
 
 #define PACKET_MAX_TAPS		32
@@ -32,6 +38,9 @@ struct packet_tap {
 
 struct packet_ctx {
 	struct pcaplog		*log;
+	struct tracker		*tracker;
+	struct event_base	*base;		/* its clock, when set */
+	uint64_t		 clock_usec;	/* last given to the tracker */
 	struct packet_tap	 taps[PACKET_MAX_TAPS];
 	size_t			 n_taps;
 	int			 next_tap;
@@ -88,6 +97,36 @@ packet_ctx_free(struct packet_ctx *c)
 	free(c);
 }
 
+void
+packet_ctx_set_tracker(struct packet_ctx *c, struct tracker *tr,
+    struct event_base *base)
+{
+	c->tracker = tr;
+	c->base = base;
+	c->clock_usec = 0;
+}
+
+/*
+ * The tracker's clock is the loop's cached time, which changes once per
+ * pass: comparing it costs a few nanoseconds, setting it walks the
+ * timeout list, so it is set once per batch of reads, not per frame.
+ */
+static void
+packet_tracker_clock(struct packet_ctx *c)
+{
+	struct timeval tv;
+	uint64_t now;
+
+	if (c->base == NULL || event_base_gettimeofday_cached(c->base,
+	    &tv) != 0)
+		return;
+	now = (uint64_t)tv.tv_sec * 1000000 + (uint64_t)tv.tv_usec;
+	if (now == c->clock_usec)
+		return;
+	c->clock_usec = now;
+	tracker_set_clock(c->tracker, now);
+}
+
 int
 packet_process(struct packet_ctx *c, struct packet *p,
     const struct datasource *ds)
@@ -96,10 +135,16 @@ packet_process(struct packet_ctx *c, struct packet *p,
 	int r;
 
 	c->packets++;
-	/* A frame that does not decode is counted and still logged. */
+	/*
+	 * A frame that does not decode is counted (the caller counts it
+	 * against its source too) and still logged, but touches no device.
+	 */
 	if (decode_packet(p) < 0)
 		c->errors++;
-	/* The tracker stage goes here (daemon/tracker.h, not wired yet). */
+	else if (c->tracker != NULL) {
+		packet_tracker_clock(c);
+		tracker_update(c->tracker, p);
+	}
 	if (c->log != NULL &&
 	    (r = pcaplog_write(c->log, p, ds->name, ds->uuid)) < 0 &&
 	    r != -EIO)

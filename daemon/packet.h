@@ -233,8 +233,10 @@ struct packet {
 struct datasource;
 struct msg_packet;
 struct msg_signal;
+struct event_base;
 struct packet_ctx;
 struct pcaplog;
+struct tracker;
 
 /*
  * Fill the capture part of p from a report's packet (and signal, may be
@@ -251,7 +253,19 @@ struct packet_ctx *packet_ctx_new(struct pcaplog *log);
 void	packet_ctx_free(struct packet_ctx *);
 
 /*
- * Run p through the pipeline on behalf of ds: decode, track, log, taps.
+ * Give the pipeline its tracker stage: every packet that decodes goes to
+ * tracker_update(tr) (tr is not owned; NULL turns the stage off).  With
+ * base, the tracker's clock is set from the loop's cached time whenever
+ * it changed since the last packet (once per loop pass); without, the
+ * caller keeps it.
+ */
+void	packet_ctx_set_tracker(struct packet_ctx *, struct tracker *tr,
+	    struct event_base *base);
+
+/*
+ * Run p through the pipeline on behalf of ds: decode, track (only a
+ * frame that decoded), log, taps.  p->source must be ds's id (packet_fill
+ * sets it): the tracker's seen-by and cross-source deduplication use it.
  * Returns p->error (0 when the frame decoded).
  */
 int	packet_process(struct packet_ctx *, struct packet *p,

@@ -27,6 +27,7 @@
 struct proc_req {
 	uint32_t	 id;	/* ours, handed to the caller */
 	uint32_t	 seq;	/* the launcher's, 0 while queued */
+	enum launcher_kind kind;	/* a helper or the web worker */
 	char		 name[LAUNCHER_NAME_MAX + 1];
 	void		(*done)(int, pid_t, int, void *);
 	void		*arg;	/* NULL done: cancelled */
@@ -214,7 +215,7 @@ proc_send_queued(struct proc *p)
 		if (p->l == NULL ||
 		    p->n_kids + proc_in_flight(p) >= LAUNCHER_MAX_CHILDREN)
 			return;
-		if ((e = launcher_spawn(p->l, LAUNCHER_KIND_HELPER,
+		if ((e = launcher_spawn(p->l, p->reqs[i].kind,
 		    p->reqs[i].name, NULL, 0, &p->reqs[i].seq)) == 0)
 			continue;
 		/* Refused: answer it as the launcher would have. */
@@ -226,8 +227,8 @@ proc_send_queued(struct proc *p)
 	}
 }
 
-int
-proc_spawn(struct proc *p, const char *name,
+static int
+proc_spawn_kind(struct proc *p, enum launcher_kind kind, const char *name,
     void (*done)(int, pid_t, int, void *), void *arg, uint32_t *ret_req)
 {
 	struct proc_req *r;
@@ -247,18 +248,38 @@ proc_spawn(struct proc *p, const char *name,
 	if (++p->next_id == 0)
 		p->next_id = 1;
 	r->id = p->next_id;
-	snprintf(r->name, sizeof(r->name), "osprey_cap_%s", name);
+	r->kind = kind;
+	if (kind == LAUNCHER_KIND_WEB)
+		snprintf(r->name, sizeof(r->name), "%s", name);
+	else
+		snprintf(r->name, sizeof(r->name), "osprey_cap_%s", name);
 	r->done = done;
 	r->arg = arg;
 	/* Sent now when there is room, else when a child ends. */
 	if (p->n_kids + proc_in_flight(p) < LAUNCHER_MAX_CHILDREN &&
-	    (e = launcher_spawn(p->l, LAUNCHER_KIND_HELPER, r->name, NULL, 0,
+	    (e = launcher_spawn(p->l, kind, r->name, NULL, 0,
 	    &r->seq)) < 0) {
 		p->n_reqs--;
 		return e;
 	}
 	*ret_req = r->id;
 	return 0;
+}
+
+int
+proc_spawn(struct proc *p, const char *name,
+    void (*done)(int, pid_t, int, void *), void *arg, uint32_t *ret_req)
+{
+	return proc_spawn_kind(p, LAUNCHER_KIND_HELPER, name, done, arg,
+	    ret_req);
+}
+
+int
+proc_spawn_web(struct proc *p, void (*done)(int, pid_t, int, void *),
+    void *arg, uint32_t *ret_req)
+{
+	return proc_spawn_kind(p, LAUNCHER_KIND_WEB, "osprey_web", done, arg,
+	    ret_req);
 }
 
 void
@@ -409,8 +430,8 @@ proc_launcher_cb(evutil_socket_t fd, short what, void *arg)
 		if (r < 0) {
 			/*
 			 * Running helpers go on; none can start any more.
-			 * (A terminal's ^C reaches the launcher too, just as
-			 * the core shuts down.)
+			 * (The launcher has a session of its own: a signal
+			 * to the core's group does not end it.)
 			 */
 			log_warnx("the launcher has gone (%s): no helper can "
 			    "be started any more", strerror(-r));

@@ -76,6 +76,14 @@ int		 proc_spawn(struct proc *, const char *name,
 		    uint32_t *ret_req);
 
 /*
+ * The same for the web worker, osprey_web (the launcher runs it as
+ * "osprey_web --ipc-fd=3"); done gets the core's end of its bridge.
+ */
+int		 proc_spawn_web(struct proc *,
+		    void (*done)(int, pid_t, int, void *), void *arg,
+		    uint32_t *ret_req);
+
+/*
  * Forget a spawn request whose requester went away: if the child
  * starts, it is sent SIGTERM and its socket closed.
  */

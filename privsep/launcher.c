@@ -24,6 +24,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "caps.h"
@@ -55,6 +56,8 @@ static const char *const launcher_env_pass[] = {
 #define CHILD_FD_FIXED	5	/* 0-4 above, then the core's */
 #define CHILD_ENV_MAX	8
 #define HIGH_FD		64	/* parking spot while shuffling */
+/* When the core has gone, children get SIGTERM, then SIGKILL this late. */
+#define LAUNCHER_GRACE_MS	1000
 
 struct launcher {
 	int	fd;
@@ -374,17 +377,24 @@ launcher_dispatch_core(struct launcher_state *st)
 	return 0;
 }
 
+static void
+launcher_drain_sigfd(struct launcher_state *st)
+{
+	struct signalfd_siginfo si;
+
+	while (read(st->sigfd, &si, sizeof(si)) == (ssize_t)sizeof(si))
+		;
+}
+
 /* Reap every child that ended and tell the core how. */
 static void
 launcher_reap(struct launcher_state *st)
 {
-	struct signalfd_siginfo si;
 	struct launcher_msg m;
 	int status, i;
 	pid_t pid;
 
-	while (read(st->sigfd, &si, sizeof(si)) == (ssize_t)sizeof(si))
-		;
+	launcher_drain_sigfd(st);
 	while ((pid = waitpid(-1, &status, WNOHANG)) > 0) {
 		for (i = 0; i < LAUNCHER_MAX_CHILDREN; i++)
 			if (st->children[i].pid == pid)
@@ -425,12 +435,75 @@ launcher_build_env(struct launcher_state *st)
 	st->env[n] = NULL;
 }
 
+/* Reap what ended, without telling anyone; returns the children left. */
+static int
+launcher_reap_quietly(struct launcher_state *st)
+{
+	int i, n = 0;
+
+	for (i = 0; i < LAUNCHER_MAX_CHILDREN; i++) {
+		if (st->children[i].pid <= 0)
+			continue;
+		if (waitpid(st->children[i].pid, NULL, WNOHANG) ==
+		    st->children[i].pid)
+			st->children[i].pid = 0;
+		else
+			n++;
+	}
+	return n;
+}
+
+/*
+ * The core has gone (exited, crashed, killed): so do the children it can
+ * no longer hear, politely first.  A helper that ignores SIGTERM, or hangs
+ * in its sandbox, is SIGKILLed after LAUNCHER_GRACE_MS, so that nothing
+ * the core started outlives it.
+ */
+static void
+launcher_end_children(struct launcher_state *st)
+{
+	struct pollfd pfd;
+	struct timespec t0, t;
+	long left;
+	int i;
+
+	for (i = 0; i < LAUNCHER_MAX_CHILDREN; i++)
+		if (st->children[i].pid > 0)
+			(void)kill(st->children[i].pid, SIGTERM);
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	while (launcher_reap_quietly(st) > 0) {
+		clock_gettime(CLOCK_MONOTONIC, &t);
+		left = LAUNCHER_GRACE_MS - ((t.tv_sec - t0.tv_sec) * 1000 +
+		    (t.tv_nsec - t0.tv_nsec) / 1000000);
+		if (left <= 0)
+			break;
+		/* SIGCHLD is blocked and read through the signalfd. */
+		pfd.fd = st->sigfd;
+		pfd.events = POLLIN;
+		if (poll(&pfd, 1, (int)left) > 0)
+			launcher_drain_sigfd(st);
+	}
+	for (i = 0; i < LAUNCHER_MAX_CHILDREN; i++)
+		if (st->children[i].pid > 0) {
+			log_debug("launcher: %ld ignored SIGTERM, killing",
+			    (long)st->children[i].pid);
+			(void)kill(st->children[i].pid, SIGKILL);
+		}
+	while (launcher_reap_quietly(st) > 0) {
+		pfd.fd = st->sigfd;
+		pfd.events = POLLIN;
+		if (poll(&pfd, 1, LAUNCHER_GRACE_MS) <= 0)
+			break;
+		launcher_drain_sigfd(st);
+	}
+}
+
 static void OSPREY_NORETURN
 launcher_main(struct launcher_state *st, int sock)
 {
 	struct pollfd pfd[2];
 	sigset_t chld;
-	int i, rc;
+	int rc;
 
 	log_init("launcher", log_get_level());
 	/* Keep stdin/stdout/stderr and the socket (moved to 3), nothing
@@ -477,10 +550,7 @@ launcher_main(struct launcher_state *st, int sock)
 		if (pfd[0].revents != 0 && launcher_dispatch_core(st) < 0)
 			break;
 	}
-	/* The core has gone: so do the children it can no longer hear. */
-	for (i = 0; i < LAUNCHER_MAX_CHILDREN; i++)
-		if (st->children[i].pid > 0)
-			(void)kill(st->children[i].pid, SIGTERM);
+	launcher_end_children(st);
 	_exit(0);
 }
 
@@ -522,6 +592,14 @@ launcher_start(const char *const *dirs, size_t ndirs, struct launcher **ret)
 	}
 	if (pid == 0) {
 		close(sv[0]);
+		/*
+		 * A session and process group of its own: a terminal's ^C,
+		 * a hang-up or a kill of the core's group must not end the
+		 * launcher before the core has stopped its helpers in order.
+		 * When the core goes, however it goes, its socket closes and
+		 * the launcher ends the children (launcher_end_children).
+		 */
+		(void)setsid();
 		launcher_main(st, sv[1]);
 	}
 	close(sv[1]);

@@ -37,8 +37,10 @@ struct launcher;
 /*
  * Fork the launcher.  dirs[0..ndirs) are the directories to look for
  * programs in, in order (OSPREY_HELPER_PATH's, then helper_binary_path);
- * they are copied.  The launcher keeps only stdin, stdout, stderr and its
- * socket, drops every capability it has but leaves the bounding set (its
+ * they are copied.  The launcher runs in a session and process group of
+ * its own (a terminal's ^C or a kill of the core's group does not reach
+ * it) and ends its children when the core's socket closes, however the
+ * core ended.  It keeps only stdin, stdout, stderr and its socket, drops every capability it has but leaves the bounding set (its
  * children's file capabilities pass through it), and never sets
  * no_new_privs.  Call it after privdrop and before caps_clear() and
  * sandbox_enter() in the core.  Returns 0 and a handle in *ret (the
@@ -98,7 +100,8 @@ const char *launcher_describe_exit(const struct launcher_msg *ev,
 
 /*
  * Close the launcher's socket, which makes it send SIGTERM to the
- * children it still has and exit; reap it and free l.  NULL is a no-op.
+ * children it still has (SIGKILL to those left after a second) and exit;
+ * reap it and free l.  NULL is a no-op.
  */
 void	 launcher_stop(struct launcher *l);
 

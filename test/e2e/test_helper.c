@@ -15,7 +15,10 @@
  *   interval_ms=M      pause between frames (default none)
  *   mode=MODE          after=K frames: die (SIGKILL itself), hang (stop
  *                      reading and answering), garbage (write junk),
- *                      exit (exit 0 silently), error (KDSERRORREPORT)
+ *                      exit (exit 0 silently), error (KDSERRORREPORT),
+ *                      sandbox (enter the file helper's real seccomp
+ *                      filter, then make a call it forbids: socket(2);
+ *                      exit 3 in a build without seccomp)
  *   dlt=N              link type (127 radiotap by default, or 105)
  *   supported=a,b,c    channels it claims, hopping over them at open
  *   refuse=CH          refuse to tune CH
@@ -44,6 +47,7 @@
 
 #include "frame.h"
 #include "msg.h"
+#include "sandbox.h"
 #include "srcdef.h"
 
 static int fd = -1;
@@ -262,6 +266,15 @@ misbehave(struct plan *p)
 		p->mode = "done";
 	} else if (strcmp(p->mode, "exit") == 0)
 		exit(0);
+	else if (strcmp(p->mode, "sandbox") == 0) {
+		if (strcmp(sandbox_kind(), "seccomp") != 0 ||
+		    sandbox_enter(SANDBOX_HELPER_PCAPFILE,
+		    SANDBOX_AFTER_OPEN) < 0)
+			exit(3);
+		/* Killed by SIGSYS here; the report pipe (4) names it. */
+		(void)socket(AF_INET, SOCK_DGRAM, 0);
+		exit(4);
+	}
 	else if (strcmp(p->mode, "error") == 0) {
 		struct msg m = { .type = MSG_ERRORREPORT };
 

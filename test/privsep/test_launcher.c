@@ -403,6 +403,129 @@ test_stop(void **state)
 	close(report);
 }
 
+/* A child that ignores SIGTERM is SIGKILLed a second after the core goes. */
+static void
+test_stop_kills_stubborn_child(void **state)
+{
+	struct launcher *saved = L;
+	const char *dirs[1] = { dir2 };
+	struct pollfd pfd;
+	int ipc, report;
+	char c;
+
+	pid_t pid;
+	int r;
+
+	assert_int_equal(launcher_start(dirs, 1, &L), 0);
+	pid = spawn_ok(LAUNCHER_KIND_HELPER, "osprey_cap_pcapfile", NULL, 0,
+	    &ipc, &report);
+	ipc_send(ipc, "pcapfile ignore-term\n");
+	ipc_expect(ipc, "start");
+	launcher_stop(L);
+	L = saved;
+	/* We still hold its IPC socket: only its death closes the other
+	 * end. */
+	pfd.fd = ipc;
+	pfd.events = POLLIN;
+	r = poll(&pfd, 1, 5000);
+	if (r != 1)
+		(void)kill(pid, SIGKILL);
+	assert_int_equal(r, 1);
+	assert_int_equal(read(ipc, &c, 1), 0);
+	close(ipc);
+	close(report);
+}
+
+/* Gone, or a zombie nobody reaps (PID 1 of a container may not). */
+static int
+gone(pid_t pid)
+{
+	char path[64], buf[256], *p;
+	ssize_t n;
+	int fd;
+
+	if (kill(pid, 0) != 0)
+		return 1;
+	snprintf(path, sizeof(path), "/proc/%ld/stat", (long)pid);
+	if ((fd = open(path, O_RDONLY)) < 0)
+		return 1;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return 1;
+	buf[n] = '\0';
+	p = strrchr(buf, ')');
+	return p != NULL && p[1] == ' ' && p[2] == 'Z';
+}
+
+/*
+ * A core in a process group of its own (as a shell runs it) starts the
+ * launcher and a helper, then its whole group is killed, as a terminal's
+ * ^C or a kill -- -PGID would.  The launcher is in a session and group of
+ * its own, so the signal does not reach it; it sees the core's socket
+ * close and ends the helper.  Nothing outlives the core.
+ */
+static void
+test_core_group_killed(void **state)
+{
+	const char *dirs[1] = { dir2 };
+	struct pollfd pfd;
+	pid_t core, pids[2], sid, pgid;
+	ssize_t n;
+	int pp[2], i;
+
+	assert_int_equal(pipe(pp), 0);
+	if ((core = fork()) == 0) {
+		struct launcher_msg m;
+		struct launcher *l;
+		int ipc = -1, report = -1;
+		uint32_t seq;
+
+		close(pp[0]);
+		(void)setpgid(0, 0);
+		if (launcher_start(dirs, 1, &l) != 0 ||
+		    launcher_spawn(l, LAUNCHER_KIND_HELPER,
+		    "osprey_cap_pcapfile", NULL, 0, &seq) != 0)
+			_exit(1);
+		pfd.fd = launcher_fd(l);
+		pfd.events = POLLIN;
+		if (poll(&pfd, 1, 20000) != 1 ||
+		    launcher_recv(l, &m, &ipc, &report) != 0 ||
+		    m.type != LAUNCHER_MSG_SPAWNED)
+			_exit(1);
+		pids[0] = launcher_pid(l);
+		pids[1] = m.u.spawned.pid;
+		if (write(ipc, "pcapfile none\n", 14) != 14 ||
+		    write(pp[1], pids, sizeof(pids)) != sizeof(pids))
+			_exit(1);
+		for (;;)
+			pause();
+	}
+	assert_true(core > 0);
+	close(pp[1]);
+	pfd.fd = pp[0];
+	pfd.events = POLLIN;
+	assert_int_equal(poll(&pfd, 1, 20000), 1);
+	n = read(pp[0], pids, sizeof(pids));
+	close(pp[0]);
+	sid = getsid(pids[0]);
+	pgid = getpgid(pids[0]);
+	/* Kill before asserting: a failure must not leave the core. */
+	assert_int_equal(kill(-core, SIGKILL), 0);
+	assert_int_equal(waitpid(core, NULL, 0), core);
+	assert_int_equal(n, sizeof(pids));
+	/* Its own session and group, not the core's (which was core). */
+	assert_int_equal(sid, pids[0]);
+	assert_int_equal(pgid, pids[0]);
+	for (i = 0; i < 100 && !(gone(pids[0]) && gone(pids[1])); i++)
+		usleep(50000);
+	if (!gone(pids[0]))
+		(void)kill(pids[0], SIGKILL);
+	if (!gone(pids[1]))
+		(void)kill(pids[1], SIGKILL);
+	assert_true(i < 100);
+}
+
 static int
 setup(void **state)
 {
@@ -461,6 +584,8 @@ main(int argc, char **argv)
 		cmocka_unit_test(test_refusals),
 		cmocka_unit_test(test_garbage_from_core),
 		cmocka_unit_test(test_kill_own_children_only),
+		cmocka_unit_test(test_stop_kills_stubborn_child),
+		cmocka_unit_test(test_core_group_killed),
 		cmocka_unit_test(test_stop),			/* last */
 	};
 	struct CMUnitTest *t = tests;

@@ -1,5 +1,7 @@
 /* SPDX-License-Identifier: ISC */
-/* \summary: unit tests for the packet pipeline: fill, decode, taps */
+/* \summary: unit tests for the packet pipeline: fill, decode, track, taps */
+
+#include <sys/time.h>
 
 #include <errno.h>
 #include <stdarg.h>
@@ -9,9 +11,13 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include <event2/event.h>
+
 #include "datasource.h"
+#include "device.h"
 #include "msg.h"
 #include "packet.h"
+#include "tracker.h"
 
 static void
 test_fill(void **state)
@@ -99,12 +105,112 @@ test_process_and_taps(void **state)
 	packet_ctx_free(c);
 }
 
+/* A beacon of 02:11:22:33:44:55 for "osprey", as a bare 802.11 frame. */
+static const uint8_t beacon[] = {
+	0x80, 0x00, 0x00, 0x00,				/* FC, duration */
+	0xff, 0xff, 0xff, 0xff, 0xff, 0xff,		/* DA */
+	0x02, 0x11, 0x22, 0x33, 0x44, 0x55,		/* SA */
+	0x02, 0x11, 0x22, 0x33, 0x44, 0x55,		/* BSSID */
+	0x10, 0x00,					/* sequence */
+	1, 2, 3, 4, 5, 6, 7, 8,				/* TSF */
+	0x64, 0x00, 0x01, 0x00,				/* interval, ESS */
+	0x00, 0x06, 'o', 's', 'p', 'r', 'e', 'y',	/* SSID */
+};
+
+static int
+track_one(struct packet_ctx *c, struct datasource *ds, const uint8_t *f,
+    size_t len)
+{
+	struct packet p;
+
+	memset(&p, 0, sizeof(p));
+	p.source = ds->id;
+	p.ts_sec = 1700000000;
+	p.data = f;
+	p.caplen = p.len = len;
+	p.dlt = PACKET_DLT_IEEE802_11;
+	return packet_process(c, &p, ds);
+}
+
+/*
+ * Decoded frames reach the tracker with their source (seen-by, dedup);
+ * frames that do not decode never do; the clock follows the loop.
+ */
+static void
+test_tracker_stage(void **state)
+{
+	static const uint8_t ap[6] = { 0x02, 0x11, 0x22, 0x33, 0x44, 0x55 };
+	struct tracker_config cfg;
+	struct tracker_stats st;
+	struct datasource a, b;
+	struct event_base *base;
+	struct packet_ctx *c;
+	struct tracker *tr;
+	const struct device *d;
+	struct timeval tv;
+	uint8_t earlier[sizeof(beacon)];
+
+	base = event_base_new();
+	assert_non_null(base);
+	tracker_config_default(&cfg);
+	tr = tracker_new(&cfg);
+	c = packet_ctx_new(NULL);
+	packet_ctx_set_tracker(c, tr, base);
+	memset(&a, 0, sizeof(a));
+	memset(&b, 0, sizeof(b));
+	a.name = b.name = "src";
+	a.id = 1;
+	b.id = 2;
+
+	/* An earlier beacon from b: two sources active, dedup is on. */
+	memcpy(earlier, beacon, sizeof(beacon));
+	earlier[22] = 0x00;
+	assert_int_equal(track_one(c, &b, earlier, sizeof(earlier)),
+	    PACKET_OK);
+	assert_int_equal(track_one(c, &a, beacon, sizeof(beacon)), PACKET_OK);
+	d = tracker_find(tr, DEVICE_PHY_DOT11, ap);
+	assert_non_null(d);
+	assert_true(d->type_set & DEVICE_TYPE_AP);
+	assert_int_equal(d->n_seenby, 2);
+	assert_int_equal(d->packets, 2);
+	/* The clock is the loop's time, not zero and not capture time. */
+	gettimeofday(&tv, NULL);
+	assert_true(tracker_clock(tr) / 1000000 + 5 >= (uint64_t)tv.tv_sec);
+
+	/* The same bytes from the other source: counted once. */
+	assert_int_equal(track_one(c, &b, beacon, sizeof(beacon)), PACKET_OK);
+	d = tracker_find(tr, DEVICE_PHY_DOT11, ap);
+	assert_int_equal(d->n_seenby, 2);
+	assert_int_equal(d->packets, 2);
+	tracker_stats(tr, &st);
+	assert_int_equal(st.dups, 1);
+
+	/* Cut inside the fixed fields: an error, the tracker never hears. */
+	assert_int_equal(track_one(c, &a, beacon, 30), PACKET_ERR_DOT11);
+	tracker_stats(tr, &st);
+	assert_int_equal(st.packets, 3);
+	assert_int_equal(st.errors, 0);
+	assert_int_equal(packet_error_count(c), 1);
+	assert_int_equal(tracker_find(tr, DEVICE_PHY_DOT11, ap)->packets, 2);
+
+	/* Without a tracker the stage is off. */
+	packet_ctx_set_tracker(c, NULL, NULL);
+	assert_int_equal(track_one(c, &a, beacon, sizeof(beacon)), PACKET_OK);
+	tracker_stats(tr, &st);
+	assert_int_equal(st.packets, 3);
+
+	packet_ctx_free(c);
+	tracker_free(tr);
+	event_base_free(base);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_fill),
 		cmocka_unit_test(test_process_and_taps),
+		cmocka_unit_test(test_tracker_stage),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1,0 +1,181 @@
+#!/usr/bin/python3
+# SPDX-License-Identifier: ISC
+# \summary: REST latency with many tracked devices, and ingest meanwhile
+#
+# Starts osprey (with its web worker) on a large generated capture, waits
+# until every frame is in, then keeps a second source replaying a small
+# capture in a loop (the live ingest) and measures:
+#   - ingest rate (frames/s) with no HTTP load,
+#   - latency of /devices/last-time/TS/devices.json polled with the
+#     timestamp of the previous answer (only changed devices),
+#   - latency of a full /devices/all_devices.json (and .msgpack),
+#   - ingest rate while those requests run back to back.
+# Usage: bench_web.py OSPREY OSPREY_WEB OSPREY_CAP_PCAPFILE BIG.pcapng
+#        LOOP.pcapng [ROUNDS [PPS]]
+# The live source replays at PPS frames/s, or as fast as the core takes
+# them with PPS 0 (the default).
+
+import base64
+import http.client
+import json
+import os
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+
+USER, PASSWORD = "bench", "Bench-Password-1"
+
+
+def main():
+    osprey, web, pcapfile, big, loop = [os.path.abspath(a) for a in
+                                        sys.argv[1:6]]
+    rounds = int(sys.argv[6]) if len(sys.argv) > 6 else 5
+    pps = int(sys.argv[7]) if len(sys.argv) > 7 else 0
+    tmp = tempfile.mkdtemp(prefix="osprey-bench-web-")
+    bindir = os.path.join(tmp, "bin")
+    os.makedirs(bindir)
+    os.symlink(pcapfile, os.path.join(bindir, "osprey_cap_pcapfile"))
+    os.symlink(web, os.path.join(bindir, "osprey_web"))
+    conf = os.path.join(tmp, "osprey.conf")
+    with open(conf, "w") as f:
+        f.write("enable_logging=false\nremote_capture_port=0\n"
+                "httpd_port=0\nhttpd_bind_address=127.0.0.1\n"
+                "httpd_username=%s\nhttpd_password=%s\n"
+                "source=%s:name=big\n" % (USER, PASSWORD, big))
+    log = open(os.path.join(tmp, "osprey.log"), "w+")
+    env = dict(os.environ, HOME=tmp, OSPREY_HELPER_PATH=bindir)
+    proc = subprocess.Popen([osprey, "--allow-root", "-f", conf], env=env,
+                            stdout=log, stderr=subprocess.STDOUT)
+    tok = "Basic " + base64.b64encode(
+        ("%s:%s" % (USER, PASSWORD)).encode()).decode()
+
+    def text():
+        log.seek(0)
+        return log.read()
+
+    port = None
+    while port is None:
+        m = re.search(r"listening on port (\d+)", text())
+        if m:
+            port = int(m.group(1))
+        elif proc.poll() is not None:
+            sys.exit("osprey exited:\n" + text())
+        time.sleep(0.05)
+
+    def get(path, body=None):
+        c = http.client.HTTPConnection("127.0.0.1", port, timeout=300)
+        t = time.time()
+        c.request("POST" if body else "GET", path, body=body,
+                  headers={"Authorization": tok,
+                           "Content-Type": "application/json"})
+        r = c.getresponse()
+        data = r.read()
+        c.close()
+        if r.status != 200:
+            sys.exit("%s: %d %s" % (path, r.status, data[:200]))
+        return time.time() - t, data
+
+    def status():
+        return json.loads(get("/system/status.json")[1])
+
+    def cpu(pid):
+        """User+system CPU seconds of a process."""
+        with open("/proc/%d/stat" % pid) as f:
+            v = f.read().rsplit(")", 1)[1].split()
+        return (int(v[11]) + int(v[12])) / os.sysconf("SC_CLK_TCK")
+
+    web_pid = int(re.search(r"web worker (\d+) listening", text()).group(1))
+
+    t0 = time.time()
+    last = -1
+    while True:
+        s = status()
+        n = s["osprey.system.packets.total"]
+        if n == last and n > 0:
+            break
+        last = n
+        time.sleep(1)
+    print("capture: %d frames, %d devices, read in %.1f s" % (
+        n, s["kismet.system.devices.count"], time.time() - t0 - 1))
+
+    get("/datasource/add_source.cmd", json.dumps(
+        {"definition": "%s:name=live,loop=true%s" % (
+            loop, ",pps=%d" % pps if pps else "")}).encode())
+    time.sleep(2)
+
+    def rate(seconds):
+        a = status()["osprey.system.packets.total"]
+        time.sleep(seconds)
+        b = status()["osprey.system.packets.total"]
+        return (b - a) / seconds
+
+    idle = rate(5)
+    print("ingest, no HTTP load: %.0f frames/s" % idle)
+
+    busy = {"stop": False, "frames": []}
+
+    def sampler():
+        a = status()["osprey.system.packets.total"]
+        ta = time.time()
+        while not busy["stop"]:
+            time.sleep(1)
+            b = status()["osprey.system.packets.total"]
+            tb = time.time()
+            busy["frames"].append((b - a) / (tb - ta))
+            a, ta = b, tb
+
+    th = threading.Thread(target=sampler)
+    th.start()
+    ts = json.loads(get("/devices/last-time/0/devices.json")[1])[
+        "kismet.devicelist.timestamp"]
+    polls, counts = [], []
+    for i in range(rounds * 4):
+        time.sleep(0.25)
+        dt, data = get("/devices/last-time/%r/devices.json" % ts)
+        ans = json.loads(data)
+        ts = ans["kismet.devicelist.timestamp"]
+        polls.append(dt)
+        counts.append(len(ans["kismet.device.list"]))
+    full, sizes, cpus = [], [], []
+    for fmt in ["json"] * rounds + ["msgpack"] * rounds:
+        w0, c0 = cpu(web_pid), cpu(proc.pid)
+        dt, data = get("/devices/all_devices." + fmt)
+        cpus.append((fmt, cpu(web_pid) - w0, cpu(proc.pid) - c0))
+        full.append((fmt, dt))
+        sizes.append((fmt, len(data)))
+    busy["stop"] = True
+    th.join()
+
+    def stats(v):
+        v = sorted(v)
+        return "median %.3f s, min %.3f, max %.3f" % (
+            v[len(v) // 2], v[0], v[-1])
+    print("last-time poll (%d polls, %d-%d changed devices each): %s" % (
+        len(polls), min(counts), max(counts), stats(polls)))
+    for fmt in ["json", "msgpack"]:
+        print("all_devices.%s (%d bytes): %s" % (
+            fmt, dict(sizes)[fmt], stats([d for f, d in full if f == fmt])))
+        w = sorted(x[1] for x in cpus if x[0] == fmt)
+        c = sorted(x[2] for x in cpus if x[0] == fmt)
+        print("    CPU per dump: web %.2f s, core %.2f s (core includes "
+              "its ingest meanwhile)" % (w[len(w) // 2], c[len(c) // 2]))
+    fr = busy["frames"]
+    print("ingest while serving: median %.0f frames/s, min %.0f "
+          "(no load: %.0f); per second: %s" % (
+              sorted(fr)[len(fr) // 2], min(fr), idle,
+              " ".join("%.0f" % x for x in fr)))
+    st = status()
+    print("devices at the end: %d" % st["kismet.system.devices.count"])
+    proc.send_signal(signal.SIGTERM)
+    proc.wait(30)
+    shutil.rmtree(tmp, ignore_errors=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

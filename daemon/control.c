@@ -1,0 +1,957 @@
+/* SPDX-License-Identifier: ISC */
+/* \summary: the core's end of the web bridge: runs osprey_web, answers it */
+
+#include <sys/queue.h>
+#include <sys/stat.h>
+#include <sys/time.h>
+
+#include <errno.h>
+#include <malloc.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <event2/buffer.h>
+#include <event2/bufferevent.h>
+#include <event2/event.h>
+
+#include "osprey_build.h"
+
+#include "bridge.h"
+#include "control.h"
+#include "ctldev.h"
+#include "datasource.h"
+#include "devrec.h"
+#include "log.h"
+#include "msgbus.h"
+#include "packet.h"
+#include "proc.h"
+#include "tracker.h"
+#include "xmalloc.h"
+
+enum control_state {
+	CTL_DOWN,		/* no worker; maybe a respawn is due */
+	CTL_HELLO,		/* CONFIG sent, waiting for HELLO */
+	CTL_RUNNING,
+};
+
+struct ctl_query {
+	TAILQ_ENTRY(ctl_query)	 entry;
+	uint32_t		 seq;
+	struct ctldev		*dev;
+};
+
+/* A source command waiting for its helper; outlives a worker restart. */
+struct ctl_cmd {
+	struct control		*ctl;		/* NULL once orphaned */
+	unsigned		 gen;		/* the worker it is for */
+	uint32_t		 seq;
+	LIST_ENTRY(ctl_cmd)	 entry;
+};
+
+struct control {
+	struct control_deps	 deps;
+	char			**keys, **values;
+	size_t			 n_settings;
+
+	enum control_state	 state;
+	unsigned		 gen;		/* worker instance */
+	pid_t			 pid;
+	uint32_t		 spawn_req;	/* in flight, 0 none */
+	struct bufferevent	*bev;
+	uint64_t		 spawned_ms;
+	uint64_t		 backoff_ms;
+	struct event		*ev_respawn;
+	struct event		*ev_kill;
+
+	TAILQ_HEAD(, ctl_query)	 queries;
+	LIST_HEAD(, ctl_cmd)	 cmds;
+	int			 tap;		/* packet tap id, 0 none */
+	uint32_t		*announced;	/* source ids sent as PACKET_SOURCE */
+	size_t			 n_announced;
+	uint32_t		 seq;
+	msgpack_sbuffer		 out;
+	struct control_stats	 stats;
+};
+
+static void	control_spawn(struct control *);
+static void	control_read_cb(struct bufferevent *, void *);
+static void	control_event_cb(struct bufferevent *, short, void *);
+
+static uint64_t
+control_now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+}
+
+int
+control_find_web(const char *search, const char *fallback, char *ret,
+    size_t retlen)
+{
+	const char *lists[2] = { search, fallback };
+	const char *p, *e;
+	char path[PROC_PATH_MAX];
+	struct stat st;
+	size_t i;
+	int n;
+
+	for (i = 0; i < 2; i++) {
+		for (p = lists[i]; p != NULL && *p != '\0'; p = e) {
+			e = p + strcspn(p, ":");
+			n = snprintf(path, sizeof(path), "%.*s/osprey_web",
+			    (int)(e - p), p);
+			if (*e == ':')
+				e++;
+			if (n <= 0 || (size_t)n >= sizeof(path) ||
+			    stat(path, &st) != 0 || !S_ISREG(st.st_mode) ||
+			    (st.st_mode & 0111) == 0)
+				continue;
+			if ((size_t)n >= retlen)
+				return -ENAMETOOLONG;
+			memcpy(ret, path, (size_t)n + 1);
+			return 0;
+		}
+	}
+	return -ENOENT;
+}
+
+/* Output */
+
+static void
+control_send(struct control *c)
+{
+	if (c->bev != NULL && c->out.size > 0)
+		bufferevent_write(c->bev, c->out.data, c->out.size);
+}
+
+static void
+control_send_error(struct control *c, uint32_t seq, uint32_t status,
+    const char *reason)
+{
+	struct bridge_error e = { status, reason };
+
+	if (bridge_encode_error(&c->out, seq, &e) == 0)
+		control_send(c);
+}
+
+static void
+control_pack_list(msgpack_packer *pk, const char *key,
+    const struct chanplan_list *l)
+{
+	size_t i;
+
+	bridge_pack_cstr(pk, key);
+	msgpack_pack_array(pk, l->n);
+	for (i = 0; i < l->n; i++)
+		bridge_pack_cstr(pk, l->v[i]);
+}
+
+/* One source as the REST API shows it (SPEC section 7, Datasources). */
+static void
+control_pack_source(msgpack_packer *pk, const struct datasource *ds)
+{
+	msgpack_pack_map(pk, 27);
+	bridge_pack_kv_str(pk, "kismet.datasource.uuid", ds->uuid);
+	bridge_pack_kv_u64(pk, "kismet.datasource.source_number", ds->id);
+	bridge_pack_kv_str(pk, "kismet.datasource.name", ds->name);
+	bridge_pack_kv_str(pk, "kismet.datasource.definition",
+	    ds->definition);
+	bridge_pack_kv_str(pk, "kismet.datasource.interface", ds->interface);
+	bridge_pack_kv_str(pk, "kismet.datasource.capture_interface",
+	    ds->capture_interface);
+	bridge_pack_kv_str(pk, "kismet.datasource.type", ds->type);
+	bridge_pack_kv_str(pk, "kismet.datasource.hardware", ds->hardware);
+	bridge_pack_kv_u64(pk, "kismet.datasource.dlt", ds->dlt);
+	bridge_pack_kv_bool(pk, "kismet.datasource.running",
+	    datasource_running(ds));
+	bridge_pack_kv_bool(pk, "kismet.datasource.paused",
+	    datasource_paused(ds));
+	bridge_pack_kv_bool(pk, "kismet.datasource.error",
+	    datasource_error(ds));
+	bridge_pack_kv_str(pk, "kismet.datasource.error_reason",
+	    ds->error_reason);
+	bridge_pack_kv_str(pk, "kismet.datasource.state",
+	    datasource_state_name(ds->state));
+	control_pack_list(pk, "kismet.datasource.channels", &ds->channels);
+	bridge_pack_kv_str(pk, "kismet.datasource.channel", ds->channel);
+	bridge_pack_kv_bool(pk, "kismet.datasource.hopping", ds->hopping);
+	bridge_pack_kv_double(pk, "kismet.datasource.hop_rate", ds->hop_rate);
+	control_pack_list(pk, "kismet.datasource.hop_channels",
+	    &ds->hop_channels);
+	bridge_pack_kv_u64(pk, "kismet.datasource.hop_offset",
+	    ds->hop_offset);
+	bridge_pack_kv_bool(pk, "kismet.datasource.hop_shuffle",
+	    ds->hop_shuffle);
+	bridge_pack_kv_u64(pk, "kismet.datasource.num_packets",
+	    ds->num_packets);
+	bridge_pack_kv_u64(pk, "kismet.datasource.num_error_packets",
+	    ds->num_error_packets);
+	bridge_pack_kv_u64(pk, "kismet.datasource.num_drops", ds->num_drops);
+	bridge_pack_kv_bool(pk, "kismet.datasource.remote", ds->remote);
+	bridge_pack_kv_bool(pk, "kismet.datasource.retry", ds->retry);
+	bridge_pack_kv_u64(pk, "kismet.datasource.retry_attempts",
+	    ds->retry_attempts);
+}
+
+static void
+control_reply_source(struct control *c, uint32_t seq,
+    const struct datasource *ds)
+{
+	msgpack_packer pk;
+
+	bridge_out_begin(&c->out, BRIDGE_SOURCE_CMD_REPLY, seq);
+	msgpack_packer_init(&pk, &c->out, msgpack_sbuffer_write);
+	control_pack_source(&pk, ds);
+	if (bridge_out_end(&c->out, BRIDGE_MAX_PAYLOAD) == 0)
+		control_send(c);
+}
+
+/* Requests */
+
+static void
+control_sources(struct control *c, const struct bridge_msg *m)
+{
+	const struct datasource_list *l;
+	struct datasource *ds;
+	msgpack_packer pk;
+
+	bridge_out_begin(&c->out, BRIDGE_SOURCES_REPLY, m->hdr.seq);
+	msgpack_packer_init(&pk, &c->out, msgpack_sbuffer_write);
+	if (m->u.sources_req.uuid != NULL) {
+		ds = datasource_find_uuid(c->deps.sources,
+		    m->u.sources_req.uuid);
+		if (ds != NULL)
+			control_pack_source(&pk, ds);
+	} else {
+		l = datasource_mgr_sources(c->deps.sources);
+		TAILQ_FOREACH(ds, l, entry)
+			control_pack_source(&pk, ds);
+	}
+	if (bridge_out_end(&c->out, BRIDGE_MAX_PAYLOAD) == 0)
+		control_send(c);
+	else
+		control_send_error(c, m->hdr.seq, 500, "too many sources");
+}
+
+/* A channel request finished at the helper. */
+static void
+control_cmd_done(struct datasource *ds, int err, const char *why, void *arg)
+{
+	struct ctl_cmd *cmd = arg;
+	struct control *c = cmd->ctl;
+
+	if (c != NULL) {
+		LIST_REMOVE(cmd, entry);
+		if (cmd->gen == c->gen && c->state == CTL_RUNNING) {
+			if (err == 0)
+				control_reply_source(c, cmd->seq, ds);
+			else
+				control_send_error(c, cmd->seq,
+				    err == -EIO ? 502 : 409,
+				    why != NULL && *why != '\0' ? why :
+				    strerror(-err));
+		}
+	}
+	free(cmd);
+}
+
+static int
+control_status_of(int err)
+{
+	switch (err) {
+	case -EINVAL:
+		return 400;
+	case -ENOENT:
+		return 404;
+	case -EEXIST:
+	case -EALREADY:
+	case -EBUSY:
+	case -ENOTCONN:
+		return 409;
+	default:
+		return 500;
+	}
+}
+
+static void
+control_source_cmd(struct control *c, const struct bridge_msg *m)
+{
+	const struct bridge_source_cmd *r = &m->u.source_cmd;
+	struct datasource *ds = NULL;
+	struct ctl_cmd *cmd;
+	char reason[DS_REASON_MAX] = "";
+	int rc;
+
+	if (r->cmd != BRIDGE_SRC_ADD && (ds = datasource_find_uuid(
+	    c->deps.sources, r->uuid)) == NULL) {
+		control_send_error(c, m->hdr.seq, 404, "no such datasource");
+		return;
+	}
+	switch (r->cmd) {
+	case BRIDGE_SRC_ADD:
+		rc = datasource_add(c->deps.sources, r->definition, &ds, reason,
+		    sizeof(reason));
+		break;
+	case BRIDGE_SRC_OPEN:
+		rc = datasource_open(ds, reason, sizeof(reason));
+		break;
+	case BRIDGE_SRC_CLOSE:
+		rc = datasource_close(ds, reason, sizeof(reason));
+		break;
+	case BRIDGE_SRC_PAUSE:
+		rc = datasource_pause(ds, reason, sizeof(reason));
+		break;
+	case BRIDGE_SRC_RESUME:
+		rc = datasource_resume(ds, reason, sizeof(reason));
+		break;
+	case BRIDGE_SRC_SET_CHANNEL:
+	case BRIDGE_SRC_SET_HOP:
+		/* Answered when the helper reports the change. */
+		cmd = xcalloc(1, sizeof(*cmd));
+		cmd->ctl = c;
+		cmd->gen = c->gen;
+		cmd->seq = m->hdr.seq;
+		LIST_INSERT_HEAD(&c->cmds, cmd, entry);
+		if (r->cmd == BRIDGE_SRC_SET_CHANNEL && r->channel != NULL)
+			rc = datasource_set_channel(ds, r->channel,
+			    control_cmd_done, cmd, reason, sizeof(reason));
+		else
+			rc = datasource_set_hop(ds, r->channels, r->n_channels,
+			    r->has_rate ? r->rate : 0, r->has_shuffle ?
+			    r->shuffle : ds->hop_shuffle, control_cmd_done,
+			    cmd, reason, sizeof(reason));
+		if (rc != 0) {
+			LIST_REMOVE(cmd, entry);
+			free(cmd);
+			break;
+		}
+		return;
+	default:
+		rc = -EINVAL;
+		break;
+	}
+	if (rc < 0)
+		control_send_error(c, m->hdr.seq, (uint32_t)control_status_of(
+		    rc), reason[0] != '\0' ? reason : strerror(-rc));
+	else
+		control_reply_source(c, m->hdr.seq, ds);
+}
+
+static const char *
+control_source_uuid(uint32_t id, void *arg)
+{
+	struct control *c = arg;
+	struct datasource *ds = datasource_find_id(c->deps.sources, id);
+
+	return ds != NULL ? ds->uuid : NULL;
+}
+
+static struct ctl_query *
+control_query_find(struct control *c, uint32_t seq)
+{
+	struct ctl_query *q;
+
+	TAILQ_FOREACH(q, &c->queries, entry)
+		if (q->seq == seq)
+			return q;
+	return NULL;
+}
+
+static void
+control_query_free(struct control *c, struct ctl_query *q)
+{
+	TAILQ_REMOVE(&c->queries, q, entry);
+	ctldev_free(q->dev);
+	free(q);
+}
+
+/* One slice of a query; the END right behind the last one. */
+static void
+control_query_step(struct control *c, struct ctl_query *q)
+{
+	struct devrec_opts opts = { control_source_uuid, c, 0 };
+	struct bridge_devices_end end;
+
+	bridge_out_begin(&c->out, BRIDGE_DEVICES_SLICE, q->seq);
+	ctldev_slice(q->dev, c->deps.tracker, &c->out, BRIDGE_SLICE_TARGET,
+	    &opts);
+	if (bridge_out_end(&c->out, BRIDGE_MAX_PAYLOAD) == 0)
+		control_send(c);
+	else
+		log_warnx("web bridge: a device record over %u bytes was "
+		    "not sent", BRIDGE_MAX_PAYLOAD);
+	if (!ctldev_done(q->dev))
+		return;
+	end.timestamp = ctldev_timestamp(q->dev);
+	end.count = ctldev_sent(q->dev);
+	if (bridge_encode_devices_end(&c->out, q->seq, &end) == 0)
+		control_send(c);
+	control_query_free(c, q);
+}
+
+static void
+control_devices(struct control *c, const struct bridge_msg *m)
+{
+	struct ctl_query *q;
+
+	if (c->deps.tracker == NULL) {
+		control_send_error(c, m->hdr.seq, 503, "device tracking is "
+		    "not running");
+		return;
+	}
+	if (control_query_find(c, m->hdr.seq) != NULL) {
+		control_send_error(c, m->hdr.seq, 400, "query already open");
+		return;
+	}
+	q = xcalloc(1, sizeof(*q));
+	q->seq = m->hdr.seq;
+	q->dev = ctldev_new(c->deps.tracker, &m->u.devices_req);
+	TAILQ_INSERT_TAIL(&c->queries, q, entry);
+	control_query_step(c, q);
+}
+
+static void
+control_devices_more(struct control *c, const struct bridge_msg *m)
+{
+	struct ctl_query *q = control_query_find(c, m->hdr.seq);
+
+	/* A MORE for a query that ended is a harmless race; ignore it. */
+	if (q != NULL)
+		control_query_step(c, q);
+}
+
+static void
+control_devices_cancel(struct control *c, const struct bridge_msg *m)
+{
+	struct ctl_query *q = control_query_find(c, m->hdr.seq);
+
+	if (q != NULL)
+		control_query_free(c, q);
+}
+
+/* Packets */
+
+static bool
+control_announced(struct control *c, uint32_t id)
+{
+	size_t i;
+
+	for (i = 0; i < c->n_announced; i++)
+		if (c->announced[i] == id)
+			return true;
+	c->announced = xreallocarray(c->announced, c->n_announced + 1,
+	    sizeof(*c->announced));
+	c->announced[c->n_announced++] = id;
+	return false;
+}
+
+static void
+control_tap_cb(const struct packet *p, const struct datasource *ds,
+    void *arg)
+{
+	struct control *c = arg;
+	struct bridge_packet_source ps;
+	struct bridge_packet bp;
+
+	if (c->bev == NULL || c->state != CTL_RUNNING)
+		return;
+	/* A web worker that does not keep up loses frames, not memory. */
+	if (evbuffer_get_length(bufferevent_get_output(c->bev)) >
+	    CONTROL_PACKET_BACKLOG) {
+		c->stats.packets_dropped++;
+		return;
+	}
+	if (!control_announced(c, ds->id)) {
+		ps.number = ds->id;
+		ps.uuid = ds->uuid;
+		ps.name = ds->name;
+		if (bridge_encode_packet_source(&c->out, ++c->seq, &ps) == 0)
+			control_send(c);
+	}
+	memset(&bp, 0, sizeof(bp));
+	bp.source = ds->id;
+	bp.dlt = p->dlt;
+	bp.ts_usec = p->ts_sec * 1000000 + p->ts_usec;
+	bp.len = (uint32_t)p->len;
+	bp.n_addr = p->dot11.n_addr <= 4 ? p->dot11.n_addr : 4;
+	memcpy(bp.addr, p->dot11.addr, sizeof(bp.addr));
+	if (p->dot11.has_bssid) {
+		bp.flags |= BRIDGE_PKT_HAS_BSSID;
+		memcpy(bp.bssid, p->dot11.bssid, 6);
+	}
+	bp.data = p->data;
+	bp.caplen = p->caplen;
+	if (bridge_encode_packet(&c->out, ++c->seq, &bp) == 0) {
+		control_send(c);
+		c->stats.packets_sent++;
+	}
+}
+
+static void
+control_packets_sub(struct control *c, const struct bridge_msg *m)
+{
+	if (m->u.packets_sub.on && c->tap == 0) {
+		c->tap = packet_tap_add(c->deps.packets, control_tap_cb, c);
+		if (c->tap < 0)
+			c->tap = 0;
+		c->n_announced = 0;
+	} else if (!m->u.packets_sub.on && c->tap != 0) {
+		packet_tap_remove(c->deps.packets, c->tap);
+		c->tap = 0;
+	}
+}
+
+/* System */
+
+static int
+control_pack_message_cb(const struct msgbus_msg *msg, void *arg)
+{
+	msgpack_packer *pk = arg;
+
+	msgpack_pack_map(pk, 4);
+	bridge_pack_kv_str(pk, "kismet.messagebus.message_string", msg->text);
+	bridge_pack_kv_u64(pk, "kismet.messagebus.message_flags",
+	    msg->level);
+	bridge_pack_kv_u64(pk, "kismet.messagebus.message_time",
+	    msg->ts_sec);
+	bridge_pack_kv_u64(pk, "kismet.messagebus.message_seq", msg->seq);
+	return 0;
+}
+
+static int
+control_count_cb(const struct msgbus_msg *msg, void *arg)
+{
+	(*(size_t *)arg)++;
+	return 0;
+}
+
+static void
+control_pack_status(struct control *c, msgpack_packer *pk)
+{
+	struct tracker_stats ts;
+	struct mallinfo2 mi;
+	struct timeval tv;
+	const struct datasource_list *l;
+	const struct datasource *ds;
+	size_t n = 0;
+
+	gettimeofday(&tv, NULL);
+	/* A libc call, no system call: fine inside the sandbox. */
+	mi = mallinfo2();
+	l = datasource_mgr_sources(c->deps.sources);
+	TAILQ_FOREACH(ds, l, entry)
+		n++;
+	memset(&ts, 0, sizeof(ts));
+	if (c->deps.tracker != NULL)
+		tracker_stats(c->deps.tracker, &ts);
+	msgpack_pack_map(pk, 11);
+	bridge_pack_kv_str(pk, "kismet.system.version", OSPREY_VERSION);
+	bridge_pack_kv_str(pk, "kismet.system.server_name", "osprey");
+	bridge_pack_kv_u64(pk, "kismet.system.timestamp.sec",
+	    (uint64_t)tv.tv_sec);
+	bridge_pack_kv_u64(pk, "kismet.system.timestamp.usec",
+	    (uint64_t)tv.tv_usec);
+	bridge_pack_kv_u64(pk, "kismet.system.timestamp.start_sec",
+	    c->deps.started);
+	bridge_pack_kv_u64(pk, "osprey.system.memory.heap",
+	    (uint64_t)(mi.uordblks + mi.hblkhd));
+	bridge_pack_kv_u64(pk, "kismet.system.devices.count", ts.devices);
+	bridge_pack_kv_u64(pk, "osprey.system.datasources.count", n);
+	bridge_pack_kv_u64(pk, "osprey.system.packets.total",
+	    packet_count(c->deps.packets));
+	bridge_pack_kv_u64(pk, "osprey.system.packets.error",
+	    packet_error_count(c->deps.packets));
+	bridge_pack_kv_u64(pk, "osprey.system.web.packets_dropped",
+	    c->stats.packets_dropped);
+}
+
+static void
+control_system(struct control *c, const struct bridge_msg *m)
+{
+	const struct bridge_system_req *r = &m->u.system_req;
+	const struct datasource_list *l;
+	const struct datasource *ds;
+	msgpack_packer pk;
+	struct timeval tv;
+	uint64_t s = 0, us = 0;
+	size_t n = 0;
+
+	gettimeofday(&tv, NULL);
+	if (r->has_since && r->since > 0) {
+		s = (uint64_t)r->since;
+		us = (uint64_t)((r->since - (double)s) * 1e6);
+	}
+	bridge_out_begin(&c->out, BRIDGE_SYSTEM_REPLY, m->hdr.seq);
+	msgpack_packer_init(&pk, &c->out, msgpack_sbuffer_write);
+	switch (r->what) {
+	case BRIDGE_SYS_STATUS:
+		control_pack_status(c, &pk);
+		break;
+	case BRIDGE_SYS_MESSAGES:
+		msgbus_since(c->deps.bus, s, us, control_count_cb, &n);
+		msgpack_pack_map(&pk, 2);
+		bridge_pack_kv_double(&pk, "kismet.messagebus.timestamp",
+		    (double)tv.tv_sec + tv.tv_usec / 1e6);
+		bridge_pack_cstr(&pk, "kismet.messagebus.list");
+		msgpack_pack_array(&pk, n);
+		msgbus_since(c->deps.bus, s, us, control_pack_message_cb, &pk);
+		break;
+	case BRIDGE_SYS_ALERTS:
+		/* No alert engine yet: the list is honestly empty. */
+		msgpack_pack_map(&pk, 2);
+		bridge_pack_kv_double(&pk, "kismet.alert.timestamp",
+		    (double)tv.tv_sec + tv.tv_usec / 1e6);
+		bridge_pack_cstr(&pk, "kismet.alert.list");
+		msgpack_pack_array(&pk, 0);
+		break;
+	case BRIDGE_SYS_CHANNELS:
+		l = datasource_mgr_sources(c->deps.sources);
+		TAILQ_FOREACH(ds, l, entry)
+			n++;
+		msgpack_pack_map(&pk, 1);
+		bridge_pack_cstr(&pk, "osprey.channels.sources");
+		msgpack_pack_array(&pk, n);
+		TAILQ_FOREACH(ds, l, entry) {
+			msgpack_pack_map(&pk, 5);
+			bridge_pack_kv_str(&pk, "kismet.datasource.uuid",
+			    ds->uuid);
+			bridge_pack_kv_str(&pk, "kismet.datasource.channel",
+			    ds->channel);
+			bridge_pack_kv_bool(&pk, "kismet.datasource.hopping",
+			    ds->hopping);
+			control_pack_list(&pk, "kismet.datasource.channels",
+			    &ds->channels);
+			control_pack_list(&pk,
+			    "kismet.datasource.hop_channels",
+			    &ds->hop_channels);
+		}
+		break;
+	case BRIDGE_SYS_GPS:
+		/* No GPS source yet: no fix. */
+		msgpack_pack_map(&pk, 2);
+		bridge_pack_kv_u64(&pk, "kismet.common.location.fix", 0);
+		bridge_pack_kv_bool(&pk, "kismet.common.location.valid",
+		    false);
+		break;
+	default:
+		msgpack_pack_nil(&pk);
+		break;
+	}
+	if (bridge_out_end(&c->out, BRIDGE_MAX_PAYLOAD) == 0)
+		control_send(c);
+	else
+		control_send_error(c, m->hdr.seq, 500, "answer too large");
+}
+
+/* Dispatch */
+
+/*
+ * What the core takes from the web, in which state (doc/bridge.md):
+ * HELLO only first, everything else only after it.
+ */
+static const struct {
+	uint16_t		 type;
+	enum control_state	 state;
+	void			(*fn)(struct control *,
+				    const struct bridge_msg *);
+} control_table[] = {
+	{ BRIDGE_DEVICES_REQ, CTL_RUNNING, control_devices },
+	{ BRIDGE_DEVICES_MORE, CTL_RUNNING, control_devices_more },
+	{ BRIDGE_DEVICES_CANCEL, CTL_RUNNING, control_devices_cancel },
+	{ BRIDGE_SOURCES_REQ, CTL_RUNNING, control_sources },
+	{ BRIDGE_SOURCE_CMD, CTL_RUNNING, control_source_cmd },
+	{ BRIDGE_PACKETS_SUB, CTL_RUNNING, control_packets_sub },
+	{ BRIDGE_SYSTEM_REQ, CTL_RUNNING, control_system },
+};
+
+static void
+control_kill_cb(evutil_socket_t unused, short what, void *arg)
+{
+	struct control *c = arg;
+
+	if (c->pid > 0)
+		proc_kill(c->deps.proc, c->pid, SIGKILL);
+}
+
+/* Drop the bridge; the worker is told to go (its exit brings a respawn). */
+static void
+control_drop(struct control *c, const char *why)
+{
+	struct ctl_query *q;
+	struct timeval tv = { 2, 0 };
+
+	if (why != NULL)
+		log_warnx("web worker %ld: %s; restarting it", (long)c->pid,
+		    why);
+	if (c->bev != NULL) {
+		bufferevent_free(c->bev);
+		c->bev = NULL;
+	}
+	while ((q = TAILQ_FIRST(&c->queries)) != NULL)
+		control_query_free(c, q);
+	if (c->tap != 0) {
+		packet_tap_remove(c->deps.packets, c->tap);
+		c->tap = 0;
+	}
+	c->state = CTL_DOWN;
+	if (c->pid > 0) {
+		proc_kill(c->deps.proc, c->pid, SIGTERM);
+		event_add(c->ev_kill, &tv);
+	}
+}
+
+static int
+control_dispatch_web(struct control *c, const struct bridge_msg *m)
+{
+	size_t i;
+
+	if (m->hdr.type == BRIDGE_HELLO) {
+		if (c->state != CTL_HELLO ||
+		    m->u.hello.version != BRIDGE_VERSION)
+			return -EPROTO;
+		c->state = CTL_RUNNING;
+		log_info("web worker %ld listening on port %u", (long)c->pid,
+		    m->u.hello.port);
+		return 0;
+	}
+	for (i = 0; i < sizeof(control_table) / sizeof(control_table[0]);
+	    i++) {
+		if (control_table[i].type != m->hdr.type)
+			continue;
+		if (control_table[i].state != c->state)
+			return -EPROTO;
+		c->stats.requests++;
+		control_table[i].fn(c, m);
+		return 0;
+	}
+	return -EPROTO;
+}
+
+static void
+control_read_cb(struct bufferevent *bev, void *arg)
+{
+	struct control *c = arg;
+	struct evbuffer *in = bufferevent_get_input(bev);
+	struct bridge_hdr h;
+	struct bridge_msg m;
+	uint8_t *p;
+	size_t len;
+	char why[128];
+	int rc;
+
+	while (c->bev != NULL && (len = evbuffer_get_length(in)) >=
+	    BRIDGE_HDR_LEN) {
+		p = evbuffer_pullup(in, BRIDGE_HDR_LEN);
+		if ((rc = bridge_peek_header(p, BRIDGE_HDR_LEN,
+		    BRIDGE_MAX_REQUEST, &h)) < 0) {
+			snprintf(why, sizeof(why), "bad bridge frame: %s",
+			    strerror(-rc));
+			control_drop(c, why);
+			return;
+		}
+		if (len < BRIDGE_HDR_LEN + (size_t)h.len)
+			return;
+		if (bridge_type_sender(h.type) != BRIDGE_FROM_WEB) {
+			snprintf(why, sizeof(why), "sent %s, which only the "
+			    "core sends", bridge_type_name(h.type));
+			control_drop(c, why);
+			return;
+		}
+		p = evbuffer_pullup(in, BRIDGE_HDR_LEN + (ssize_t)h.len);
+		if ((rc = bridge_decode(&h, p + BRIDGE_HDR_LEN, &m)) != 0) {
+			snprintf(why, sizeof(why), "bad %s: %s",
+			    bridge_type_name(h.type), strerror(-rc));
+			control_drop(c, why);
+			return;
+		}
+		rc = control_dispatch_web(c, &m);
+		bridge_msg_clear(&m);
+		evbuffer_drain(in, BRIDGE_HDR_LEN + (size_t)h.len);
+		if (rc != 0) {
+			snprintf(why, sizeof(why), "%s out of turn",
+			    bridge_type_name(h.type));
+			control_drop(c, why);
+			return;
+		}
+	}
+}
+
+static void
+control_event_cb(struct bufferevent *bev, short what, void *arg)
+{
+	struct control *c = arg;
+
+	if (what & (BEV_EVENT_EOF | BEV_EVENT_ERROR))
+		control_drop(c, NULL);
+}
+
+/* Supervision */
+
+static void
+control_respawn_cb(evutil_socket_t unused, short what, void *arg)
+{
+	control_spawn(arg);
+}
+
+/* Wait before the next start: 1 s, doubling to 30 s while it fails. */
+static void
+control_backoff(struct control *c)
+{
+	struct timeval tv;
+
+	c->backoff_ms = c->backoff_ms == 0 ? CONTROL_RESPAWN_MIN_MS :
+	    c->backoff_ms * 2;
+	if (c->backoff_ms > CONTROL_RESPAWN_MAX_MS)
+		c->backoff_ms = CONTROL_RESPAWN_MAX_MS;
+	tv.tv_sec = (time_t)(c->backoff_ms / 1000);
+	tv.tv_usec = (suseconds_t)(c->backoff_ms % 1000) * 1000;
+	event_add(c->ev_respawn, &tv);
+}
+
+static void
+control_exit_cb(pid_t pid, const char *how, void *arg)
+{
+	struct control *c = arg;
+
+	event_del(c->ev_kill);
+	c->pid = 0;
+	if (c->bev != NULL)
+		control_drop(c, NULL);
+	/* A worker that ran a good while starts the backoff over. */
+	if (control_now_ms() - c->spawned_ms >= CONTROL_STABLE_MS)
+		c->backoff_ms = 0;
+	control_backoff(c);
+	log_warnx("web worker %ld %s; starting it again in %llu ms",
+	    (long)pid, how, (unsigned long long)c->backoff_ms);
+	msgbus_post(c->deps.bus, MSGBUS_ERROR, "web worker %s; restarting",
+	    how);
+}
+
+/* The launcher answered: the worker runs (fd is its socket), or not. */
+static void
+control_spawned_cb(int err, pid_t pid, int fd, void *arg)
+{
+	struct control *c = arg;
+	struct bridge_config cfg;
+
+	c->spawn_req = 0;
+	if (err != 0) {
+		control_backoff(c);
+		log_warnx("web worker: cannot start osprey_web: %s; trying "
+		    "again in %llu ms", strerror(-err),
+		    (unsigned long long)c->backoff_ms);
+		return;
+	}
+	c->pid = pid;
+	c->gen++;
+	c->stats.spawns++;
+	c->spawned_ms = control_now_ms();
+	proc_watch(c->deps.proc, pid, control_exit_cb, c);
+	evutil_make_socket_nonblocking(fd);
+	c->bev = bufferevent_socket_new(c->deps.base, fd,
+	    BEV_OPT_CLOSE_ON_FREE);
+	bufferevent_setcb(c->bev, control_read_cb, NULL, control_event_cb, c);
+	bufferevent_enable(c->bev, EV_READ | EV_WRITE);
+	/* The worker reads its settings before anything else. */
+	cfg.keys = (const char **)c->keys;
+	cfg.values = (const char **)c->values;
+	cfg.count = c->n_settings;
+	if (bridge_encode_config(&c->out, ++c->seq, &cfg) == 0)
+		control_send(c);
+	c->state = CTL_HELLO;
+}
+
+static void
+control_spawn(struct control *c)
+{
+	int rc;
+
+	if (c->spawn_req != 0 || c->pid > 0)
+		return;
+	if ((rc = proc_spawn_web(c->deps.proc, control_spawned_cb, c,
+	    &c->spawn_req)) != 0) {
+		c->spawn_req = 0;
+		control_backoff(c);
+		log_warnx("web worker: cannot ask for osprey_web: %s; trying "
+		    "again in %llu ms", strerror(-rc),
+		    (unsigned long long)c->backoff_ms);
+	}
+}
+
+struct control *
+control_new(const struct control_deps *deps, const char *const *keys,
+    const char *const *values, size_t n)
+{
+	struct control *c = xcalloc(1, sizeof(*c));
+	size_t i;
+
+	c->deps = *deps;
+	c->keys = xcalloc(n + 1, sizeof(*c->keys));
+	c->values = xcalloc(n + 1, sizeof(*c->values));
+	for (i = 0; i < n; i++) {
+		c->keys[i] = xstrdup(keys[i]);
+		c->values[i] = xstrdup(values[i]);
+	}
+	c->n_settings = n;
+	TAILQ_INIT(&c->queries);
+	LIST_INIT(&c->cmds);
+	msgpack_sbuffer_init(&c->out);
+	c->ev_respawn = evtimer_new(deps->base, control_respawn_cb, c);
+	c->ev_kill = evtimer_new(deps->base, control_kill_cb, c);
+	return c;
+}
+
+int
+control_start(struct control *c)
+{
+	int rc;
+
+	if ((rc = proc_spawn_web(c->deps.proc, control_spawned_cb, c,
+	    &c->spawn_req)) != 0)
+		c->spawn_req = 0;
+	return rc;
+}
+
+void
+control_free(struct control *c)
+{
+	struct ctl_cmd *cmd;
+	size_t i;
+
+	if (c == NULL)
+		return;
+	if (c->spawn_req != 0)
+		proc_cancel(c->deps.proc, c->spawn_req);
+	if (c->pid > 0)
+		proc_unwatch(c->deps.proc, c->pid);
+	control_drop(c, NULL);
+	/* Orphan the channel requests: the manager still calls them. */
+	while ((cmd = LIST_FIRST(&c->cmds)) != NULL) {
+		LIST_REMOVE(cmd, entry);
+		cmd->ctl = NULL;
+	}
+	event_free(c->ev_respawn);
+	event_free(c->ev_kill);
+	for (i = 0; i < c->n_settings; i++) {
+		explicit_bzero(c->values[i], strlen(c->values[i]));
+		free(c->keys[i]);
+		free(c->values[i]);
+	}
+	free(c->keys);
+	free(c->values);
+	free(c->announced);
+	msgpack_sbuffer_destroy(&c->out);
+	free(c);
+}
+
+void
+control_get_stats(const struct control *c, struct control_stats *ret)
+{
+	*ret = c->stats;
+}

@@ -1,0 +1,53 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * \summary: device queries for the web bridge: select once, send in slices
+ *
+ * A DEVICES_REQ picks its devices when it arrives (by change time, key,
+ * MAC, AP view or clients of an AP) and keeps only their (phy, MAC)
+ * keys: device pointers do not survive the packets handled between two
+ * slices, keys do.  Each slice looks the devices up again (one that went
+ * away meanwhile is skipped) and packs them with the tracker's record
+ * writer until the slice is near its byte target.
+ */
+#ifndef DAEMON_CTLDEV_H
+#define DAEMON_CTLDEV_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <msgpack.h>
+
+struct bridge_devices_req;
+struct devrec_opts;
+struct tracker;
+struct ctldev;
+
+/* At most this many devices in one query (a cap far above real use). */
+#define CTLDEV_MAX		(4 * 1024 * 1024)
+
+/*
+ * Select the devices of r in tr now.  The answer's timestamp (the next
+ * "since" for a poller) is taken at the same moment.  Never NULL.
+ */
+struct ctldev	*ctldev_new(const struct tracker *tr,
+		    const struct bridge_devices_req *r);
+void		 ctldev_free(struct ctldev *);
+
+/*
+ * Pack the next devices as consecutive maps into sb (appended) until it
+ * holds about target bytes more or the selection is exhausted.  Returns
+ * the number of devices packed.
+ */
+size_t		 ctldev_slice(struct ctldev *, const struct tracker *tr,
+		    msgpack_sbuffer *sb, size_t target,
+		    const struct devrec_opts *opts);
+
+/* True once every selected device has been packed or skipped. */
+bool		 ctldev_done(const struct ctldev *);
+
+/* The timestamp and the count for DEVICES_END. */
+double		 ctldev_timestamp(const struct ctldev *);
+uint64_t	 ctldev_sent(const struct ctldev *);
+
+#endif
