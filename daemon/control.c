@@ -18,7 +18,7 @@
 #include <event2/bufferevent.h>
 #include <event2/event.h>
 
-#include "osprey_build.h"
+#include "osprey_config.h"
 
 #include "bridge.h"
 #include "control.h"

@@ -25,7 +25,7 @@
 
 #include <event2/event.h>
 
-#include "config.h"
+#include "osprey_config.h"
 
 #include "auth.h"
 #include "caps.h"
