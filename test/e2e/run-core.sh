@@ -175,7 +175,9 @@ setsid sh -c 'echo $$ >"$1"; shift; exec "$@"' sh "$T/group.pid" \
 wait_for "$T/group/err" "opened" 5
 sleep 0.2
 pid=$(cat "$T/group.pid")
-launcher=$(pgrep -P "$pid")
+# By name: a sanitizer build's core has a second child, the symbolizer
+# its runtime starts before the sandbox (doc/privsep.md).
+launcher=$(pgrep -x -P "$pid" osprey)
 helpers=$(for l in $launcher; do pgrep -P "$l"; done)
 lpgid=$(ps -o pgid= -p "$launcher" 2>/dev/null | tr -d ' ')
 kill -TERM "-$pid"
