@@ -323,18 +323,22 @@ main(int argc, char **argv)
 			break;
 		case 'V':
 			printf("osprey_web %s\n", OSPREY_VERSION);
-			return 0;
+			ch = 0;
+			goto early;
 		case 'h':
 			web_usage(stdout);
-			return 0;
+			ch = 0;
+			goto early;
 		default:
 			web_usage(stderr);
-			return 2;
+			ch = 2;
+			goto early;
 		}
 	}
 	if (optind != argc) {
 		web_usage(stderr);
-		return 2;
+		ch = 2;
+		goto early;
 	}
 	if (bridge_fd >= 0 && core_read_config((int)bridge_fd,
 	    WEB_CONFIG_TIMEOUT_MS, web_conf_set_cb, w.conf, err,
@@ -418,4 +422,10 @@ main(int argc, char **argv)
 	free(w.user_name);
 	event_base_free(w.base);
 	return 0;
+
+early:
+	/* --help, --version or a usage error: nothing started yet. */
+	conf_free(args);
+	conf_free(w.conf);
+	return ch;
 }
