@@ -257,8 +257,13 @@ read_policy(struct osprey *o, struct datasource_policy *p)
 	memset(p, 0, sizeof(*p));
 	p->helper_search = getenv("OSPREY_HELPER_PATH");
 	p->helper_binary_path = config_get(&o->cfg, "helper_binary_path");
+	/*
+	 * Capture helpers install to bindir (as Kismet's do, so that a
+	 * sensor can run them by hand); the web worker, which only the core
+	 * runs, to libexecdir.  The launcher searches both.
+	 */
 	if (p->helper_binary_path == NULL)
-		p->helper_binary_path = OSPREY_BINDIR;
+		p->helper_binary_path = OSPREY_BINDIR ":" OSPREY_LIBEXECDIR;
 	cfg_msec(o, "source_ping_interval", 5000, &p->ping_ms);
 	cfg_msec(o, "source_pong_timeout", 15000, &p->pong_timeout_ms);
 	cfg_msec(o, "source_retry_delay", 1000, &p->retry_min_ms);
@@ -577,12 +582,11 @@ start_sources(struct osprey *o)
  * captures and tracks: it says so once and runs as with --no-web.
  */
 static bool
-check_web(struct osprey *o)
+check_web(const struct datasource_policy *p)
 {
 	char path[PROC_PATH_MAX];
 
-	if (control_find_web(getenv("OSPREY_HELPER_PATH"),
-	    config_get(&o->cfg, "helper_binary_path"), path,
+	if (control_find_web(p->helper_search, p->helper_binary_path, path,
 	    sizeof(path)) == 0)
 		return true;
 	log_warnx("osprey_web not found (OSPREY_HELPER_PATH, "
@@ -655,7 +659,7 @@ main(int argc, char **argv)
 	setup_home(o);
 	load_config(o);
 	read_policy(o, &policy);
-	if (!o->opts.no_web && !check_web(o))
+	if (!o->opts.no_web && !check_web(&policy))
 		o->opts.no_web = true;
 	if (o->opts.daemonize && daemon(1, 0) < 0)
 		fatal("daemonize");

@@ -59,6 +59,17 @@ fields() {
 
 # Live processes among the pids given (zombies count as gone: in a
 # container nobody may reap an orphan).
+# The children of a process, without the symbolizer a sanitizer build
+# starts beside them (it is not ours to account for).
+children() {
+	for c in $(pgrep -P "$1"); do
+		case "$(cat "/proc/$c/comm" 2>/dev/null)" in
+		llvm-symbolizer* | "") ;;
+		*) echo "$c" ;;
+		esac
+	done
+}
+
 alive() {
 	for h in "$@"; do
 		st=$(ps -o stat= -p "$h" 2>/dev/null)
@@ -125,7 +136,7 @@ wait_for "$T/live/err" "opened" 5
 sleep 0.5
 log=$(ls "$T"/live/Osprey-*.pcapng 2>/dev/null)
 c1=$(tsh -r "$log" | wc -l)
-helpers=$(pgrep -P $pid)
+helpers=$(children $pid)
 sleep 0.3
 kill -KILL $pid
 wait $pid 2>/dev/null
@@ -147,7 +158,7 @@ mkconf term
 pid=$!
 wait_for "$T/term/err" "opened" 5
 sleep 0.3
-helpers=$(pgrep -P $pid)
+helpers=$(children $pid)
 kill -TERM $pid
 wait $pid
 rc=$?
@@ -175,8 +186,8 @@ setsid sh -c 'echo $$ >"$1"; shift; exec "$@"' sh "$T/group.pid" \
 wait_for "$T/group/err" "opened" 5
 sleep 0.2
 pid=$(cat "$T/group.pid")
-launcher=$(pgrep -P "$pid")
-helpers=$(for l in $launcher; do pgrep -P "$l"; done)
+launcher=$(children "$pid")
+helpers=$(for l in $launcher; do children "$l"; done)
 lpgid=$(ps -o pgid= -p "$launcher" 2>/dev/null | tr -d ' ')
 kill -TERM "-$pid"
 # Not the shell's child: wait for it to go, then read its exit line.
