@@ -323,9 +323,13 @@ main(int argc, char **argv)
 			break;
 		case 'V':
 			printf("osprey_web %s\n", OSPREY_VERSION);
+			conf_free(args);
+			conf_free(w.conf);
 			return 0;
 		case 'h':
 			web_usage(stdout);
+			conf_free(args);
+			conf_free(w.conf);
 			return 0;
 		default:
 			web_usage(stderr);
