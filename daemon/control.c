@@ -740,33 +740,14 @@ control_read_cb(struct bufferevent *bev, void *arg)
 	struct evbuffer *in = bufferevent_get_input(bev);
 	struct bridge_hdr h;
 	struct bridge_msg m;
-	uint8_t *p;
-	size_t len;
 	char why[128];
 	int rc;
 
-	while (c->bev != NULL && (len = evbuffer_get_length(in)) >=
-	    BRIDGE_HDR_LEN) {
-		p = evbuffer_pullup(in, BRIDGE_HDR_LEN);
-		if ((rc = bridge_peek_header(p, BRIDGE_HDR_LEN,
-		    BRIDGE_MAX_REQUEST, &h)) < 0) {
-			snprintf(why, sizeof(why), "bad bridge frame: %s",
-			    strerror(-rc));
-			control_drop(c, why);
+	while (c->bev != NULL) {
+		if ((rc = bridge_read_frame(in, BRIDGE_MAX_REQUEST,
+		    BRIDGE_FROM_WEB, &h, &m, why, sizeof(why))) == 0)
 			return;
-		}
-		if (len < BRIDGE_HDR_LEN + (size_t)h.len)
-			return;
-		if (bridge_type_sender(h.type) != BRIDGE_FROM_WEB) {
-			snprintf(why, sizeof(why), "sent %s, which only the "
-			    "core sends", bridge_type_name(h.type));
-			control_drop(c, why);
-			return;
-		}
-		p = evbuffer_pullup(in, BRIDGE_HDR_LEN + (ssize_t)h.len);
-		if ((rc = bridge_decode(&h, p + BRIDGE_HDR_LEN, &m)) != 0) {
-			snprintf(why, sizeof(why), "bad %s: %s",
-			    bridge_type_name(h.type), strerror(-rc));
+		if (rc < 0) {
 			control_drop(c, why);
 			return;
 		}

@@ -10,8 +10,11 @@
  */
 
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include <event2/buffer.h>
 
 #include "bridge.h"
 #include "cursor.h"
@@ -999,4 +1002,38 @@ bridge_msg_clear(struct bridge_msg *m)
 	if (m->zone != NULL)
 		msgpack_zone_free(m->zone);
 	memset(m, 0, sizeof(*m));
+}
+
+int
+bridge_read_frame(struct evbuffer *in, size_t max_payload,
+    enum bridge_sender from, struct bridge_hdr *h, struct bridge_msg *m,
+    char *why, size_t why_len)
+{
+	size_t len = evbuffer_get_length(in);
+	uint8_t *p;
+	int rc;
+
+	if (len < BRIDGE_HDR_LEN)
+		return 0;
+	/* Only the header made contiguous until the whole frame is in. */
+	p = evbuffer_pullup(in, BRIDGE_HDR_LEN);
+	if ((rc = bridge_peek_header(p, BRIDGE_HDR_LEN, max_payload, h)) < 0) {
+		snprintf(why, why_len, "bad frame header: %s", strerror(-rc));
+		return rc;
+	}
+	if (len < BRIDGE_HDR_LEN + (size_t)h->len)
+		return 0;
+	if (bridge_type_sender(h->type) != from) {
+		snprintf(why, why_len, "%s is not for the %s",
+		    bridge_type_name(h->type),
+		    from == BRIDGE_FROM_CORE ? "web worker" : "core");
+		return -EPROTO;
+	}
+	p = evbuffer_pullup(in, BRIDGE_HDR_LEN + (ssize_t)h->len);
+	if ((rc = bridge_decode(h, p + BRIDGE_HDR_LEN, m)) != 0) {
+		snprintf(why, why_len, "bad %s: %s", bridge_type_name(h->type),
+		    strerror(-rc));
+		return rc;
+	}
+	return 1;
 }

@@ -21,7 +21,8 @@
  * Payloads are msgpack (one map, or for slices a run of maps), except
  * BRIDGE_PACKET whose fixed header is laid out below.  This module never
  * touches protobuf-c, so the web worker can link it alone; it does no
- * I/O and no logging above debug.
+ * I/O and no logging above debug (it reads frames from a libevent
+ * evbuffer the caller fills, but never a socket).
  */
 #ifndef PROTO_BRIDGE_H
 #define PROTO_BRIDGE_H
@@ -31,6 +32,8 @@
 #include <stdint.h>
 
 #include <msgpack.h>
+
+struct evbuffer;
 
 #define BRIDGE_MAGIC		0x4F535742U	/* "OSWB" */
 #define BRIDGE_VERSION		1
@@ -350,6 +353,22 @@ int	bridge_decode(const struct bridge_hdr *hdr, const uint8_t *payload,
 
 /* Release what bridge_decode() allocated; safe on a zeroed msg. */
 void	bridge_msg_clear(struct bridge_msg *);
+
+/*
+ * The read loop both ends of the bridge share: check and decode the
+ * frame at the head of in, a receive buffer, as a process that takes
+ * frames only from `from` (the other end) with at most max_payload
+ * bytes.  Returns 1 with *h and *m filled: a PACKET's data points into
+ * in, so the caller handles m, calls bridge_msg_clear() and only then
+ * drains BRIDGE_HDR_LEN + h->len bytes.  Returns 0 while the frame is
+ * not all there (nothing is taken), or bridge_peek_header's or
+ * bridge_decode's error, or -EPROTO for a type the other end does not
+ * send, with why (why_len bytes) saying what was wrong: the stream is
+ * then out of step and the peer should be dropped.
+ */
+int	bridge_read_frame(struct evbuffer *in, size_t max_payload,
+	    enum bridge_sender from, struct bridge_hdr *h,
+	    struct bridge_msg *m, char *why, size_t why_len);
 
 /*
  * Encoders for the typed requests and small replies: each writes one

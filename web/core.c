@@ -209,33 +209,14 @@ core_read_cb(struct bufferevent *bev, void *arg)
 	struct evbuffer *in = bufferevent_get_input(bev);
 	struct bridge_hdr h;
 	struct bridge_msg m;
-	uint8_t *p;
-	size_t len;
 	char why[128];
 	int rc;
 
-	while (c->up && (len = evbuffer_get_length(in)) >= BRIDGE_HDR_LEN) {
-		p = evbuffer_pullup(in, BRIDGE_HDR_LEN);
-		rc = bridge_peek_header(p, BRIDGE_HDR_LEN, BRIDGE_MAX_PAYLOAD,
-		    &h);
+	while (c->up) {
+		if ((rc = bridge_read_frame(in, BRIDGE_MAX_PAYLOAD,
+		    BRIDGE_FROM_CORE, &h, &m, why, sizeof(why))) == 0)
+			return;
 		if (rc < 0) {
-			snprintf(why, sizeof(why), "bad frame header: %s",
-			    strerror(-rc));
-			core_lost(c, why);
-			return;
-		}
-		if (len < BRIDGE_HDR_LEN + (size_t)h.len)
-			return;
-		if (bridge_type_sender(h.type) != BRIDGE_FROM_CORE) {
-			snprintf(why, sizeof(why), "%s is not for the web",
-			    bridge_type_name(h.type));
-			core_lost(c, why);
-			return;
-		}
-		p = evbuffer_pullup(in, BRIDGE_HDR_LEN + (ssize_t)h.len);
-		if ((rc = bridge_decode(&h, p + BRIDGE_HDR_LEN, &m)) != 0) {
-			snprintf(why, sizeof(why), "bad %s: %s",
-			    bridge_type_name(h.type), strerror(-rc));
 			core_lost(c, why);
 			return;
 		}

@@ -6,9 +6,10 @@
  * whose JSON rendering is Kismet's REST JSON.  The URL's extension picks
  * how they go out (SPEC section 7): .json and .itjson as they are,
  * .ekjson with every "." in a key turned into "_" (for Elasticsearch),
- * .msgpack re-packed unchanged.  Strings that are not valid UTF-8 have
- * each bad byte replaced by U+FFFD so that every JSON answer parses;
- * byte strings (msgpack bin) become base64 strings.
+ * .msgpack re-packed unchanged.  The JSON itself is common/mpjson's,
+ * the same renderer as the core's --devices-json (bad UTF-8 repaired,
+ * byte strings in base64, non-finite doubles as null: see mpjson.h);
+ * this module adds the formats, their MIME types and evbuffer output.
  */
 #ifndef WEB_FORMAT_H
 #define WEB_FORMAT_H
@@ -68,8 +69,5 @@ void		 format_json_string(struct evbuffer *out, const char *s,
 
 /* Append a double as the shortest JSON number that reads back equal. */
 void		 format_json_double(struct evbuffer *out, double d);
-
-/* True when the len bytes at s are valid UTF-8. */
-bool		 format_utf8_valid(const char *s, size_t len);
 
 #endif

@@ -10,6 +10,8 @@
 #include <errno.h>
 #include <string.h>
 
+#include <event2/buffer.h>
+
 #include "bridge.h"
 
 /* Parse the frame in sbuf and decode it; returns bridge_decode's code. */
@@ -485,6 +487,95 @@ test_decode_refusals(void **state)
 	msgpack_sbuffer_destroy(&sb);
 }
 
+/*
+ * The shared read loop on a real evbuffer: frames fed a byte at a time
+ * wait until whole, two frames in one buffer come out in turn, and each
+ * refusal says why.
+ */
+static void
+test_read_frame(void **state)
+{
+	struct bridge_hello hello = { BRIDGE_VERSION, 1234, 2501 };
+	const char *ck[] = { "httpd_port" }, *cv[] = { "2501" };
+	struct bridge_config cfg = { ck, cv, 1 };
+	struct evbuffer *in = evbuffer_new();
+	uint8_t hdr[BRIDGE_HDR_LEN];
+	msgpack_sbuffer sb;
+	struct bridge_hdr h;
+	struct bridge_msg m;
+	char why[128];
+	size_t i;
+
+	assert_non_null(in);
+	msgpack_sbuffer_init(&sb);
+	assert_int_equal(bridge_encode_hello(&sb, 7, &hello), 0);
+	for (i = 0; i < sb.size; i++) {
+		assert_int_equal(bridge_read_frame(in, BRIDGE_MAX_REQUEST,
+		    BRIDGE_FROM_WEB, &h, &m, why, sizeof(why)), 0);
+		assert_int_equal(evbuffer_get_length(in), i);
+		evbuffer_add(in, sb.data + i, 1);
+	}
+	/* A second frame behind the first. */
+	assert_int_equal(bridge_encode_empty(&sb, BRIDGE_DEVICES_MORE, 8), 0);
+	evbuffer_add(in, sb.data, sb.size);
+	assert_int_equal(bridge_read_frame(in, BRIDGE_MAX_REQUEST,
+	    BRIDGE_FROM_WEB, &h, &m, why, sizeof(why)), 1);
+	assert_int_equal(h.type, BRIDGE_HELLO);
+	assert_int_equal(h.seq, 7);
+	assert_int_equal(m.u.hello.pid, 1234);
+	assert_int_equal(m.u.hello.port, 2501);
+	bridge_msg_clear(&m);
+	/* Nothing is taken: the caller drains once done with m. */
+	assert_int_equal(evbuffer_get_length(in),
+	    BRIDGE_HDR_LEN + h.len + sb.size);
+	evbuffer_drain(in, BRIDGE_HDR_LEN + (size_t)h.len);
+	assert_int_equal(bridge_read_frame(in, BRIDGE_MAX_REQUEST,
+	    BRIDGE_FROM_WEB, &h, &m, why, sizeof(why)), 1);
+	assert_int_equal(h.type, BRIDGE_DEVICES_MORE);
+	assert_int_equal(h.seq, 8);
+	bridge_msg_clear(&m);
+	evbuffer_drain(in, BRIDGE_HDR_LEN + (size_t)h.len);
+
+	/* A type only the core sends, at the core. */
+	assert_int_equal(bridge_encode_config(&sb, 1, &cfg), 0);
+	evbuffer_add(in, sb.data, sb.size);
+	assert_int_equal(bridge_read_frame(in, BRIDGE_MAX_REQUEST,
+	    BRIDGE_FROM_WEB, &h, &m, why, sizeof(why)), -EPROTO);
+	assert_string_equal(why, "CONFIG is not for the core");
+	/* ...which the web takes. */
+	assert_int_equal(bridge_read_frame(in, BRIDGE_MAX_REQUEST,
+	    BRIDGE_FROM_CORE, &h, &m, why, sizeof(why)), 1);
+	assert_string_equal(m.u.config.values[0], "2501");
+	bridge_msg_clear(&m);
+	evbuffer_drain(in, evbuffer_get_length(in));
+
+	/* Over the cap: refused from the header alone. */
+	bridge_write_header(hdr, BRIDGE_HELLO, 1, BRIDGE_MAX_REQUEST + 1);
+	evbuffer_add(in, hdr, sizeof(hdr));
+	assert_int_equal(bridge_read_frame(in, BRIDGE_MAX_REQUEST,
+	    BRIDGE_FROM_WEB, &h, &m, why, sizeof(why)), -EMSGSIZE);
+	assert_non_null(strstr(why, "bad frame header: "));
+	evbuffer_drain(in, evbuffer_get_length(in));
+
+	/* A whole frame whose payload is not a HELLO. */
+	bridge_write_header(hdr, BRIDGE_HELLO, 1, 1);
+	evbuffer_add(in, hdr, sizeof(hdr));
+	evbuffer_add(in, "\xc1", 1);	/* never used in msgpack */
+	assert_int_equal(bridge_read_frame(in, BRIDGE_MAX_REQUEST,
+	    BRIDGE_FROM_WEB, &h, &m, why, sizeof(why)), -EBADMSG);
+	assert_non_null(strstr(why, "bad HELLO: "));
+	evbuffer_drain(in, evbuffer_get_length(in));
+
+	/* Garbage. */
+	evbuffer_add(in, "GET / HTTP/1.1\r\n\r\n", 18);
+	assert_true(bridge_read_frame(in, BRIDGE_MAX_REQUEST,
+	    BRIDGE_FROM_WEB, &h, &m, why, sizeof(why)) < 0);
+	assert_non_null(strstr(why, "bad frame header: "));
+
+	msgpack_sbuffer_destroy(&sb);
+	evbuffer_free(in);
+}
+
 int
 main(void)
 {
@@ -501,6 +592,7 @@ main(void)
 		cmocka_unit_test(test_packet_roundtrip),
 		cmocka_unit_test(test_mp_check),
 		cmocka_unit_test(test_decode_refusals),
+		cmocka_unit_test(test_read_frame),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -21,6 +21,7 @@
 
 #include "bridge.h"
 #include "format.h"
+#include "mpjson.h"
 
 /* A device-like record: nested maps, an int-keyed map, odd values. */
 static void
@@ -179,11 +180,11 @@ test_tables_and_helpers(void **state)
 	    "application/x-msgpack");
 	assert_true(format_is_lines(FORMAT_ITJSON));
 	assert_false(format_is_lines(FORMAT_JSON));
-	assert_true(format_utf8_valid("h\xc3\xa9", 3));
-	assert_false(format_utf8_valid("\xc0\x80", 2));	/* overlong */
-	assert_false(format_utf8_valid("\xed\xa0\x80", 3)); /* surrogate */
-	assert_false(format_utf8_valid("\xf4\x90\x80\x80", 4));
-	assert_false(format_utf8_valid("\xe2\x82", 2));	/* cut short */
+	assert_true(mpjson_utf8_valid("h\xc3\xa9", 3));
+	assert_false(mpjson_utf8_valid("\xc0\x80", 2));	/* overlong */
+	assert_false(mpjson_utf8_valid("\xed\xa0\x80", 3)); /* surrogate */
+	assert_false(mpjson_utf8_valid("\xf4\x90\x80\x80", 4));
+	assert_false(mpjson_utf8_valid("\xe2\x82", 2));	/* cut short */
 
 	format_json_string(b, "</script>", 9);
 	n = evbuffer_remove(b, out, sizeof(out) - 1);

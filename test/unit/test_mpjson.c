@@ -2,11 +2,13 @@
 /* \summary: unit tests for msgpack-to-JSON rendering (common/mpjson) */
 
 #include <errno.h>
+#include <inttypes.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <cmocka.h>
@@ -224,6 +226,47 @@ test_depth_and_bad_input(void **state)
 	msgpack_sbuffer_destroy(&sb);
 }
 
+/* Integers are written by hand: each must read as printf would say it. */
+static void
+test_integer_text(void **state)
+{
+	static const int64_t iv[] = { 0, 1, 9, 10, 99, 100, -1, -9, -10,
+	    1000000007, INT32_MIN, INT32_MAX, INT64_MAX, INT64_MIN + 1,
+	    INT64_MIN };
+	static const uint64_t uv[] = { 0, 9, 10, UINT32_MAX,
+	    (uint64_t)INT64_MAX + 1, 10000000000000000000u,
+	    UINT64_MAX - 1, UINT64_MAX };
+	char out[128], want[128];
+	msgpack_sbuffer sb;
+	msgpack_packer pk;
+	size_t i;
+
+	msgpack_sbuffer_init(&sb);
+	msgpack_packer_init(&pk, &sb, msgpack_sbuffer_write);
+	for (i = 0; i < sizeof(iv) / sizeof(iv[0]); i++) {
+		/* As a value and as a key. */
+		msgpack_sbuffer_clear(&sb);
+		msgpack_pack_map(&pk, 1);
+		msgpack_pack_int64(&pk, iv[i]);
+		msgpack_pack_int64(&pk, iv[i]);
+		assert_int_equal(render(&sb, 0, out, sizeof(out)), 0);
+		snprintf(want, sizeof(want), "{\"%" PRId64 "\":%" PRId64 "}",
+		    iv[i], iv[i]);
+		assert_string_equal(out, want);
+	}
+	for (i = 0; i < sizeof(uv) / sizeof(uv[0]); i++) {
+		msgpack_sbuffer_clear(&sb);
+		msgpack_pack_map(&pk, 1);
+		msgpack_pack_uint64(&pk, uv[i]);
+		msgpack_pack_uint64(&pk, uv[i]);
+		assert_int_equal(render(&sb, 0, out, sizeof(out)), 0);
+		snprintf(want, sizeof(want), "{\"%" PRIu64 "\":%" PRIu64 "}",
+		    uv[i], uv[i]);
+		assert_string_equal(out, want);
+	}
+	msgpack_sbuffer_destroy(&sb);
+}
+
 static void
 test_double_text(void **state)
 {
@@ -247,6 +290,7 @@ main(void)
 		cmocka_unit_test(test_keys_and_ekjson),
 		cmocka_unit_test(test_depth_and_bad_input),
 		cmocka_unit_test(test_double_text),
+		cmocka_unit_test(test_integer_text),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
