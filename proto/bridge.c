@@ -642,12 +642,14 @@ bridge_cstr(msgpack_zone *z, const msgpack_object *o)
 {
 	char *s;
 
-	if (o == NULL || o->type != MSGPACK_OBJECT_STR ||
-	    memchr(o->via.str.ptr, '\0', o->via.str.size) != NULL)
+	/* msgpack-c leaves ptr NULL for an empty string: no mem*() then. */
+	if (o == NULL || o->type != MSGPACK_OBJECT_STR || (o->via.str.size > 0 &&
+	    memchr(o->via.str.ptr, '\0', o->via.str.size) != NULL))
 		return NULL;
 	if ((s = msgpack_zone_malloc(z, o->via.str.size + 1)) == NULL)
 		return NULL;
-	memcpy(s, o->via.str.ptr, o->via.str.size);
+	if (o->via.str.size > 0)
+		memcpy(s, o->via.str.ptr, o->via.str.size);
 	s[o->via.str.size] = '\0';
 	return s;
 }

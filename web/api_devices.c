@@ -238,7 +238,9 @@ dq_cmp_obj(const msgpack_object *a, const msgpack_object *b)
 	if (a == NULL || b == NULL)
 		return (a != NULL) - (b != NULL);
 	if (a->type == MSGPACK_OBJECT_STR && b->type == MSGPACK_OBJECT_STR) {
-		c = memcmp(a->via.str.ptr, b->via.str.ptr,
+		/* An empty string may have a NULL ptr: compare no bytes. */
+		c = a->via.str.size == 0 || b->via.str.size == 0 ? 0 :
+		    memcmp(a->via.str.ptr, b->via.str.ptr,
 		    a->via.str.size < b->via.str.size ? a->via.str.size :
 		    b->via.str.size);
 		if (c != 0)

@@ -196,8 +196,9 @@ fields_key_is(const msgpack_object *k, const char *name, size_t len)
 
 	switch (k->type) {
 	case MSGPACK_OBJECT_STR:
+		/* An empty key may have a NULL ptr. */
 		return k->via.str.size == len &&
-		    memcmp(k->via.str.ptr, name, len) == 0;
+		    (len == 0 || memcmp(k->via.str.ptr, name, len) == 0);
 	case MSGPACK_OBJECT_POSITIVE_INTEGER:
 		n = snprintf(buf, sizeof(buf), "%" PRIu64, k->via.u64);
 		break;
