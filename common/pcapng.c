@@ -5,6 +5,7 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "bytes.h"
 #include "pcapng.h"
 
 /* Option codes (pcapng draft, sections 4.1 to 4.3). */
@@ -15,22 +16,6 @@
 #define OPT_IF_TSRESOL		9
 
 #define PAD4(n)			(((n) + 3) & ~(size_t)3)
-
-static void
-put_le16(uint8_t *p, uint16_t v)
-{
-	p[0] = (uint8_t)v;
-	p[1] = (uint8_t)(v >> 8);
-}
-
-static void
-put_le32(uint8_t *p, uint32_t v)
-{
-	p[0] = (uint8_t)v;
-	p[1] = (uint8_t)(v >> 8);
-	p[2] = (uint8_t)(v >> 16);
-	p[3] = (uint8_t)(v >> 24);
-}
 
 /* Bytes one option takes: code, length, value padded to 32 bits. */
 static size_t

@@ -12,6 +12,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "bytes.h"
 #include "device.h"
 #include "packet.h"
 #include "xmalloc.h"
@@ -119,18 +120,6 @@ device_key_str(uint8_t phy, const uint8_t mac[6], char *buf)
 	    mac[5], mac[4], mac[3], mac[2], mac[1], mac[0]);
 }
 
-static int
-hexdigit(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 int
 device_key_parse(const char *key, uint8_t *ret_phy, uint8_t ret_mac[6])
 {
@@ -155,7 +144,7 @@ device_key_parse(const char *key, uint8_t *ret_phy, uint8_t ret_mac[6])
 	if (n == 0 || n > 12)
 		return -EINVAL;
 	for (; *p != '\0'; p++) {
-		if ((d = hexdigit(*p)) < 0)
+		if ((d = hex_digit(*p)) < 0)
 			return -EINVAL;
 		v = v << 4 | (uint64_t)d;
 	}
@@ -180,7 +169,7 @@ device_mac_parse(const char *s, uint8_t ret[6])
 	int i, hi, lo;
 
 	for (i = 0; i < 6; i++) {
-		if ((hi = hexdigit(s[0])) < 0 || (lo = hexdigit(s[1])) < 0)
+		if ((hi = hex_digit(s[0])) < 0 || (lo = hex_digit(s[1])) < 0)
 			return -EINVAL;
 		mac[i] = (uint8_t)(hi << 4 | lo);
 		s += 2;

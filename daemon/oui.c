@@ -18,6 +18,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "bytes.h"
 #include "oui.h"
 #include "xmalloc.h"
 
@@ -153,18 +154,6 @@ name_intern(struct oui_db *db, const char *name, size_t len)
 	return off;
 }
 
-static int
-hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 /*
  * Add one assignment: hex digits (6, 7 or 9 of them: 24, 28 or 36
  * bits) and a name.  Returns 0, or -1 when either is unusable.
@@ -181,7 +170,7 @@ stage_add(struct oui_db *db, const char *hex, size_t hexlen,
 	if (hexlen != 6 && hexlen != 7 && hexlen != 9)
 		return -1;
 	for (i = 0; i < hexlen; i++) {
-		if ((d = hexval(hex[i])) < 0)
+		if ((d = hex_digit(hex[i])) < 0)
 			return -1;
 		v = v << 4 | (uint64_t)d;
 	}

@@ -11,17 +11,9 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "bytes.h"
 #include "cursor.h"
 #include "launcher_msg.h"
-
-static void
-put_le32(uint8_t *p, uint32_t v)
-{
-	p[0] = (uint8_t)v;
-	p[1] = (uint8_t)(v >> 8);
-	p[2] = (uint8_t)(v >> 16);
-	p[3] = (uint8_t)(v >> 24);
-}
 
 static bool
 launcher_name_ok(const char *s, size_t len)

@@ -14,18 +14,10 @@
 #include <stdint.h>
 #include <unistd.h>
 
+#include "bytes.h"
 #include "cursor.h"
 #include "sandbox.h"
 #include "sandbox-report.h"
-
-static void
-put_le32(uint8_t *p, uint32_t v)
-{
-	p[0] = (uint8_t)v;
-	p[1] = (uint8_t)(v >> 8);
-	p[2] = (uint8_t)(v >> 16);
-	p[3] = (uint8_t)(v >> 24);
-}
 
 void
 sandbox_report_encode(int syscall, uint32_t arch,

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "bytes.h"
 #include "cursor.h"
 #include "frame.h"
 
@@ -63,15 +64,6 @@ frame_parse(const uint8_t *buf, size_t len, size_t max_payload,
 	ret->len = plen;
 	*ret_total = FRAME_HDR_LEN + (size_t)plen;
 	return 1;
-}
-
-static void
-put_be32(uint8_t *p, uint32_t v)
-{
-	p[0] = v >> 24;
-	p[1] = v >> 16;
-	p[2] = v >> 8;
-	p[3] = v;
 }
 
 void
