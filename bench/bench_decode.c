@@ -13,120 +13,41 @@
  */
 
 #include <getopt.h>
-#include <pcap/pcap.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
+#include "benchcap.h"
 #include "decode.h"
 #include "packet.h"
 
-struct frame {
-	uint32_t	 dlt;
-	uint32_t	 caplen, len;
-	size_t		 off;		/* into the loaded bytes */
-};
-
 struct bench {
-	struct frame	*frames;
-	size_t		 n, cap;
-	uint8_t		*bytes;		/* every frame, back to back */
-	size_t		 nbytes, bcap;
+	struct bench_cap c;
 	unsigned long	 errors[PACKET_ERR_DOT11 + 1];
 };
 
-/* Seconds of CPU time this process used, and of wall time. */
-struct stamp {
-	double		 cpu, wall;
-};
-
-static struct stamp
-now(void)
-{
-	struct timespec c, w;
-	struct stamp s;
-
-	clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &c);
-	clock_gettime(CLOCK_MONOTONIC, &w);
-	s.cpu = (double)c.tv_sec + (double)c.tv_nsec / 1e9;
-	s.wall = (double)w.tv_sec + (double)w.tv_nsec / 1e9;
-	return s;
-}
-
-static int
-grow(void **p, size_t *cap, size_t need, size_t size)
-{
-	void *np;
-	size_t ncap = *cap ? *cap : 1024;
-
-	while (ncap < need)
-		ncap *= 2;
-	if (ncap == *cap)
-		return 0;
-	if ((np = realloc(*p, ncap * size)) == NULL)
-		return -1;
-	*p = np;
-	*cap = ncap;
-	return 0;
-}
-
-static int
-load(struct bench *b, const char *path, size_t max)
-{
-	char err[PCAP_ERRBUF_SIZE];
-	struct pcap_pkthdr *h;
-	const u_char *data;
-	pcap_t *p;
-
-	if ((p = pcap_open_offline(path, err)) == NULL) {
-		fprintf(stderr, "bench_decode: %s\n", err);
-		return -1;
-	}
-	while (b->n < max && pcap_next_ex(p, &h, &data) == 1) {
-		if (grow((void **)&b->frames, &b->cap, b->n + 1,
-		    sizeof(*b->frames)) != 0 ||
-		    grow((void **)&b->bytes, &b->bcap, b->nbytes + h->caplen,
-		    1) != 0) {
-			fprintf(stderr, "bench_decode: out of memory\n");
-			pcap_close(p);
-			return -1;
-		}
-		b->frames[b->n].dlt = (uint32_t)pcap_datalink(p);
-		b->frames[b->n].caplen = h->caplen;
-		b->frames[b->n].len = h->len;
-		b->frames[b->n].off = b->nbytes;
-		memcpy(b->bytes + b->nbytes, data, h->caplen);
-		b->nbytes += h->caplen;
-		b->n++;
-	}
-	pcap_close(p);
-	return 0;
-}
-
 /* One pass over every frame; the first pass counts the errors. */
-static struct stamp
+static struct bench_stamp
 run(struct bench *b, int count)
 {
-	struct stamp t0 = now(), t;
+	struct bench_stamp t0 = bench_now();
 	struct packet p;
 	size_t i;
 
-	for (i = 0; i < b->n; i++) {
+	for (i = 0; i < b->c.n; i++) {
+		const struct bench_frame *f = &b->c.frames[i];
+
 		memset(&p, 0, sizeof(p));
-		p.dlt = b->frames[i].dlt;
-		p.data = b->bytes + b->frames[i].off;
-		p.caplen = b->frames[i].caplen;
-		p.len = b->frames[i].len;
+		p.dlt = f->dlt;
+		p.data = b->c.bytes + f->off;
+		p.caplen = f->caplen;
+		p.len = f->len;
 		(void)decode_packet(&p);
 		if (count)
 			b->errors[p.error]++;
 	}
-	t = now();
-	t.cpu -= t0.cpu;
-	t.wall -= t0.wall;
-	return t;
+	return bench_since(t0);
 }
 
 int
@@ -138,7 +59,7 @@ main(int argc, char *argv[])
 		{ NULL, 0, NULL, 0 }
 	};
 	struct bench b;
-	struct stamp best = { 1e30, 1e30 }, t;
+	struct bench_stamp best = { 1e30, 1e30 }, t;
 	long runs = 5, max = 2000000;
 	int ch, i;
 
@@ -158,9 +79,10 @@ main(int argc, char *argv[])
 		goto usage;
 	memset(&b, 0, sizeof(b));
 	for (i = optind; i < argc; i++)
-		if (load(&b, argv[i], (size_t)max) != 0)
+		if (bench_cap_load(&b.c, "bench_decode", argv[i],
+		    (size_t)max) != 0)
 			return 1;
-	if (b.n == 0) {
+	if (b.c.n == 0) {
 		fprintf(stderr, "bench_decode: no frames\n");
 		return 1;
 	}
@@ -171,16 +93,12 @@ main(int argc, char *argv[])
 	}
 	printf("bench_decode: %zu frames, %.0f bytes/frame captured; "
 	    "errors: %lu link type, %lu radio, %lu FCS, %lu short, "
-	    "%lu 802.11\n", b.n, (double)b.nbytes / (double)b.n,
+	    "%lu 802.11\n", b.c.n, (double)b.c.nbytes / (double)b.c.n,
 	    b.errors[PACKET_ERR_DLT], b.errors[PACKET_ERR_RADIO],
 	    b.errors[PACKET_ERR_FCS], b.errors[PACKET_ERR_SHORT],
 	    b.errors[PACKET_ERR_DOT11]);
-	printf("%-14s %9zu frames %8.1f ns/frame %10.0f frames/s "
-	    "(CPU, best of %ld; wall %.1f ns/frame)\n", "decode", b.n,
-	    best.cpu * 1e9 / (double)b.n, (double)b.n / best.cpu, runs,
-	    best.wall * 1e9 / (double)b.n);
-	free(b.frames);
-	free(b.bytes);
+	bench_report("decode", b.c.n, best, (int)runs);
+	bench_cap_free(&b.c);
 	return 0;
 usage:
 	fprintf(stderr, "usage: bench_decode [--runs N] [--max N] "
