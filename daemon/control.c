@@ -2,7 +2,6 @@
 /* \summary: the core's end of the web bridge: runs osprey_web, answers it */
 
 #include <sys/queue.h>
-#include <sys/stat.h>
 #include <sys/time.h>
 
 #include <errno.h>
@@ -88,37 +87,6 @@ control_now_ms(void)
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
-}
-
-int
-control_find_web(const char *search, const char *fallback, char *ret,
-    size_t retlen)
-{
-	const char *lists[2] = { search, fallback };
-	const char *p, *e;
-	char path[PROC_PATH_MAX];
-	struct stat st;
-	size_t i;
-	int n;
-
-	for (i = 0; i < 2; i++) {
-		for (p = lists[i]; p != NULL && *p != '\0'; p = e) {
-			e = p + strcspn(p, ":");
-			n = snprintf(path, sizeof(path), "%.*s/osprey_web",
-			    (int)(e - p), p);
-			if (*e == ':')
-				e++;
-			if (n <= 0 || (size_t)n >= sizeof(path) ||
-			    stat(path, &st) != 0 || !S_ISREG(st.st_mode) ||
-			    (st.st_mode & 0111) == 0)
-				continue;
-			if ((size_t)n >= retlen)
-				return -ENAMETOOLONG;
-			memcpy(ret, path, (size_t)n + 1);
-			return 0;
-		}
-	}
-	return -ENOENT;
 }
 
 /* Output */

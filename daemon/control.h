@@ -66,15 +66,6 @@ int		 control_start(struct control *);
  */
 void		 control_free(struct control *);
 
-/*
- * Find osprey_web where the launcher will look: in each folder of the
- * colon-separated search (OSPREY_HELPER_PATH; may be NULL), then of
- * fallback (helper_binary_path).  Writes the path to ret and returns 0,
- * or -ENOENT.  Uses stat only: call it before the core locks down.
- */
-int		 control_find_web(const char *search, const char *fallback,
-		    char *ret, size_t retlen);
-
 /* Counters for the status answer and tests. */
 struct control_stats {
 	unsigned	 spawns;

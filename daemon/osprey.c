@@ -586,8 +586,8 @@ check_web(const struct datasource_policy *p)
 {
 	char path[PROC_PATH_MAX];
 
-	if (control_find_web(p->helper_search, p->helper_binary_path, path,
-	    sizeof(path)) == 0)
+	if (proc_find_program("osprey_web", p->helper_search,
+	    p->helper_binary_path, path, sizeof(path)) == 0)
 		return true;
 	log_warnx("osprey_web not found (OSPREY_HELPER_PATH, "
 	    "helper_binary_path): running without the web worker");

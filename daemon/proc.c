@@ -130,6 +130,18 @@ int
 proc_find_helper(const char *name, const char *search, const char *fallback,
     char *ret, size_t retlen)
 {
+	char file[PROC_PATH_MAX];
+
+	if ((size_t)snprintf(file, sizeof(file), "osprey_cap_%s", name) >=
+	    sizeof(file))
+		return -ENOENT;
+	return proc_find_program(file, search, fallback, ret, retlen);
+}
+
+int
+proc_find_program(const char *file, const char *search, const char *fallback,
+    char *ret, size_t retlen)
+{
 	const char *lists[2] = { search, fallback };
 	char path[PROC_PATH_MAX];
 	const char *s, *end;
@@ -145,7 +157,7 @@ proc_find_helper(const char *name, const char *search, const char *fallback,
 			if (dlen == 0)
 				continue;
 			if ((size_t)snprintf(path, sizeof(path),
-			    "%.*s/osprey_cap_%s", (int)dlen, s, name) >=
+			    "%.*s/%s", (int)dlen, s, file) >=
 			    sizeof(path))
 				continue;
 			/* stat, not access: the sandbox allows the former. */

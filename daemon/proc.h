@@ -54,6 +54,9 @@ void		 proc_free(struct proc *);
  */
 int		 proc_find_helper(const char *name, const char *search,
 		    const char *fallback, char *ret, size_t retlen);
+/* The same for any program file name (the web worker: "osprey_web"). */
+int		 proc_find_program(const char *file, const char *search,
+		    const char *fallback, char *ret, size_t retlen);
 
 /*
  * Split the same two colon-separated lists into at most max folders

@@ -68,6 +68,13 @@ test_find_helper(void **state)
 	    sizeof(path)), -ENOENT);
 	assert_int_equal(proc_find_helper("pcapfile", NULL, NULL, path,
 	    sizeof(path)), -ENOENT);
+	/* Any program by its file name: the web worker's way. */
+	script("osprey_web", "exit 0");
+	assert_int_equal(proc_find_program("osprey_web", "/nonexistent", dir,
+	    path, sizeof(path)), 0);
+	assert_non_null(strstr(path, "/osprey_web"));
+	assert_int_equal(proc_find_program("osprey_web", search, NULL, path,
+	    sizeof(path)), 0);
 	/* Not executable: not found. */
 	snprintf(search, sizeof(search), "%s/osprey_cap_pcapfile", dir);
 	assert_int_equal(chmod(search, 0644), 0);
