@@ -3,8 +3,8 @@
  * \summary: the pipeline for one packet: fill, decode, track, log, taps
  *
  * Stages run in the order of doc/architecture.md, "How a packet
- * travels": decode_packet() (daemon/decode.h) fills the radio and 802.11
- * parts; the device tracker (daemon/tracker.h) takes every frame that
+ * travels": decode_packet() (daemon/decode/decode.h) fills the radio and 802.11
+ * parts; the device tracker (daemon/track/tracker.h) takes every frame that
  * decoded; the log keeps every frame as it came, decoded or not; taps see
  * it last.
  */

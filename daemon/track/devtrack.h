@@ -2,7 +2,7 @@
 /*
  * \summary: the core's device tracking: config, clock, expiry, JSON dump
  *
- * The core holds one device tracker (daemon/tracker.h).  This module
+ * The core holds one device tracker (daemon/track/tracker.h).  This module
  * builds it from the config (tracker_max_devices, tracker_device_timeout,
  * ouifile=), loads the manufacturer registry before the core locks down
  * (the sandbox forbids reading files later), keeps the tracker's clock
