@@ -10,6 +10,7 @@
  */
 
 #include <errno.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -43,6 +44,8 @@ static const struct bridge_type_info bridge_types[] = {
 	{ BRIDGE_PACKET, "PACKET", BRIDGE_FROM_CORE },
 	{ BRIDGE_SYSTEM_REQ, "SYSTEM_REQ", BRIDGE_FROM_WEB },
 	{ BRIDGE_SYSTEM_REPLY, "SYSTEM_REPLY", BRIDGE_FROM_CORE },
+	{ BRIDGE_CMD, "CMD", BRIDGE_FROM_WEB },
+	{ BRIDGE_CMD_REPLY, "CMD_REPLY", BRIDGE_FROM_CORE },
 };
 
 static const char *bridge_cmd_names[BRIDGE_SRC_MAX] = {
@@ -460,7 +463,8 @@ bridge_encode_devices_req(msgpack_sbuffer *sbuf, uint32_t seq,
 	if (m->n_keys > BRIDGE_MAX_LIST || m->n_macs > BRIDGE_MAX_LIST)
 		return -EMSGSIZE;
 	n += m->has_since + (m->n_keys > 0) + (m->n_macs > 0) +
-	    (m->clients_of != NULL);
+	    (m->clients_of != NULL) + (m->related_to != NULL) +
+	    (m->phyname != NULL) + (m->seenby != NULL);
 	bridge_out_begin(sbuf, BRIDGE_DEVICES_REQ, seq);
 	msgpack_packer_init(&pk, sbuf, msgpack_sbuffer_write);
 	msgpack_pack_map(&pk, n);
@@ -473,6 +477,12 @@ bridge_encode_devices_req(msgpack_sbuffer *sbuf, uint32_t seq,
 		bridge_pack_str_list(&pk, "macs", m->macs, m->n_macs);
 	if (m->clients_of != NULL)
 		bridge_pack_kv_str(&pk, "clients_of", m->clients_of);
+	if (m->related_to != NULL)
+		bridge_pack_kv_str(&pk, "related_to", m->related_to);
+	if (m->phyname != NULL)
+		bridge_pack_kv_str(&pk, "phyname", m->phyname);
+	if (m->seenby != NULL)
+		bridge_pack_kv_str(&pk, "seenby", m->seenby);
 	return bridge_out_end(sbuf, BRIDGE_MAX_REQUEST);
 }
 
@@ -599,7 +609,66 @@ static const char *bridge_sys_names[BRIDGE_SYS_MAX] = {
 	[BRIDGE_SYS_ALERTS] = "alerts",
 	[BRIDGE_SYS_CHANNELS] = "channels",
 	[BRIDGE_SYS_GPS] = "gps",
+	[BRIDGE_SYS_PACKET_STATS] = "packet_stats",
+	[BRIDGE_SYS_ALERT_DEFS] = "alert_definitions",
+	[BRIDGE_SYS_GPS_ALL] = "gps_all",
+	[BRIDGE_SYS_GPS_DRIVERS] = "gps_drivers",
+	[BRIDGE_SYS_VIEWS] = "views",
+	[BRIDGE_SYS_PHYS] = "phys",
+	[BRIDGE_SYS_INTERFACES] = "interfaces",
+	[BRIDGE_SYS_SOURCE_TYPES] = "source_types",
+	[BRIDGE_SYS_SOURCE_DEFAULTS] = "source_defaults",
 };
+
+static const char *bridge_cmd_kinds[BRIDGE_CMD_MAX] = {
+	[BRIDGE_CMD_SET_NAME] = "set_name",
+	[BRIDGE_CMD_SET_TAG] = "set_tag",
+	[BRIDGE_CMD_DEFINE_ALERT] = "define_alert",
+	[BRIDGE_CMD_RAISE_ALERT] = "raise_alert",
+};
+
+/* The strings of a CMD: wire key and where the struct keeps it. */
+static const struct {
+	const char	*key;
+	size_t		 off;
+} bridge_cmd_strs[] = {
+	{ "key", offsetof(struct bridge_cmd, key) },
+	{ "name", offsetof(struct bridge_cmd, name) },
+	{ "value", offsetof(struct bridge_cmd, value) },
+	{ "phyname", offsetof(struct bridge_cmd, phyname) },
+	{ "throttle", offsetof(struct bridge_cmd, throttle) },
+	{ "burst", offsetof(struct bridge_cmd, burst) },
+	{ "bssid", offsetof(struct bridge_cmd, bssid) },
+	{ "source", offsetof(struct bridge_cmd, source) },
+	{ "dest", offsetof(struct bridge_cmd, dest) },
+	{ "other", offsetof(struct bridge_cmd, other) },
+	{ "channel", offsetof(struct bridge_cmd, channel) },
+};
+#define BRIDGE_CMD_NSTR	(sizeof(bridge_cmd_strs) / sizeof(bridge_cmd_strs[0]))
+#define BRIDGE_CMD_STR(m, i) \
+	(*(const char *const *)((const char *)(m) + bridge_cmd_strs[i].off))
+
+int
+bridge_encode_cmd(msgpack_sbuffer *sbuf, uint32_t seq,
+    const struct bridge_cmd *m)
+{
+	msgpack_packer pk;
+	size_t i, n = 1;
+
+	if (m->cmd == 0 || m->cmd >= BRIDGE_CMD_MAX)
+		return -EINVAL;
+	for (i = 0; i < BRIDGE_CMD_NSTR; i++)
+		n += BRIDGE_CMD_STR(m, i) != NULL;
+	bridge_out_begin(sbuf, BRIDGE_CMD, seq);
+	msgpack_packer_init(&pk, sbuf, msgpack_sbuffer_write);
+	msgpack_pack_map(&pk, n);
+	bridge_pack_kv_str(&pk, "cmd", bridge_cmd_kinds[m->cmd]);
+	for (i = 0; i < BRIDGE_CMD_NSTR; i++)
+		if (BRIDGE_CMD_STR(m, i) != NULL)
+			bridge_pack_kv_str(&pk, bridge_cmd_strs[i].key,
+			    BRIDGE_CMD_STR(m, i));
+	return bridge_out_end(sbuf, BRIDGE_MAX_REQUEST);
+}
 
 int
 bridge_encode_system_req(msgpack_sbuffer *sbuf, uint32_t seq,
@@ -815,6 +884,11 @@ bridge_decode_map(const struct bridge_hdr *hdr, msgpack_zone *z,
 		    &r->n_macs));
 		BRIDGE_OPTIONAL(bridge_opt_str(z, o, "clients_of",
 		    &r->clients_of));
+		BRIDGE_OPTIONAL(bridge_opt_str(z, o, "related_to",
+		    &r->related_to));
+		BRIDGE_OPTIONAL(bridge_opt_str(z, o, "phyname",
+		    &r->phyname));
+		BRIDGE_OPTIONAL(bridge_opt_str(z, o, "seenby", &r->seenby));
 		return 0;
 	}
 	case BRIDGE_DEVICES_END:
@@ -880,6 +954,26 @@ bridge_decode_map(const struct bridge_hdr *hdr, msgpack_zone *z,
 		rc = bridge_opt_double(o, "since", &r->since);
 		BRIDGE_OPTIONAL(rc);
 		r->has_since = rc == 0;
+		return 0;
+	}
+	case BRIDGE_CMD: {
+		struct bridge_cmd *c = &m->u.cmd;
+
+		BRIDGE_REQUIRE(bridge_opt_str(z, o, "cmd", &s));
+		for (i = 1; i < BRIDGE_CMD_MAX; i++)
+			if (strcmp(bridge_cmd_kinds[i], s) == 0)
+				c->cmd = i;
+		if (c->cmd == 0)
+			return -EBADMSG;
+		for (i = 0; i < BRIDGE_CMD_NSTR; i++)
+			BRIDGE_OPTIONAL(bridge_opt_str(z, o,
+			    bridge_cmd_strs[i].key, (const char **)((char *)c +
+			    bridge_cmd_strs[i].off)));
+		/* What each command needs to mean anything. */
+		if (c->name == NULL || ((c->cmd == BRIDGE_CMD_SET_NAME ||
+		    c->cmd == BRIDGE_CMD_SET_TAG) && c->key == NULL) ||
+		    (c->cmd != BRIDGE_CMD_SET_NAME && c->value == NULL))
+			return -EBADMSG;
 		return 0;
 	}
 	default:
@@ -986,7 +1080,7 @@ bridge_decode(const struct bridge_hdr *hdr, const uint8_t *payload,
 		m.u.records.records = objs;
 		m.u.records.count = (size_t)n;
 	} else if (hdr->type == BRIDGE_SOURCE_CMD_REPLY ||
-	    hdr->type == BRIDGE_SYSTEM_REPLY)
+	    hdr->type == BRIDGE_SYSTEM_REPLY || hdr->type == BRIDGE_CMD_REPLY)
 		m.u.object.obj = &objs[0];
 	else
 		rc = bridge_decode_map(hdr, z, &objs[0], &m);

@@ -90,6 +90,10 @@ enum bridge_type {
 	/* 0x05xx system */
 	BRIDGE_SYSTEM_REQ = 0x0501,	/* web -> core: status, messages.. */
 	BRIDGE_SYSTEM_REPLY = 0x0502,	/* core -> web: one object */
+
+	/* 0x06xx commands on the core's state: names, tags, alerts */
+	BRIDGE_CMD = 0x0601,		/* web -> core: a command */
+	BRIDGE_CMD_REPLY = 0x0602,	/* core -> web: one object */
 };
 
 /* Which process sends a type. */
@@ -206,6 +210,9 @@ struct bridge_devices_req {
 	const char	**macs;		/* "AA:BB:..", or none */
 	size_t		  n_macs;
 	const char	*clients_of;	/* key of an access point, or NULL */
+	const char	*related_to;	/* key of an access point, or NULL */
+	const char	*phyname;	/* only this phy ("IEEE802.11") */
+	const char	*seenby;	/* only devices this source uuid heard */
 };
 
 /* DEVICES_SLICE and SOURCES_REPLY: records, each a msgpack map. */
@@ -249,7 +256,7 @@ struct bridge_source_cmd {
 	bool		 shuffle;
 };
 
-/* SOURCE_CMD_REPLY and SYSTEM_REPLY: one object. */
+/* SOURCE_CMD_REPLY, SYSTEM_REPLY and CMD_REPLY: one object. */
 struct bridge_object {
 	const msgpack_object	*obj;
 };
@@ -308,6 +315,15 @@ enum bridge_system_what {
 	BRIDGE_SYS_ALERTS,		/* alerts, since */
 	BRIDGE_SYS_CHANNELS,		/* /channels/channels.json */
 	BRIDGE_SYS_GPS,			/* /gps/location.json */
+	BRIDGE_SYS_PACKET_STATS,	/* /packetchain/packet_stats.json */
+	BRIDGE_SYS_ALERT_DEFS,		/* /alerts/definitions.json */
+	BRIDGE_SYS_GPS_ALL,		/* /gps/all_gps.json */
+	BRIDGE_SYS_GPS_DRIVERS,		/* /gps/drivers.json */
+	BRIDGE_SYS_VIEWS,		/* /devices/views/all_views.json */
+	BRIDGE_SYS_PHYS,		/* /phy/all_phys.json */
+	BRIDGE_SYS_INTERFACES,		/* /datasource/list_interfaces.json */
+	BRIDGE_SYS_SOURCE_TYPES,	/* /datasource/types.json */
+	BRIDGE_SYS_SOURCE_DEFAULTS,	/* /datasource/defaults.json */
 	BRIDGE_SYS_MAX
 };
 
@@ -315,6 +331,29 @@ struct bridge_system_req {
 	uint32_t	 what;		/* enum bridge_system_what */
 	bool		 has_since;
 	double		 since;
+};
+
+/* CMD: what to change. */
+enum bridge_cmd_kind {
+	BRIDGE_CMD_SET_NAME = 1,	/* key, name ("" clears it) */
+	BRIDGE_CMD_SET_TAG,		/* key, name, value ("" removes) */
+	BRIDGE_CMD_DEFINE_ALERT,	/* name, value (description),
+					   phyname?, throttle?, burst? */
+	BRIDGE_CMD_RAISE_ALERT,		/* name, value (text), bssid?,
+					   source?, dest?, other?, channel? */
+	BRIDGE_CMD_MAX
+};
+
+struct bridge_cmd {
+	uint32_t	 cmd;		/* enum bridge_cmd_kind */
+	const char	*key;		/* a device key */
+	const char	*name;		/* user name, tag or alert name */
+	const char	*value;		/* tag value, description or text */
+	const char	*phyname;
+	const char	*throttle;	/* "10/min" */
+	const char	*burst;		/* "1/sec" */
+	const char	*bssid, *source, *dest, *other;	/* MACs */
+	const char	*channel;
 };
 
 /* One decoded message: hdr says which member of u is set. */
@@ -334,6 +373,7 @@ struct bridge_msg {
 		struct bridge_packet_source	 packet_source;
 		struct bridge_packet		 packet;
 		struct bridge_system_req	 system_req;
+		struct bridge_cmd		 cmd;
 	} u;
 	msgpack_zone		*zone;		/* decoded storage */
 };
@@ -399,6 +439,8 @@ int	bridge_encode_packet(msgpack_sbuffer *, uint32_t seq,
 	    const struct bridge_packet *);
 int	bridge_encode_system_req(msgpack_sbuffer *, uint32_t seq,
 	    const struct bridge_system_req *);
+int	bridge_encode_cmd(msgpack_sbuffer *, uint32_t seq,
+	    const struct bridge_cmd *);
 
 /* Names of the enums as they appear on the wire ("set_channel"). */
 const char	*bridge_source_cmd_name(uint32_t cmd);
