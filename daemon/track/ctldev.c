@@ -22,6 +22,8 @@ struct ctldev {
 	size_t			 n, cap, next;
 	uint64_t		 sent;
 	double			 timestamp;
+	int			 phy;		/* -1 any, -2 none */
+	int64_t			 seenby;	/* CTLDEV_ANY_SOURCE, ... */
 };
 
 static void
@@ -38,16 +40,76 @@ ctldev_add(struct ctldev *q, const struct device *d)
 	q->n++;
 }
 
+static bool
+ctldev_seen_by(const struct device *d, int64_t source)
+{
+	int i;
+
+	for (i = 0; i < d->n_seenby; i++)
+		if (device_seenby_c(d, i)->source == source)
+			return true;
+	return false;
+}
+
 /* Does d pass the filters that apply to every way of selecting? */
 static bool
-ctldev_pass(const struct bridge_devices_req *r, uint64_t since_usec,
-    const struct device *d)
+ctldev_pass(const struct ctldev *q, const struct bridge_devices_req *r,
+    uint64_t since_usec, const struct device *d)
 {
 	if (r->has_since && d->mod_usec <= since_usec)
 		return false;
 	if (r->view == BRIDGE_VIEW_ACCESSPOINTS &&
 	    (d->type_set & DEVICE_TYPE_ANY_AP) == 0)
 		return false;
+	if (q->phy != -1 && d->phy != q->phy)
+		return false;
+	if (q->seenby != CTLDEV_ANY_SOURCE && !ctldev_seen_by(d, q->seenby))
+		return false;
+	return true;
+}
+
+/*
+ * "AA:BB:CC:DD:EE:FF", or with a mask: "/FF:FF:FF:00:00:00" or a count
+ * of leading bits "/24" (Kismet's masked MACs).  0 or -1.
+ */
+static int
+ctldev_mac_mask(const char *s, uint8_t mac[6], uint8_t mask[6])
+{
+	char buf[18];
+	const char *slash = strchr(s, '/');
+	unsigned long bits;
+	char *end;
+	int i;
+
+	memset(mask, 0xff, 6);
+	if (slash == NULL)
+		return device_mac_parse(s, mac);
+	if (slash - s != 17)
+		return -1;
+	memcpy(buf, s, 17);
+	buf[17] = '\0';
+	if (device_mac_parse(buf, mac) != 0)
+		return -1;
+	if (strlen(slash + 1) == 17)
+		return device_mac_parse(slash + 1, mask);
+	bits = strtoul(slash + 1, &end, 10);
+	if (slash[1] < '0' || slash[1] > '9' || *end != '\0' || bits > 48)
+		return -1;
+	for (i = 0; i < 6; i++)
+		mask[i] = bits >= (unsigned long)(i + 1) * 8 ? 0xff :
+		    bits <= (unsigned long)i * 8 ? 0 :
+		    (uint8_t)(0xff << (8 - (bits - (unsigned long)i * 8)));
+	return 0;
+}
+
+static bool
+ctldev_mac_match(const uint8_t *a, const uint8_t *mac, const uint8_t *mask)
+{
+	int i;
+
+	for (i = 0; i < 6; i++)
+		if ((a[i] & mask[i]) != (mac[i] & mask[i]))
+			return false;
 	return true;
 }
 
@@ -55,23 +117,101 @@ static void
 ctldev_add_macs(struct ctldev *q, const struct tracker *tr,
     const struct bridge_devices_req *r, uint64_t since_usec)
 {
-	const struct device *found[DEVICE_PHY_COUNT + 1];
-	uint8_t mac[6];
+	static const uint8_t full[6] = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff };
+	const struct device *found[DEVICE_PHY_COUNT + 1], *d;
+	uint8_t mac[6], mask[6];
 	size_t i, j, n;
 
 	for (i = 0; i < r->n_macs; i++) {
-		/* A "/mask" suffix is not supported: only exact MACs match. */
-		if (device_mac_parse(r->macs[i], mac) != 0)
+		if (ctldev_mac_mask(r->macs[i], mac, mask) != 0)
 			continue;
-		n = tracker_find_mac(tr, mac, found, DEVICE_PHY_COUNT + 1);
-		for (j = 0; j < n && j <= DEVICE_PHY_COUNT; j++)
-			if (ctldev_pass(r, since_usec, found[j]))
-				ctldev_add(q, found[j]);
+		if (memcmp(mask, full, 6) == 0) {
+			n = tracker_find_mac(tr, mac, found,
+			    DEVICE_PHY_COUNT + 1);
+			for (j = 0; j < n && j <= DEVICE_PHY_COUNT; j++)
+				if (ctldev_pass(q, r, since_usec, found[j]))
+					ctldev_add(q, found[j]);
+			continue;
+		}
+		/* A mask matches many: walk them all, in table order. */
+		for (d = tracker_first(tr); d != NULL; d = tracker_next(d))
+			if (ctldev_mac_match(d->mac, mac, mask) &&
+			    ctldev_pass(q, r, since_usec, d))
+				ctldev_add(q, d);
 	}
 }
 
+/* Does AP b advertise an SSID (named, not cloaked) that AP a does? */
+static bool
+ctldev_same_ssid(const struct device *a, const struct device *b)
+{
+	size_t i, j;
+
+	for (i = 0; i < a->n_adv; i++) {
+		if (a->adv[i].len == 0 ||
+		    (a->adv[i].flags & DEVICE_SSID_CLOAKED) != 0)
+			continue;
+		for (j = 0; j < b->n_adv; j++)
+			if (b->adv[j].len == a->adv[i].len &&
+			    memcmp(b->adv[j].ssid, a->adv[i].ssid,
+			    a->adv[i].len) == 0)
+				return true;
+	}
+	return false;
+}
+
+/*
+ * The devices related to access point ap, as Kismet's related-to view
+ * means it: other access points of the same network, that is those that
+ * advertise one of its SSIDs or share one of its clients.  Not ap itself.
+ */
+static void
+ctldev_add_related(struct ctldev *q, const struct tracker *tr,
+    const struct bridge_devices_req *r, uint64_t since_usec,
+    const struct device *ap)
+{
+	const struct device_assoc *a, *b;
+	const struct device *d;
+
+	if ((ap->type_set & DEVICE_TYPE_ANY_AP) == 0)
+		return;
+	for (d = tracker_first(tr); d != NULL; d = tracker_next(d)) {
+		if (d == ap || (d->type_set & DEVICE_TYPE_ANY_AP) == 0 ||
+		    !ctldev_pass(q, r, since_usec, d))
+			continue;
+		if (ctldev_same_ssid(ap, d)) {
+			ctldev_add(q, d);
+			continue;
+		}
+		for (a = ap->clients; a != NULL; a = a->a_next) {
+			for (b = a->client->aps; b != NULL; b = b->c_next)
+				if (b->ap == d)
+					break;
+			if (b != NULL) {
+				ctldev_add(q, d);
+				break;
+			}
+		}
+	}
+}
+
+/* The phy a request names: -1 for none, -2 for one that does not exist. */
+static int
+ctldev_phy(const char *name)
+{
+	int i;
+
+	if (name == NULL)
+		return -1;
+	for (i = 0; i < DEVICE_PHY_COUNT; i++)
+		if (strcmp(device_phy_name((uint8_t)i), name) == 0)
+			return i;
+	return -2;
+}
+
 struct ctldev *
-ctldev_new(const struct tracker *tr, const struct bridge_devices_req *r)
+ctldev_new(const struct tracker *tr, const struct bridge_devices_req *r,
+    int64_t seenby)
 {
 	struct ctldev *q = xcalloc(1, sizeof(*q));
 	const struct device *d, *ap;
@@ -87,18 +227,26 @@ ctldev_new(const struct tracker *tr, const struct bridge_devices_req *r)
 	q->timestamp = (double)clock / 1e6;
 	if (r->has_since && r->since > 0)
 		since_usec = (uint64_t)floor(r->since * 1e6);
-	if (r->n_keys > 0 || r->n_macs > 0 || r->clients_of != NULL) {
+	q->phy = ctldev_phy(r->phyname);
+	q->seenby = seenby;
+	if (q->phy == -2 || seenby == CTLDEV_NO_SOURCE)
+		return q;	/* nothing can match */
+	if (r->n_keys > 0 || r->n_macs > 0 || r->clients_of != NULL ||
+	    r->related_to != NULL) {
 		for (i = 0; i < r->n_keys; i++)
 			if (device_key_parse(r->keys[i], &phy, mac) == 0 &&
 			    (d = tracker_find(tr, phy, mac)) != NULL &&
-			    ctldev_pass(r, since_usec, d))
+			    ctldev_pass(q, r, since_usec, d))
 				ctldev_add(q, d);
 		ctldev_add_macs(q, tr, r, since_usec);
 		if (r->clients_of != NULL &&
 		    (ap = tracker_find_key(tr, r->clients_of)) != NULL)
 			for (a = ap->clients; a != NULL; a = a->a_next)
-				if (ctldev_pass(r, since_usec, a->client))
+				if (ctldev_pass(q, r, since_usec, a->client))
 					ctldev_add(q, a->client);
+		if (r->related_to != NULL &&
+		    (ap = tracker_find_key(tr, r->related_to)) != NULL)
+			ctldev_add_related(q, tr, r, since_usec, ap);
 		return q;
 	}
 	/* Oldest change first, as Kismet lists them. */
@@ -106,7 +254,7 @@ ctldev_new(const struct tracker *tr, const struct bridge_devices_req *r)
 	    tracker_first(tr);
 	for (; d != NULL; d = r->has_since ? tracker_next_changed(d,
 	    since_usec) : tracker_next(d))
-		if (ctldev_pass(r, since_usec, d))
+		if (ctldev_pass(q, r, since_usec, d))
 			ctldev_add(q, d);
 	return q;
 }

@@ -3,7 +3,8 @@
  * \summary: device queries for the web bridge: select once, send in slices
  *
  * A DEVICES_REQ picks its devices when it arrives (by change time, key,
- * MAC, AP view or clients of an AP) and keeps only their (phy, MAC)
+ * MAC, AP view, phy, source, clients of an AP or access points related
+ * to one) and keeps only their (phy, MAC)
  * keys: device pointers do not survive the packets handled between two
  * slices, keys do.  Each slice looks the devices up again (one that went
  * away meanwhile is skipped) and packs them with the tracker's record
@@ -26,12 +27,18 @@ struct ctldev;
 /* At most this many devices in one query (a cap far above real use). */
 #define CTLDEV_MAX		(4 * 1024 * 1024)
 
+/* seenby for a request that names no source, or one that does not exist. */
+#define CTLDEV_ANY_SOURCE	(-1)
+#define CTLDEV_NO_SOURCE	(-2)
+
 /*
- * Select the devices of r in tr now.  The answer's timestamp (the next
- * "since" for a poller) is taken at the same moment.  Never NULL.
+ * Select the devices of r in tr now: seenby is the number of the source
+ * r->seenby names (the caller resolves the uuid), or one of the two
+ * above.  The answer's timestamp (the next "since" for a poller) is
+ * taken at the same moment.  Never NULL.
  */
 struct ctldev	*ctldev_new(const struct tracker *tr,
-		    const struct bridge_devices_req *r);
+		    const struct bridge_devices_req *r, int64_t seenby);
 void		 ctldev_free(struct ctldev *);
 
 /*

@@ -120,7 +120,7 @@ test_all_and_since(void **state)
 	size_t n, slices;
 
 	memset(&r, 0, sizeof(r));
-	q = ctldev_new(tr, &r);
+	q = ctldev_new(tr, &r, CTLDEV_ANY_SOURCE);
 	n = drain(q, tr, BRIDGE_SLICE_TARGET, macs, 16, &slices);
 	assert_int_equal(n, tracker_count(tr));
 	assert_int_equal(slices, 1);
@@ -135,7 +135,7 @@ test_all_and_since(void **state)
 	/* Changed after 250 s: not AP2 (200 s). */
 	r.has_since = true;
 	r.since = 250;
-	q = ctldev_new(tr, &r);
+	q = ctldev_new(tr, &r, CTLDEV_ANY_SOURCE);
 	n = drain(q, tr, BRIDGE_SLICE_TARGET, macs, 16, &slices);
 	assert_true(n >= 1);
 	assert_false(has(macs, n, "00:11:22:33:44:02"));
@@ -144,7 +144,7 @@ test_all_and_since(void **state)
 
 	/* Polling with the answer's timestamp: nothing new, nothing back. */
 	r.since = 400;
-	q = ctldev_new(tr, &r);
+	q = ctldev_new(tr, &r, CTLDEV_ANY_SOURCE);
 	assert_int_equal(drain(q, tr, BRIDGE_SLICE_TARGET, macs, 16,
 	    &slices), 0);
 	ctldev_free(q);
@@ -163,7 +163,7 @@ test_filters(void **state)
 
 	memset(&r, 0, sizeof(r));
 	r.view = BRIDGE_VIEW_ACCESSPOINTS;
-	q = ctldev_new(tr, &r);
+	q = ctldev_new(tr, &r, CTLDEV_ANY_SOURCE);
 	n = drain(q, tr, BRIDGE_SLICE_TARGET, macs, 16, &slices);
 	assert_int_equal(n, 2);
 	assert_false(has(macs, n, "00:1B:63:00:00:01"));
@@ -175,7 +175,7 @@ test_filters(void **state)
 	keys[1] = "not-a-key";
 	r.keys = keys;
 	r.n_keys = 2;
-	q = ctldev_new(tr, &r);
+	q = ctldev_new(tr, &r, CTLDEV_ANY_SOURCE);
 	n = drain(q, tr, BRIDGE_SLICE_TARGET, macs, 16, &slices);
 	assert_int_equal(n, 1);
 	assert_string_equal(macs[0], "00:11:22:33:44:02");
@@ -186,7 +186,7 @@ test_filters(void **state)
 	mlist[1] = "00:1B:63:00:00:99";		/* never seen */
 	r.macs = mlist;
 	r.n_macs = 2;
-	q = ctldev_new(tr, &r);
+	q = ctldev_new(tr, &r, CTLDEV_ANY_SOURCE);
 	n = drain(q, tr, BRIDGE_SLICE_TARGET, macs, 16, &slices);
 	assert_int_equal(n, 1);
 	assert_string_equal(macs[0], "00:1B:63:00:00:01");
@@ -196,7 +196,7 @@ test_filters(void **state)
 	memset(&r, 0, sizeof(r));
 	device_key_str(DEVICE_PHY_DOT11, AP1, key);
 	r.clients_of = key;
-	q = ctldev_new(tr, &r);
+	q = ctldev_new(tr, &r, CTLDEV_ANY_SOURCE);
 	n = drain(q, tr, BRIDGE_SLICE_TARGET, macs, 16, &slices);
 	assert_int_equal(n, 1);
 	assert_string_equal(macs[0], "00:1B:63:00:00:01");
@@ -227,14 +227,14 @@ test_slices_and_departures(void **state)
 
 	/* A tiny target: one device a slice. */
 	memset(&r, 0, sizeof(r));
-	q = ctldev_new(tr, &r);
+	q = ctldev_new(tr, &r, CTLDEV_ANY_SOURCE);
 	n = drain(q, tr, 1, macs, 16, &slices);
 	assert_int_equal(n, 4);
 	assert_int_equal(slices, 4);
 	ctldev_free(q);
 
 	/* Devices that leave between slices are skipped, not dangling. */
-	q = ctldev_new(tr, &r);
+	q = ctldev_new(tr, &r, CTLDEV_ANY_SOURCE);
 	msgpack_sbuffer_init(&sb);
 	assert_int_equal(ctldev_slice(q, tr, &sb, 1, NULL), 1);
 	msgpack_sbuffer_destroy(&sb);
