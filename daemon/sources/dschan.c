@@ -241,6 +241,61 @@ ds_chan_report(struct datasource *ds, const struct msg *m)
 	}
 }
 
+/*
+ * May an operator ask for channel ch?  Only what the source reported it
+ * can tune: one of its channels, or one of their numbers with a width
+ * the helpers understand ("6HT40+" on a radio that listed "6").  A
+ * source that reported none (a capture file) takes nothing.  0, or
+ * -EINVAL with the reason.
+ */
+static int
+ds_chan_check(const struct datasource *ds, const char *ch, char *reason,
+    size_t len)
+{
+	static const char *const widths[] = { "", "HT20", "HT40+", "HT40-",
+	    "VHT80", "VHT160", "W5", "W10" };
+	size_t i, j, nd;
+
+	if (ds->channels.n == 0) {
+		snprintf(reason, len, "source '%s' has no channels to set "
+		    "(its helper reported none)", ds->name);
+		return -EINVAL;
+	}
+	if (ch == NULL || !chanplan_valid_channel(ch)) {
+		snprintf(reason, len, "'%.32s' is not a channel",
+		    ch != NULL ? ch : "");
+		return -EINVAL;
+	}
+	if (chanplan_list_find(&ds->channels, ch) >= 0)
+		return 0;
+	nd = strspn(ch, "0123456789");
+	for (j = 0; nd > 0 && j < sizeof(widths) / sizeof(widths[0]); j++)
+		if (strcasecmp(ch + nd, widths[j]) == 0)
+			break;
+	if (nd > 0 && j < sizeof(widths) / sizeof(widths[0]))
+		for (i = 0; i < ds->channels.n; i++)
+			if (strspn(ds->channels.v[i], "0123456789") == nd &&
+			    strncmp(ds->channels.v[i], ch, nd) == 0)
+				return 0;
+	snprintf(reason, len, "source '%s' cannot tune to '%.32s' (not one "
+	    "of its %zu channels)", ds->name, ch, ds->channels.n);
+	return -EINVAL;
+}
+
+/*
+ * Operators change channels only on a running source: a paused one
+ * keeps its helper but is meant to stay as it is.
+ */
+static int
+ds_chan_state(const struct datasource *ds, char *reason, size_t len)
+{
+	if (ds->state == DS_RUNNING && ds->peer != NULL)
+		return 0;
+	snprintf(reason, len, "source '%s' is %s, not running", ds->name,
+	    datasource_state_name(ds->state));
+	return -EAGAIN;
+}
+
 /* An operator's request replaces one still in flight. */
 static void
 ds_chan_take_cb(struct datasource *ds,
@@ -259,16 +314,9 @@ datasource_set_channel(struct datasource *ds, const char *channel,
 {
 	int r;
 
-	if (!ds_open_state(ds)) {
-		snprintf(reason, len, "source '%s' is %s, not running",
-		    ds->name, datasource_state_name(ds->state));
-		return -EAGAIN;
-	}
-	if (channel == NULL || !chanplan_valid_channel(channel)) {
-		snprintf(reason, len, "'%.32s' is not a channel",
-		    channel != NULL ? channel : "");
-		return -EINVAL;
-	}
+	if ((r = ds_chan_state(ds, reason, len)) < 0 ||
+	    (r = ds_chan_check(ds, channel, reason, len)) < 0)
+		return r;
 	ds_want_lock(ds, channel);
 	ds->want_user = true;
 	ds_chan_take_cb(ds, done, arg);
@@ -293,18 +341,18 @@ datasource_set_hop(struct datasource *ds, const char *const *channels,
 	size_t i;
 	int r;
 
-	if (!ds_open_state(ds)) {
-		snprintf(reason, len, "source '%s' is %s, not running",
-		    ds->name, datasource_state_name(ds->state));
-		return -EAGAIN;
-	}
+	if ((r = ds_chan_state(ds, reason, len)) < 0)
+		return r;
 	if (!(rate <= CHANPLAN_RATE_MAX)) {
 		snprintf(reason, len, "hop rate %g is over %g/sec", rate,
 		    CHANPLAN_RATE_MAX);
 		return -EINVAL;
 	}
 	for (i = 0; channels != NULL && i < n; i++)
-		if ((r = chanplan_list_add(&l, channels[i])) < 0) {
+		if ((r = ds_chan_check(ds, channels[i], reason, len)) < 0) {
+			chanplan_list_free(&l);
+			return r;
+		} else if ((r = chanplan_list_add(&l, channels[i])) < 0) {
 			if (r == -EMSGSIZE)
 				snprintf(reason, len, "more than %d channels",
 				    CHANPLAN_MAX_CHANNELS);
