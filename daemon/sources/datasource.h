@@ -264,6 +264,46 @@ int	datasource_set_hop(struct datasource *, const char *const *channels,
 
 /* "running", "error", ... */
 const char *datasource_state_name(enum ds_state);
+
+/* The policy the manager runs by (/datasource/defaults.json). */
+const struct datasource_policy *datasource_mgr_policy(
+	    const struct datasource_mgr *);
+
+/* A source type (/datasource/types.json). */
+struct datasource_type_info {
+	const char	*type;		/* "linuxwifi", as in type= */
+	const char	*helper;	/* osprey_cap_<helper> */
+	const char	*description;
+	bool		 installed;	/* its helper was found */
+	bool		 tunable;	/* it has channels to set */
+};
+
+/* Fill at most max entries of ret; returns how many. */
+size_t	datasource_types(const struct datasource_mgr *,
+	    struct datasource_type_info *ret, size_t max);
+
+/* An interface a helper could capture from (dslist.c). */
+struct datasource_iface {
+	const char	*type;		/* the helper's source type */
+	const char	*interface;
+	const char	*flags;
+	const char	*hardware;
+};
+
+struct ds_listing;
+
+/*
+ * Ask one helper of each installed type, each run through the launcher
+ * and stopped once it has answered, for the interfaces it could capture
+ * from (KDSLISTINTERFACES).  done(list, n, arg) runs once from the event
+ * loop when every helper has answered or failed, or after a timeout; the
+ * list lives only during the call.  Never NULL.
+ */
+struct ds_listing *datasource_list_interfaces(struct datasource_mgr *,
+	    void (*done)(const struct datasource_iface *, size_t, void *),
+	    void *arg);
+/* Stop a listing before it answers: done is never called.  NULL ok. */
+void	datasource_list_cancel(struct ds_listing *);
 /* The SPEC booleans. */
 bool	datasource_running(const struct datasource *);
 bool	datasource_paused(const struct datasource *);

@@ -1,11 +1,11 @@
 /* SPDX-License-Identifier: ISC */
 /*
- * \summary: what datasource.c, dsproto.c and dschan.c share, and no one else
+ * \summary: what the datasource manager's files share, and no one else
  *
- * The datasource manager is one module split in three files by concern:
- * life cycle (datasource.c), helper messages (dsproto.c) and channel
- * control (dschan.c).  Their common internals carry the ds_ prefix and
- * stay out of datasource.h.
+ * The datasource manager is one module split in four files by concern:
+ * life cycle (datasource.c), helper messages (dsproto.c), channel
+ * control (dschan.c) and interface listing (dslist.c).  Their common
+ * internals carry the ds_ prefix and stay out of datasource.h.
  */
 #ifndef DAEMON_DSINT_H
 #define DAEMON_DSINT_H
