@@ -388,6 +388,7 @@ devrec_pack(msgpack_packer *pk, const struct tracker *tr,
 	const struct device_ssid *last = NULL;
 	uint64_t now, kc;
 	uint32_t crypt;
+	size_t extra;
 	bool ap;
 
 	now = opts != NULL && opts->now != 0 ? opts->now :
@@ -406,7 +407,9 @@ devrec_pack(msgpack_packer *pk, const struct tracker *tr,
 	crypt = device_crypt(d);
 	kc = devrec_kismet_crypt(crypt);
 
-	msgpack_pack_map(pk, 25);
+	extra = opts != NULL && opts->extra != NULL ? opts->extra(NULL, key,
+	    opts->arg) : 0;
+	msgpack_pack_map(pk, 25 + extra);
 	kv_str(pk, "kismet.device.base.key", key);
 	kv_str(pk, "kismet.device.base.macaddr", mac);
 	kv_str(pk, "kismet.device.base.phyname", device_phy_name(d->phy));
@@ -450,6 +453,8 @@ devrec_pack(msgpack_packer *pk, const struct tracker *tr,
 	 * leaves it out too when it has no fix.) */
 	pk_str(pk, "dot11.device");
 	pack_dot11(pk, d);
+	if (extra > 0)
+		(void)opts->extra(pk, key, opts->arg);
 	return 0;
 }
 

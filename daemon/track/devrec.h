@@ -32,6 +32,11 @@ struct devrec_opts {
 	/* "Now" for the history's serial_time, seconds; 0: the tracker
 	 * clock. */
 	uint64_t	 now;
+	/* Fields kept outside the tracker (user names, tags) for the
+	 * device key: with pk NULL the number of map pairs, else writes
+	 * them and returns the same number.  May be NULL. */
+	size_t		(*extra)(msgpack_packer *pk, const char *key,
+			    void *arg);
 };
 
 /*
