@@ -22,7 +22,9 @@
 #include "bridge.h"
 #include "control.h"
 #include "ctldev.h"
+#include "ctlsys.h"
 #include "datasource.h"
+#include "devnames.h"
 #include "devrec.h"
 #include "log.h"
 #include "msgbus.h"
@@ -43,11 +45,15 @@ struct ctl_query {
 	struct ctldev		*dev;
 };
 
-/* A source command waiting for its helper; outlives a worker restart. */
+/*
+ * A source command waiting for its helper, or an interface listing
+ * waiting for the helpers; outlives a worker restart.
+ */
 struct ctl_cmd {
 	struct control		*ctl;		/* NULL once orphaned */
 	unsigned		 gen;		/* the worker it is for */
 	uint32_t		 seq;
+	struct ds_listing	*listing;	/* a listing, or NULL */
 	LIST_ENTRY(ctl_cmd)	 entry;
 };
 
@@ -77,6 +83,7 @@ struct control {
 };
 
 static void	control_spawn(struct control *);
+static void	control_list_interfaces(struct control *, uint32_t);
 static void	control_read_cb(struct bufferevent *, void *);
 static void	control_event_cb(struct bufferevent *, short, void *);
 
@@ -221,14 +228,19 @@ control_cmd_done(struct datasource *ds, int err, const char *why, void *arg)
 				control_reply_source(c, cmd->seq, ds);
 			else
 				control_send_error(c, cmd->seq,
-				    err == -EIO ? 502 : 409,
-				    why != NULL && *why != '\0' ? why :
-				    strerror(-err));
+				    err == -EIO ? 502 : err == -ETIMEDOUT ?
+				    504 : 409, why != NULL && *why != '\0' ?
+				    why : strerror(-err));
 		}
 	}
 	free(cmd);
 }
 
+/*
+ * The HTTP status of a refusal: 4xx for what the caller asked wrong or
+ * asked of something in the wrong state, 5xx only for the server's own
+ * faults (Kismet's clients take any 500 for a failed login).
+ */
 static int
 control_status_of(int err)
 {
@@ -239,9 +251,21 @@ control_status_of(int err)
 		return 404;
 	case -EEXIST:
 	case -EALREADY:
-	case -EBUSY:
+	case -EAGAIN:
 	case -ENOTCONN:
+	case -EPROTO:
+	case -EOPNOTSUPP:
+	case -ECANCELED:
+	case -EBUSY:
 		return 409;
+	case -EDQUOT:
+		return 429;
+	case -ENOSPC:
+		return 507;
+	case -ENOSYS:
+		return 503;
+	case -ETIMEDOUT:
+		return 504;
 	default:
 		return 500;
 	}
@@ -339,11 +363,22 @@ control_query_free(struct control *c, struct ctl_query *q)
 	free(q);
 }
 
+/* The user's name and tags of a device, for its record. */
+static size_t
+control_user_fields(msgpack_packer *pk, const char *key, void *arg)
+{
+	struct control *c = arg;
+
+	return c->deps.names != NULL ? devnames_pack(c->deps.names, key, pk) :
+	    0;
+}
+
 /* One slice of a query; the END right behind the last one. */
 static void
 control_query_step(struct control *c, struct ctl_query *q)
 {
-	struct devrec_opts opts = { control_source_uuid, c, 0 };
+	struct devrec_opts opts = { control_source_uuid, c, 0,
+	    control_user_fields };
 	struct bridge_devices_end end;
 
 	bridge_out_begin(&c->out, BRIDGE_DEVICES_SLICE, q->seq);
@@ -367,6 +402,8 @@ static void
 control_devices(struct control *c, const struct bridge_msg *m)
 {
 	struct ctl_query *q;
+	struct datasource *ds;
+	int64_t seenby = CTLDEV_ANY_SOURCE;
 
 	if (c->deps.tracker == NULL) {
 		control_send_error(c, m->hdr.seq, 503, "device tracking is "
@@ -377,9 +414,14 @@ control_devices(struct control *c, const struct bridge_msg *m)
 		control_send_error(c, m->hdr.seq, 400, "query already open");
 		return;
 	}
+	/* A source's view names its uuid; the records know its number. */
+	if (m->u.devices_req.seenby != NULL)
+		seenby = (ds = datasource_find_uuid(c->deps.sources,
+		    m->u.devices_req.seenby)) != NULL ? (int64_t)ds->id :
+		    CTLDEV_NO_SOURCE;
 	q = xcalloc(1, sizeof(*q));
 	q->seq = m->hdr.seq;
-	q->dev = ctldev_new(c->deps.tracker, &m->u.devices_req);
+	q->dev = ctldev_new(c->deps.tracker, &m->u.devices_req, seenby);
 	TAILQ_INSERT_TAIL(&c->queries, q, entry);
 	control_query_step(c, q);
 }
@@ -570,14 +612,6 @@ control_system(struct control *c, const struct bridge_msg *m)
 		msgpack_pack_array(&pk, n);
 		msgbus_since(c->deps.bus, s, us, control_pack_message_cb, &pk);
 		break;
-	case BRIDGE_SYS_ALERTS:
-		/* No alert engine yet: the list is honestly empty. */
-		msgpack_pack_map(&pk, 2);
-		bridge_pack_kv_double(&pk, "kismet.alert.timestamp",
-		    (double)tv.tv_sec + tv.tv_usec / 1e6);
-		bridge_pack_cstr(&pk, "kismet.alert.list");
-		msgpack_pack_array(&pk, 0);
-		break;
 	case BRIDGE_SYS_CHANNELS:
 		l = datasource_mgr_sources(c->deps.sources);
 		TAILQ_FOREACH(ds, l, entry)
@@ -607,9 +641,77 @@ control_system(struct control *c, const struct bridge_msg *m)
 		bridge_pack_kv_bool(&pk, "kismet.common.location.valid",
 		    false);
 		break;
+	case BRIDGE_SYS_INTERFACES:
+		/* Answered once the helpers have (control_listed_cb). */
+		control_list_interfaces(c, m->hdr.seq);
+		return;
 	default:
-		msgpack_pack_nil(&pk);
+		if (ctlsys_pack(&c->deps, r, &pk) != 0) {
+			control_send_error(c, m->hdr.seq, 404, "not served "
+			    "here");
+			return;
+		}
 		break;
+	}
+	if (bridge_out_end(&c->out, BRIDGE_MAX_PAYLOAD) == 0)
+		control_send(c);
+	else
+		control_send_error(c, m->hdr.seq, 500, "answer too large");
+}
+
+static void
+control_listed_cb(const struct datasource_iface *v, size_t n, void *arg)
+{
+	struct ctl_cmd *cmd = arg;
+	struct control *c = cmd->ctl;
+	msgpack_packer pk;
+
+	if (c != NULL) {
+		LIST_REMOVE(cmd, entry);
+		if (cmd->gen == c->gen && c->state == CTL_RUNNING) {
+			bridge_out_begin(&c->out, BRIDGE_SYSTEM_REPLY,
+			    cmd->seq);
+			msgpack_packer_init(&pk, &c->out,
+			    msgpack_sbuffer_write);
+			ctlsys_pack_interfaces(&c->deps, v, n, &pk);
+			if (bridge_out_end(&c->out, BRIDGE_MAX_PAYLOAD) == 0)
+				control_send(c);
+			else
+				control_send_error(c, cmd->seq, 500,
+				    "answer too large");
+		}
+	}
+	free(cmd);
+}
+
+static void
+control_list_interfaces(struct control *c, uint32_t seq)
+{
+	struct ctl_cmd *cmd = xcalloc(1, sizeof(*cmd));
+
+	cmd->ctl = c;
+	cmd->gen = c->gen;
+	cmd->seq = seq;
+	LIST_INSERT_HEAD(&c->cmds, cmd, entry);
+	cmd->listing = datasource_list_interfaces(c->deps.sources,
+	    control_listed_cb, cmd);
+}
+
+/* Names, tags, alerts: answered at once. */
+static void
+control_cmd(struct control *c, const struct bridge_msg *m)
+{
+	char reason[256] = "";
+	msgpack_packer pk;
+	int rc;
+
+	bridge_out_begin(&c->out, BRIDGE_CMD_REPLY, m->hdr.seq);
+	msgpack_packer_init(&pk, &c->out, msgpack_sbuffer_write);
+	if ((rc = ctlsys_cmd(&c->deps, &m->u.cmd, &pk, reason,
+	    sizeof(reason))) != 0) {
+		control_send_error(c, m->hdr.seq, (uint32_t)control_status_of(
+		    rc), reason[0] != '\0' ? reason : strerror(-rc));
+		return;
 	}
 	if (bridge_out_end(&c->out, BRIDGE_MAX_PAYLOAD) == 0)
 		control_send(c);
@@ -636,6 +738,7 @@ static const struct {
 	{ BRIDGE_SOURCE_CMD, CTL_RUNNING, control_source_cmd },
 	{ BRIDGE_PACKETS_SUB, CTL_RUNNING, control_packets_sub },
 	{ BRIDGE_SYSTEM_REQ, CTL_RUNNING, control_system },
+	{ BRIDGE_CMD, CTL_RUNNING, control_cmd },
 };
 
 static void
@@ -880,10 +983,17 @@ control_free(struct control *c)
 	if (c->pid > 0)
 		proc_unwatch(c->deps.proc, c->pid);
 	control_drop(c, NULL);
-	/* Orphan the channel requests: the manager still calls them. */
+	/*
+	 * Orphan the channel requests: the manager still calls them.  A
+	 * listing is stopped: it would outlive what it answers to.
+	 */
 	while ((cmd = LIST_FIRST(&c->cmds)) != NULL) {
 		LIST_REMOVE(cmd, entry);
 		cmd->ctl = NULL;
+		if (cmd->listing != NULL) {
+			datasource_list_cancel(cmd->listing);
+			free(cmd);
+		}
 	}
 	event_free(c->ev_respawn);
 	event_free(c->ev_kill);

@@ -18,8 +18,11 @@
 #include <stddef.h>
 #include <stdint.h>
 
+struct alerts;
+struct devnames;
 struct event_base;
 struct control;
+struct pktstats;
 struct datasource_mgr;
 struct msgbus;
 struct packet_ctx;
@@ -41,6 +44,9 @@ struct control_deps {
 	struct msgbus		*bus;
 	struct tracker		*tracker;	/* NULL: no device data (503) */
 	uint64_t		 started;	/* epoch seconds */
+	struct alerts		*alerts;	/* NULL: none defined, ever */
+	struct devnames		*names;		/* users' names and tags */
+	struct pktstats		*stats;		/* packet histories */
 };
 
 /*

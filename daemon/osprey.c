@@ -31,11 +31,13 @@
 
 #include <event2/event.h>
 
+#include "alerts.h"
 #include "caps.h"
 #include "chanplan.h"
 #include "config.h"
 #include "control.h"
 #include "datasource.h"
+#include "devnames.h"
 #include "devrec.h"
 #include "devtrack.h"
 #include "launcher.h"
@@ -46,6 +48,7 @@
 #include "osprey_config.h"
 #include "packet.h"
 #include "pcaplog.h"
+#include "pktstats.h"
 #include "privdrop.h"
 #include "proc.h"
 #include "remote.h"
@@ -594,6 +597,40 @@ check_web(const struct datasource_policy *p)
 	return false;
 }
 
+static void
+read_counts_cb(void *arg, struct pktstats_counts *c)
+{
+	struct osprey *o = arg;
+	const struct datasource *ds;
+	struct tracker_stats ts;
+
+	c->total = packet_count(o->packets);
+	c->errors = packet_error_count(o->packets);
+	memset(&ts, 0, sizeof(ts));
+	if (devtrack_tracker(o->devtrack) != NULL)
+		tracker_stats(devtrack_tracker(o->devtrack), &ts);
+	c->dups = ts.dups;
+	TAILQ_FOREACH(ds, datasource_mgr_sources(o->sources), entry)
+		c->drops += ds->num_drops;
+}
+
+/*
+ * What only the web's API reads: alert definitions and the backlog, the
+ * names and tags users give devices (kept in the home folder, read now
+ * while files may still be read), the packet histories.
+ */
+static void
+start_web_state(struct osprey *o)
+{
+	char err[PATH_MAX + 256];
+
+	o->alerts = alerts_new(o->bus);
+	o->names = devnames_open(o->home, err, sizeof(err));
+	if (err[0] != '\0')
+		log_warnx("device names: %s", err);
+	o->stats = pktstats_new(o->base, read_counts_cb, o);
+}
+
 /*
  * Start the web worker.  Its settings (the httpd_* keys and allowplugins
  * of the config files, the user's home for "%h", allow_root) go over the
@@ -636,6 +673,10 @@ start_web(struct osprey *o)
 	deps.bus = o->bus;
 	deps.tracker = devtrack_tracker(o->devtrack);
 	deps.started = (uint64_t)time(NULL);
+	start_web_state(o);
+	deps.alerts = o->alerts;
+	deps.names = o->names;
+	deps.stats = o->stats;
 	o->web = control_new(&deps, keys, values, n);
 	free(keys);
 	free(values);
@@ -705,6 +746,9 @@ main(int argc, char **argv)
 	 * last packets), then the log.
 	 */
 	control_free(o->web);
+	pktstats_free(o->stats);
+	devnames_free(o->names);
+	alerts_free(o->alerts);
 	remote_free(o->remote);
 	datasource_mgr_free(o->sources);
 	packet_ctx_free(o->packets);

@@ -14,14 +14,17 @@
 
 #include "config.h"
 
+struct alerts;
 struct control;
 struct datasource_mgr;
+struct devnames;
 struct devtrack;
 struct event;
 struct event_base;
 struct msgbus;
 struct packet_ctx;
 struct pcaplog;
+struct pktstats;
 struct proc;
 struct remote;
 
@@ -59,6 +62,9 @@ struct osprey {
 	struct datasource_mgr	*sources;
 	struct remote		*remote;
 	struct control		*web;		/* NULL with --no-web */
+	struct alerts		*alerts;	/* for the web's alert API */
+	struct devnames		*names;		/* users' device names, tags */
+	struct pktstats		*stats;		/* packet histories */
 	struct event		*ev_int, *ev_term, *ev_hup, *ev_done;
 	bool			 done_scheduled;
 	int			 exit_status;
