@@ -23,6 +23,7 @@ static const struct {
 	{ "cmd", FORMAT_CMD, "application/json" },
 	{ "pcapng", FORMAT_PCAPNG, "application/vnd.tcpdump.pcap" },
 	{ "js", FORMAT_JS, "application/javascript" },
+	{ "prettyjson", FORMAT_PRETTYJSON, "application/json" },
 };
 
 #define FORMAT_N	(sizeof(format_table) / sizeof(format_table[0]))
@@ -109,6 +110,7 @@ format_write(struct evbuffer *out, enum format fmt, const msgpack_object *o)
 	case FORMAT_CMD:
 	case FORMAT_ITJSON:
 	case FORMAT_EKJSON:
+	case FORMAT_PRETTYJSON:
 		break;
 	default:
 		return -EINVAL;
@@ -119,11 +121,37 @@ format_write(struct evbuffer *out, enum format fmt, const msgpack_object *o)
 	 */
 	if ((g = yajl_gen_alloc(NULL)) == NULL)
 		return -ENOMEM;
+	if (fmt == FORMAT_PRETTYJSON)
+		yajl_gen_config(g, yajl_gen_beautify, 1);
 	rc = mpjson_gen(g, o, fmt == FORMAT_EKJSON ? MPJSON_EKJSON : 0);
 	if (rc == 0 && yajl_gen_get_buf(g, &text, &len) == yajl_gen_status_ok)
 		evbuffer_add(out, text, len);
 	yajl_gen_free(g);
 	return rc;
+}
+
+int
+format_write_answer(struct evbuffer *out, enum format fmt,
+    const msgpack_object *o)
+{
+	uint32_t i;
+	int rc;
+
+	if (format_is_lines(fmt) && o->type == MSGPACK_OBJECT_ARRAY) {
+		for (i = 0; i < o->via.array.size; i++) {
+			if ((rc = format_write(out, fmt,
+			    &o->via.array.ptr[i])) != 0)
+				return rc;
+			evbuffer_add(out, "\n", 1);
+		}
+		return 0;
+	}
+	if ((rc = format_write(out, fmt, o)) != 0)
+		return rc;
+	/* yajl's beautifier ends its text with a newline already. */
+	if (fmt != FORMAT_MSGPACK && fmt != FORMAT_PRETTYJSON)
+		evbuffer_add(out, "\n", 1);
+	return 0;
 }
 
 int

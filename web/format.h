@@ -6,7 +6,8 @@
  * whose JSON rendering is Kismet's REST JSON.  The URL's extension picks
  * how they go out (SPEC section 7): .json and .itjson as they are,
  * .ekjson with every "." in a key turned into "_" (for Elasticsearch),
- * .msgpack re-packed unchanged.  The JSON itself is common/mpjson's,
+ * .prettyjson indented, .msgpack re-packed unchanged.  Kismet's
+ * prettyjson also describes each field; osprey's does not (doc/rest.md).  The JSON itself is common/mpjson's,
  * the same renderer as the core's --devices-json (bad UTF-8 repaired,
  * byte strings in base64, non-finite doubles as null: see mpjson.h);
  * this module adds the formats, their MIME types and evbuffer output.
@@ -30,6 +31,7 @@ enum format {
 	FORMAT_CMD,		/* a command; answers in JSON */
 	FORMAT_PCAPNG,		/* a packet stream */
 	FORMAT_JS,		/* /dynamic.js */
+	FORMAT_PRETTYJSON,	/* JSON indented for people */
 };
 
 /* The format an extension ("json", no dot) names, or FORMAT_NONE. */
@@ -46,11 +48,20 @@ bool		 format_is_lines(enum format);
 
 /*
  * Append o to out: JSON text (FORMAT_JSON, FORMAT_CMD, FORMAT_ITJSON),
- * JSON with "." in keys turned into "_" (FORMAT_EKJSON), or msgpack
- * (FORMAT_MSGPACK).  No newline is added.  Returns 0, or -EINVAL for
+ * indented JSON (FORMAT_PRETTYJSON), JSON with "." in keys turned into
+ * "_" (FORMAT_EKJSON), or msgpack (FORMAT_MSGPACK).  No newline is added.  Returns 0, or -EINVAL for
  * another format or an object nested deeper than JSON generation allows.
  */
 int		 format_write(struct evbuffer *out, enum format,
+		    const msgpack_object *o);
+
+/*
+ * Append o as a whole answer in format fmt: in the line formats (ekjson,
+ * itjson) a list gives one element a line and anything else one line;
+ * the JSON formats end with a newline, msgpack adds nothing.  Returns
+ * format_write's error.
+ */
+int		 format_write_answer(struct evbuffer *out, enum format,
 		    const msgpack_object *o);
 
 /*

@@ -717,8 +717,16 @@ http_reply_error(struct http_call *call, int code, const char *reason)
 static enum format
 http_reply_format(const struct http_call *call)
 {
-	/* Lists in line formats still answer plain objects as JSON. */
-	return call->fmt == FORMAT_MSGPACK ? FORMAT_MSGPACK : FORMAT_JSON;
+	/* Commands and extension-less routes answer JSON. */
+	switch (call->fmt) {
+	case FORMAT_MSGPACK:
+	case FORMAT_EKJSON:
+	case FORMAT_ITJSON:
+	case FORMAT_PRETTYJSON:
+		return call->fmt;
+	default:
+		return FORMAT_JSON;
+	}
 }
 
 void
@@ -727,13 +735,11 @@ http_reply_object(struct http_call *call, int code, const msgpack_object *o)
 	struct evbuffer *b = evbuffer_new();
 	enum format fmt = http_reply_format(call);
 
-	if (format_write(b, fmt, o) != 0) {
+	if (format_write_answer(b, fmt, o) != 0) {
 		evbuffer_free(b);
 		http_reply_error(call, 500, "answer could not be encoded");
 		return;
 	}
-	if (fmt != FORMAT_MSGPACK)
-		evbuffer_add(b, "\n", 1);
 	http_reply(call, code, format_mime(fmt), b);
 	evbuffer_free(b);
 }

@@ -39,9 +39,15 @@ struct http_call;
 #define HTTP_M_POST		0x02
 
 #define HTTP_F(f)		(1U << (f))
-#define HTTP_F_DATA		(HTTP_F(FORMAT_JSON) | HTTP_F(FORMAT_MSGPACK))
-#define HTTP_F_LISTS		(HTTP_F_DATA | HTTP_F(FORMAT_EKJSON) | \
-				    HTTP_F(FORMAT_ITJSON))
+/*
+ * Kismet answers every object and list in each of its serializers; so
+ * does osprey (a line format gives a lone object one line).
+ */
+#define HTTP_F_DATA		(HTTP_F(FORMAT_JSON) | HTTP_F(FORMAT_MSGPACK) | \
+				    HTTP_F(FORMAT_EKJSON) | \
+				    HTTP_F(FORMAT_ITJSON) | \
+				    HTTP_F(FORMAT_PRETTYJSON))
+#define HTTP_F_LISTS		HTTP_F_DATA
 
 #define HTTP_MAX_ARGS		4
 
