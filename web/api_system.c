@@ -23,8 +23,10 @@
 
 #include "bridge.h"
 #include "core.h"
+#include "fields.h"
 #include "files.h"
 #include "http.h"
+#include "log.h"
 #include "pcapstream.h"
 #include "plugins.h"
 #include "web.h"
@@ -63,12 +65,19 @@ api_core_error(struct http_call *call, int rc)
 }
 
 static void
+api_fwd_free(struct api_fwd *f)
+{
+	fields_free(f->fields);
+	free(f);
+}
+
+static void
 api_fwd_gone_cb(struct http_call *call, void *arg)
 {
 	struct api_fwd *f = arg;
 
 	core_forget(f->web->core, f->seq);
-	free(f);
+	api_fwd_free(f);
 }
 
 struct api_fwd *
@@ -86,7 +95,79 @@ void
 api_fwd_fail(struct api_fwd *f, int rc)
 {
 	api_core_error(f->call, rc);
-	free(f);
+	api_fwd_free(f);
+}
+
+int
+api_fwd_fields(struct api_fwd *f)
+{
+	struct fields_regex *rx = NULL;
+	char err[256] = "";
+	yajl_val root;
+
+	if (http_call_json(f->call, &root, err, sizeof(err)) != 0 ||
+	    fields_parse_request(root, &f->fields, &rx, err,
+	    sizeof(err)) != 0) {
+		http_reply_error(f->call, 400, err);
+		api_fwd_free(f);
+		return -EINVAL;
+	}
+	fields_regex_free(rx);
+	return 0;
+}
+
+/* The member key of map o, or NULL. */
+static const msgpack_object *
+api_fwd_member(const msgpack_object *o, const char *key)
+{
+	size_t n = strlen(key);
+	uint32_t i;
+
+	if (o->type != MSGPACK_OBJECT_MAP)
+		return NULL;
+	for (i = 0; i < o->via.map.size; i++)
+		if (o->via.map.ptr[i].key.type == MSGPACK_OBJECT_STR &&
+		    o->via.map.ptr[i].key.via.str.size == n &&
+		    memcmp(o->via.map.ptr[i].key.via.str.ptr, key, n) == 0)
+			return &o->via.map.ptr[i].val;
+	return NULL;
+}
+
+/* Answer o, simplified by f's fields when there are any. */
+static void
+api_fwd_answer(struct api_fwd *f, const msgpack_object *o)
+{
+	msgpack_object out, *v;
+	msgpack_zone *z;
+	uint32_t i;
+
+	if (f->fields == NULL || (o->type != MSGPACK_OBJECT_MAP &&
+	    o->type != MSGPACK_OBJECT_ARRAY)) {
+		http_reply_object(f->call, 200, o);
+		return;
+	}
+	if ((z = msgpack_zone_new(4096)) == NULL)
+		fatalx("out of memory");
+	if (o->type == MSGPACK_OBJECT_MAP) {
+		if (fields_apply(f->fields, o, z, &out) != 0)
+			fatalx("out of memory");
+	} else {
+		v = msgpack_zone_malloc(z, (o->via.array.size + 1) *
+		    sizeof(*v));
+		if (v == NULL)
+			fatalx("out of memory");
+		for (i = 0; i < o->via.array.size; i++)
+			if (o->via.array.ptr[i].type != MSGPACK_OBJECT_MAP)
+				v[i] = o->via.array.ptr[i];
+			else if (fields_apply(f->fields, &o->via.array.ptr[i],
+			    z, &v[i]) != 0)
+				fatalx("out of memory");
+		out.type = MSGPACK_OBJECT_ARRAY;
+		out.via.array.size = o->via.array.size;
+		out.via.array.ptr = v;
+	}
+	http_reply_object(f->call, 200, &out);
+	msgpack_zone_free(z);
 }
 
 void
@@ -94,31 +175,42 @@ api_fwd_cb(const struct bridge_msg *m, void *arg)
 {
 	struct api_fwd *f = arg;
 	struct http_call *call = f->call;
+	const msgpack_object *o, *inner;
 	msgpack_object list;
-	int single = f->single;
 
-	free(f);
 	http_call_on_gone(call, NULL, NULL);
 	if (m->hdr.type == BRIDGE_ERROR) {
 		http_reply_error(call, (int)m->u.error.status,
 		    m->u.error.reason);
+		api_fwd_free(f);
 		return;
 	}
 	if (m->hdr.type != BRIDGE_SOURCES_REPLY) {
-		http_reply_object(call, 200, m->u.object.obj);
+		o = m->u.object.obj;
+		if (f->unwrap != NULL)
+			inner = api_fwd_member(o, f->unwrap);
+		else if (f->unwrap_lines != NULL &&
+		    format_is_lines(http_call_format(call)))
+			inner = api_fwd_member(o, f->unwrap_lines);
+		else
+			inner = o;
+		api_fwd_answer(f, inner != NULL ? inner : o);
+		api_fwd_free(f);
 		return;
 	}
-	if (single) {
+	if (f->single) {
 		if (m->u.records.count == 0)
 			http_reply_error(call, 404, "no such datasource");
 		else
-			http_reply_object(call, 200, &m->u.records.records[0]);
+			api_fwd_answer(f, &m->u.records.records[0]);
+		api_fwd_free(f);
 		return;
 	}
 	list.type = MSGPACK_OBJECT_ARRAY;
 	list.via.array.size = (uint32_t)m->u.records.count;
 	list.via.array.ptr = (msgpack_object *)m->u.records.records;
-	http_reply_object(call, 200, &list);
+	api_fwd_answer(f, &list);
+	api_fwd_free(f);
 }
 
 void
@@ -127,29 +219,37 @@ api_fwd_watch(struct api_fwd *f)
 	http_call_on_gone(f->call, api_fwd_gone_cb, f);
 }
 
-static void
-api_system_forward(struct http_call *call, uint32_t what, const char *ts)
+void
+api_fwd_system(struct api_fwd *f, uint32_t what, const char *ts)
 {
-	struct web *w = http_call_ctx(call);
 	struct bridge_system_req r = { what, false, 0 };
-	struct api_fwd *f;
 	uint32_t seq;
 	int rc;
 
 	if (ts != NULL) {
 		if (api_parse_ts(ts, &r.since) != 0) {
-			http_reply_error(call, 400, "bad timestamp");
+			http_reply_error(f->call, 400, "bad timestamp");
+			api_fwd_free(f);
 			return;
 		}
 		r.has_since = true;
 	}
-	f = api_fwd_new(call, 0);
-	if ((rc = core_system(w->core, &r, api_fwd_cb, f, &seq)) != 0) {
+	if ((rc = core_system(f->web->core, &r, api_fwd_cb, f, &seq)) != 0) {
 		api_fwd_fail(f, rc);
 		return;
 	}
 	f->seq = seq;
 	api_fwd_watch(f);
+}
+
+/* A GET or POST of an object: POST may carry {"fields": [...]}. */
+static void
+api_system_forward(struct http_call *call, uint32_t what, const char *ts)
+{
+	struct api_fwd *f = api_fwd_new(call, 0);
+
+	if (api_fwd_fields(f) == 0)
+		api_fwd_system(f, what, ts);
 }
 
 static void
@@ -159,27 +259,35 @@ api_status(struct http_call *call)
 }
 
 static void
-api_messages(struct http_call *call)
+api_messages_common(struct http_call *call, const char *ts, bool all)
 {
-	api_system_forward(call, BRIDGE_SYS_MESSAGES, http_call_arg(call, 0));
+	struct api_fwd *f = api_fwd_new(call, 0);
+
+	/* all_messages is last-time's list; line formats unwrap it too. */
+	if (all)
+		f->unwrap = "kismet.messagebus.list";
+	else
+		f->unwrap_lines = "kismet.messagebus.list";
+	if (api_fwd_fields(f) == 0)
+		api_fwd_system(f, BRIDGE_SYS_MESSAGES, ts);
 }
 
 static void
-api_alerts(struct http_call *call)
+api_messages(struct http_call *call)
 {
-	api_system_forward(call, BRIDGE_SYS_ALERTS, http_call_arg(call, 0));
+	api_messages_common(call, http_call_arg(call, 0), false);
+}
+
+static void
+api_all_messages(struct http_call *call)
+{
+	api_messages_common(call, "0", true);
 }
 
 static void
 api_channels(struct http_call *call)
 {
 	api_system_forward(call, BRIDGE_SYS_CHANNELS, NULL);
-}
-
-static void
-api_gps(struct http_call *call)
-{
-	api_system_forward(call, BRIDGE_SYS_GPS, NULL);
 }
 
 /* Answer what a packer wrote into sb, in the call's format. */
@@ -208,6 +316,11 @@ api_timestamp(struct http_call *call)
 	api_reply_sbuf(call, &sb);
 }
 
+/*
+ * check_login and check_session differ in Kismet only in whether a
+ * session cookie counts; here a valid cookie or Basic login answers 200
+ * for both.
+ */
 static void
 api_check_login(struct http_call *call)
 {
@@ -220,6 +333,21 @@ api_check_login(struct http_call *call)
 	b = evbuffer_new();
 	evbuffer_add_printf(b, "{\"status\": 200, \"message\": "
 	    "\"login valid\"}\n");
+	http_reply(call, 200, "application/json", b);
+	evbuffer_free(b);
+}
+
+/*
+ * Kismet's first-run check: a login must be set before anything works.
+ * osprey always has one (configured, or generated at the first start).
+ */
+static void
+api_setup_ok(struct http_call *call)
+{
+	struct evbuffer *b = evbuffer_new();
+
+	evbuffer_add_printf(b, "{\"status\": 200, \"message\": "
+	    "\"a login is set\"}\n");
 	http_reply(call, 200, "application/json", b);
 	evbuffer_free(b);
 }
@@ -362,22 +490,25 @@ api_system_static(struct http_call *call)
 const struct http_route api_system_routes[] = {
 	{ "/system/timestamp.@", HTTP_M_GET, HTTP_F_DATA, false,
 	    api_timestamp },
-	{ "/system/status.@", HTTP_M_GET, HTTP_F_DATA, false, api_status },
+	{ "/system/status.@", HTTP_M_GET | HTTP_M_POST, HTTP_F_DATA, false,
+	    api_status },
 	{ "/system/user_status.@", HTTP_M_GET, HTTP_F_DATA, true,
 	    api_user_status },
 	{ "/session/check_login", HTTP_M_GET | HTTP_M_POST, 0, true,
 	    api_check_login },
+	{ "/session/check_session", HTTP_M_GET | HTTP_M_POST, 0, true,
+	    api_check_login },
+	{ "/session/check_setup_ok", HTTP_M_GET, 0, true, api_setup_ok },
 	{ "/dynamic.@", HTTP_M_GET, HTTP_F(FORMAT_JS), true, api_dynamic_js },
 	{ "/plugins/all_plugins.@", HTTP_M_GET, HTTP_F_DATA, false,
 	    api_all_plugins },
 	{ "/plugin/*/**", HTTP_M_GET, 0, true, api_plugin_file },
-	{ "/messagebus/last-time/*/messages.@", HTTP_M_GET, HTTP_F_DATA,
-	    false, api_messages },
-	{ "/alerts/last-time/*/alerts.@", HTTP_M_GET, HTTP_F_DATA, false,
-	    api_alerts },
-	{ "/channels/channels.@", HTTP_M_GET, HTTP_F_DATA, false,
-	    api_channels },
-	{ "/gps/location.@", HTTP_M_GET, HTTP_F_DATA, false, api_gps },
+	{ "/messagebus/last-time/*/messages.@", HTTP_M_GET | HTTP_M_POST,
+	    HTTP_F_DATA, false, api_messages },
+	{ "/messagebus/all_messages.@", HTTP_M_GET | HTTP_M_POST, HTTP_F_DATA,
+	    false, api_all_messages },
+	{ "/channels/channels.@", HTTP_M_GET | HTTP_M_POST, HTTP_F_DATA,
+	    false, api_channels },
 	{ "/streams/all_streams.@", HTTP_M_GET, HTTP_F_DATA, false,
 	    api_all_streams },
 };

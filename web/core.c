@@ -55,6 +55,7 @@ static const struct {
 	{ BRIDGE_SOURCES_REPLY, BRIDGE_SOURCES_REQ, true },
 	{ BRIDGE_SOURCE_CMD_REPLY, BRIDGE_SOURCE_CMD, true },
 	{ BRIDGE_SYSTEM_REPLY, BRIDGE_SYSTEM_REQ, true },
+	{ BRIDGE_CMD_REPLY, BRIDGE_CMD, true },
 	{ BRIDGE_PACKET, 0, false },
 	{ BRIDGE_PACKET_SOURCE, 0, false },
 };
@@ -430,6 +431,19 @@ core_system(struct core *c, const struct bridge_system_req *r,
 	seq = bridge_next_seq(&c->seq);
 	return core_request(c, bridge_encode_system_req(&c->out, seq, r),
 	    BRIDGE_SYSTEM_REQ, seq, cb, arg, ret_seq);
+}
+
+int
+core_cmd(struct core *c, const struct bridge_cmd *r, core_reply_cb cb,
+    void *arg, uint32_t *ret_seq)
+{
+	uint32_t seq;
+
+	if (!core_up(c))
+		return -ENOTCONN;
+	seq = bridge_next_seq(&c->seq);
+	return core_request(c, bridge_encode_cmd(&c->out, seq, r),
+	    BRIDGE_CMD, seq, cb, arg, ret_seq);
 }
 
 void

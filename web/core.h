@@ -72,6 +72,9 @@ int	core_source_cmd(struct core *, const struct bridge_source_cmd *,
 	    core_reply_cb, void *arg, uint32_t *ret_seq);
 int	core_system(struct core *, const struct bridge_system_req *,
 	    core_reply_cb, void *arg, uint32_t *ret_seq);
+/* Names, tags, alerts: answered by CMD_REPLY or ERROR. */
+int	core_cmd(struct core *, const struct bridge_cmd *, core_reply_cb,
+	    void *arg, uint32_t *ret_seq);
 
 /*
  * Forget a request: its callback is never called again.  A devices

@@ -20,6 +20,7 @@ struct http;
 struct http_call;
 struct http_route;
 struct core;
+struct fields;
 struct pcapstreams;
 
 struct web {
@@ -53,6 +54,31 @@ extern const struct http_route	api_devices_routes[];
 extern const size_t		api_devices_nroutes;
 
 /*
+ * Device queries for the other device endpoints (api_views.c): r as a
+ * list (wrapped in Kismet's last-time object when wrapped is set and
+ * the format is not a line format), as Kismet's paged view (start,
+ * length, sort, search, datatable), or as an object keyed by device key.
+ */
+struct bridge_devices_req;
+void	api_devices_list(struct http_call *, const struct bridge_devices_req *,
+	    int wrapped);
+void	api_devices_view(struct http_call *, const struct bridge_devices_req *);
+void	api_devices_object(struct http_call *,
+	    const struct bridge_devices_req *);
+
+/* api_views.c: views, phys, multikey, names and tags, related devices. */
+extern const struct http_route	api_views_routes[];
+extern const size_t		api_views_nroutes;
+
+/* api_alerts.c, api_gps.c, api_packetchain.c */
+extern const struct http_route	api_alerts_routes[];
+extern const size_t		api_alerts_nroutes;
+extern const struct http_route	api_gps_routes[];
+extern const size_t		api_gps_nroutes;
+extern const struct http_route	api_packetchain_routes[];
+extern const size_t		api_packetchain_nroutes;
+
+/*
  * Parse a Kismet timestamp ("1700000000", "1700000000.5", "-60"):
  * negative is relative to now.  Returns 0 and the absolute epoch seconds,
  * or -EINVAL.
@@ -64,19 +90,34 @@ void	api_core_error(struct http_call *, int rc);
 
 /*
  * A request forwarded to the core whose reply is answered as it is: one
- * object (SYSTEM_REPLY, SOURCE_CMD_REPLY), the records as a list
- * (SOURCES_REPLY), or the first record alone when single is set (404
- * when there is none); ERROR answers its status and reason.
+ * object (SYSTEM_REPLY, SOURCE_CMD_REPLY, CMD_REPLY), the records as a
+ * list (SOURCES_REPLY), or the first record alone when single is set
+ * (404 when there is none); ERROR answers its status and reason.  With
+ * unwrap, only the member of that name of the reply's map is answered
+ * (Kismet's all_alerts is last-time's list); with unwrap_lines, only in
+ * the line formats (ekjson, itjson give the list, a record a line).
+ * With fields (POST {"fields": [...]}) each object, or each element of
+ * a list, is simplified as device records are.
  */
 struct api_fwd {
 	struct http_call	*call;
 	struct web		*web;
 	uint32_t		 seq;
 	int			 single;
+	const char		*unwrap;
+	const char		*unwrap_lines;
+	struct fields		*fields;
 };
 
 /* Start tracking call; the core_* request then takes api_fwd_cb. */
 struct api_fwd *api_fwd_new(struct http_call *, int single);
+/*
+ * Read {"fields": [...]} from the request into f; 0, or answered 400
+ * and freed f (-EINVAL).
+ */
+int	api_fwd_fields(struct api_fwd *);
+/* Forward a SYSTEM_REQ as f (since: a timestamp argument or NULL). */
+void	api_fwd_system(struct api_fwd *, uint32_t what, const char *since);
 void	api_fwd_cb(const struct bridge_msg *, void *arg);
 /* Once f->seq is set: forget the request if the client goes first. */
 void	api_fwd_watch(struct api_fwd *);
