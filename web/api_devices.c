@@ -41,6 +41,7 @@ enum dq_mode {
 	DQ_SINGLE,		/* the first record, or one field of it */
 	DQ_VIEW,		/* gathered, searched, sorted, paged */
 	DQ_PCAP,		/* the MAC of a device, for its stream */
+	DQ_OBJECT,		/* {key: record, ...} */
 };
 
 struct dq {
@@ -120,7 +121,8 @@ static bool
 dq_gathers(const struct dq *q)
 {
 	return q->fmt == FORMAT_MSGPACK || q->mode == DQ_VIEW ||
-	    q->mode == DQ_SINGLE || q->mode == DQ_PCAP;
+	    q->mode == DQ_SINGLE || q->mode == DQ_PCAP ||
+	    q->mode == DQ_OBJECT;
 }
 
 /* The record as it goes out: simplified when fields were asked for. */
@@ -139,7 +141,8 @@ static void
 dq_write_json_record(struct dq *q, struct evbuffer *b,
     const msgpack_object *o)
 {
-	enum format f = q->fmt == FORMAT_EKJSON ? FORMAT_EKJSON : FORMAT_JSON;
+	enum format f = q->fmt == FORMAT_EKJSON ||
+	    q->fmt == FORMAT_PRETTYJSON ? q->fmt : FORMAT_JSON;
 
 	if (!format_is_lines(q->fmt) && q->count > 0)
 		evbuffer_add(b, ",\n", 2);
@@ -195,7 +198,8 @@ dq_slice(struct dq *q, const struct bridge_records *r)
 		if (q->regex != NULL && !fields_regex_match(q->regex,
 		    &r->records[i]))
 			continue;
-		if (q->mode == DQ_VIEW || q->mode == DQ_PCAP) {
+		if (q->mode == DQ_VIEW || q->mode == DQ_PCAP ||
+		    q->mode == DQ_OBJECT) {
 			/* Shaped after sorting, which may use any field. */
 			msgpack_pack_object(&pk, r->records[i]);
 			q->count++;
@@ -409,9 +413,10 @@ dq_finish_view(struct dq *q, struct evbuffer *b)
 			format_write(b, q->fmt, &o);
 			evbuffer_add(b, "\n", 1);
 		}
-	} else if (format_write_packed(b, q->fmt == FORMAT_MSGPACK ?
-	    FORMAT_MSGPACK : FORMAT_JSON, sb.data, sb.size) == 0 &&
-	    q->fmt != FORMAT_MSGPACK)
+	} else if (format_write_packed(b, q->fmt == FORMAT_MSGPACK ||
+	    q->fmt == FORMAT_PRETTYJSON ? q->fmt : FORMAT_JSON, sb.data,
+	    sb.size) == 0 && q->fmt != FORMAT_MSGPACK &&
+	    q->fmt != FORMAT_PRETTYJSON)
 		evbuffer_add(b, "\n", 1);
 	msgpack_sbuffer_destroy(&sb);
 	free(objs);
@@ -454,6 +459,40 @@ dq_finish_pcap(struct dq *q)
 		api_core_error(q->call, rc);
 }
 
+/* Each record under its device key, as Kismet's multikey/as-object. */
+static void
+dq_finish_object(struct dq *q)
+{
+	struct dq_sort_item *items;
+	const msgpack_object *key;
+	msgpack_object *objs, o;
+	msgpack_packer pk;
+	msgpack_sbuffer sb;
+	msgpack_zone *z;
+	size_t n, i;
+
+	z = msgpack_zone_new(4096);
+	items = dq_unpack(q, z, &n, &objs);
+	msgpack_sbuffer_init(&sb);
+	msgpack_packer_init(&pk, &sb, msgpack_sbuffer_write);
+	msgpack_pack_map(&pk, n);
+	for (i = 0; i < n; i++) {
+		key = fields_lookup(items[i].rec, "kismet.device.base.key");
+		if (key != NULL)
+			msgpack_pack_object(&pk, *key);
+		else
+			msgpack_pack_nil(&pk);
+		if (dq_shape(q, items[i].rec, z, &o) != 0)
+			fatalx("out of memory");
+		msgpack_pack_object(&pk, o);
+	}
+	http_reply_packed(q->call, 200, sb.data, sb.size);
+	msgpack_sbuffer_destroy(&sb);
+	free(objs);
+	free(items);
+	msgpack_zone_free(z);
+}
+
 static void
 dq_end(struct dq *q, double timestamp)
 {
@@ -470,6 +509,9 @@ dq_end(struct dq *q, double timestamp)
 	switch (q->mode) {
 	case DQ_PCAP:
 		dq_finish_pcap(q);
+		break;
+	case DQ_OBJECT:
+		dq_finish_object(q);
 		break;
 	case DQ_VIEW:
 		dq_finish_view(q, b);
@@ -611,8 +653,33 @@ api_all_devices(struct http_call *call)
 	struct bridge_devices_req r;
 	struct dq *q = dq_new(call, DQ_LIST);
 
+	if (dq_read_fields(q) != 0)
+		return;
 	memset(&r, 0, sizeof(r));
 	dq_send(q, &r);
+}
+
+void
+api_devices_list(struct http_call *call, const struct bridge_devices_req *r,
+    int wrapped)
+{
+	struct dq *q = dq_new(call, wrapped && !format_is_lines(
+	    http_call_format(call)) ? DQ_WRAPPED : DQ_LIST);
+
+	if (dq_read_fields(q) != 0)
+		return;
+	dq_send(q, r);
+}
+
+void
+api_devices_object(struct http_call *call,
+    const struct bridge_devices_req *r)
+{
+	struct dq *q = dq_new(call, DQ_OBJECT);
+
+	if (dq_read_fields(q) != 0)
+		return;
+	dq_send(q, r);
 }
 
 static void
@@ -662,6 +729,8 @@ api_by_key(struct http_call *call)
 	char *path;
 	size_t n = 0;
 
+	if (dq_read_fields(q) != 0)
+		return;
 	if (http_call_nargs(call) > 1) {
 		/* /device.json/FIELD/PATH: one field of the device. */
 		path = evhttp_uridecode(http_call_arg(call, 1), 0, &n);
@@ -821,10 +890,6 @@ static void
 api_view_all(struct http_call *call)
 {
 	struct bridge_devices_req r;
-	char err[256] = "", b1[32], b2[32];
-	const char *s;
-	yajl_val root;
-	struct dq *q;
 
 	memset(&r, 0, sizeof(r));
 	if (http_call_nargs(call) > 0) {
@@ -834,6 +899,17 @@ api_view_all(struct http_call *call)
 		}
 		r.has_since = true;
 	}
+	api_devices_view(call, &r);
+}
+
+void
+api_devices_view(struct http_call *call, const struct bridge_devices_req *r)
+{
+	char err[256] = "", b1[32], b2[32];
+	const char *s;
+	yajl_val root;
+	struct dq *q;
+
 	q = dq_new(call, DQ_VIEW);
 	if (dq_read_fields(q) != 0)
 		return;
@@ -862,7 +938,7 @@ api_view_all(struct http_call *call)
 		    "1") == 0;
 	if ((s = api_view_param(call, root, "draw", b1, sizeof(b1))) != NULL)
 		q->draw = xstrndup(s, 32);
-	dq_send(q, &r);
+	dq_send(q, r);
 }
 
 /* Packet streams */
@@ -927,15 +1003,15 @@ api_pcap_device(struct http_call *call)
 #define API_PCAP	HTTP_F(FORMAT_PCAPNG)
 
 const struct http_route api_devices_routes[] = {
-	{ "/devices/all_devices.@", HTTP_M_GET, HTTP_F_LISTS, false,
+	{ "/devices/all_devices.@", API_POST, HTTP_F_LISTS, false,
 	    api_all_devices },
 	{ "/devices/summary/devices.@", API_POST, HTTP_F_LISTS, false,
 	    api_summary },
 	{ "/devices/last-time/*/devices.@", API_POST, HTTP_F_LISTS, false,
 	    api_last_time },
-	{ "/devices/by-key/*/device.@", HTTP_M_GET, HTTP_F_DATA, false,
+	{ "/devices/by-key/*/device.@", API_POST, HTTP_F_DATA, false,
 	    api_by_key },
-	{ "/devices/by-key/*/device.@/**", HTTP_M_GET, HTTP_F_DATA, false,
+	{ "/devices/by-key/*/device.@/**", API_POST, HTTP_F_DATA, false,
 	    api_by_key },
 	{ "/devices/by-mac/*/devices.@", API_POST, HTTP_F_LISTS, false,
 	    api_by_mac },

@@ -41,6 +41,8 @@ api_sources_all(struct http_call *call)
 	uint32_t seq;
 	int rc;
 
+	if (api_fwd_fields(f) != 0)
+		return;
 	if ((rc = core_sources(w->core, NULL, api_fwd_cb, f, &seq)) != 0) {
 		api_fwd_fail(f, rc);
 		return;
@@ -63,6 +65,8 @@ api_sources_one(struct http_call *call)
 		return;
 	}
 	f = api_fwd_new(call, 1);
+	if (api_fwd_fields(f) != 0)
+		return;
 	if ((rc = core_sources(w->core, uuid, api_fwd_cb, f, &seq)) != 0) {
 		api_fwd_fail(f, rc);
 		return;
@@ -99,6 +103,7 @@ api_hop_args(yajl_val root, struct bridge_source_cmd *c, char *store,
 {
 	static const char *pchan[] = { "channels", NULL };
 	static const char *prate[] = { "rate", NULL };
+	static const char *phop[] = { "hoprate", NULL };
 	static const char *pshuf[] = { "shuffle", NULL };
 	yajl_val v;
 	size_t i;
@@ -123,7 +128,9 @@ api_hop_args(yajl_val root, struct bridge_source_cmd *c, char *store,
 		c->channels = list;
 		c->n_channels = v->u.array.len;
 	}
-	if ((v = yajl_tree_get(root, prate, yajl_t_any)) != NULL) {
+	/* Kismet's documentation says "hoprate"; SPEC and its UI "rate". */
+	if ((v = yajl_tree_get(root, prate, yajl_t_any)) != NULL ||
+	    (v = yajl_tree_get(root, phop, yajl_t_any)) != NULL) {
 		if (!YAJL_IS_NUMBER(v) || !isfinite(YAJL_GET_DOUBLE(v)) ||
 		    YAJL_GET_DOUBLE(v) <= 0 || YAJL_GET_DOUBLE(v) > 1000) {
 			snprintf(err, errlen, "\"rate\" must be a number of "
@@ -133,14 +140,18 @@ api_hop_args(yajl_val root, struct bridge_source_cmd *c, char *store,
 		c->has_rate = true;
 		c->rate = YAJL_GET_DOUBLE(v);
 	}
+	/* A boolean, or Kismet's documented integer 0 or 1. */
 	if ((v = yajl_tree_get(root, pshuf, yajl_t_any)) != NULL) {
-		if (!YAJL_IS_TRUE(v) && !YAJL_IS_FALSE(v)) {
+		if (!YAJL_IS_TRUE(v) && !YAJL_IS_FALSE(v) &&
+		    !(YAJL_IS_INTEGER(v) && (YAJL_GET_INTEGER(v) == 0 ||
+		    YAJL_GET_INTEGER(v) == 1))) {
 			snprintf(err, errlen, "\"shuffle\" must be true or "
-			    "false");
+			    "false (or 1 or 0)");
 			return -EINVAL;
 		}
 		c->has_shuffle = true;
-		c->shuffle = YAJL_IS_TRUE(v);
+		c->shuffle = YAJL_IS_TRUE(v) || (YAJL_IS_INTEGER(v) &&
+		    YAJL_GET_INTEGER(v) == 1);
 	}
 	return 0;
 }
@@ -228,10 +239,15 @@ api_set_channel_common(struct http_call *call, uint32_t cmd)
 			}
 			c.channel = chan;
 		}
-		/* Lock to one channel, or hop a list: one or the other. */
-		if ((c.channel == NULL) == (c.n_channels == 0)) {
-			http_reply_error(call, 400, "give \"channel\" to lock "
-			    "or \"channels\" (with \"rate\") to hop");
+		/*
+		 * Lock to one channel, or hop a list, or (a rate alone)
+		 * change the hop rate over the channels it has.
+		 */
+		if ((c.channel != NULL && c.n_channels > 0) ||
+		    (c.channel == NULL && c.n_channels == 0 && !c.has_rate)) {
+			http_reply_error(call, 400, "give \"channel\" to lock, "
+			    "\"channels\" (and \"rate\") to hop, or \"rate\" "
+			    "alone to change the hop rate");
 			return;
 		}
 	}
@@ -290,13 +306,49 @@ api_resume_source(struct http_call *call)
 	api_source_state(call, BRIDGE_SRC_RESUME);
 }
 
+/* Answered by the core from what it runs: types, defaults. */
+static void
+api_sources_system(struct http_call *call, uint32_t what)
+{
+	struct api_fwd *f = api_fwd_new(call, 0);
+
+	if (api_fwd_fields(f) == 0)
+		api_fwd_system(f, what, NULL);
+}
+
+static void
+api_source_types(struct http_call *call)
+{
+	api_sources_system(call, BRIDGE_SYS_SOURCE_TYPES);
+}
+
+static void
+api_source_defaults(struct http_call *call)
+{
+	api_sources_system(call, BRIDGE_SYS_SOURCE_DEFAULTS);
+}
+
+/* Each installed helper is asked; the answer takes up to a few seconds. */
+static void
+api_list_interfaces(struct http_call *call)
+{
+	api_sources_system(call, BRIDGE_SYS_INTERFACES);
+}
+
 #define API_CMD	(HTTP_F(FORMAT_CMD) | HTTP_F_DATA)
+#define API_GP	(HTTP_M_GET | HTTP_M_POST)
 
 const struct http_route api_sources_routes[] = {
-	{ "/datasource/all_sources.@", HTTP_M_GET, HTTP_F_DATA, false,
+	{ "/datasource/all_sources.@", API_GP, HTTP_F_LISTS, false,
 	    api_sources_all },
-	{ "/datasource/by-uuid/*/source.@", HTTP_M_GET, HTTP_F_DATA, false,
+	{ "/datasource/by-uuid/*/source.@", API_GP, HTTP_F_DATA, false,
 	    api_sources_one },
+	{ "/datasource/types.@", API_GP, HTTP_F_LISTS, false,
+	    api_source_types },
+	{ "/datasource/defaults.@", API_GP, HTTP_F_DATA, false,
+	    api_source_defaults },
+	{ "/datasource/list_interfaces.@", API_GP, HTTP_F_LISTS, false,
+	    api_list_interfaces },
 	{ "/datasource/add_source.@", HTTP_M_POST, API_CMD, false,
 	    api_add_source },
 	{ "/datasource/by-uuid/*/set_channel.@", HTTP_M_POST, API_CMD, false,
@@ -307,6 +359,10 @@ const struct http_route api_sources_routes[] = {
 	    API_CMD, false, api_open_source },
 	{ "/datasource/by-uuid/*/close_source.@", HTTP_M_GET | HTTP_M_POST,
 	    API_CMD, false, api_close_source },
+	{ "/datasource/by-uuid/*/disable_source.@", HTTP_M_GET | HTTP_M_POST,
+	    API_CMD, false, api_close_source },
+	{ "/datasource/by-uuid/*/enable_source.@", HTTP_M_GET | HTTP_M_POST,
+	    API_CMD, false, api_open_source },
 	{ "/datasource/by-uuid/*/pause_source.@", HTTP_M_GET | HTTP_M_POST,
 	    API_CMD, false, api_pause_source },
 	{ "/datasource/by-uuid/*/resume_source.@", HTTP_M_GET | HTTP_M_POST,
