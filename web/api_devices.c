@@ -828,25 +828,6 @@ api_clients_of(struct http_call *call)
 	dq_send(q, &r);
 }
 
-static void
-api_view_aps(struct http_call *call)
-{
-	struct bridge_devices_req r;
-	struct dq *q = dq_new(call, DQ_LIST);
-
-	if (dq_read_fields(q) != 0)
-		return;
-	memset(&r, 0, sizeof(r));
-	r.view = BRIDGE_VIEW_ACCESSPOINTS;
-	dq_send(q, &r);
-}
-
-static void
-api_view_aps_last_time(struct http_call *call)
-{
-	api_last_time_common(call, BRIDGE_VIEW_ACCESSPOINTS);
-}
-
 /* A paging parameter from the JSON command, else the query string. */
 static const char *
 api_view_param(struct http_call *call, yajl_val root, const char *name,
@@ -884,22 +865,6 @@ api_view_uint(const char *s, uint64_t max, uint64_t *ret)
 		return -EINVAL;
 	*ret = u;
 	return 0;
-}
-
-static void
-api_view_all(struct http_call *call)
-{
-	struct bridge_devices_req r;
-
-	memset(&r, 0, sizeof(r));
-	if (http_call_nargs(call) > 0) {
-		if (api_parse_ts(http_call_arg(call, 0), &r.since) != 0) {
-			http_reply_error(call, 400, "bad timestamp");
-			return;
-		}
-		r.has_since = true;
-	}
-	api_devices_view(call, &r);
 }
 
 void
@@ -1019,14 +984,6 @@ const struct http_route api_devices_routes[] = {
 	    api_multimac },
 	{ "/phy/phy80211/clients-of/*/clients.@", API_POST, HTTP_F_LISTS,
 	    false, api_clients_of },
-	{ "/devices/views/phydot11_accesspoints/devices.@", API_POST,
-	    HTTP_F_LISTS, false, api_view_aps },
-	{ "/devices/views/phydot11_accesspoints/last-time/*/devices.@",
-	    API_POST, HTTP_F_LISTS, false, api_view_aps_last_time },
-	{ "/devices/views/all/devices.@", API_POST, HTTP_F_LISTS, false,
-	    api_view_all },
-	{ "/devices/views/all/last-time/*/devices.@", API_POST,
-	    HTTP_F_LISTS, false, api_view_all },
 	{ "/pcap/all_packets.@", HTTP_M_GET, API_PCAP, false, api_pcap_all },
 	{ "/datasource/pcap/all_sources.@", HTTP_M_GET, API_PCAP, false,
 	    api_pcap_all },

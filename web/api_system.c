@@ -10,7 +10,9 @@
 #include <sys/time.h>
 
 #include <errno.h>
+#include <inttypes.h>
 #include <math.h>
+#include <stdbool.h>
 #include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -133,25 +135,22 @@ api_fwd_member(const msgpack_object *o, const char *key)
 	return NULL;
 }
 
-/* Answer o, simplified by f's fields when there are any. */
+/*
+ * o simplified by f's fields into out (memory from z): a map as a
+ * record, a list record by record, and Kismet's wrapper (a map holding
+ * the list f->unwrap_lines names) by simplifying the records in it.
+ */
 static void
-api_fwd_answer(struct api_fwd *f, const msgpack_object *o)
+api_fwd_simplify(const struct api_fwd *f, const msgpack_object *o,
+    msgpack_zone *z, msgpack_object *out)
 {
-	msgpack_object out, *v;
-	msgpack_zone *z;
+	const msgpack_object *inner;
+	msgpack_object_kv *kv;
+	msgpack_object *v;
 	uint32_t i;
 
-	if (f->fields == NULL || (o->type != MSGPACK_OBJECT_MAP &&
-	    o->type != MSGPACK_OBJECT_ARRAY)) {
-		http_reply_object(f->call, 200, o);
-		return;
-	}
-	if ((z = msgpack_zone_new(4096)) == NULL)
-		fatalx("out of memory");
-	if (o->type == MSGPACK_OBJECT_MAP) {
-		if (fields_apply(f->fields, o, z, &out) != 0)
-			fatalx("out of memory");
-	} else {
+	*out = *o;
+	if (o->type == MSGPACK_OBJECT_ARRAY) {
 		v = msgpack_zone_malloc(z, (o->via.array.size + 1) *
 		    sizeof(*v));
 		if (v == NULL)
@@ -162,10 +161,42 @@ api_fwd_answer(struct api_fwd *f, const msgpack_object *o)
 			else if (fields_apply(f->fields, &o->via.array.ptr[i],
 			    z, &v[i]) != 0)
 				fatalx("out of memory");
-		out.type = MSGPACK_OBJECT_ARRAY;
-		out.via.array.size = o->via.array.size;
-		out.via.array.ptr = v;
+		out->via.array.ptr = v;
+		return;
 	}
+	if (o->type != MSGPACK_OBJECT_MAP)
+		return;
+	if (f->unwrap_lines == NULL || (inner = api_fwd_member(o,
+	    f->unwrap_lines)) == NULL || inner->type != MSGPACK_OBJECT_ARRAY) {
+		if (fields_apply(f->fields, o, z, out) != 0)
+			fatalx("out of memory");
+		return;
+	}
+	kv = msgpack_zone_malloc(z, (o->via.map.size + 1) * sizeof(*kv));
+	if (kv == NULL)
+		fatalx("out of memory");
+	for (i = 0; i < o->via.map.size; i++) {
+		kv[i] = o->via.map.ptr[i];
+		if (&o->via.map.ptr[i].val == inner)
+			api_fwd_simplify(f, inner, z, &kv[i].val);
+	}
+	out->via.map.ptr = kv;
+}
+
+/* Answer o, simplified by f's fields when there are any. */
+static void
+api_fwd_answer(struct api_fwd *f, const msgpack_object *o)
+{
+	msgpack_object out;
+	msgpack_zone *z;
+
+	if (f->fields == NULL) {
+		http_reply_object(f->call, 200, o);
+		return;
+	}
+	if ((z = msgpack_zone_new(4096)) == NULL)
+		fatalx("out of memory");
+	api_fwd_simplify(f, o, z, &out);
 	http_reply_object(f->call, 200, &out);
 	msgpack_zone_free(z);
 }
@@ -396,6 +427,77 @@ api_all_streams(struct http_call *call)
 	api_reply_sbuf(call, &sb);
 }
 
+/* A stream id from the path, or -1. */
+static int64_t
+api_stream_id(struct http_call *call)
+{
+	const char *s = http_call_arg(call, 0);
+	char *end;
+	unsigned long long v;
+
+	errno = 0;
+	v = strtoull(s, &end, 10);
+	if (*s < '0' || *s > '9' || *end != '\0' || errno != 0 ||
+	    v > INT64_MAX)
+		return -1;
+	return (int64_t)v;
+}
+
+/* One stream of all_streams, found by its kismet.stream.id. */
+static void
+api_stream_info(struct http_call *call)
+{
+	struct web *w = http_call_ctx(call);
+	msgpack_sbuffer sb;
+	msgpack_packer pk;
+	msgpack_unpacked u;
+	const msgpack_object *id;
+	int64_t want = api_stream_id(call);
+	uint32_t i;
+	size_t off = 0;
+	bool found = false;
+
+	msgpack_sbuffer_init(&sb);
+	msgpack_packer_init(&pk, &sb, msgpack_sbuffer_write);
+	pcapstreams_pack(w->streams, &pk);
+	msgpack_unpacked_init(&u);
+	if (want >= 0 && msgpack_unpack_next(&u, sb.data, sb.size, &off) ==
+	    MSGPACK_UNPACK_SUCCESS && u.data.type == MSGPACK_OBJECT_ARRAY)
+		for (i = 0; i < u.data.via.array.size && !found; i++) {
+			id = fields_lookup(&u.data.via.array.ptr[i],
+			    "kismet.stream.id");
+			if (id != NULL &&
+			    id->type == MSGPACK_OBJECT_POSITIVE_INTEGER &&
+			    id->via.u64 == (uint64_t)want) {
+				http_reply_object(call, 200,
+				    &u.data.via.array.ptr[i]);
+				found = true;
+			}
+		}
+	if (!found)
+		http_reply_error(call, 404, "no such stream");
+	msgpack_unpacked_destroy(&u);
+	msgpack_sbuffer_destroy(&sb);
+}
+
+static void
+api_stream_close(struct http_call *call)
+{
+	struct web *w = http_call_ctx(call);
+	struct evbuffer *b;
+	int64_t id = api_stream_id(call);
+
+	if (id < 0 || pcapstreams_close(w->streams, (uint64_t)id) != 0) {
+		http_reply_error(call, 404, "no such stream");
+		return;
+	}
+	b = evbuffer_new();
+	evbuffer_add_printf(b, "{\"status\": 200, \"message\": "
+	    "\"stream closed\"}\n");
+	http_reply(call, 200, "application/json", b);
+	evbuffer_free(b);
+}
+
 static void
 api_dynamic_js(struct http_call *call)
 {
@@ -511,6 +613,10 @@ const struct http_route api_system_routes[] = {
 	    false, api_channels },
 	{ "/streams/all_streams.@", HTTP_M_GET, HTTP_F_DATA, false,
 	    api_all_streams },
+	{ "/streams/by-id/*/stream_info.@", HTTP_M_GET, HTTP_F_DATA, false,
+	    api_stream_info },
+	{ "/streams/by-id/*/close_stream.@", HTTP_M_GET | HTTP_M_POST,
+	    HTTP_F(FORMAT_CMD) | HTTP_F_DATA, false, api_stream_close },
 };
 
 const size_t api_system_nroutes = sizeof(api_system_routes) /

@@ -249,7 +249,7 @@ api_set_tag(struct http_call *call)
 #define API_GP		(HTTP_M_GET | HTTP_M_POST)
 #define API_CMD		(HTTP_F(FORMAT_CMD) | HTTP_F_DATA)
 
-/* After api_devices_routes: its fixed views match first. */
+/* Every view, "all" and "phydot11_accesspoints" included. */
 const struct http_route api_views_routes[] = {
 	{ "/devices/views/all_views.@", API_GP, HTTP_F_DATA, false,
 	    api_all_views },

@@ -148,6 +148,21 @@ pcapstreams_close_all(struct pcapstreams *s)
 	}
 }
 
+int
+pcapstreams_close(struct pcapstreams *s, uint64_t id)
+{
+	struct ps_stream *st;
+
+	TAILQ_FOREACH(st, &s->streams, entry)
+		if (st->id == id) {
+			http_call_on_gone(st->call, NULL, NULL);
+			http_stream_end(st->call);
+			ps_stream_free(st);
+			return 0;
+		}
+	return -ENOENT;
+}
+
 void
 pcapstreams_free(struct pcapstreams *s)
 {

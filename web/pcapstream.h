@@ -63,6 +63,8 @@ void	pcapstreams_pack(const struct pcapstreams *, msgpack_packer *);
 
 /* End every stream (shutdown). */
 void	pcapstreams_close_all(struct pcapstreams *);
+/* End the stream with that id (its client sees the end); -ENOENT. */
+int	pcapstreams_close(struct pcapstreams *, uint64_t id);
 
 /*
  * The three pcapng blocks a stream needs, appended to out through the

@@ -453,7 +453,7 @@ def test_sources_and_channels():
     st, _, body = c.request("POST", base + "set_channel.cmd",
                             body=json.dumps({"channel": "13"}))
     assert 400 <= st < 600 and json.loads(body)["error"], (st, body)
-    for bad in [{}, {"channel": "6", "channels": ["1"]}, {"rate": 5},
+    for bad in [{}, {"channel": "6", "channels": ["1"]}, {"shuffle": True},
                 {"channels": "1,6"}, {"channels": ["1"], "rate": -1}]:
         st, _, body = c.request("POST", base + "set_channel.cmd",
                                 body=json.dumps(bad))
