@@ -105,15 +105,20 @@ alerts_parse_rate(const char *s, uint32_t *ret_n, enum alerts_unit *ret_unit)
 	if (end != slash || n == 0 || n > ALERTS_RATE_MAX)
 		return -EINVAL;
 	/* "min", "minute", "minutes": the unit's name starts the word. */
-	for (i = 0; i < sizeof(alerts_units) / sizeof(alerts_units[0]); i++)
+	for (i = 0; i < sizeof(alerts_units) / sizeof(alerts_units[0]); i++) {
+		const char *rest = slash + 1 + strlen(alerts_units[i].name);
+
 		if (strncasecmp(slash + 1, alerts_units[i].name,
-		    strlen(alerts_units[i].name)) == 0 && strspn(slash + 1 +
-		    strlen(alerts_units[i].name), "a-zA-Z") ==
-		    strlen(slash + 1 + strlen(alerts_units[i].name))) {
-			*ret_n = (uint32_t)n;
-			*ret_unit = (enum alerts_unit)i;
-			return 0;
-		}
+		    strlen(alerts_units[i].name)) != 0)
+			continue;
+		while (isalpha((unsigned char)*rest))
+			rest++;
+		if (*rest != '\0')
+			return -EINVAL;
+		*ret_n = (uint32_t)n;
+		*ret_unit = (enum alerts_unit)i;
+		return 0;
+	}
 	return -EINVAL;
 }
 

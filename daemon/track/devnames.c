@@ -222,23 +222,21 @@ static int	devnames_apply_tag(struct devnames *, const char *,
 		    const char *, const char *);
 
 /*
- * Read one file into dn (cleared first).  Returns 1 and its generation
- * when it is whole, 0 when it is missing, -1 when it is cut or wrong.
+ * Read one stream into dn (cleared first).  Returns 1 and its
+ * generation when it is whole, -1 when it is cut or wrong (and dn is
+ * left empty).
  */
 static int
-devnames_read(struct devnames *dn, const char *path, uint64_t *ret_gen)
+devnames_read_fp(struct devnames *dn, FILE *fp, uint64_t *ret_gen)
 {
 	char *line = NULL, *f[4], *p;
 	size_t cap = 0, n;
-	unsigned long long gen;
+	unsigned long long gen = 0;
 	ssize_t len;
-	FILE *fp;
 	int rc = -1;
 	bool first = true;
 
 	devnames_clear(dn);
-	if ((fp = fopen(path, "re")) == NULL)
-		return errno == ENOENT ? 0 : -1;
 	while ((len = getline(&line, &cap, fp)) > 0) {
 		if (line[len - 1] != '\n')
 			break;
@@ -272,10 +270,41 @@ devnames_read(struct devnames *dn, const char *path, uint64_t *ret_gen)
 			break;
 	}
 	free(line);
-	fclose(fp);
 	if (rc != 1)
 		devnames_clear(dn);
 	return rc;
+}
+
+/* One file: 1 whole, 0 missing, -1 cut or wrong. */
+static int
+devnames_read(struct devnames *dn, const char *path, uint64_t *ret_gen)
+{
+	FILE *fp;
+	int rc;
+
+	devnames_clear(dn);
+	if ((fp = fopen(path, "re")) == NULL)
+		return errno == ENOENT ? 0 : -1;
+	rc = devnames_read_fp(dn, fp, ret_gen);
+	fclose(fp);
+	return rc;
+}
+
+int
+devnames_parse(struct devnames *dn, const char *buf, size_t len,
+    uint64_t *ret_gen)
+{
+	FILE *fp;
+	int rc;
+
+	devnames_clear(dn);
+	if (len == 0)
+		return -EBADMSG;
+	if ((fp = fmemopen((void *)buf, len, "r")) == NULL)
+		return -ENOMEM;
+	rc = devnames_read_fp(dn, fp, ret_gen);
+	fclose(fp);
+	return rc == 1 ? 0 : -EBADMSG;
 }
 
 struct devnames *

@@ -59,6 +59,14 @@ int	devnames_set_tag(struct devnames *, const char *key, const char *tag,
 size_t	devnames_pack(const struct devnames *, const char *key,
 	    msgpack_packer *pk);
 
+/*
+ * Replace the set with what the len bytes at buf say, in the files'
+ * format (for tests and the fuzz target).  Returns 0 and the
+ * generation, or -EBADMSG (the set is then empty).  Writes nothing.
+ */
+int	devnames_parse(struct devnames *, const char *buf, size_t len,
+	    uint64_t *ret_gen);
+
 /* Devices with a name or tags. */
 size_t	devnames_count(const struct devnames *);
 

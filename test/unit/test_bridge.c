@@ -264,6 +264,72 @@ test_source_cmd_roundtrip_and_requirements(void **state)
 }
 
 static void
+test_cmd_roundtrip_and_requirements(void **state)
+{
+	struct bridge_cmd c = {
+		.cmd = BRIDGE_CMD_RAISE_ALERT, .name = "DOORCAM",
+		.value = "motion", .source = "00:11:22:33:44:55",
+		.channel = "6",
+	};
+	struct bridge_system_req sr = { BRIDGE_SYS_INTERFACES, false, 0 };
+	struct bridge_devices_req dr = { .related_to = "K", .phyname = "P",
+	    .seenby = "U" };
+	msgpack_sbuffer sb;
+	struct bridge_msg m;
+
+	msgpack_sbuffer_init(&sb);
+	assert_int_equal(bridge_encode_cmd(&sb, 1, &c), 0);
+	assert_int_equal(roundtrip(&sb, BRIDGE_MAX_REQUEST, &m), 0);
+	assert_int_equal(m.hdr.type, BRIDGE_CMD);
+	assert_int_equal(m.u.cmd.cmd, BRIDGE_CMD_RAISE_ALERT);
+	assert_string_equal(m.u.cmd.name, "DOORCAM");
+	assert_string_equal(m.u.cmd.value, "motion");
+	assert_string_equal(m.u.cmd.source, "00:11:22:33:44:55");
+	assert_string_equal(m.u.cmd.channel, "6");
+	assert_null(m.u.cmd.key);
+	assert_null(m.u.cmd.bssid);
+	bridge_msg_clear(&m);
+
+	/* A name or tag needs its device; alerts need their text. */
+	memset(&c, 0, sizeof(c));
+	c.cmd = BRIDGE_CMD_SET_NAME;
+	c.name = "";
+	assert_int_equal(bridge_encode_cmd(&sb, 2, &c), 0);
+	assert_int_equal(roundtrip(&sb, BRIDGE_MAX_REQUEST, &m), -EBADMSG);
+	c.key = "K";
+	assert_int_equal(bridge_encode_cmd(&sb, 3, &c), 0);
+	assert_int_equal(roundtrip(&sb, BRIDGE_MAX_REQUEST, &m), 0);
+	assert_string_equal(m.u.cmd.name, "");
+	bridge_msg_clear(&m);
+	c.cmd = BRIDGE_CMD_SET_TAG;
+	assert_int_equal(bridge_encode_cmd(&sb, 4, &c), 0);
+	assert_int_equal(roundtrip(&sb, BRIDGE_MAX_REQUEST, &m), -EBADMSG);
+	c.cmd = BRIDGE_CMD_DEFINE_ALERT;
+	c.value = "why";
+	assert_int_equal(bridge_encode_cmd(&sb, 5, &c), 0);
+	assert_int_equal(roundtrip(&sb, BRIDGE_MAX_REQUEST, &m), 0);
+	bridge_msg_clear(&m);
+	c.cmd = BRIDGE_CMD_MAX;
+	assert_int_equal(bridge_encode_cmd(&sb, 6, &c), -EINVAL);
+
+	/* The new system subjects and device filters travel too. */
+	assert_int_equal(bridge_encode_system_req(&sb, 7, &sr), 0);
+	assert_int_equal(roundtrip(&sb, BRIDGE_MAX_REQUEST, &m), 0);
+	assert_int_equal(m.u.system_req.what, BRIDGE_SYS_INTERFACES);
+	bridge_msg_clear(&m);
+	assert_int_equal(bridge_encode_devices_req(&sb, 8, &dr), 0);
+	assert_int_equal(roundtrip(&sb, BRIDGE_MAX_REQUEST, &m), 0);
+	assert_string_equal(m.u.devices_req.related_to, "K");
+	assert_string_equal(m.u.devices_req.phyname, "P");
+	assert_string_equal(m.u.devices_req.seenby, "U");
+	bridge_msg_clear(&m);
+	assert_int_equal(bridge_type_sender(BRIDGE_CMD), BRIDGE_FROM_WEB);
+	assert_int_equal(bridge_type_sender(BRIDGE_CMD_REPLY),
+	    BRIDGE_FROM_CORE);
+	msgpack_sbuffer_destroy(&sb);
+}
+
+static void
 test_records_slice(void **state)
 {
 	msgpack_sbuffer sb;
@@ -587,6 +653,7 @@ main(void)
 		cmocka_unit_test(test_devices_req_roundtrip),
 		cmocka_unit_test(test_small_messages_roundtrip),
 		cmocka_unit_test(test_source_cmd_roundtrip_and_requirements),
+		cmocka_unit_test(test_cmd_roundtrip_and_requirements),
 		cmocka_unit_test(test_records_slice),
 		cmocka_unit_test(test_object_reply),
 		cmocka_unit_test(test_packet_roundtrip),
