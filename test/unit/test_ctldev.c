@@ -256,6 +256,77 @@ test_slices_and_departures(void **state)
 	tracker_free(tr);
 }
 
+/* Masked MACs, phys, seen-by sources and related access points. */
+static void
+test_masks_phy_seenby_related(void **state)
+{
+	static const uint8_t AP3[6] = { 0x02, 0x00, 0x00, 0x00, 0x00, 0x03 };
+	struct tracker *tr = world();
+	struct bridge_devices_req r;
+	const char *m[2];
+	struct ctldev *q;
+	char macs[16][18], key[DEVICE_KEY_LEN];
+	size_t n, slices;
+	struct tpkt t;
+
+	/* Another AP of network "one". */
+	tpkt_beacon(&t, DOT11_MGMT_BEACON, AP3, "one", 0, 11, 500, 1, -70);
+	tracker_update(tr, &t.p);
+
+	memset(&r, 0, sizeof(r));
+	m[0] = "00:11:22:33:44:00/FF:FF:FF:FF:FF:00";
+	m[1] = "00:1b:63:00:00:00/24";
+	r.macs = m;
+	r.n_macs = 2;
+	q = ctldev_new(tr, &r, CTLDEV_ANY_SOURCE);
+	n = drain(q, tr, 1 << 20, macs, 16, &slices);
+	assert_int_equal(n, 3);
+	assert_true(has(macs, n, "00:11:22:33:44:01"));
+	assert_true(has(macs, n, "00:11:22:33:44:02"));
+	assert_true(has(macs, n, "00:1B:63:00:00:01"));
+	ctldev_free(q);
+
+	/* A malformed mask matches nothing. */
+	m[0] = "00:11:22:33:44:00/99";
+	r.n_macs = 1;
+	q = ctldev_new(tr, &r, CTLDEV_ANY_SOURCE);
+	assert_int_equal(drain(q, tr, 1 << 20, macs, 16, &slices), 0);
+	ctldev_free(q);
+
+	memset(&r, 0, sizeof(r));
+	r.phyname = "IEEE802.11";
+	q = ctldev_new(tr, &r, CTLDEV_ANY_SOURCE);
+	assert_int_equal(drain(q, tr, 1 << 20, macs, 16, &slices), 4);
+	ctldev_free(q);
+	r.phyname = "Bluetooth";
+	q = ctldev_new(tr, &r, CTLDEV_ANY_SOURCE);
+	assert_int_equal(drain(q, tr, 1 << 20, macs, 16, &slices), 0);
+	ctldev_free(q);
+
+	/* The frames all came from source 1. */
+	r.phyname = NULL;
+	q = ctldev_new(tr, &r, 1);
+	assert_int_equal(drain(q, tr, 1 << 20, macs, 16, &slices), 4);
+	ctldev_free(q);
+	q = ctldev_new(tr, &r, 2);
+	assert_int_equal(drain(q, tr, 1 << 20, macs, 16, &slices), 0);
+	ctldev_free(q);
+	q = ctldev_new(tr, &r, CTLDEV_NO_SOURCE);
+	assert_int_equal(drain(q, tr, 1 << 20, macs, 16, &slices), 0);
+	ctldev_free(q);
+
+	/* Related to AP1: AP3 shares its SSID; not AP1 itself, no clients. */
+	device_key_str(DEVICE_PHY_DOT11, AP1, key);
+	r.related_to = key;
+	q = ctldev_new(tr, &r, CTLDEV_ANY_SOURCE);
+	n = drain(q, tr, 1 << 20, macs, 16, &slices);
+	assert_true(has(macs, n, "02:00:00:00:00:03"));
+	assert_false(has(macs, n, "00:11:22:33:44:01"));
+	assert_false(has(macs, n, "00:1B:63:00:00:01"));
+	ctldev_free(q);
+	tracker_free(tr);
+}
+
 int
 main(void)
 {
@@ -263,6 +334,7 @@ main(void)
 		cmocka_unit_test(test_all_and_since),
 		cmocka_unit_test(test_filters),
 		cmocka_unit_test(test_slices_and_departures),
+		cmocka_unit_test(test_masks_phy_seenby_related),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
