@@ -684,11 +684,26 @@ control_listed_cb(const struct datasource_iface *v, size_t n, void *arg)
 	free(cmd);
 }
 
+/*
+ * Each listing runs a helper of every type: a client asking again and
+ * again must not fill the machine with them.
+ */
+#define CONTROL_MAX_LISTINGS	2
+
 static void
 control_list_interfaces(struct control *c, uint32_t seq)
 {
-	struct ctl_cmd *cmd = xcalloc(1, sizeof(*cmd));
+	struct ctl_cmd *cmd;
+	size_t n = 0;
 
+	LIST_FOREACH(cmd, &c->cmds, entry)
+		n += cmd->listing != NULL;
+	if (n >= CONTROL_MAX_LISTINGS) {
+		control_send_error(c, seq, 429, "interface listings are "
+		    "already running; ask again when they are done");
+		return;
+	}
+	cmd = xcalloc(1, sizeof(*cmd));
 	cmd->ctl = c;
 	cmd->gen = c->gen;
 	cmd->seq = seq;
