@@ -43,9 +43,10 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			e = (const char *)data + size;
 		if (e - p < 3 || p[1] != ' ')
 			continue;
-		len = strcspn(p + 2, " \n");
-		if (len == 0 || len > DEVNAMES_KEY_MAX ||
-		    (size_t)(e - p - 2) < len)
+		/* The input has no NUL at its end: count within the line. */
+		for (len = 0; p + 2 + len < e && p[2 + len] != ' '; len++)
+			;
+		if (len == 0 || len > DEVNAMES_KEY_MAX)
 			continue;
 		memcpy(key, p + 2, len);
 		key[len] = '\0';
