@@ -107,7 +107,7 @@ class Core:
         with open(self.log_path) as f:
             return f.read()
 
-    def wait_port(self, timeout=30):
+    def wait_port(self, timeout=60):
         deadline = time.time() + timeout
         while time.time() < deadline:
             ports = re.findall(r"web worker \d+ listening on port (\d+)",
@@ -145,7 +145,7 @@ class Core:
         assert st == expect, (method, path, st, data[:300])
         return json.loads(data)
 
-    def wait(self, pred, what, timeout=30):
+    def wait(self, pred, what, timeout=60):
         deadline = time.time() + timeout
         while time.time() < deadline:
             v = pred()
