@@ -42,6 +42,9 @@ reencode(const struct bridge_msg *m)
 	case BRIDGE_PACKET:
 		rc = bridge_encode_packet(&sb, m->hdr.seq, &m->u.packet);
 		break;
+	case BRIDGE_CMD:
+		rc = bridge_encode_cmd(&sb, m->hdr.seq, &m->u.cmd);
+		break;
 	default:
 		msgpack_sbuffer_destroy(&sb);
 		return;
@@ -62,6 +65,10 @@ reencode(const struct bridge_msg *m)
 		break;
 	case BRIDGE_PACKET:
 		assert(m2.u.packet.caplen == m->u.packet.caplen);
+		break;
+	case BRIDGE_CMD:
+		assert(m2.u.cmd.cmd == m->u.cmd.cmd);
+		assert(strcmp(m2.u.cmd.name, m->u.cmd.name) == 0);
 		break;
 	}
 	bridge_msg_clear(&m2);
