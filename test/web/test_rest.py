@@ -39,6 +39,7 @@ OSPREY, WEB, PCAPFILE, TESTCHAN, REST_MD = [os.path.abspath(a) for a in
 CAPS = os.environ.get("OSPREY_CAPTURES", "")
 MAIN_CAP = "ehn1225-airodump__sample2.pcap"     # 74 APs, radiotap
 CLIENT_CAP = "ehn1225-airodump__80211-icmp.pcap"  # APs with clients
+REMOTE_CAP = "aircrack-ng__test1.pcap"
 USER, PASSWORD = "tester", "Rest-Password-42"
 FORMATS = {"json", "msgpack", "itjson", "ekjson", "prettyjson"}
 
@@ -998,6 +999,37 @@ def test_set_channel_rules():
     assert st == 409, st
 
 
+def test_remote_source_states():
+    """A remote source cannot be reopened from here: 409, not 500."""
+    c = CTX["core"]
+    port = int(re.findall(r"remote capture listening on [^:]+:(\d+)",
+                          c.text())[-1])
+    helper = subprocess.Popen(
+        [PCAPFILE, "--connect", "127.0.0.1:%d" % port,
+         # A capture no other source reads: the uuid comes from the path.
+         "--source=%s:name=far,loop=true,pps=50" % cap(REMOTE_CAP)],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        src = c.wait(lambda: c.source("far"), "the remote source")
+        base = "/datasource/by-uuid/%s/" % src["kismet.datasource.uuid"]
+        c.wait(lambda: c.get_json(base + "source.json")[
+            "kismet.datasource.running"], "the remote source to run")
+        assert c.get_json(base + "source.json")[
+            "kismet.datasource.remote"] is True
+        # A file has no channels: 400, before any helper hears of it.
+        st, _, data = c.request("POST", base + "set_channel.cmd",
+                                {"channel": "6"})
+        assert st == 400 and "no channels" in json.loads(data)["error"], \
+            (st, data)
+        c.get_json(base + "close_source.cmd")
+        st, _, data = c.request("GET", base + "open_source.cmd")
+        assert st == 409 and "remote" in json.loads(data)["error"], \
+            (st, data)
+    finally:
+        helper.terminate()
+        helper.wait(timeout=20)
+
+
 def test_names_survive_restart():
     """set_name and set_tag are kept in the home folder across restarts."""
     c = CTX["core"]
@@ -1021,7 +1053,8 @@ def test_names_survive_restart():
 
 
 TESTS = [test_table_rows, test_unimplemented_rows_answer_404,
-         test_set_channel_rules, test_names_survive_restart]
+         test_set_channel_rules, test_remote_source_states,
+         test_names_survive_restart]
 
 
 def main():
