@@ -45,6 +45,7 @@ struct alerts_rec {
 	char		 bssid[ALERTS_MAC_LEN], source[ALERTS_MAC_LEN];
 	char		 dest[ALERTS_MAC_LEN], other[ALERTS_MAC_LEN];
 	char		 channel[ALERTS_CHAN_MAX + 1];
+	char		 device_key[ALERTS_NAME_MAX + 1];
 };
 
 struct alerts {
@@ -317,6 +318,8 @@ alerts_raise(struct alerts *a, const struct alerts_raise *r, char *err,
 	snprintf(rec.text, sizeof(rec.text), "%s", r->text);
 	snprintf(rec.channel, sizeof(rec.channel), "%s",
 	    r->channel != NULL ? r->channel : "");
+	snprintf(rec.device_key, sizeof(rec.device_key), "%s",
+	    r->device_key != NULL ? r->device_key : "");
 	rec.hash = alerts_hash(&rec);
 	a->ring[a->head] = rec;
 	a->head = (a->head + 1) % ALERTS_BACKLOG;
@@ -400,7 +403,8 @@ alerts_pack_since(const struct alerts *a, double since, msgpack_packer *pk)
 		bridge_pack_kv_str(pk, "kismet.alert.text", r->text);
 		bridge_pack_kv_double(pk, "kismet.alert.timestamp", r->ts);
 		bridge_pack_kv_i64(pk, "kismet.alert.phy_id", r->phy);
-		bridge_pack_kv_str(pk, "kismet.alert.device_key", "");
+		bridge_pack_kv_str(pk, "kismet.alert.device_key",
+		    r->device_key);
 		bridge_pack_kv_str(pk, "kismet.alert.transmitter_mac",
 		    r->bssid);
 		bridge_pack_kv_str(pk, "kismet.alert.source_mac", r->source);

@@ -50,6 +50,7 @@ struct alerts_raise {
 	const char	*text;
 	const char	*bssid, *source, *dest, *other;	/* MACs or NULL */
 	const char	*channel;
+	const char	*device_key;	/* the device it is about, or NULL */
 	double		 now;		/* epoch seconds */
 };
 

@@ -634,13 +634,6 @@ control_system(struct control *c, const struct bridge_msg *m)
 			    &ds->hop_channels);
 		}
 		break;
-	case BRIDGE_SYS_GPS:
-		/* No GPS source yet: no fix. */
-		msgpack_pack_map(&pk, 2);
-		bridge_pack_kv_u64(&pk, "kismet.common.location.fix", 0);
-		bridge_pack_kv_bool(&pk, "kismet.common.location.valid",
-		    false);
-		break;
 	case BRIDGE_SYS_INTERFACES:
 		/* Answered once the helpers have (control_listed_cb). */
 		control_list_interfaces(c, m->hdr.seq);

@@ -192,9 +192,17 @@ ctlsys_pack_defaults(const struct control_deps *d, msgpack_packer *pk)
 }
 
 /*
- * GPS: the GPS layer will fill these.  Until a GPS can be configured
- * there is none to list, and no driver to list either.
+ * GPS: the GPS layer will fill these three.  Until a GPS can be
+ * configured there is no fix, no GPS to list and no driver either.
  */
+static void
+ctlsys_pack_gps_location(const struct control_deps *d, msgpack_packer *pk)
+{
+	msgpack_pack_map(pk, 2);
+	bridge_pack_kv_u64(pk, "kismet.common.location.fix", 0);
+	bridge_pack_kv_bool(pk, "kismet.common.location.valid", false);
+}
+
 static void
 ctlsys_pack_gps_all(const struct control_deps *d, msgpack_packer *pk)
 {
@@ -241,6 +249,9 @@ ctlsys_pack(const struct control_deps *d, const struct bridge_system_req *r,
 		if (d->stats == NULL)
 			return -ENOENT;
 		pktstats_pack_all(d->stats, (uint64_t)time(NULL), pk);
+		return 0;
+	case BRIDGE_SYS_GPS:
+		ctlsys_pack_gps_location(d, pk);
 		return 0;
 	case BRIDGE_SYS_GPS_ALL:
 		ctlsys_pack_gps_all(d, pk);

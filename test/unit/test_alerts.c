@@ -93,8 +93,9 @@ test_raise_limits_and_backlog(void **state)
 	struct msgbus *bus = msgbus_new(16);
 	struct alerts *a = alerts_new(bus);
 	struct alerts_def d = { "DOOR", "the door", NULL, "3/min", "2/sec" };
-	struct alerts_raise r = { "DOOR", "open", NULL, "aa:bb:cc:dd:ee:ff",
-	    NULL, NULL, "6", 1000.0 };
+	struct alerts_raise r = { .name = "DOOR", .text = "open",
+	    .source = "aa:bb:cc:dd:ee:ff", .channel = "6",
+	    .device_key = "4202770D00000000_679EA5490726", .now = 1000.0 };
 	msgpack_sbuffer sb;
 	msgpack_packer pk;
 	msgpack_unpacked u;
@@ -133,6 +134,9 @@ test_raise_limits_and_backlog(void **state)
 	    "kismet.alert.timestamp")->via.f64 == 1001.5);
 	assert_memory_equal(member(&u.data.via.array.ptr[0],
 	    "kismet.alert.source_mac")->via.str.ptr, "AA:BB:CC:DD:EE:FF", 17);
+	assert_memory_equal(member(&u.data.via.array.ptr[0],
+	    "kismet.alert.device_key")->via.str.ptr,
+	    "4202770D00000000_679EA5490726", 29);
 	msgpack_unpacked_destroy(&u);
 	msgpack_sbuffer_clear(&sb);
 	alerts_pack_definitions(a, &pk);
@@ -154,8 +158,7 @@ test_backlog_wraps(void **state)
 	struct alerts *a = alerts_new(NULL);
 	struct alerts_def d = { "MANY", "many", NULL, "1000/sec",
 	    "1000/sec" };
-	struct alerts_raise r = { "MANY", "x", NULL, NULL, NULL, NULL, NULL,
-	    0 };
+	struct alerts_raise r = { .name = "MANY", .text = "x" };
 	char err[256];
 	int i;
 
