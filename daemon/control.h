@@ -22,6 +22,7 @@ struct alerts;
 struct devnames;
 struct event_base;
 struct control;
+struct pcaplog;
 struct pktstats;
 struct datasource_mgr;
 struct msgbus;
@@ -47,6 +48,8 @@ struct control_deps {
 	struct alerts		*alerts;	/* NULL: none defined, ever */
 	struct devnames		*names;		/* users' names and tags */
 	struct pktstats		*stats;		/* packet histories */
+	struct pcaplog		*log;		/* the packet log, or NULL */
+	const char		*log_path;	/* its file (borrowed) */
 };
 
 /*

@@ -16,6 +16,7 @@
 #include "datasource.h"
 #include "device.h"
 #include "devnames.h"
+#include "pcaplog.h"
 #include "pktstats.h"
 #include "tracker.h"
 #include "xmalloc.h"
@@ -215,6 +216,44 @@ ctlsys_pack_gps_drivers(const struct control_deps *d, msgpack_packer *pk)
 	msgpack_pack_array(pk, 0);
 }
 
+/*
+ * The log drivers: osprey writes one kind of log, pcapng, chosen in the
+ * config at start (log_types, log_template); no log starts or stops at
+ * run time.
+ */
+static void
+ctlsys_pack_log_driver(msgpack_packer *pk)
+{
+	msgpack_pack_map(pk, 5);
+	bridge_pack_kv_str(pk, "kismet.logfile.driver.class", "pcapng");
+	bridge_pack_kv_str(pk, "kismet.logfile.driver.name",
+	    "pcapng packet log");
+	bridge_pack_kv_str(pk, "kismet.logfile.driver.description",
+	    "every packet with its radio header and source, as pcapng");
+	bridge_pack_kv_bool(pk, "kismet.logfile.driver.stream", false);
+	bridge_pack_kv_bool(pk, "kismet.logfile.driver.singleton", true);
+}
+
+static void
+ctlsys_pack_logs(const struct control_deps *d, msgpack_packer *pk)
+{
+	if (d->log == NULL || d->log_path == NULL) {
+		msgpack_pack_array(pk, 0);
+		return;
+	}
+	msgpack_pack_array(pk, 1);
+	msgpack_pack_map(pk, 5);
+	bridge_pack_kv_str(pk, "kismet.logfile.path", d->log_path);
+	bridge_pack_kv_bool(pk, "kismet.logfile.open",
+	    !pcaplog_failed(d->log));
+	bridge_pack_kv_str(pk, "kismet.logfile.description",
+	    "pcapng packet log");
+	bridge_pack_kv_u64(pk, "osprey.logfile.packets",
+	    pcaplog_packets(d->log));
+	bridge_pack_cstr(pk, "kismet.logfile.driver");
+	ctlsys_pack_log_driver(pk);
+}
+
 static void
 ctlsys_pack_alerts(const struct control_deps *d, double since,
     msgpack_packer *pk)
@@ -270,6 +309,13 @@ ctlsys_pack(const struct control_deps *d, const struct bridge_system_req *r,
 		return 0;
 	case BRIDGE_SYS_SOURCE_DEFAULTS:
 		ctlsys_pack_defaults(d, pk);
+		return 0;
+	case BRIDGE_SYS_LOG_DRIVERS:
+		msgpack_pack_array(pk, 1);
+		ctlsys_pack_log_driver(pk);
+		return 0;
+	case BRIDGE_SYS_LOG_ACTIVE:
+		ctlsys_pack_logs(d, pk);
 		return 0;
 	default:
 		return -ENOENT;

@@ -677,6 +677,8 @@ start_web(struct osprey *o)
 	deps.alerts = o->alerts;
 	deps.names = o->names;
 	deps.stats = o->stats;
+	deps.log = o->log;
+	deps.log_path = o->log_path;
 	o->web = control_new(&deps, keys, values, n);
 	free(keys);
 	free(values);

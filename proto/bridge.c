@@ -618,6 +618,8 @@ static const char *bridge_sys_names[BRIDGE_SYS_MAX] = {
 	[BRIDGE_SYS_INTERFACES] = "interfaces",
 	[BRIDGE_SYS_SOURCE_TYPES] = "source_types",
 	[BRIDGE_SYS_SOURCE_DEFAULTS] = "source_defaults",
+	[BRIDGE_SYS_LOG_DRIVERS] = "log_drivers",
+	[BRIDGE_SYS_LOG_ACTIVE] = "log_active",
 };
 
 static const char *bridge_cmd_kinds[BRIDGE_CMD_MAX] = {

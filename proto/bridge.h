@@ -324,6 +324,8 @@ enum bridge_system_what {
 	BRIDGE_SYS_INTERFACES,		/* /datasource/list_interfaces.json */
 	BRIDGE_SYS_SOURCE_TYPES,	/* /datasource/types.json */
 	BRIDGE_SYS_SOURCE_DEFAULTS,	/* /datasource/defaults.json */
+	BRIDGE_SYS_LOG_DRIVERS,		/* /logging/drivers.json */
+	BRIDGE_SYS_LOG_ACTIVE,		/* /logging/active.json */
 	BRIDGE_SYS_MAX
 };
 

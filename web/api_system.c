@@ -316,6 +316,18 @@ api_all_messages(struct http_call *call)
 }
 
 static void
+api_log_drivers(struct http_call *call)
+{
+	api_system_forward(call, BRIDGE_SYS_LOG_DRIVERS, NULL);
+}
+
+static void
+api_log_active(struct http_call *call)
+{
+	api_system_forward(call, BRIDGE_SYS_LOG_ACTIVE, NULL);
+}
+
+static void
 api_channels(struct http_call *call)
 {
 	api_system_forward(call, BRIDGE_SYS_CHANNELS, NULL);
@@ -611,6 +623,10 @@ const struct http_route api_system_routes[] = {
 	    false, api_all_messages },
 	{ "/channels/channels.@", HTTP_M_GET | HTTP_M_POST, HTTP_F_DATA,
 	    false, api_channels },
+	{ "/logging/drivers.@", HTTP_M_GET | HTTP_M_POST, HTTP_F_DATA, false,
+	    api_log_drivers },
+	{ "/logging/active.@", HTTP_M_GET | HTTP_M_POST, HTTP_F_DATA, false,
+	    api_log_active },
 	{ "/streams/all_streams.@", HTTP_M_GET, HTTP_F_DATA, false,
 	    api_all_streams },
 	{ "/streams/by-id/*/stream_info.@", HTTP_M_GET, HTTP_F_DATA, false,

@@ -77,7 +77,7 @@ def parse_table(path):
 class Core:
     """osprey with a scratch helper folder, config and home."""
 
-    def __init__(self, sources, home=None):
+    def __init__(self, sources, home=None, logging=False):
         self.tmp = tempfile.mkdtemp(prefix="osprey-rest-test-")
         self.home = home or os.path.join(self.tmp, "home")
         os.makedirs(self.home, exist_ok=True)
@@ -89,11 +89,12 @@ class Core:
         os.symlink(WEB, os.path.join(bindir, "osprey_web"))
         conf = os.path.join(self.tmp, "osprey.conf")
         with open(conf, "w") as f:
-            f.write("log_prefix=%s\nenable_logging=false\n"
+            f.write("log_prefix=%s/\nenable_logging=%s\n"
                     "remote_capture_port=0\nhttpd_port=0\n"
                     "httpd_bind_address=127.0.0.1\nchannel_hop=false\n"
                     "httpd_username=%s\nhttpd_password=%s\n"
-                    % (self.tmp, USER, PASSWORD))
+                    % (self.tmp, "true" if logging else "false", USER,
+                       PASSWORD))
             for s in sources:
                 f.write("source=%s\n" % s)
         self.log_path = os.path.join(self.tmp, "osprey.log")
@@ -469,6 +470,20 @@ def chk_packet_stats(ctx, v):
     chk_rate(ctx, v["kismet.packetchain.packets_rrd"])
 
 
+def chk_log_drivers(ctx, v):
+    assert [d["kismet.logfile.driver.class"] for d in v] == ["pcapng"]
+
+
+def chk_log_active(ctx, v):
+    # The test's core writes a pcapng log into its scratch folder.
+    assert len(v) == 1, v
+    assert v[0]["kismet.logfile.path"].startswith(ctx["core"].tmp)
+    assert v[0]["kismet.logfile.path"].endswith(".pcapng")
+    assert os.path.exists(v[0]["kismet.logfile.path"])
+    assert v[0]["kismet.logfile.open"] is True
+    assert v[0]["osprey.logfile.packets"] >= ctx["packets"] * 0.9
+
+
 def chk_streams(ctx, v):
     assert isinstance(v, list)
 
@@ -756,6 +771,9 @@ ROWS = {
                                 ["kismet.common.rrd.minute_vec"]),
     P + "packet_drop": Row(chk_rrd, ["kismet.common.rrd.minute_vec"]),
     "/streams/all_streams": Row(chk_streams, ["kismet.stream.id"]),
+    "/logging/drivers": Row(chk_log_drivers,
+                            ["kismet.logfile.driver.class"]),
+    "/logging/active": Row(chk_log_active, ["kismet.logfile.path"]),
     "/streams/by-id/{ID}/stream_info": Row(None, ["kismet.stream.id"]),
     "/streams/by-id/{ID}/close_stream": Row(run=run_close_stream),
     "/plugins/all_plugins": Row(chk_plugins),
@@ -849,7 +867,7 @@ def setup():
     with open(os.path.join(pdir, "httpd", "js", "resttest.js"), "w") as f:
         f.write("/* resttest */\n")
     c = Core(["%s:name=main" % cap(MAIN_CAP), "%s:name=cl" %
-              cap(CLIENT_CAP), "chan0:name=radio"], home)
+              cap(CLIENT_CAP), "chan0:name=radio"], home, logging=True)
     CTX["core"] = c
     CTX["homedir"] = home
     # Both files read to their end (a finished file source closes).
