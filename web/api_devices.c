@@ -23,6 +23,7 @@
 #include <event2/http.h>
 
 #include "bridge.h"
+#include "bytes.h"
 #include "core.h"
 #include "fields.h"
 #include "format.h"
@@ -42,6 +43,7 @@ enum dq_mode {
 	DQ_VIEW,		/* gathered, searched, sorted, paged */
 	DQ_PCAP,		/* the MAC of a device, for its stream */
 	DQ_OBJECT,		/* {key: record, ...} */
+	DQ_HANDSHAKE,		/* its WPA handshake frames as pcap */
 };
 
 struct dq {
@@ -122,7 +124,7 @@ dq_gathers(const struct dq *q)
 {
 	return q->fmt == FORMAT_MSGPACK || q->mode == DQ_VIEW ||
 	    q->mode == DQ_SINGLE || q->mode == DQ_PCAP ||
-	    q->mode == DQ_OBJECT;
+	    q->mode == DQ_OBJECT || q->mode == DQ_HANDSHAKE;
 }
 
 /* The record as it goes out: simplified when fields were asked for. */
@@ -199,7 +201,7 @@ dq_slice(struct dq *q, const struct bridge_records *r)
 		    &r->records[i]))
 			continue;
 		if (q->mode == DQ_VIEW || q->mode == DQ_PCAP ||
-		    q->mode == DQ_OBJECT) {
+		    q->mode == DQ_OBJECT || q->mode == DQ_HANDSHAKE) {
 			/* Shaped after sorting, which may use any field. */
 			msgpack_pack_object(&pk, r->records[i]);
 			q->count++;
@@ -493,6 +495,73 @@ dq_finish_object(struct dq *q)
 	msgpack_zone_free(z);
 }
 
+/*
+ * The EAPOL frames of the device's handshake (dot11.device.
+ * wpa_handshake_list: 802.11 frames without their radio header) as a
+ * classic pcap file, link type 105, in the order the record lists them.
+ * Kismet adds a beacon; the core keeps none, so there is none here.
+ */
+static void
+dq_finish_handshake(struct dq *q)
+{
+	const msgpack_object *list, *sec, *usec, *pkt;
+	struct dq_sort_item *items;
+	msgpack_object *objs;
+	struct evbuffer *b;
+	msgpack_zone *z;
+	uint8_t h[24];
+	size_t n;
+	uint32_t i;
+
+	z = msgpack_zone_new(4096);
+	items = dq_unpack(q, z, &n, &objs);
+	if (n == 0) {
+		http_reply_error(q->call, 404, "no such device");
+		goto out;
+	}
+	b = evbuffer_new();
+	put_le32(h, 0xa1b2c3d4);
+	put_le16(h + 4, 2);
+	put_le16(h + 6, 4);
+	put_le32(h + 8, 0);
+	put_le32(h + 12, 0);
+	put_le32(h + 16, 65535);
+	put_le32(h + 20, 105);		/* LINKTYPE_IEEE802_11 */
+	evbuffer_add(b, h, sizeof(h));
+	list = fields_lookup(items[0].rec,
+	    "dot11.device/dot11.device.wpa_handshake_list");
+	for (i = 0; list != NULL && list->type == MSGPACK_OBJECT_ARRAY &&
+	    i < list->via.array.size; i++) {
+		/* {"dot11.eapol.packet": {kismet.packet.ts_sec, ...}} */
+		sec = fields_lookup(&list->via.array.ptr[i],
+		    "dot11.eapol.packet/kismet.packet.ts_sec");
+		usec = fields_lookup(&list->via.array.ptr[i],
+		    "dot11.eapol.packet/kismet.packet.ts_usec");
+		pkt = fields_lookup(&list->via.array.ptr[i],
+		    "dot11.eapol.packet/kismet.packet.data");
+		if (pkt == NULL || pkt->type != MSGPACK_OBJECT_BIN ||
+		    pkt->via.bin.size > 65535)
+			continue;
+		put_le32(h, sec != NULL && sec->type ==
+		    MSGPACK_OBJECT_POSITIVE_INTEGER ? (uint32_t)sec->via.u64 :
+		    0);
+		put_le32(h + 4, usec != NULL && usec->type ==
+		    MSGPACK_OBJECT_POSITIVE_INTEGER && usec->via.u64 < 1000000 ?
+		    (uint32_t)usec->via.u64 : 0);
+		put_le32(h + 8, pkt->via.bin.size);
+		put_le32(h + 12, pkt->via.bin.size);
+		evbuffer_add(b, h, 16);
+		if (pkt->via.bin.size > 0)
+			evbuffer_add(b, pkt->via.bin.ptr, pkt->via.bin.size);
+	}
+	http_reply(q->call, 200, format_mime(FORMAT_PCAP), b);
+	evbuffer_free(b);
+out:
+	free(objs);
+	free(items);
+	msgpack_zone_free(z);
+}
+
 static void
 dq_end(struct dq *q, double timestamp)
 {
@@ -512,6 +581,9 @@ dq_end(struct dq *q, double timestamp)
 		break;
 	case DQ_OBJECT:
 		dq_finish_object(q);
+		break;
+	case DQ_HANDSHAKE:
+		dq_finish_handshake(q);
 		break;
 	case DQ_VIEW:
 		dq_finish_view(q, b);
@@ -951,6 +1023,19 @@ api_pcap_bssid(struct http_call *call)
 }
 
 static void
+api_handshake(struct http_call *call)
+{
+	struct bridge_devices_req r;
+	const char *key = http_call_arg(call, 0);
+	struct dq *q = dq_new(call, DQ_HANDSHAKE);
+
+	memset(&r, 0, sizeof(r));
+	r.keys = &key;
+	r.n_keys = 1;
+	dq_send(q, &r);
+}
+
+static void
 api_pcap_device(struct http_call *call)
 {
 	struct bridge_devices_req r;
@@ -994,6 +1079,8 @@ const struct http_route api_devices_routes[] = {
 	    api_pcap_device },
 	{ "/phy/phy80211/pcap/by-bssid/*/packets.@", HTTP_M_GET, API_PCAP,
 	    false, api_pcap_bssid },
+	{ "/phy/phy80211/by-key/*/pcap/handshake.@", HTTP_M_GET,
+	    HTTP_F(FORMAT_PCAP), false, api_handshake },
 };
 
 const size_t api_devices_nroutes = sizeof(api_devices_routes) /

@@ -24,6 +24,7 @@ static const struct {
 	{ "pcapng", FORMAT_PCAPNG, "application/vnd.tcpdump.pcap" },
 	{ "js", FORMAT_JS, "application/javascript" },
 	{ "prettyjson", FORMAT_PRETTYJSON, "application/json" },
+	{ "pcap", FORMAT_PCAP, "application/vnd.tcpdump.pcap" },
 };
 
 #define FORMAT_N	(sizeof(format_table) / sizeof(format_table[0]))

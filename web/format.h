@@ -32,6 +32,7 @@ enum format {
 	FORMAT_PCAPNG,		/* a packet stream */
 	FORMAT_JS,		/* /dynamic.js */
 	FORMAT_PRETTYJSON,	/* JSON indented for people */
+	FORMAT_PCAP,		/* a classic pcap file */
 };
 
 /* The format an extension ("json", no dot) names, or FORMAT_NONE. */

@@ -25,6 +25,7 @@ import os
 import re
 import shutil
 import socket
+import struct
 import subprocess
 import sys
 import tempfile
@@ -40,6 +41,7 @@ CAPS = os.environ.get("OSPREY_CAPTURES", "")
 MAIN_CAP = "ehn1225-airodump__sample2.pcap"     # 74 APs, radiotap
 CLIENT_CAP = "ehn1225-airodump__80211-icmp.pcap"  # APs with clients
 REMOTE_CAP = "aircrack-ng__test1.pcap"
+HANDSHAKE_CAP = "aircrack-ng__testm1m2m3.pcap"  # a beacon, EAPOL M1-M3
 USER, PASSWORD = "tester", "Rest-Password-42"
 FORMATS = {"json", "msgpack", "itjson", "ekjson", "prettyjson"}
 
@@ -676,6 +678,38 @@ def run_close_stream(ctx, row):
     s.close()
 
 
+def run_handshake(ctx, row):
+    """The handshake's EAPOL frames, as a pcap file of 802.11 frames."""
+    c = ctx["core"]
+    key = ctx["hs_key"]
+    d = c.get_json("/devices/by-key/%s/device.json" % key)
+    want = d["dot11.device"]["dot11.device.wpa_handshake_list"]
+    st, r, data = c.request("GET", "/phy/phy80211/by-key/%s/pcap/"
+                            "handshake.pcap" % key)
+    assert st == 200, (st, data[:200])
+    assert r.getheader("Content-Type") == "application/vnd.tcpdump.pcap"
+    magic, vmaj, vmin, _, _, snap, dlt = struct.unpack("<IHHiIII",
+                                                       data[:24])
+    assert (magic, vmaj, vmin, dlt) == (0xa1b2c3d4, 2, 4, 105)
+    off, frames = 24, []
+    while off < len(data):
+        sec, usec, incl, orig = struct.unpack("<IIII", data[off:off + 16])
+        frames.append((sec + usec / 1e6, data[off + 16:off + 16 + incl]))
+        off += 16 + incl
+    assert off == len(data)
+    assert len(frames) == len(want) >= 3, (len(frames), len(want))
+    for (ts, frame), e in zip(frames, want):
+        p = e["dot11.eapol.packet"]
+        assert frame == base64.b64decode(p["kismet.packet.data"])
+        assert p["kismet.packet.dlt"] == 105
+        assert abs(ts - e["dot11.eapol.timestamp"]) < 1e-5
+        # An EAPOL-Key frame: LLC/SNAP with ethertype 0x888e.
+        assert b"\xaa\xaa\x03\x00\x00\x00\x88\x8e" in frame
+    st, _, _ = c.request("GET", "/phy/phy80211/by-key/0000000000000000_"
+                         "000000000000/pcap/handshake.pcap")
+    assert st == 404
+
+
 def run_plugin_file(ctx, row):
     st, _, data = ctx["core"].request(
         "GET", "/plugin/resttest/js/resttest.js", auth=False)
@@ -723,6 +757,7 @@ ROWS = {
     "/phy/phy80211/clients-of/{KEY}/clients": Row(chk_clients, DEV_FIELDS),
     "/phy/phy80211/related-to/{KEY}/devices": Row(chk_related, DEV_FIELDS),
     "/phy/phy80211/pcap/by-bssid/{MAC}/packets": Row(run=run_pcapng),
+    "/phy/phy80211/by-key/{KEY}/pcap/handshake": Row(run=run_handshake),
     "/datasource/types": Row(chk_types, ["kismet.datasource.driver.type"]),
     "/datasource/defaults": Row(
         chk_defaults, ["kismet.datasourcetracker.default.hop"]),
@@ -867,11 +902,12 @@ def setup():
     with open(os.path.join(pdir, "httpd", "js", "resttest.js"), "w") as f:
         f.write("/* resttest */\n")
     c = Core(["%s:name=main" % cap(MAIN_CAP), "%s:name=cl" %
-              cap(CLIENT_CAP), "chan0:name=radio"], home, logging=True)
+              cap(CLIENT_CAP), "%s:name=hs" % cap(HANDSHAKE_CAP),
+              "chan0:name=radio"], home, logging=True)
     CTX["core"] = c
     CTX["homedir"] = home
-    # Both files read to their end (a finished file source closes).
-    for name in ["main", "cl"]:
+    # The files read to their end (a finished file source closes).
+    for name in ["main", "cl", "hs"]:
         c.wait(lambda: (lambda s: s is not None and s[
             "kismet.datasource.num_packets"] > 0 and not s[
             "kismet.datasource.running"])(c.source(name)), name + " done")
@@ -900,8 +936,11 @@ def setup():
                           if d is not ap),
         "UUID": srcs["main"]["kismet.datasource.uuid"],
         "RADIO": srcs["radio"]["kismet.datasource.uuid"],
-        "packets": srcs["main"]["kismet.datasource.num_packets"] +
-        srcs["cl"]["kismet.datasource.num_packets"],
+        "packets": sum(srcs[n]["kismet.datasource.num_packets"]
+                       for n in ["main", "cl", "hs"]),
+        "hs_key": next(d["kismet.device.base.key"] for d in devs
+                       if d["dot11.device"].get(
+                           "dot11.device.wpa_handshake_list")),
         "TS": 1, "VIEW": "phy-IEEE802.11", "PHY": "IEEE802.11",
         "FIELD": "kismet.device.base.packets.total",
         "NAME": "resttest", "PATH": "js/resttest.js",
