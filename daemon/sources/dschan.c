@@ -253,7 +253,7 @@ ds_chan_check(const struct datasource *ds, const char *ch, char *reason,
     size_t len)
 {
 	static const char *const widths[] = { "", "HT20", "HT40+", "HT40-",
-	    "VHT80", "VHT160", "W5", "W10" };
+	    "VHT80", "VHT160", "W5", "W10", "W6e" };
 	size_t i, j, nd;
 
 	if (ds->channels.n == 0) {
