@@ -373,12 +373,20 @@ control_user_fields(msgpack_packer *pk, const char *key, void *arg)
 	    0;
 }
 
+static const char *
+control_user_name(const char *key, void *arg)
+{
+	struct control *c = arg;
+
+	return devnames_name(c->deps.names, key);
+}
+
 /* One slice of a query; the END right behind the last one. */
 static void
 control_query_step(struct control *c, struct ctl_query *q)
 {
 	struct devrec_opts opts = { control_source_uuid, c, 0,
-	    control_user_fields };
+	    control_user_fields, control_user_name };
 	struct bridge_devices_end end;
 
 	bridge_out_begin(&c->out, BRIDGE_DEVICES_SLICE, q->seq);

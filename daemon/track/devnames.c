@@ -467,6 +467,16 @@ devnames_pack(const struct devnames *dn, const char *key, msgpack_packer *pk)
 	return n;
 }
 
+const char *
+devnames_name(const struct devnames *dn, const char *key)
+{
+	const struct devnames_ent *e;
+
+	if (dn == NULL || dn->n == 0 || (e = devnames_find(dn, key)) == NULL)
+		return NULL;
+	return e->username;
+}
+
 size_t
 devnames_count(const struct devnames *dn)
 {

@@ -67,6 +67,9 @@ size_t	devnames_pack(const struct devnames *, const char *key,
 int	devnames_parse(struct devnames *, const char *buf, size_t len,
 	    uint64_t *ret_gen);
 
+/* The user name of key, or NULL; valid until the next change. */
+const char *devnames_name(const struct devnames *, const char *key);
+
 /* Devices with a name or tags. */
 size_t	devnames_count(const struct devnames *);
 

@@ -388,6 +388,7 @@ devrec_pack(msgpack_packer *pk, const struct tracker *tr,
 	const struct device_ssid *last = NULL;
 	uint64_t now, kc;
 	uint32_t crypt;
+	const char *user;
 	size_t extra;
 	bool ap;
 
@@ -414,7 +415,10 @@ devrec_pack(msgpack_packer *pk, const struct tracker *tr,
 	kv_str(pk, "kismet.device.base.macaddr", mac);
 	kv_str(pk, "kismet.device.base.phyname", device_phy_name(d->phy));
 	kv_str(pk, "kismet.device.base.name", name);
-	kv_str(pk, "kismet.device.base.commonname", name);
+	user = opts != NULL && opts->user_name != NULL ?
+	    opts->user_name(key, opts->arg) : NULL;
+	kv_str(pk, "kismet.device.base.commonname", user != NULL ? user :
+	    name);
 	kv_str(pk, "kismet.device.base.type", device_type_str(d));
 	kv_u64(pk, "kismet.device.base.basic_type_set",
 	    device_basic_type(d));

@@ -37,6 +37,9 @@ struct devrec_opts {
 	 * them and returns the same number.  May be NULL. */
 	size_t		(*extra)(msgpack_packer *pk, const char *key,
 			    void *arg);
+	/* The name a user gave the device key, or NULL: as in Kismet, it
+	 * becomes the commonname.  May be NULL. */
+	const char	*(*user_name)(const char *key, void *arg);
 };
 
 /*

@@ -187,7 +187,7 @@ test_write_json(void **state)
 	const char *p_uuid[] = { "kismet.common.seenby.uuid", NULL };
 	const char *p_d11[] = { "dot11.device", "dot11.device.probed_ssid_map",
 	    NULL };
-	struct devrec_opts opts = { uuid_cb, NULL, 0, NULL };
+	struct devrec_opts opts = { uuid_cb, NULL, 0, NULL, NULL };
 	struct devtrack_info in;
 	struct devtrack *dt;
 	struct tracker *tr;

@@ -518,6 +518,8 @@ def run_set_name(ctx, row):
     assert v["kismet.device.base.username"] == "Lobby AP"
     d = c.get_json(base + "device.json")
     assert d["kismet.device.base.username"] == "Lobby AP"
+    # As in Kismet, the user's name becomes the common name.
+    assert d["kismet.device.base.commonname"] == "Lobby AP"
     st, _, _ = c.request("POST", "/devices/by-key/0000000000000000_"
                          "000000000000/set_name.cmd", {"username": "x"})
     assert st == 404
