@@ -212,7 +212,7 @@ struct bridge_devices_req {
 	const char	*clients_of;	/* key of an access point, or NULL */
 	const char	*related_to;	/* key of an access point, or NULL */
 	const char	*phyname;	/* only this phy ("IEEE802.11") */
-	const char	*seenby;	/* only devices this source uuid heard */
+	const char	*seenby;	/* only what this source uuid heard */
 };
 
 /* DEVICES_SLICE and SOURCES_REPLY: records, each a msgpack map. */

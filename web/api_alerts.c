@@ -109,7 +109,8 @@ api_alerts_read(struct http_call *call, struct bridge_cmd *c,
 		return -1;
 	}
 	if (root == NULL || !YAJL_IS_OBJECT(root)) {
-		http_reply_error(call, 400, "the command must be a JSON object");
+		http_reply_error(call, 400, "the command must be a JSON "
+		    "object");
 		return -1;
 	}
 	for (i = 0; i < n; i++)

@@ -7,8 +7,9 @@
  * how they go out (SPEC section 7): .json and .itjson as they are,
  * .ekjson with every "." in a key turned into "_" (for Elasticsearch),
  * .prettyjson indented, .msgpack re-packed unchanged.  Kismet's
- * prettyjson also describes each field; osprey's does not (doc/rest.md).  The JSON itself is common/mpjson's,
- * the same renderer as the core's --devices-json (bad UTF-8 repaired,
+ * prettyjson also describes each field; osprey's does not (doc/rest.md).
+ * The JSON itself is common/mpjson's, the same renderer as the core's
+ * --devices-json (bad UTF-8 repaired,
  * byte strings in base64, non-finite doubles as null: see mpjson.h);
  * this module adds the formats, their MIME types and evbuffer output.
  */
@@ -50,8 +51,9 @@ bool		 format_is_lines(enum format);
 /*
  * Append o to out: JSON text (FORMAT_JSON, FORMAT_CMD, FORMAT_ITJSON),
  * indented JSON (FORMAT_PRETTYJSON), JSON with "." in keys turned into
- * "_" (FORMAT_EKJSON), or msgpack (FORMAT_MSGPACK).  No newline is added.  Returns 0, or -EINVAL for
- * another format or an object nested deeper than JSON generation allows.
+ * "_" (FORMAT_EKJSON), or msgpack (FORMAT_MSGPACK).  No newline is
+ * added.  Returns 0, or -EINVAL for another format or an object nested
+ * deeper than JSON generation allows.
  */
 int		 format_write(struct evbuffer *out, enum format,
 		    const msgpack_object *o);

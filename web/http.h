@@ -43,7 +43,8 @@ struct http_call;
  * Kismet answers every object and list in each of its serializers; so
  * does osprey (a line format gives a lone object one line).
  */
-#define HTTP_F_DATA		(HTTP_F(FORMAT_JSON) | HTTP_F(FORMAT_MSGPACK) | \
+#define HTTP_F_DATA		(HTTP_F(FORMAT_JSON) | \
+				    HTTP_F(FORMAT_MSGPACK) | \
 				    HTTP_F(FORMAT_EKJSON) | \
 				    HTTP_F(FORMAT_ITJSON) | \
 				    HTTP_F(FORMAT_PRETTYJSON))
