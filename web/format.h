@@ -9,9 +9,9 @@
  * .prettyjson indented, .msgpack re-packed unchanged.  Kismet's
  * prettyjson also describes each field; osprey's does not (doc/rest.md).
  * The JSON itself is common/mpjson's, the same renderer as the core's
- * --devices-json (bad UTF-8 repaired,
- * byte strings in base64, non-finite doubles as null: see mpjson.h);
- * this module adds the formats, their MIME types and evbuffer output.
+ * --devices-json (bad UTF-8 repaired, byte strings in base64, non-finite
+ * doubles as null: see mpjson.h); this module adds the formats, their
+ * MIME types and evbuffer output.
  */
 #ifndef WEB_FORMAT_H
 #define WEB_FORMAT_H
