@@ -160,10 +160,25 @@ ctldev_same_ssid(const struct device *a, const struct device *b)
 	return false;
 }
 
+/* Is d among the keys added from index `from` on? */
+static bool
+ctldev_has(const struct ctldev *q, size_t from, const struct device *d)
+{
+	size_t i;
+
+	for (i = from; i < q->n; i++)
+		if (q->keys[i].phy == d->phy &&
+		    memcmp(q->keys[i].mac, d->mac, 6) == 0)
+			return true;
+	return false;
+}
+
 /*
  * The devices related to access point ap, as Kismet's related-to view
  * means it: other access points of the same network, that is those that
- * advertise one of its SSIDs or share one of its clients.  Not ap itself.
+ * share one of its clients or advertise one of its SSIDs.  Not ap
+ * itself.  The clients' own lists of access points give the first kind
+ * without a walk per client; one walk over the table gives the second.
  */
 static void
 ctldev_add_related(struct ctldev *q, const struct tracker *tr,
@@ -172,27 +187,20 @@ ctldev_add_related(struct ctldev *q, const struct tracker *tr,
 {
 	const struct device_assoc *a, *b;
 	const struct device *d;
+	size_t from = q->n;
 
 	if ((ap->type_set & DEVICE_TYPE_ANY_AP) == 0)
 		return;
-	for (d = tracker_first(tr); d != NULL; d = tracker_next(d)) {
-		if (d == ap || (d->type_set & DEVICE_TYPE_ANY_AP) == 0 ||
-		    !ctldev_pass(q, r, since_usec, d))
-			continue;
-		if (ctldev_same_ssid(ap, d)) {
+	for (a = ap->clients; a != NULL; a = a->a_next)
+		for (b = a->client->aps; b != NULL; b = b->c_next)
+			if (b->ap != ap && ctldev_pass(q, r, since_usec,
+			    b->ap) && !ctldev_has(q, from, b->ap))
+				ctldev_add(q, b->ap);
+	for (d = tracker_first(tr); d != NULL; d = tracker_next(d))
+		if (d != ap && (d->type_set & DEVICE_TYPE_ANY_AP) != 0 &&
+		    ctldev_same_ssid(ap, d) && ctldev_pass(q, r, since_usec,
+		    d) && !ctldev_has(q, from, d))
 			ctldev_add(q, d);
-			continue;
-		}
-		for (a = ap->clients; a != NULL; a = a->a_next) {
-			for (b = a->client->aps; b != NULL; b = b->c_next)
-				if (b->ap == d)
-					break;
-			if (b != NULL) {
-				ctldev_add(q, d);
-				break;
-			}
-		}
-	}
 }
 
 /* The phy a request names: -1 for none, -2 for one that does not exist. */

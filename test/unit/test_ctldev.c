@@ -321,8 +321,21 @@ test_masks_phy_seenby_related(void **state)
 	q = ctldev_new(tr, &r, CTLDEV_ANY_SOURCE);
 	n = drain(q, tr, 1 << 20, macs, 16, &slices);
 	assert_true(has(macs, n, "02:00:00:00:00:03"));
+	assert_false(has(macs, n, "00:11:22:33:44:02"));
 	assert_false(has(macs, n, "00:11:22:33:44:01"));
 	assert_false(has(macs, n, "00:1B:63:00:00:01"));
+	ctldev_free(q);
+
+	/* STA2 talks to AP1 and AP2: AP2 is related now, once. */
+	tpkt_data(&t, true, false, AP1, STA2, AP3, NULL, 100, 600, 1, -60);
+	tracker_update(tr, &t.p);
+	tpkt_data(&t, true, false, AP2, STA2, AP3, NULL, 100, 700, 1, -60);
+	tracker_update(tr, &t.p);
+	q = ctldev_new(tr, &r, CTLDEV_ANY_SOURCE);
+	n = drain(q, tr, 1 << 20, macs, 16, &slices);
+	assert_int_equal(n, 2);
+	assert_true(has(macs, n, "00:11:22:33:44:02"));
+	assert_true(has(macs, n, "02:00:00:00:00:03"));
 	ctldev_free(q);
 	tracker_free(tr);
 }
