@@ -975,6 +975,14 @@ api_devices_view(struct http_call *call, const struct bridge_devices_req *r)
 		    "1") == 0;
 	if ((s = api_view_param(call, root, "draw", b1, sizeof(b1))) != NULL)
 		q->draw = xstrndup(s, 32);
+	/*
+	 * Nothing to sort, search or cut: the whole view, which streams as
+	 * a list does instead of being gathered (20,000 access points took
+	 * 7.5 s gathered).
+	 */
+	if (q->sort == NULL && q->search == NULL && q->start == 0 &&
+	    q->length == 0 && !q->datatable)
+		q->mode = DQ_LIST;
 	dq_send(q, r);
 }
 
