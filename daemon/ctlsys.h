@@ -7,7 +7,7 @@
  * control.c receives the bridge messages and sends the replies; this
  * module only packs what they say, from the modules the core already
  * runs.  The alert engine and the GPS layer plug in here: alerts through
- * daemon/alerts.h, GPS through the three ctlsys_pack_gps_* functions,
+ * daemon/alerts/alerts.h, GPS through the three ctlsys_pack_gps_* functions,
  * which answer "no GPS" until there is one.
  */
 #ifndef DAEMON_CTLSYS_H

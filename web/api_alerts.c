@@ -2,7 +2,7 @@
 /*
  * \summary: alert endpoints: the backlog, definitions, custom alerts
  *
- * The core keeps the definitions and the backlog (daemon/alerts.h); the
+ * The core keeps the definitions and the backlog (daemon/alerts/alerts.h); the
  * alert engine raises its alerts there, and so do external tools through
  * raise_alerts.cmd once they have defined theirs with define_alert.cmd.
  */
