@@ -42,6 +42,13 @@ reencode(const struct bridge_msg *m)
 	case BRIDGE_PACKET:
 		rc = bridge_encode_packet(&sb, m->hdr.seq, &m->u.packet);
 		break;
+	case BRIDGE_FATAL:
+		rc = bridge_encode_fatal(&sb, m->hdr.seq, &m->u.fatal);
+		break;
+	case BRIDGE_PING:
+	case BRIDGE_PONG:
+		rc = bridge_encode_empty(&sb, m->hdr.type, m->hdr.seq);
+		break;
 	default:
 		msgpack_sbuffer_destroy(&sb);
 		return;
@@ -62,6 +69,10 @@ reencode(const struct bridge_msg *m)
 		break;
 	case BRIDGE_PACKET:
 		assert(m2.u.packet.caplen == m->u.packet.caplen);
+		break;
+	case BRIDGE_FATAL:
+		assert(m2.u.fatal.err == m->u.fatal.err);
+		assert(strcmp(m2.u.fatal.reason, m->u.fatal.reason) == 0);
 		break;
 	}
 	bridge_msg_clear(&m2);
