@@ -57,6 +57,7 @@ static const struct {
 	{ BRIDGE_SYSTEM_REPLY, BRIDGE_SYSTEM_REQ, true },
 	{ BRIDGE_PACKET, 0, false },
 	{ BRIDGE_PACKET_SOURCE, 0, false },
+	{ BRIDGE_PING, 0, false },	/* the core's liveness check */
 };
 
 int
@@ -162,6 +163,8 @@ core_find(struct core *c, uint32_t seq)
 	return NULL;
 }
 
+static int	core_write(struct core *);
+
 static int
 core_dispatch_core(struct core *c, const struct bridge_msg *m)
 {
@@ -176,6 +179,12 @@ core_dispatch_core(struct core *c, const struct bridge_msg *m)
 	if (m->hdr.type == BRIDGE_PACKET) {
 		if (c->hooks.packet != NULL)
 			c->hooks.packet(&m->u.packet, c->hooks.arg);
+		return 0;
+	}
+	/* Answered here, from the loop: a hung worker does not answer. */
+	if (m->hdr.type == BRIDGE_PING) {
+		if (bridge_encode_empty(&c->out, BRIDGE_PONG, m->hdr.seq) == 0)
+			(void)core_write(c);
 		return 0;
 	}
 	if (m->hdr.type == BRIDGE_PACKET_SOURCE) {
