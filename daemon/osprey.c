@@ -64,7 +64,8 @@ static const char *const known_keys[] = {
 	"retry_on_source_error", "override_remote_timestamp",
 	"remote_capture_enabled", "remote_capture_listen",
 	"remote_capture_port", "source_ping_interval", "source_pong_timeout",
-	"source_retry_delay", "source_retry_max",
+	"source_retry_delay", "source_retry_max", "web_ping_interval",
+	"web_pong_timeout",
 	"httpd_*", "allowplugins", "enable_logging", "log_prefix",
 	"log_title", "log_types", "log_template", "tracker_device_timeout",
 	"tracker_max_devices", "packet_backlog_limit", "gps", "ouifile",
@@ -543,18 +544,39 @@ signal_cb(evutil_socket_t sig, short what, void *arg)
 	event_base_loopexit(o->base, NULL);
 }
 
+/*
+ * The user's home and the per-user state folder (--homedir, default
+ * ~/.osprey), for the web worker's login file and plugins and the log
+ * template's %h.  The home is that of the user the core will run as:
+ * with --user from root, NAME's passwd entry, not root's $HOME (which
+ * NAME cannot enter); otherwise $HOME, else the passwd entry.
+ */
 static void
 setup_home(struct osprey *o)
 {
-	const char *h;
+	const char *h = NULL;
+	struct passwd *pw = NULL;
+	char cwd[PATH_MAX];
 
-	if (o->opts.homedir != NULL) {
-		o->home = xstrdup(o->opts.homedir);
-		return;
-	}
-	if ((h = getenv("HOME")) == NULL || h[0] == '\0')
+	if (o->opts.user != NULL && geteuid() == 0)
+		pw = getpwnam(o->opts.user);
+	else if ((h = getenv("HOME")) == NULL || h[0] != '/')
+		pw = getpwuid(getuid());
+	if (pw != NULL)
+		h = pw->pw_dir;
+	if (h == NULL || h[0] != '/')
 		h = "/";
-	xasprintf(&o->home, "%s/.osprey", h);
+	o->user_home = xstrdup(h);
+	if (o->opts.homedir == NULL)
+		xasprintf(&o->home, "%s/.osprey", strcmp(h, "/") == 0 ? "" :
+		    h);
+	else if (o->opts.homedir[0] == '/')
+		o->home = xstrdup(o->opts.homedir);
+	else if (getcwd(cwd, sizeof(cwd)) != NULL)
+		/* The web worker must find it whatever its folder. */
+		xasprintf(&o->home, "%s/%s", cwd, o->opts.homedir);
+	else
+		fatal("--homedir %s", o->opts.homedir);
 }
 
 static void
@@ -596,8 +618,8 @@ check_web(const struct datasource_policy *p)
 
 /*
  * Start the web worker.  Its settings (the httpd_* keys and allowplugins
- * of the config files, the user's home for "%h", allow_root) go over the
- * bridge: a password never shows on a command line, and the launcher
+ * of the config files, the user's home for "%h", the state folder that
+ * "%h/.osprey" stands for, allow_root) go over the bridge: a password never shows on a command line, and the launcher
  * gives its children no environment.
  */
 static void
@@ -605,12 +627,11 @@ start_web(struct osprey *o)
 {
 	struct control_deps deps;
 	const char **keys, **values;
-	const char *home = getenv("HOME");
 	size_t i, n = 0;
 	int r;
 
-	keys = xcalloc(o->cfg.n + 3, sizeof(*keys));
-	values = xcalloc(o->cfg.n + 3, sizeof(*values));
+	keys = xcalloc(o->cfg.n + 4, sizeof(*keys));
+	values = xcalloc(o->cfg.n + 4, sizeof(*values));
 	for (i = 0; i < o->cfg.n; i++) {
 		const struct config_entry *e = &o->cfg.v[i];
 
@@ -620,10 +641,10 @@ start_web(struct osprey *o)
 		keys[n] = e->key;
 		values[n++] = e->value;
 	}
-	if (home != NULL && home[0] == '/') {
-		keys[n] = "home";
-		values[n++] = home;
-	}
+	keys[n] = "home";
+	values[n++] = o->user_home;
+	keys[n] = "homedir";
+	values[n++] = o->home;
 	if (o->opts.allow_root) {
 		keys[n] = "allow_root";
 		values[n++] = "true";
@@ -636,6 +657,9 @@ start_web(struct osprey *o)
 	deps.bus = o->bus;
 	deps.tracker = devtrack_tracker(o->devtrack);
 	deps.started = (uint64_t)time(NULL);
+	cfg_msec(o, "web_ping_interval", CONTROL_PING_MS, &deps.ping_ms);
+	cfg_msec(o, "web_pong_timeout", CONTROL_PONG_TIMEOUT_MS,
+	    &deps.pong_timeout_ms);
 	o->web = control_new(&deps, keys, values, n);
 	free(keys);
 	free(values);
@@ -723,6 +747,7 @@ main(int argc, char **argv)
 	config_free(&o->cfg);
 	free(o->log_path);
 	free(o->home);
+	free(o->user_home);
 	free(o->opts.sources);
 	return o->exit_status;
 }
