@@ -36,6 +36,7 @@
 #include "config.h"
 #include "control.h"
 #include "datasource.h"
+#include "defaults.h"
 #include "devrec.h"
 #include "devtrack.h"
 #include "launcher.h"
@@ -208,11 +209,27 @@ load_config(struct osprey *o)
 	size_t i;
 
 	config_init(&o->cfg);
-	if (main == NULL)
+	if (main == NULL && access(OSPREY_SYSCONFDIR "/osprey.conf",
+	    F_OK) != 0 && errno == ENOENT) {
+		/*
+		 * Not installed (a build tree): the values osprey ships,
+		 * compiled in.  A file named with -f must exist.
+		 */
 		main = OSPREY_SYSCONFDIR "/osprey.conf";
-	if (config_load_set(&o->cfg, main, o->opts.flavor, err,
-	    sizeof(err)) < 0)
-		fatalx("config: %s", err);
+		log_info("config: %s not found; running on the built-in "
+		    "defaults (the etc/ files osprey installs)", main);
+		if (config_load_buffer(&o->cfg, "built-in defaults",
+		    osprey_defaults, osprey_defaults_len, false, err,
+		    sizeof(err)) < 0 || config_load_extras(&o->cfg, main,
+		    o->opts.flavor, err, sizeof(err)) < 0)
+			fatalx("config: %s", err);
+	} else {
+		if (main == NULL)
+			main = OSPREY_SYSCONFDIR "/osprey.conf";
+		if (config_load_set(&o->cfg, main, o->opts.flavor, err,
+		    sizeof(err)) < 0)
+			fatalx("config: %s", err);
+	}
 	if (o->opts.title != NULL)
 		config_set(&o->cfg, "log_title", o->opts.title, "-t");
 	if (o->opts.prefix != NULL)
