@@ -562,8 +562,17 @@ helper_run(struct helper *h)
 
 	for (;;) {
 		if (helper_signalled != 0) {
-			log_info("signal %d: shutting down",
-			    (int)helper_signalled);
+			/*
+			 * Stopping a source that captures is news; a probe
+			 * helper, or one whose file has ended, being let go
+			 * is not.
+			 */
+			if (h->open && !h->finished)
+				log_info("signal %d: shutting down",
+				    (int)helper_signalled);
+			else
+				log_debug("signal %d: shutting down",
+				    (int)helper_signalled);
 			return 0;
 		}
 		if (h->state == HS_CLOSING && outq_pending(&h->q) == 0)
