@@ -294,6 +294,8 @@ read_policy(struct osprey *o, struct datasource_policy *p)
 	cfg_bool(o, "randomized_hopping", true, &p->shuffle);
 	cfg_bool(o, "override_remote_timestamp", true,
 	    &p->override_remote_ts);
+	/* A batch run must end: a source that failed is done, for good. */
+	p->no_retry = o->opts.exit_when_done;
 	p->hop_rate = 5.0;
 	if ((e = config_entry(&o->cfg, "channel_hop_speed")) != NULL &&
 	    chanplan_parse_rate(e->value, &p->hop_rate, err,
@@ -516,15 +518,31 @@ packet_cb(struct packet *p, struct datasource *ds, void *arg)
 	return packet_process(o->packets, p, ds);
 }
 
+/*
+ * A batch run ends honestly: each failed source was reported with its
+ * reason when it failed; the run's status says whether any did.
+ */
 static void
 done_cb(evutil_socket_t fd, short what, void *arg)
 {
 	struct osprey *o = arg;
+	const struct datasource *ds;
+	size_t failed = 0, n = 0;
 
 	o->done_scheduled = false;
 	if (!datasource_mgr_all_done(o->sources))
 		return;
-	log_info("every source is done, exiting (--exit-when-done)");
+	TAILQ_FOREACH(ds, datasource_mgr_sources(o->sources), entry) {
+		n++;
+		if (datasource_error(ds))
+			failed++;
+	}
+	if (failed > 0) {
+		log_warnx("every source is done, %zu of %zu failed (see above); "
+		    "exiting with status 1 (--exit-when-done)", failed, n);
+		o->exit_status = 1;
+	} else
+		log_info("every source is done, exiting (--exit-when-done)");
 	event_base_loopexit(o->base, NULL);
 }
 
