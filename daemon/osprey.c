@@ -309,7 +309,8 @@ open_log(struct osprey *o)
 {
 	struct pcaplog_names nm;
 	const char *types, *tmpl;
-	char path[PATH_MAX], err[PATH_MAX + 128];
+	char path[PATH_MAX], err[PATH_MAX + 128], prefix[PATH_MAX];
+	size_t n;
 	bool on;
 
 	cfg_bool(o, "enable_logging", true, &on);
@@ -330,6 +331,11 @@ open_log(struct osprey *o)
 	nm.prefix = config_get(&o->cfg, "log_prefix");
 	if (nm.prefix == NULL)
 		nm.prefix = "./";
+	/* "./" and "%p/%n" would make ".//Osprey-..." */
+	snprintf(prefix, sizeof(prefix), "%s", nm.prefix);
+	for (n = strlen(prefix); n > 1 && prefix[n - 1] == '/'; n--)
+		prefix[n - 1] = '\0';
+	nm.prefix = prefix;
 	nm.title = config_get(&o->cfg, "log_title");
 	if (nm.title == NULL)
 		nm.title = "Osprey";
