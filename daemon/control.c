@@ -68,9 +68,10 @@ struct control {
 	struct event		*ev_kill;
 	struct event		*ev_ping;	/* every ping_ms while running */
 	struct event		*ev_deadline;	/* HELLO or PONG due by then */
-	char			 fatal[CONTROL_REASON_MAX];	/* its FATAL */
-	char			 dropped[CONTROL_REASON_MAX];	/* why we
-								   dropped it */
+	/* Why the current worker ends: its FATAL, or the core's reason. */
+	char			 fatal[CONTROL_REASON_MAX];
+	char			 dropped[CONTROL_REASON_MAX];
+	/* Why the last one ended, for /system/status. */
 	char			 last_error[CONTROL_REASON_MAX];
 	uint64_t		 last_error_sec;
 
