@@ -35,7 +35,7 @@ import time
 import traceback
 
 OSPREY, WEB, PCAPFILE = [os.path.abspath(a) for a in sys.argv[1:4]]
-LINUXWIFI = sys.argv[4] if sys.argv[4] != "-" else ""
+LINUXWIFI = os.path.abspath(sys.argv[4]) if sys.argv[4] != "-" else ""
 DEMO = os.path.abspath(sys.argv[5])
 SYSCONFDIR = sys.argv[6]
 SOURCE_ROOT = os.environ.get("OSPREY_SOURCE_ROOT", "")
@@ -147,12 +147,15 @@ class Core:
 
     def wait_exit(self, timeout=DEADLINE):
         try:
-            return self.proc.wait(timeout)
+            rc = self.proc.wait(timeout)
         except subprocess.TimeoutExpired:
             self.proc.kill()
             self.proc.wait()
             raise AssertionError("still running after %d s:\n%s" %
                                  (timeout, self.text()))
+        for bad in ("Sanitizer", "runtime error"):
+            assert bad not in self.text(), self.text()
+        return rc
 
     def web(self, count=1):
         m = self.wait_log(r"web worker (\d+) listening on port (\d+)",
@@ -164,9 +167,6 @@ class Core:
             self.proc.send_signal(signal.SIGTERM)
         rc = self.wait_exit(20)
         self.log.close()
-        text = self.text()
-        for bad in ("Sanitizer", "runtime error"):
-            assert bad not in text, text
         return rc
 
 
