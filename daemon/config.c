@@ -357,11 +357,20 @@ int
 config_load_set(struct config *c, const char *main, const char *flavor,
     char *err, size_t errlen)
 {
-	char *path, *name;
 	int r;
 
 	if ((r = config_load_file(c, main, false, err, errlen)) < 0)
 		return r;
+	return config_load_extras(c, main, flavor, err, errlen);
+}
+
+int
+config_load_extras(struct config *c, const char *main, const char *flavor,
+    char *err, size_t errlen)
+{
+	char *path, *name;
+	int r;
+
 	path = include_path(main, "osprey_site.conf");
 	r = access(path, F_OK) == 0 ?
 	    config_load_file(c, path, true, err, errlen) : 0;
@@ -374,7 +383,14 @@ config_load_set(struct config *c, const char *main, const char *flavor,
 	}
 	xasprintf(&name, "osprey_%s.conf", flavor);
 	path = include_path(main, name);
-	r = config_load_file(c, path, true, err, errlen);
+	/* Say where it was looked for: beside the main file. */
+	if (access(path, F_OK) != 0) {
+		r = -errno;
+		snprintf(err, errlen, "--override %s: %s: %s (the flavor file "
+		    "is looked for beside the main config file %s)", flavor,
+		    path, strerror(-r), main);
+	} else
+		r = config_load_file(c, path, true, err, errlen);
 	free(path);
 	free(name);
 	return r;

@@ -72,6 +72,14 @@ int	config_load_set(struct config *, const char *main, const char *flavor,
 	    char *err, size_t errlen);
 
 /*
+ * The rest of the set, for a main file loaded some other way (the
+ * built-in defaults): osprey_site.conf and osprey_FLAVOR.conf beside
+ * where main would be.  Returns 0 or a negative errno with err set.
+ */
+int	config_load_extras(struct config *, const char *main,
+	    const char *flavor, char *err, size_t errlen);
+
+/*
  * Set key to value from code (the command line), replacing earlier
  * values; origin names it in messages ("command line").
  */

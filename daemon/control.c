@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <malloc.h>
 #include <signal.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -71,6 +72,14 @@ struct control {
 	uint64_t		 backoff_ms;
 	struct event		*ev_respawn;
 	struct event		*ev_kill;
+	struct event		*ev_ping;	/* every ping_ms while running */
+	struct event		*ev_deadline;	/* HELLO or PONG due by then */
+	/* Why the current worker ends: its FATAL, or the core's reason. */
+	char			 fatal[CONTROL_REASON_MAX];
+	char			 dropped[CONTROL_REASON_MAX];
+	/* Why the last one ended, for /system/status. */
+	char			 last_error[CONTROL_REASON_MAX];
+	uint64_t		 last_error_sec;
 
 	TAILQ_HEAD(, ctl_query)	 queries;
 	LIST_HEAD(, ctl_cmd)	 cmds;
@@ -86,6 +95,17 @@ static void	control_spawn(struct control *);
 static void	control_list_interfaces(struct control *, uint32_t);
 static void	control_read_cb(struct bufferevent *, void *);
 static void	control_event_cb(struct bufferevent *, short, void *);
+static void	control_ping_cb(evutil_socket_t, short, void *);
+static void	control_deadline_cb(evutil_socket_t, short, void *);
+
+static struct timeval
+control_tv(uint64_t ms)
+{
+	struct timeval tv = { (time_t)(ms / 1000),
+	    (suseconds_t)(ms % 1000) * 1000 };
+
+	return tv;
+}
 
 static uint64_t
 control_now_ms(void)
@@ -568,7 +588,7 @@ control_pack_status(struct control *c, msgpack_packer *pk)
 	memset(&ts, 0, sizeof(ts));
 	if (c->deps.tracker != NULL)
 		tracker_stats(c->deps.tracker, &ts);
-	msgpack_pack_map(pk, 11);
+	msgpack_pack_map(pk, 14);
 	bridge_pack_kv_str(pk, "kismet.system.version", OSPREY_VERSION);
 	bridge_pack_kv_str(pk, "kismet.system.server_name", "osprey");
 	bridge_pack_kv_u64(pk, "kismet.system.timestamp.sec",
@@ -587,6 +607,12 @@ control_pack_status(struct control *c, msgpack_packer *pk)
 	    packet_error_count(c->deps.packets));
 	bridge_pack_kv_u64(pk, "osprey.system.web.packets_dropped",
 	    c->stats.packets_dropped);
+	/* Why the web worker last stopped, for a UI that was away then. */
+	bridge_pack_kv_u64(pk, "osprey.system.web.restarts",
+	    c->stats.spawns > 0 ? c->stats.spawns - 1 : 0);
+	bridge_pack_kv_str(pk, "osprey.system.web.last_error", c->last_error);
+	bridge_pack_kv_u64(pk, "osprey.system.web.last_error_time",
+	    c->last_error_sec);
 }
 
 static void
@@ -737,9 +763,18 @@ control_cmd(struct control *c, const struct bridge_msg *m)
 
 /* Dispatch */
 
+static void
+control_pong(struct control *c, const struct bridge_msg *m)
+{
+	struct timeval tv = control_tv(c->deps.pong_timeout_ms);
+
+	/* Any PONG will do: a late answer still proves the loop turns. */
+	evtimer_add(c->ev_deadline, &tv);
+}
+
 /*
  * What the core takes from the web, in which state (doc/bridge.md):
- * HELLO only first, everything else only after it.
+ * HELLO only first, everything else only after it; FATAL in either.
  */
 static const struct {
 	uint16_t		 type;
@@ -755,6 +790,7 @@ static const struct {
 	{ BRIDGE_PACKETS_SUB, CTL_RUNNING, control_packets_sub },
 	{ BRIDGE_SYSTEM_REQ, CTL_RUNNING, control_system },
 	{ BRIDGE_CMD, CTL_RUNNING, control_cmd },
+	{ BRIDGE_PONG, CTL_RUNNING, control_pong },
 };
 
 static void
@@ -766,20 +802,29 @@ control_kill_cb(evutil_socket_t unused, short what, void *arg)
 		proc_kill(c->deps.proc, c->pid, SIGKILL);
 }
 
-/* Drop the bridge; the worker is told to go (its exit brings a respawn). */
+/*
+ * Drop the bridge; the worker is told to go (its exit brings a respawn).
+ * why, when given, is the core's reason, logged and kept for the exit
+ * report.
+ */
 static void
 control_drop(struct control *c, const char *why)
 {
 	struct ctl_query *q;
 	struct timeval tv = { 2, 0 };
 
-	if (why != NULL)
+	if (why != NULL) {
 		log_warnx("web worker %ld: %s; restarting it", (long)c->pid,
 		    why);
+		if (c->dropped[0] == '\0')
+			snprintf(c->dropped, sizeof(c->dropped), "%s", why);
+	}
 	if (c->bev != NULL) {
 		bufferevent_free(c->bev);
 		c->bev = NULL;
 	}
+	evtimer_del(c->ev_ping);
+	evtimer_del(c->ev_deadline);
 	while ((q = TAILQ_FIRST(&c->queries)) != NULL)
 		control_query_free(c, q);
 	if (c->tap != 0) {
@@ -796,6 +841,7 @@ control_drop(struct control *c, const char *why)
 static int
 control_dispatch_web(struct control *c, const struct bridge_msg *m)
 {
+	struct timeval tv;
 	size_t i;
 
 	if (m->hdr.type == BRIDGE_HELLO) {
@@ -805,6 +851,17 @@ control_dispatch_web(struct control *c, const struct bridge_msg *m)
 		c->state = CTL_RUNNING;
 		log_info("web worker %ld listening on port %u", (long)c->pid,
 		    m->u.hello.port);
+		tv = control_tv(c->deps.ping_ms);
+		evtimer_add(c->ev_ping, &tv);
+		control_pong(c, m);
+		return 0;
+	}
+	if (m->hdr.type == BRIDGE_FATAL) {
+		/* The worker logged it; it goes with the exit report. */
+		if (c->state == CTL_DOWN)
+			return -EPROTO;
+		snprintf(c->fatal, sizeof(c->fatal), "%s",
+		    m->u.fatal.reason != NULL ? m->u.fatal.reason : "");
 		return 0;
 	}
 	for (i = 0; i < sizeof(control_table) / sizeof(control_table[0]);
@@ -850,6 +907,24 @@ control_read_cb(struct bufferevent *bev, void *arg)
 	}
 }
 
+/*
+ * Take in and handle what the worker has written and the loop has not
+ * read yet: its FATAL before its exit report, a PONG before a deadline
+ * that fired in the same loop pass.
+ */
+static void
+control_read_pending(struct control *c)
+{
+	int i;
+
+	for (i = 0; i < 16 && c->bev != NULL; i++)
+		if (evbuffer_read(bufferevent_get_input(c->bev),
+		    bufferevent_getfd(c->bev), -1) <= 0)
+			break;
+	if (c->bev != NULL)
+		control_read_cb(c->bev, c);
+}
+
 static void
 control_event_cb(struct bufferevent *bev, short what, void *arg)
 {
@@ -860,6 +935,46 @@ control_event_cb(struct bufferevent *bev, short what, void *arg)
 }
 
 /* Supervision */
+
+static void
+control_ping_cb(evutil_socket_t unused, short what, void *arg)
+{
+	struct control *c = arg;
+	struct timeval tv = control_tv(c->deps.ping_ms);
+
+	if (c->state != CTL_RUNNING)
+		return;
+	if (bridge_encode_empty(&c->out, BRIDGE_PING, ++c->seq) == 0)
+		control_send(c);
+	evtimer_add(c->ev_ping, &tv);
+}
+
+/*
+ * No HELLO, or no PONG, in time: the worker is stopped or stuck (a
+ * SIGSTOP, a regular expression that never ends).  SIGKILL works on
+ * either; its exit report brings the respawn, with the backoff.
+ */
+static void
+control_deadline_cb(evutil_socket_t unused, short what, void *arg)
+{
+	struct control *c = arg;
+	bool hello = c->state == CTL_HELLO;
+
+	/* A core that was busy itself must not blame the worker. */
+	control_read_pending(c);
+	if (c->state == CTL_DOWN ||
+	    evtimer_pending(c->ev_deadline, NULL))
+		return;
+	snprintf(c->dropped, sizeof(c->dropped), hello ? "no HELLO within "
+	    "%llu ms of its start" : "no answer to PING for %llu ms",
+	    (unsigned long long)c->deps.pong_timeout_ms);
+	log_warnx("web worker %ld: %s (stopped or stuck); killing it",
+	    (long)c->pid, c->dropped);
+	c->stats.hung++;
+	if (c->pid > 0)
+		proc_kill(c->deps.proc, c->pid, SIGKILL);
+	control_drop(c, NULL);
+}
 
 static void
 control_respawn_cb(evutil_socket_t unused, short what, void *arg)
@@ -877,17 +992,46 @@ control_backoff(struct control *c)
 	    c->backoff_ms * 2;
 	if (c->backoff_ms > CONTROL_RESPAWN_MAX_MS)
 		c->backoff_ms = CONTROL_RESPAWN_MAX_MS;
-	tv.tv_sec = (time_t)(c->backoff_ms / 1000);
-	tv.tv_usec = (suseconds_t)(c->backoff_ms % 1000) * 1000;
+	tv = control_tv(c->backoff_ms);
 	event_add(c->ev_respawn, &tv);
+}
+
+/*
+ * Keep why the worker stopped (status, message bus) and say when it
+ * starts again.  The log line leaves out a reason the worker logged
+ * itself (said, its FATAL): one error line per failure is enough.
+ */
+static void
+control_report(struct control *c, pid_t pid, const char *why,
+    const char *said)
+{
+	snprintf(c->last_error, sizeof(c->last_error), "%s", why);
+	c->last_error_sec = (uint64_t)time(NULL);
+	if (pid > 0 && said != NULL)
+		log_warnx("web worker %ld %s (after the error above); "
+		    "starting it again in %llu ms", (long)pid, said,
+		    (unsigned long long)c->backoff_ms);
+	else if (pid > 0)
+		log_warnx("web worker %ld ended: %s; starting it again in "
+		    "%llu ms", (long)pid, why,
+		    (unsigned long long)c->backoff_ms);
+	else
+		log_warnx("web worker: %s; trying again in %llu ms", why,
+		    (unsigned long long)c->backoff_ms);
+	msgbus_post(c->deps.bus, MSGBUS_ERROR, "web worker ended: %s; "
+	    "starting it again in %llu s", why,
+	    (unsigned long long)(c->backoff_ms + 999) / 1000);
 }
 
 static void
 control_exit_cb(pid_t pid, const char *how, void *arg)
 {
 	struct control *c = arg;
+	char why[CONTROL_REASON_MAX * 2];
 
 	event_del(c->ev_kill);
+	/* Its last words may still sit in the socket. */
+	control_read_pending(c);
 	c->pid = 0;
 	if (c->bev != NULL)
 		control_drop(c, NULL);
@@ -895,10 +1039,13 @@ control_exit_cb(pid_t pid, const char *how, void *arg)
 	if (control_now_ms() - c->spawned_ms >= CONTROL_STABLE_MS)
 		c->backoff_ms = 0;
 	control_backoff(c);
-	log_warnx("web worker %ld %s; starting it again in %llu ms",
-	    (long)pid, how, (unsigned long long)c->backoff_ms);
-	msgbus_post(c->deps.bus, MSGBUS_ERROR, "web worker %s; restarting",
-	    how);
+	if (c->dropped[0] != '\0' || c->fatal[0] != '\0')
+		snprintf(why, sizeof(why), "%s (%s)", c->dropped[0] != '\0' ?
+		    c->dropped : c->fatal, how);
+	else
+		snprintf(why, sizeof(why), "%s", how);
+	control_report(c, pid, why, c->dropped[0] == '\0' &&
+	    c->fatal[0] != '\0' ? how : NULL);
 }
 
 /* The launcher answered: the worker runs (fd is its socket), or not. */
@@ -907,19 +1054,22 @@ control_spawned_cb(int err, pid_t pid, int fd, void *arg)
 {
 	struct control *c = arg;
 	struct bridge_config cfg;
+	struct timeval tv = control_tv(c->deps.pong_timeout_ms);
+	char why[CONTROL_REASON_MAX];
 
 	c->spawn_req = 0;
 	if (err != 0) {
 		control_backoff(c);
-		log_warnx("web worker: cannot start osprey_web: %s; trying "
-		    "again in %llu ms", strerror(-err),
-		    (unsigned long long)c->backoff_ms);
+		snprintf(why, sizeof(why), "cannot start osprey_web: %s",
+		    strerror(-err));
+		control_report(c, 0, why, NULL);
 		return;
 	}
 	c->pid = pid;
 	c->gen++;
 	c->stats.spawns++;
 	c->spawned_ms = control_now_ms();
+	c->fatal[0] = c->dropped[0] = '\0';
 	proc_watch(c->deps.proc, pid, control_exit_cb, c);
 	evutil_make_socket_nonblocking(fd);
 	c->bev = bufferevent_socket_new(c->deps.base, fd,
@@ -933,11 +1083,13 @@ control_spawned_cb(int err, pid_t pid, int fd, void *arg)
 	if (bridge_encode_config(&c->out, ++c->seq, &cfg) == 0)
 		control_send(c);
 	c->state = CTL_HELLO;
+	evtimer_add(c->ev_deadline, &tv);
 }
 
 static void
 control_spawn(struct control *c)
 {
+	char why[CONTROL_REASON_MAX];
 	int rc;
 
 	if (c->spawn_req != 0 || c->pid > 0)
@@ -946,9 +1098,9 @@ control_spawn(struct control *c)
 	    &c->spawn_req)) != 0) {
 		c->spawn_req = 0;
 		control_backoff(c);
-		log_warnx("web worker: cannot ask for osprey_web: %s; trying "
-		    "again in %llu ms", strerror(-rc),
-		    (unsigned long long)c->backoff_ms);
+		snprintf(why, sizeof(why), "cannot ask for osprey_web: %s",
+		    strerror(-rc));
+		control_report(c, 0, why, NULL);
 	}
 }
 
@@ -972,6 +1124,12 @@ control_new(const struct control_deps *deps, const char *const *keys,
 	msgpack_sbuffer_init(&c->out);
 	c->ev_respawn = evtimer_new(deps->base, control_respawn_cb, c);
 	c->ev_kill = evtimer_new(deps->base, control_kill_cb, c);
+	c->ev_ping = evtimer_new(deps->base, control_ping_cb, c);
+	c->ev_deadline = evtimer_new(deps->base, control_deadline_cb, c);
+	if (c->deps.ping_ms == 0)
+		c->deps.ping_ms = CONTROL_PING_MS;
+	if (c->deps.pong_timeout_ms == 0)
+		c->deps.pong_timeout_ms = CONTROL_PONG_TIMEOUT_MS;
 	return c;
 }
 
@@ -1013,6 +1171,8 @@ control_free(struct control *c)
 	}
 	event_free(c->ev_respawn);
 	event_free(c->ev_kill);
+	event_free(c->ev_ping);
+	event_free(c->ev_deadline);
 	for (i = 0; i < c->n_settings; i++) {
 		explicit_bzero(c->values[i], strlen(c->values[i]));
 		free(c->keys[i]);

@@ -8,9 +8,11 @@
  * (doc/bridge.md).  Device dumps go out a slice per request from the web,
  * each near BRIDGE_SLICE_TARGET bytes, so that a dump of tens of
  * thousands of devices never keeps the loop from packets for long.  If
- * the worker dies or talks nonsense it is killed and started again, after
- * 1 s, then 2, 4 ... up to 30 s while it keeps failing; capture and
- * tracking carry on meanwhile.
+ * the worker dies, talks nonsense or stops answering PINGs it is killed
+ * and started again, after 1 s, then 2, 4 ... up to 30 s while it keeps
+ * failing; capture and tracking carry on meanwhile.  Why it stopped (its
+ * FATAL message, the core's reason, or its exit status) goes to the log,
+ * the message bus and /system/status.
  */
 #ifndef DAEMON_CONTROL_H
 #define DAEMON_CONTROL_H
@@ -36,6 +38,15 @@ struct tracker;
 #define CONTROL_RESPAWN_MAX_MS	30000
 /* A worker that ran this long resets the backoff. */
 #define CONTROL_STABLE_MS	60000
+/*
+ * Liveness: a PING every CONTROL_PING_MS once the worker said HELLO; no
+ * HELLO, or no PONG, for CONTROL_PONG_TIMEOUT_MS and it is killed and
+ * replaced (control_deps can set both).
+ */
+#define CONTROL_PING_MS		5000
+#define CONTROL_PONG_TIMEOUT_MS	15000
+/* Longest reason kept for a worker that stopped. */
+#define CONTROL_REASON_MAX	256
 
 struct control_deps {
 	struct event_base	*base;
@@ -50,6 +61,8 @@ struct control_deps {
 	struct pktstats		*stats;		/* packet histories */
 	struct pcaplog		*log;		/* the packet log, or NULL */
 	const char		*log_path;	/* its file (borrowed) */
+	uint64_t		 ping_ms;	/* 0: CONTROL_PING_MS */
+	uint64_t		 pong_timeout_ms; /* 0: CONTROL_PONG_TIMEOUT_MS */
 };
 
 /*
@@ -78,6 +91,7 @@ void		 control_free(struct control *);
 /* Counters for the status answer and tests. */
 struct control_stats {
 	unsigned	 spawns;
+	unsigned	 hung;		/* killed for not answering */
 	uint64_t	 requests;
 	uint64_t	 packets_sent;
 	uint64_t	 packets_dropped;	/* over CONTROL_PACKET_BACKLOG */

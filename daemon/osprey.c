@@ -37,6 +37,7 @@
 #include "config.h"
 #include "control.h"
 #include "datasource.h"
+#include "defaults.h"
 #include "devnames.h"
 #include "devrec.h"
 #include "devtrack.h"
@@ -67,7 +68,8 @@ static const char *const known_keys[] = {
 	"retry_on_source_error", "override_remote_timestamp",
 	"remote_capture_enabled", "remote_capture_listen",
 	"remote_capture_port", "source_ping_interval", "source_pong_timeout",
-	"source_retry_delay", "source_retry_max",
+	"source_retry_delay", "source_retry_max", "web_ping_interval",
+	"web_pong_timeout",
 	"httpd_*", "allowplugins", "enable_logging", "log_prefix",
 	"log_title", "log_types", "log_template", "tracker_device_timeout",
 	"tracker_max_devices", "packet_backlog_limit", "gps", "ouifile",
@@ -210,11 +212,27 @@ load_config(struct osprey *o)
 	size_t i;
 
 	config_init(&o->cfg);
-	if (main == NULL)
+	if (main == NULL && access(OSPREY_SYSCONFDIR "/osprey.conf",
+	    F_OK) != 0 && errno == ENOENT) {
+		/*
+		 * Not installed (a build tree): the values osprey ships,
+		 * compiled in.  A file named with -f must exist.
+		 */
 		main = OSPREY_SYSCONFDIR "/osprey.conf";
-	if (config_load_set(&o->cfg, main, o->opts.flavor, err,
-	    sizeof(err)) < 0)
-		fatalx("config: %s", err);
+		log_info("config: %s not found; running on the built-in "
+		    "defaults (the etc/ files osprey installs)", main);
+		if (config_load_buffer(&o->cfg, "built-in defaults",
+		    osprey_defaults, osprey_defaults_len, false, err,
+		    sizeof(err)) < 0 || config_load_extras(&o->cfg, main,
+		    o->opts.flavor, err, sizeof(err)) < 0)
+			fatalx("config: %s", err);
+	} else {
+		if (main == NULL)
+			main = OSPREY_SYSCONFDIR "/osprey.conf";
+		if (config_load_set(&o->cfg, main, o->opts.flavor, err,
+		    sizeof(err)) < 0)
+			fatalx("config: %s", err);
+	}
 	if (o->opts.title != NULL)
 		config_set(&o->cfg, "log_title", o->opts.title, "-t");
 	if (o->opts.prefix != NULL)
@@ -279,6 +297,8 @@ read_policy(struct osprey *o, struct datasource_policy *p)
 	cfg_bool(o, "randomized_hopping", true, &p->shuffle);
 	cfg_bool(o, "override_remote_timestamp", true,
 	    &p->override_remote_ts);
+	/* A batch run must end: a source that failed is done, for good. */
+	p->no_retry = o->opts.exit_when_done;
 	p->hop_rate = 5.0;
 	if ((e = config_entry(&o->cfg, "channel_hop_speed")) != NULL &&
 	    chanplan_parse_rate(e->value, &p->hop_rate, err,
@@ -292,7 +312,8 @@ open_log(struct osprey *o)
 {
 	struct pcaplog_names nm;
 	const char *types, *tmpl;
-	char path[PATH_MAX], err[PATH_MAX + 128];
+	char path[PATH_MAX], err[PATH_MAX + 128], prefix[PATH_MAX];
+	size_t n;
 	bool on;
 
 	cfg_bool(o, "enable_logging", true, &on);
@@ -313,6 +334,11 @@ open_log(struct osprey *o)
 	nm.prefix = config_get(&o->cfg, "log_prefix");
 	if (nm.prefix == NULL)
 		nm.prefix = "./";
+	/* "./" and "%p/%n" would make ".//Osprey-..." */
+	snprintf(prefix, sizeof(prefix), "%s", nm.prefix);
+	for (n = strlen(prefix); n > 1 && prefix[n - 1] == '/'; n--)
+		prefix[n - 1] = '\0';
+	nm.prefix = prefix;
 	nm.title = config_get(&o->cfg, "log_title");
 	if (nm.title == NULL)
 		nm.title = "Osprey";
@@ -501,15 +527,31 @@ packet_cb(struct packet *p, struct datasource *ds, void *arg)
 	return packet_process(o->packets, p, ds);
 }
 
+/*
+ * A batch run ends honestly: each failed source was reported with its
+ * reason when it failed; the run's status says whether any did.
+ */
 static void
 done_cb(evutil_socket_t fd, short what, void *arg)
 {
 	struct osprey *o = arg;
+	const struct datasource *ds;
+	size_t failed = 0, n = 0;
 
 	o->done_scheduled = false;
 	if (!datasource_mgr_all_done(o->sources))
 		return;
-	log_info("every source is done, exiting (--exit-when-done)");
+	TAILQ_FOREACH(ds, datasource_mgr_sources(o->sources), entry) {
+		n++;
+		if (datasource_error(ds))
+			failed++;
+	}
+	if (failed > 0) {
+		log_warnx("every source is done, %zu of %zu failed (see above); "
+		    "exiting with status 1 (--exit-when-done)", failed, n);
+		o->exit_status = 1;
+	} else
+		log_info("every source is done, exiting (--exit-when-done)");
 	event_base_loopexit(o->base, NULL);
 }
 
@@ -546,18 +588,39 @@ signal_cb(evutil_socket_t sig, short what, void *arg)
 	event_base_loopexit(o->base, NULL);
 }
 
+/*
+ * The user's home and the per-user state folder (--homedir, default
+ * ~/.osprey), for the web worker's login file and plugins and the log
+ * template's %h.  The home is that of the user the core will run as:
+ * with --user from root, NAME's passwd entry, not root's $HOME (which
+ * NAME cannot enter); otherwise $HOME, else the passwd entry.
+ */
 static void
 setup_home(struct osprey *o)
 {
-	const char *h;
+	const char *h = NULL;
+	struct passwd *pw = NULL;
+	char cwd[PATH_MAX];
 
-	if (o->opts.homedir != NULL) {
-		o->home = xstrdup(o->opts.homedir);
-		return;
-	}
-	if ((h = getenv("HOME")) == NULL || h[0] == '\0')
+	if (o->opts.user != NULL && geteuid() == 0)
+		pw = getpwnam(o->opts.user);
+	else if ((h = getenv("HOME")) == NULL || h[0] != '/')
+		pw = getpwuid(getuid());
+	if (pw != NULL)
+		h = pw->pw_dir;
+	if (h == NULL || h[0] != '/')
 		h = "/";
-	xasprintf(&o->home, "%s/.osprey", h);
+	o->user_home = xstrdup(h);
+	if (o->opts.homedir == NULL)
+		xasprintf(&o->home, "%s/.osprey", strcmp(h, "/") == 0 ? "" :
+		    h);
+	else if (o->opts.homedir[0] == '/')
+		o->home = xstrdup(o->opts.homedir);
+	else if (getcwd(cwd, sizeof(cwd)) != NULL)
+		/* The web worker must find it whatever its folder. */
+		xasprintf(&o->home, "%s/%s", cwd, o->opts.homedir);
+	else
+		fatal("--homedir %s", o->opts.homedir);
 }
 
 static void
@@ -633,8 +696,8 @@ start_web_state(struct osprey *o)
 
 /*
  * Start the web worker.  Its settings (the httpd_* keys and allowplugins
- * of the config files, the user's home for "%h", allow_root) go over the
- * bridge: a password never shows on a command line, and the launcher
+ * of the config files, the user's home for "%h", the state folder that
+ * "%h/.osprey" stands for, allow_root) go over the bridge: a password never shows on a command line, and the launcher
  * gives its children no environment.
  */
 static void
@@ -642,12 +705,11 @@ start_web(struct osprey *o)
 {
 	struct control_deps deps;
 	const char **keys, **values;
-	const char *home = getenv("HOME");
 	size_t i, n = 0;
 	int r;
 
-	keys = xcalloc(o->cfg.n + 3, sizeof(*keys));
-	values = xcalloc(o->cfg.n + 3, sizeof(*values));
+	keys = xcalloc(o->cfg.n + 4, sizeof(*keys));
+	values = xcalloc(o->cfg.n + 4, sizeof(*values));
 	for (i = 0; i < o->cfg.n; i++) {
 		const struct config_entry *e = &o->cfg.v[i];
 
@@ -657,10 +719,10 @@ start_web(struct osprey *o)
 		keys[n] = e->key;
 		values[n++] = e->value;
 	}
-	if (home != NULL && home[0] == '/') {
-		keys[n] = "home";
-		values[n++] = home;
-	}
+	keys[n] = "home";
+	values[n++] = o->user_home;
+	keys[n] = "homedir";
+	values[n++] = o->home;
 	if (o->opts.allow_root) {
 		keys[n] = "allow_root";
 		values[n++] = "true";
@@ -679,6 +741,9 @@ start_web(struct osprey *o)
 	deps.stats = o->stats;
 	deps.log = o->log;
 	deps.log_path = o->log_path;
+	cfg_msec(o, "web_ping_interval", CONTROL_PING_MS, &deps.ping_ms);
+	cfg_msec(o, "web_pong_timeout", CONTROL_PONG_TIMEOUT_MS,
+	    &deps.pong_timeout_ms);
 	o->web = control_new(&deps, keys, values, n);
 	free(keys);
 	free(values);
@@ -769,6 +834,7 @@ main(int argc, char **argv)
 	config_free(&o->cfg);
 	free(o->log_path);
 	free(o->home);
+	free(o->user_home);
 	free(o->opts.sources);
 	return o->exit_status;
 }

@@ -51,6 +51,7 @@ struct osprey {
 	struct osprey_opts	 opts;
 	struct config		 cfg;
 	char			*home;		/* --homedir or ~/.osprey */
+	char			*user_home;	/* of the user it runs as */
 	struct event_base	*base;
 	struct msgbus		*bus;
 	struct proc		*proc;

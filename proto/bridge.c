@@ -30,6 +30,9 @@ static const struct bridge_type_info bridge_types[] = {
 	{ BRIDGE_CONFIG, "CONFIG", BRIDGE_FROM_CORE },
 	{ BRIDGE_HELLO, "HELLO", BRIDGE_FROM_WEB },
 	{ BRIDGE_ERROR, "ERROR", BRIDGE_FROM_CORE },
+	{ BRIDGE_PING, "PING", BRIDGE_FROM_CORE },
+	{ BRIDGE_PONG, "PONG", BRIDGE_FROM_WEB },
+	{ BRIDGE_FATAL, "FATAL", BRIDGE_FROM_WEB },
 	{ BRIDGE_DEVICES_REQ, "DEVICES_REQ", BRIDGE_FROM_WEB },
 	{ BRIDGE_DEVICES_MORE, "DEVICES_MORE", BRIDGE_FROM_WEB },
 	{ BRIDGE_DEVICES_CANCEL, "DEVICES_CANCEL", BRIDGE_FROM_WEB },
@@ -454,6 +457,20 @@ bridge_encode_error(msgpack_sbuffer *sbuf, uint32_t seq,
 }
 
 int
+bridge_encode_fatal(msgpack_sbuffer *sbuf, uint32_t seq,
+    const struct bridge_fatal *m)
+{
+	msgpack_packer pk;
+
+	bridge_out_begin(sbuf, BRIDGE_FATAL, seq);
+	msgpack_packer_init(&pk, sbuf, msgpack_sbuffer_write);
+	msgpack_pack_map(&pk, 2);
+	bridge_pack_kv_u64(&pk, "err", m->err);
+	bridge_pack_kv_str(&pk, "reason", m->reason != NULL ? m->reason : "");
+	return bridge_out_end(sbuf, BRIDGE_MAX_REQUEST);
+}
+
+int
 bridge_encode_devices_req(msgpack_sbuffer *sbuf, uint32_t seq,
     const struct bridge_devices_req *m)
 {
@@ -870,6 +887,11 @@ bridge_decode_map(const struct bridge_hdr *hdr, msgpack_zone *z,
 		if (m->u.error.status < 400 || m->u.error.status > 599)
 			return -EBADMSG;
 		return 0;
+	case BRIDGE_FATAL:
+		BRIDGE_REQUIRE(bridge_opt_u32(o, "err", &m->u.fatal.err));
+		BRIDGE_REQUIRE(bridge_opt_str(z, o, "reason",
+		    &m->u.fatal.reason));
+		return 0;
 	case BRIDGE_DEVICES_REQ: {
 		struct bridge_devices_req *r = &m->u.devices_req;
 		int rc;
@@ -1035,7 +1057,8 @@ bridge_decode(const struct bridge_hdr *hdr, const uint8_t *payload,
 	if (bridge_type_find(hdr->type) == NULL)
 		return -EPROTO;
 	if (hdr->type == BRIDGE_DEVICES_MORE ||
-	    hdr->type == BRIDGE_DEVICES_CANCEL) {
+	    hdr->type == BRIDGE_DEVICES_CANCEL || hdr->type == BRIDGE_PING ||
+	    hdr->type == BRIDGE_PONG) {
 		if (hdr->len != 0)
 			return -EBADMSG;
 		*ret = m;

@@ -68,6 +68,9 @@ enum bridge_type {
 	BRIDGE_CONFIG = 0x0101,		/* core -> web: web settings */
 	BRIDGE_HELLO = 0x0102,		/* web -> core: listening */
 	BRIDGE_ERROR = 0x0103,		/* core -> web: a request failed */
+	BRIDGE_PING = 0x0104,		/* core -> web: are you alive? */
+	BRIDGE_PONG = 0x0105,		/* web -> core: yes (the ping's seq) */
+	BRIDGE_FATAL = 0x0106,		/* web -> core: why it is exiting */
 
 	/* 0x02xx devices */
 	BRIDGE_DEVICES_REQ = 0x0201,	/* web -> core: start a query */
@@ -193,6 +196,15 @@ struct bridge_hello {
 struct bridge_error {
 	uint32_t	 status;	/* 400..599 */
 	const char	*reason;
+};
+
+/*
+ * FATAL: the web worker cannot go on (it could not listen, read its
+ * login...) and exits after sending this, so that the core can say why.
+ */
+struct bridge_fatal {
+	uint32_t	 err;		/* a positive errno, or 0 */
+	const char	*reason;	/* one line */
 };
 
 /* Which devices a DEVICES_REQ selects (all filters must match). */
@@ -365,6 +377,7 @@ struct bridge_msg {
 		struct bridge_config		 config;
 		struct bridge_hello		 hello;
 		struct bridge_error		 error;
+		struct bridge_fatal		 fatal;
 		struct bridge_devices_req	 devices_req;
 		struct bridge_records		 records;
 		struct bridge_devices_end	 devices_end;
@@ -425,7 +438,12 @@ int	bridge_encode_error(msgpack_sbuffer *, uint32_t seq,
 	    const struct bridge_error *);
 int	bridge_encode_devices_req(msgpack_sbuffer *, uint32_t seq,
 	    const struct bridge_devices_req *);
-/* DEVICES_MORE and DEVICES_CANCEL carry only the query's seq. */
+int	bridge_encode_fatal(msgpack_sbuffer *, uint32_t seq,
+	    const struct bridge_fatal *);
+/*
+ * DEVICES_MORE and DEVICES_CANCEL carry only the query's seq; PING only
+ * its own, which PONG echoes.
+ */
 int	bridge_encode_empty(msgpack_sbuffer *, uint16_t type, uint32_t seq);
 int	bridge_encode_devices_end(msgpack_sbuffer *, uint32_t seq,
 	    const struct bridge_devices_end *);

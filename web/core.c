@@ -58,6 +58,7 @@ static const struct {
 	{ BRIDGE_CMD_REPLY, BRIDGE_CMD, true },
 	{ BRIDGE_PACKET, 0, false },
 	{ BRIDGE_PACKET_SOURCE, 0, false },
+	{ BRIDGE_PING, 0, false },	/* the core's liveness check */
 };
 
 int
@@ -163,6 +164,8 @@ core_find(struct core *c, uint32_t seq)
 	return NULL;
 }
 
+static int	core_write(struct core *);
+
 static int
 core_dispatch_core(struct core *c, const struct bridge_msg *m)
 {
@@ -177,6 +180,12 @@ core_dispatch_core(struct core *c, const struct bridge_msg *m)
 	if (m->hdr.type == BRIDGE_PACKET) {
 		if (c->hooks.packet != NULL)
 			c->hooks.packet(&m->u.packet, c->hooks.arg);
+		return 0;
+	}
+	/* Answered here, from the loop: a hung worker does not answer. */
+	if (m->hdr.type == BRIDGE_PING) {
+		if (bridge_encode_empty(&c->out, BRIDGE_PONG, m->hdr.seq) == 0)
+			(void)core_write(c);
 		return 0;
 	}
 	if (m->hdr.type == BRIDGE_PACKET_SOURCE) {

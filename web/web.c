@@ -9,14 +9,19 @@
  * loads plugins, and serves until SIGINT/SIGTERM or until the core goes.
  */
 
+#include <sys/socket.h>
 #include <sys/time.h>
+
+#include <netinet/in.h>
 
 #include <errno.h>
 #include <getopt.h>
 #include <stdbool.h>
 #include <limits.h>
+#include <netdb.h>
 #include <pwd.h>
 #include <signal.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -42,6 +47,7 @@
 #include "xmalloc.h"
 
 #define WEB_CONFIG_TIMEOUT_MS	10000
+#define WEB_LISTEN_BACKLOG	128
 
 static void
 web_usage(FILE *fp)
@@ -84,6 +90,129 @@ web_home_dir(const struct web *w)
 	return "/";
 }
 
+/*
+ * Expand a path setting.  "%h/.osprey", the per-user state folder of
+ * the defaults (SPEC section 9), is the core's "homedir" setting when it
+ * sent one (its --homedir, or the home of the user it runs as); any
+ * other "%h" is the user's home.
+ */
+static char *
+web_expand(const struct web *w, const char *tmpl)
+{
+	static const char state[] = "%h/.osprey";
+	const char *dir = conf_get(w->conf, "homedir", NULL);
+	size_t n = sizeof(state) - 1;
+	char *rest, *out;
+
+	if (dir == NULL || *dir != '/' || strncmp(tmpl, state, n) != 0 ||
+	    (tmpl[n] != '/' && tmpl[n] != '\0'))
+		return auth_expand_path(tmpl, web_home_dir(w));
+	rest = auth_expand_path(tmpl + n, web_home_dir(w));
+	xasprintf(&out, "%s%s", dir, rest);
+	free(rest);
+	return out;
+}
+
+/*
+ * A start-up failure: one line in the log, the same reason to the core
+ * (BRIDGE_FATAL, so that its log, message bus and status say why this
+ * worker stopped rather than "exited with status 1"), exit status 1.
+ * err is a positive errno or 0.
+ */
+static void OSPREY_PRINTF(3, 4) OSPREY_NORETURN
+web_fail(const struct web *w, int err, const char *fmt, ...)
+{
+	struct bridge_fatal f;
+	msgpack_sbuffer sb;
+	char reason[512];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(reason, sizeof(reason), fmt, ap);
+	va_end(ap);
+	if (w->bridge_fd >= 0) {
+		f.err = err > 0 ? (uint32_t)err : 0;
+		f.reason = reason;
+		msgpack_sbuffer_init(&sb);
+		/* Best effort, blocking: the process ends right after. */
+		if (bridge_encode_fatal(&sb, 0, &f) == 0 &&
+		    write(w->bridge_fd, sb.data, sb.size) < 0)
+			log_debug("bridge: FATAL not sent: %s",
+			    strerror(errno));
+		msgpack_sbuffer_destroy(&sb);
+	}
+	fatalx("%s", reason);
+}
+
+/* "ADDR:PORT", with brackets around an IPv6 address. */
+static void
+web_addr_text(const char *addr, unsigned port, char *out, size_t len)
+{
+	snprintf(out, len, strchr(addr, ':') != NULL ? "[%s]:%u" : "%s:%u",
+	    addr, port);
+}
+
+/*
+ * The listening socket for addr:port, made here rather than by
+ * evhttp_bind_socket(): libevent looks the address up with
+ * AI_ADDRCONFIG, which on a host with no IPv4 address but loopback (a
+ * sensor with no network yet, the hwsim VM) refuses even 127.0.0.1, and
+ * its error leaves errno unset.  The lookup here is numeric first (a
+ * host name is looked up only if that fails) and depends on no other
+ * address of the host.  Returns the descriptor, or a negative errno
+ * with "cannot listen on ADDR:PORT: reason" in err; errno is read
+ * before anything else runs.
+ */
+static int
+web_listen(const char *addr, uint16_t port, char *err, size_t errlen)
+{
+	struct addrinfo hints, *res = NULL, *ai;
+	char serv[8], where[300];
+	int fd = -1, e = 0, gai, one = 1;
+
+	web_addr_text(addr, port, where, sizeof(where));
+	snprintf(serv, sizeof(serv), "%u", port);
+	memset(&hints, 0, sizeof(hints));
+	hints.ai_family = AF_UNSPEC;
+	hints.ai_socktype = SOCK_STREAM;
+	hints.ai_flags = AI_PASSIVE | AI_NUMERICSERV | AI_NUMERICHOST;
+	gai = getaddrinfo(*addr != '\0' ? addr : NULL, serv, &hints, &res);
+	if (gai == EAI_NONAME) {
+		hints.ai_flags &= ~AI_NUMERICHOST;
+		gai = getaddrinfo(addr, serv, &hints, &res);
+	}
+	if (gai != 0) {
+		e = gai == EAI_SYSTEM ? errno : EADDRNOTAVAIL;
+		snprintf(err, errlen, "cannot listen on %s: %s", where,
+		    gai == EAI_SYSTEM ? strerror(e) : gai_strerror(gai));
+		return -e;
+	}
+	/* The first address that works; the first failure is the reason. */
+	for (ai = res; ai != NULL; ai = ai->ai_next) {
+		fd = socket(ai->ai_family, ai->ai_socktype | SOCK_NONBLOCK |
+		    SOCK_CLOEXEC, ai->ai_protocol);
+		if (fd >= 0 && setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one,
+		    sizeof(one)) == 0 && bind(fd, ai->ai_addr,
+		    ai->ai_addrlen) == 0 && listen(fd, WEB_LISTEN_BACKLOG) == 0)
+			break;
+		if (e == 0)
+			e = errno;
+		if (fd >= 0)
+			close(fd);
+		fd = -1;
+	}
+	freeaddrinfo(res);
+	if (fd < 0) {
+		if (e == 0)
+			e = EADDRNOTAVAIL;
+		snprintf(err, errlen, "cannot listen on %s: %s%s", where,
+		    strerror(e), e == EADDRINUSE ? " (another program "
+		    "listens there: stop it, or set httpd_port)" : "");
+		return -e;
+	}
+	return fd;
+}
+
 static int
 web_conf_set_cb(void *arg, const char *key, const char *value)
 {
@@ -91,14 +220,14 @@ web_conf_set_cb(void *arg, const char *key, const char *value)
 }
 
 static unsigned
-web_uint(struct conf *c, const char *key, uint64_t def, uint64_t min,
+web_uint(const struct web *w, const char *key, uint64_t def, uint64_t min,
     uint64_t max)
 {
 	uint64_t v;
 
-	if (conf_get_uint(c, key, def, min, max, &v) != 0)
-		fatalx("%s: expected a number from %llu to %llu", key,
-		    (unsigned long long)min, (unsigned long long)max);
+	if (conf_get_uint(w->conf, key, def, min, max, &v) != 0)
+		web_fail(w, EINVAL, "%s: expected a number from %llu to %llu",
+		    key, (unsigned long long)min, (unsigned long long)max);
 	return (unsigned)v;
 }
 
@@ -172,18 +301,19 @@ web_setup_auth(struct web *w)
 	struct auth_config ac;
 	enum auth_source src;
 	char err[512], *file;
+	int rc;
 
-	file = auth_expand_path(conf_get(w->conf, "httpd_auth_file",
-	    "%h/.osprey/osprey_httpd.conf"), web_home_dir(w));
+	file = web_expand(w, conf_get(w->conf, "httpd_auth_file",
+	    "%h/.osprey/osprey_httpd.conf"));
 	memset(&ac, 0, sizeof(ac));
 	ac.username = conf_get(w->conf, "httpd_username", NULL);
 	ac.password = conf_get(w->conf, "httpd_password", NULL);
 	ac.auth_file = file;
-	ac.session_timeout = web_uint(w->conf, "httpd_session_timeout", 7200,
+	ac.session_timeout = web_uint(w, "httpd_session_timeout", 7200,
 	    60, 30 * 86400);
 	w->auth = auth_new();
-	if (auth_setup(w->auth, &ac, &src, err, sizeof(err)) != 0)
-		fatalx("web login: %s", err);
+	if ((rc = auth_setup(w->auth, &ac, &src, err, sizeof(err))) != 0)
+		web_fail(w, -rc, "web login: %s", err);
 	web_announce_login(w, src, file);
 	free(file);
 }
@@ -197,10 +327,10 @@ web_setup_plugins(struct web *w)
 	size_t n;
 
 	if (conf_get_bool(w->conf, "allowplugins", true, &allow) != 0)
-		fatalx("allowplugins: expected true or false");
+		web_fail(w, EINVAL, "allowplugins: expected true or false");
 	if (!allow)
 		return;
-	user = auth_expand_path("%h/.osprey/plugins", web_home_dir(w));
+	user = web_expand(w, "%h/.osprey/plugins");
 	dirs[0] = OSPREY_DATADIR "/plugins";
 	dirs[1] = user;
 	n = plugins_scan(&w->plugins, dirs, 2, web_plugin_note_cb, w);
@@ -225,8 +355,8 @@ web_open_roots(struct web *w)
 	if ((w->home_fd = files_root_open(home)) < 0)
 		log_info("httpd_home %s: %s; no web UI is served", home,
 		    strerror(-w->home_fd));
-	user = auth_expand_path(conf_get(w->conf, "httpd_user_home",
-	    "%h/.osprey/httpd"), web_home_dir(w));
+	user = web_expand(w, conf_get(w->conf, "httpd_user_home",
+	    "%h/.osprey/httpd"));
 	w->user_home_fd = files_root_open(user);
 	free(user);
 	/* Looked up now: after the sandbox, NSS may not open what it wants. */
@@ -242,14 +372,17 @@ web_lock_down(struct web *w)
 	int rc;
 
 	if (conf_get_bool(w->conf, "allow_root", false, &allow_root) != 0)
-		fatalx("allow_root: expected true or false");
+		web_fail(w, EINVAL, "allow_root: expected true or false");
 	if (privdrop_check_root(allow_root) != 0)
-		fatalx("refusing to run as root (the core passes allow_root "
-		    "when it runs with --allow-root; alone: --allow-root)");
+		web_fail(w, EPERM, "refusing to run as root (the core passes "
+		    "allow_root when it runs with --allow-root; alone: "
+		    "--allow-root)");
 	if ((rc = caps_clear()) != 0)
-		fatalx("cannot drop capabilities: %s", strerror(-rc));
+		web_fail(w, -rc, "cannot drop capabilities: %s",
+		    strerror(-rc));
 	if ((rc = sandbox_enter(SANDBOX_WEB, SANDBOX_AFTER_BIND)) != 0)
-		fatalx("cannot enter the sandbox: %s", strerror(-rc));
+		web_fail(w, -rc, "cannot enter the sandbox: %s",
+		    strerror(-rc));
 }
 
 int
@@ -275,14 +408,16 @@ main(int argc, char **argv)
 	struct core_hooks hooks;
 	struct event *sigint, *sigterm;
 	struct conf *args;
+	const char *addr;
 	char err[512], *end;
 	long bridge_fd = -1, listen_fd = -1;
-	int ch, port;
+	int ch, port, rc;
 
 	log_init("web", LOG_LEVEL_INFO);
 	sandbox_announce();
 	signal(SIGPIPE, SIG_IGN);
 	memset(&w, 0, sizeof(w));
+	w.bridge_fd = -1;
 	w.conf = conf_new();
 	args = conf_new();
 	while ((ch = getopt_long(argc, argv, "df:o:h", longopts, NULL)) !=
@@ -340,10 +475,11 @@ main(int argc, char **argv)
 		ch = 2;
 		goto early;
 	}
-	if (bridge_fd >= 0 && core_read_config((int)bridge_fd,
+	w.bridge_fd = (int)bridge_fd;
+	if (bridge_fd >= 0 && (rc = core_read_config((int)bridge_fd,
 	    WEB_CONFIG_TIMEOUT_MS, web_conf_set_cb, w.conf, err,
-	    sizeof(err)) != 0)
-		fatalx("bridge: %s", err);
+	    sizeof(err))) != 0)
+		web_fail(&w, -rc, "bridge: %s", err);
 	conf_merge(w.conf, args);
 	conf_free(args);
 
@@ -352,22 +488,25 @@ main(int argc, char **argv)
 	w.started = (uint64_t)time(NULL);
 	web_setup_auth(&w);
 
-	lim.max_connections = web_uint(w.conf, "httpd_max_connections",
+	lim.max_connections = web_uint(&w, "httpd_max_connections",
 	    HTTP_DEF_CONNECTIONS, 1, 4096);
-	lim.max_header_bytes = web_uint(w.conf, "httpd_max_header_bytes",
+	lim.max_header_bytes = web_uint(&w, "httpd_max_header_bytes",
 	    HTTP_DEF_HEADER_BYTES, 1024, 1024 * 1024);
-	lim.max_body_bytes = web_uint(w.conf, "httpd_max_body_bytes",
+	lim.max_body_bytes = web_uint(&w, "httpd_max_body_bytes",
 	    HTTP_DEF_BODY_BYTES, 1024, 64 * 1024 * 1024);
-	lim.request_timeout_ms = web_uint(w.conf, "httpd_request_timeout_ms",
+	lim.request_timeout_ms = web_uint(&w, "httpd_request_timeout_ms",
 	    HTTP_DEF_REQUEST_MS, 100, 600000);
-	lim.io_timeout_s = web_uint(w.conf, "httpd_io_timeout",
+	lim.io_timeout_s = web_uint(&w, "httpd_io_timeout",
 	    HTTP_DEF_IO_S, 1, 3600);
 	w.http = http_new(w.base, w.auth, &lim, &w);
-	port = http_listen(w.http, conf_get(w.conf, "httpd_bind_address",
-	    "0.0.0.0"), (uint16_t)web_uint(w.conf, "httpd_port", 2501, 0,
-	    65535), (int)listen_fd, err, sizeof(err));
-	if (port < 0)
-		fatalx("%s", err);
+	addr = conf_get(w.conf, "httpd_bind_address", "0.0.0.0");
+	port = (int)web_uint(&w, "httpd_port", 2501, 0, 65535);
+	if (listen_fd < 0 && (listen_fd = web_listen(addr, (uint16_t)port,
+	    err, sizeof(err))) < 0)
+		web_fail(&w, (int)-listen_fd, "%s", err);
+	if ((port = http_listen(w.http, addr, (uint16_t)port, (int)listen_fd,
+	    err, sizeof(err))) < 0)
+		web_fail(&w, -port, "%s", err);
 	w.port = port;
 
 	web_open_roots(&w);
@@ -381,9 +520,9 @@ main(int argc, char **argv)
 		hooks.arg = &w;
 		w.core = core_new(w.base, (int)bridge_fd, &hooks);
 		if (core_hello(w.core, (uint32_t)port) != 0)
-			fatalx("bridge: cannot send HELLO");
+			web_fail(&w, EPIPE, "bridge: cannot send HELLO");
 	}
-	w.streams = pcapstreams_new(w.core, web_uint(w.conf,
+	w.streams = pcapstreams_new(w.core, web_uint(&w,
 	    "httpd_stream_buffer", PCAPSTREAM_DEF_BUFFER, 16 * 1024,
 	    64 * 1024 * 1024));
 
@@ -404,8 +543,8 @@ main(int argc, char **argv)
 	web_lock_down(&w);
 
 	/* The one line tests and the core wait for. */
-	log_info("listening on %s:%d%s", conf_get(w.conf,
-	    "httpd_bind_address", "0.0.0.0"), port, w.core != NULL ?
+	web_addr_text(addr, (unsigned)port, err, sizeof(err));
+	log_info("listening on %s%s", err, w.core != NULL ?
 	    "" : " (no core: device and source endpoints answer 503)");
 	event_base_dispatch(w.base);
 

@@ -36,6 +36,9 @@ struct web {
 	char			*user_name;	/* who we run as (looked up
 						   before the sandbox) */
 	int			 port;
+	int			 bridge_fd;	/* the core's, or -1: a
+						   start-up failure is told
+						   there (BRIDGE_FATAL) */
 	uint64_t		 started;	/* epoch seconds */
 };
 

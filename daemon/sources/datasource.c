@@ -319,7 +319,7 @@ ds_fail(struct datasource *ds, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(ds->error_reason, sizeof(ds->error_reason), fmt, ap);
 	va_end(ap);
-	if (ds->retry && !ds->remote) {
+	if (ds->retry && !ds->remote && !ds->mgr->policy.no_retry) {
 		/* A source that ran a good while starts its backoff over. */
 		if (ds->opened_ms != 0 &&
 		    ds_mono_ms() - ds->opened_ms >= ds->mgr->policy.retry_max_ms)
@@ -437,7 +437,7 @@ ds_request(struct datasource *ds, enum msg_type type)
 	struct msg m = { .type = type };
 	int64_t r;
 
-	m.u.definition = ds->definition;
+	m.u.definition = ds->wire_def != NULL ? ds->wire_def : ds->definition;
 	if ((r = peer_send(ds->peer, &m)) < 0)
 		return (int)r;
 	ds->req_seq = (uint32_t)r;
@@ -616,6 +616,65 @@ ds_open_local(struct datasource *ds)
 		ds_fail(ds, "%s", err);
 }
 
+/*
+ * What an interface name can be.  Linux interface names hold no '/' and
+ * are at most 15 bytes, so anything else is a file; so is a name the
+ * file system knows (looked at only before the lock-down, as the
+ * sources of the config are added).  A name with a capture file's
+ * extension is likely a file; any other, likely an interface.
+ */
+enum ds_guess {
+	DS_GUESS_IFACE,		/* linuxwifi first, then pcapfile */
+	DS_GUESS_LIKELY_FILE,	/* pcapfile first, then linuxwifi */
+	DS_GUESS_FILE,		/* pcapfile only */
+};
+
+static enum ds_guess
+ds_guess(const struct datasource_mgr *m, const char *interface)
+{
+	static const char *const ext[] = { ".pcap", ".pcapng", ".cap",
+	    ".dump", ".gz", NULL };
+	const char *dot = strrchr(interface, '.');
+	struct stat st;
+	size_t i;
+
+	if (strchr(interface, '/') != NULL || strlen(interface) > 15 ||
+	    (!m->locked && stat(interface, &st) == 0 && !S_ISDIR(st.st_mode)))
+		return DS_GUESS_FILE;
+	for (i = 0; dot != NULL && ext[i] != NULL; i++)
+		if (strcasecmp(dot, ext[i]) == 0)
+			return DS_GUESS_LIKELY_FILE;
+	return DS_GUESS_IFACE;
+}
+
+/*
+ * The helper types to probe, likeliest first: a capture file is never
+ * shown to the Wi-Fi helper (which would only say it has no such
+ * interface, or no nl80211), and the first refusal, from the helper the
+ * name was meant for, is the one reported.
+ */
+static void
+ds_probe_plan(struct datasource *ds)
+{
+	const struct ds_type *wifi = ds_type_find("linuxwifi");
+	const struct ds_type *file = ds_type_find("pcapfile");
+
+	ds->probe_n = 0;
+	switch (ds_guess(ds->mgr, ds->interface)) {
+	case DS_GUESS_FILE:
+		ds->probe_order[ds->probe_n++] = file;
+		break;
+	case DS_GUESS_LIKELY_FILE:
+		ds->probe_order[ds->probe_n++] = file;
+		ds->probe_order[ds->probe_n++] = wifi;
+		break;
+	case DS_GUESS_IFACE:
+		ds->probe_order[ds->probe_n++] = wifi;
+		ds->probe_order[ds->probe_n++] = file;
+		break;
+	}
+}
+
 /* Try the next installed helper type, or give up. */
 static void
 ds_probe_next(struct datasource *ds)
@@ -624,8 +683,8 @@ ds_probe_next(struct datasource *ds)
 	char err[DS_REASON_MAX];
 
 	ds_set_state(ds, DS_PROBING);
-	while (ds->probe_next < ds_n_types) {
-		t = &ds_types[ds->probe_next++];
+	while (ds->probe_next < ds->probe_n) {
+		t = ds->probe_order[ds->probe_next++];
 		if (ds_spawn(ds, t, err, sizeof(err)) < 0) {
 			log_debug("source '%s': probe %s: %s", ds->name,
 			    t->wire, err);
@@ -642,9 +701,17 @@ ds_probe_next(struct datasource *ds)
 void
 ds_probe_failed(struct datasource *ds, const char *why)
 {
-	if (why != NULL && why[0] != '\0')
-		snprintf(ds->probe_why, sizeof(ds->probe_why), "%s: %s",
-		    ds->probing != NULL ? ds->probing->wire : "?", why);
+	const char *wire = ds->probing != NULL ? ds->probing->wire : "?";
+	size_t n = strlen(wire);
+
+	/* The first refusal is the likeliest helper's: keep that one. */
+	if (why != NULL && why[0] != '\0' && ds->probe_why[0] == '\0')
+		snprintf(ds->probe_why, sizeof(ds->probe_why), "%s%s%s",
+		    strncmp(why, wire, n) == 0 && why[n] == ':' ? "" : wire,
+		    strncmp(why, wire, n) == 0 && why[n] == ':' ? "" : ": ",
+		    why);
+	else if (why != NULL)
+		log_debug("source '%s': %s refused: %s", ds->name, wire, why);
 	ds_disconnect(ds);
 	ds_probe_next(ds);
 }
@@ -680,6 +747,7 @@ ds_start(struct datasource *ds)
 		return;
 	}
 	ds->probe_next = 0;
+	ds_probe_plan(ds);
 	ds_probe_next(ds);
 }
 
@@ -715,6 +783,49 @@ random_uuid(char *out)
 	for (i = 0; i < 16; i++)
 		out += sprintf(out, "%s%02x",
 		    (i == 4 || i == 6 || i == 8 || i == 10) ? "-" : "", b[i]);
+}
+
+/*
+ * A local source's uuid, fixed when it is added, so that the log shows
+ * one uuid from its first line: derived from the type and the interface
+ * as the helpers derive it (srcdef_uuid), so the same definition names
+ * the same source across restarts; the type is the one given, else the
+ * likeliest.  A second source of the same name gets a random one.
+ */
+static void
+ds_derive_uuid(struct datasource_mgr *m, struct datasource *ds,
+    const struct srcdef *def, const struct ds_opts *o)
+{
+	const char *type = o->type != NULL ? o->type->wire :
+	    ds_guess(m, def->interface) == DS_GUESS_IFACE ? "linuxwifi" :
+	    "pcapfile";
+	char u[SRCDEF_UUID_LEN], err[128];
+
+	if (srcdef_uuid(def, type, u, err, sizeof(err)) == 0 &&
+	    datasource_find_uuid(m, u) == NULL)
+		snprintf(ds->uuid, sizeof(ds->uuid), "%s", u);
+	else
+		random_uuid(ds->uuid);
+}
+
+/*
+ * What the helper is sent: the definition with the source's uuid added
+ * when it has none, so that the helper reports (and logs) the same one.
+ */
+static void
+ds_wire_definition(struct datasource *ds, const struct srcdef *def)
+{
+	size_t n = strlen(ds->definition);
+
+	if (ds->user_uuid)
+		ds->wire_def = xstrdup(ds->definition);
+	else if (def->n_opts > 0)
+		xasprintf(&ds->wire_def, "%s,uuid=%s", ds->definition,
+		    ds->uuid);
+	else
+		xasprintf(&ds->wire_def, "%s%suuid=%s", ds->definition,
+		    n > 0 && ds->definition[n - 1] == ':' ? "" : ":",
+		    ds->uuid);
 }
 
 bool
@@ -825,11 +936,9 @@ bool
 ds_retry_default(struct datasource_mgr *m, const struct ds_type *t,
     const char *interface)
 {
-	struct stat st;
-
 	if (t != NULL)
 		return t->retry_default && m->policy.retry;
-	if (!m->locked && stat(interface, &st) == 0 && S_ISREG(st.st_mode))
+	if (ds_guess(m, interface) != DS_GUESS_IFACE)
 		return false;
 	return m->policy.retry;
 }
@@ -867,7 +976,8 @@ ds_new(struct datasource_mgr *m, const char *definition, struct srcdef *def,
 		snprintf(ds->uuid, sizeof(ds->uuid), "%s", v);
 		ds->user_uuid = true;
 	} else
-		random_uuid(ds->uuid);
+		ds_derive_uuid(m, ds, def, o);
+	ds_wire_definition(ds, def);
 	ds->type = xstrdup(o->type != NULL ? o->type->wire : "");
 	ds->capture_interface = xstrdup("");
 	ds->hardware = xstrdup("");
@@ -899,6 +1009,7 @@ ds_free(struct datasource *ds)
 	chanplan_list_free(&ds->hop_channels);
 	chanplan_list_free(&ds->want_hop);
 	free(ds->definition);
+	free(ds->wire_def);
 	free(ds->interface);
 	free(ds->name);
 	free(ds->type);
@@ -981,6 +1092,9 @@ datasource_attach_remote(struct datasource_mgr *m, struct peer *peer,
 		snprintf(ds->uuid, sizeof(ds->uuid), "%s", uuid);
 		ds->user_uuid = true;
 		ds->remote = true;
+		/* The sensor's definition goes back to it as it came. */
+		free(ds->wire_def);
+		ds->wire_def = NULL;
 		ds->retry = false;
 		ds_report(ds, MSGBUS_INFO, "remote sensor %s connected (%s)",
 		    peer_name(peer), definition);

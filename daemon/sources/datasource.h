@@ -126,6 +126,8 @@ struct datasource {
 	struct datasource_mgr	*mgr;
 	struct srcdef		 def;
 	struct ds_opts		 opts;
+	char			*wire_def;	/* definition sent to helpers:
+						   local ones get uuid= */
 	bool			 user_uuid;	/* uuid= given, keep it */
 	uint64_t		 opened_ms;	/* monotonic, 0 when not open */
 	struct peer		*peer;
@@ -138,7 +140,9 @@ struct datasource {
 	bool			 tell_exit;	/* failed before its helper's end
 						   was known: report it later */
 	char			 linger_reason[DS_REASON_MAX];
-	unsigned		 probe_next;	/* next helper type to probe */
+	const struct ds_type	*probe_order[2];	/* likeliest first */
+	unsigned		 probe_n;
+	unsigned		 probe_next;	/* next of probe_order */
 	const struct ds_type	*probing;
 	char			 probe_why[DS_REASON_MAX];
 	uint32_t		 req_seq;	/* probe/open awaiting report */
@@ -175,6 +179,8 @@ struct datasource_policy {
 	bool		 split;			/* split_source_hopping */
 	bool		 shuffle;		/* randomized_hopping */
 	bool		 override_remote_ts;	/* override_remote_timestamp */
+	bool		 no_retry;		/* --exit-when-done: a failed
+						   source stays failed */
 };
 
 /*

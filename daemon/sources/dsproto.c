@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include <event2/event.h>
 
@@ -84,7 +85,10 @@ ds_note_drops(struct datasource *ds, const char *text)
 static void
 ds_warning(struct datasource *ds, const char *text)
 {
-	ds_report(ds, MSGBUS_INFO, "helper warning: %s", text);
+	/* A warning in the log, information on the bus (as Kismet has it). */
+	log_warnx("source '%s': helper warning: %s", ds->name, text);
+	msgbus_post(ds->mgr->bus, MSGBUS_INFO, "source '%s': helper warning: "
+	    "%s", ds->name, text);
 	ds_note_drops(ds, text);
 }
 
@@ -252,10 +256,13 @@ ds_on_open_report(struct datasource *ds, const struct msg *m)
 		ds->hop_shuffle = r->hop.has_shuffle && r->hop.shuffle;
 		ds->hop_offset = r->hop.has_offset ? r->hop.offset : 0;
 	}
-	/* A local helper may name the source's uuid (Kismet derives it). */
-	if (!ds->user_uuid && r->uuid != NULL && ds_uuid_valid(r->uuid) &&
-	    datasource_find_uuid(ds->mgr, r->uuid) == NULL)
-		snprintf(ds->uuid, sizeof(ds->uuid), "%s", r->uuid);
+	/*
+	 * The uuid stays the one the source was added with (it went to
+	 * the helper as uuid=): one uuid in the log and the REST API.
+	 */
+	if (r->uuid != NULL && strcasecmp(r->uuid, ds->uuid) != 0)
+		log_debug("source '%s': helper reports uuid %s; keeping %s",
+		    ds->name, r->uuid, ds->uuid);
 	if (r->warning != NULL)
 		ds_warning(ds, r->warning);
 	ds_text(ds, &r->message);

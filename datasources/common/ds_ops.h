@@ -108,6 +108,12 @@ struct ds_ops {
 	const char	*type;		/* sourcetype: "pcapfile" */
 	/* One line for --help and --list: what a source definition is. */
 	const char	*source_help;
+	/*
+	 * The definition options the driver reads, NULL-ended.  An option
+	 * that is neither one of these nor one every source takes is
+	 * ignored with a warning that lists these.  NULL: not checked.
+	 */
+	const char *const *options;
 
 	/* 0 when the driver can open def; the definition's type is checked
 	   by the framework already. */

@@ -519,7 +519,17 @@ helper_timers(struct helper *h, int *timeout)
 {
 	uint64_t now = helper_now_ms();
 	long pg = sysconf(_SC_PAGESIZE);
+	struct pollfd in = { h->in_fd, POLLIN, 0 };
 
+	/*
+	 * Read what has arrived before judging: a helper that was busy (a
+	 * slow open on a loaded machine) may have its pings waiting.
+	 */
+	if (now - h->last_ping >= HELPER_PING_TIMEOUT_MS &&
+	    poll(&in, 1, 0) > 0 && (in.revents & POLLIN) != 0) {
+		*timeout = 0;
+		return 0;
+	}
 	if (now - h->last_ping >= HELPER_PING_TIMEOUT_MS)
 		return helper_link_lost(h, false, "no ping from the server "
 		    "for 15 s");
@@ -562,8 +572,17 @@ helper_run(struct helper *h)
 
 	for (;;) {
 		if (helper_signalled != 0) {
-			log_info("signal %d: shutting down",
-			    (int)helper_signalled);
+			/*
+			 * Stopping a source that captures is news; a probe
+			 * helper, or one whose file has ended, being let go
+			 * is not.
+			 */
+			if (h->open && !h->finished)
+				log_info("signal %d: shutting down",
+				    (int)helper_signalled);
+			else
+				log_debug("signal %d: shutting down",
+				    (int)helper_signalled);
 			return 0;
 		}
 		if (h->state == HS_CLOSING && outq_pending(&h->q) == 0)

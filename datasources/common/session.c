@@ -80,7 +80,11 @@ session_fail(struct helper *h, enum msg_type req, uint32_t seqno,
 		m.u.error_report.message = msgtext;
 		break;
 	}
-	log_warnx("%s", text);
+	/* A probe refusal is an answer, not a failure: the server decides. */
+	if (req == MSG_PROBESOURCE)
+		log_debug("%s", text);
+	else
+		log_warnx("%s", text);
 	(void)helper_send(h, &m);
 }
 
@@ -366,6 +370,58 @@ session_open_report(struct helper *h, uint32_t seqno)
 	(void)helper_send(h, &r);
 }
 
+/* Options every source takes (the core reads most); info_* annotate. */
+static const char *const session_common_options[] = {
+	"name", "uuid", "type", "retry", "channel", "channels", "add_channels",
+	"block_channels", "channel_hop", "channel_hoprate", "timestamp", NULL,
+};
+
+static bool
+session_listed(const char *const *list, const char *key)
+{
+	for (; list != NULL && *list != NULL; list++)
+		if (strcasecmp(*list, key) == 0)
+			return true;
+	return false;
+}
+
+/*
+ * A misspelt option (realtim=true) would be ignored without a word: warn,
+ * naming it and the options this type of source takes.
+ */
+static void
+session_check_options(struct helper *h, const struct srcdef *d)
+{
+	const char *const *o;
+	char bad[256], takes[512];
+	size_t i, nb = 0, nt = 0;
+	unsigned n = 0;
+
+	if (h->ops->options == NULL)
+		return;
+	bad[0] = takes[0] = '\0';
+	for (i = 0; i < d->n_opts; i++) {
+		if (strncasecmp(d->opts[i].key, "info_", 5) == 0 ||
+		    session_listed(session_common_options, d->opts[i].key) ||
+		    session_listed(h->ops->options, d->opts[i].key))
+			continue;
+		if (nb < sizeof(bad))
+			nb += (size_t)snprintf(bad + nb, sizeof(bad) - nb,
+			    "%s'%s'", n > 0 ? ", " : "", d->opts[i].key);
+		n++;
+	}
+	if (n == 0)
+		return;
+	for (o = h->ops->options; *o != NULL && nt < sizeof(takes); o++)
+		nt += (size_t)snprintf(takes + nt, sizeof(takes) - nt, "%s%s",
+		    o == h->ops->options ? "" : ", ", *o);
+	helper_warning(h, "%s: %s: unknown option%s %s ignored; a %s source "
+	    "takes %s, and name, uuid, type, retry, channel, channels, "
+	    "add_channels, block_channels, channel_hop, channel_hoprate, "
+	    "timestamp, info_*", h->ops->type, d->interface, n > 1 ? "s" : "",
+	    bad, h->ops->type, takes);
+}
+
 static void
 session_open(struct helper *h, const struct msg *m)
 {
@@ -395,6 +451,7 @@ session_open(struct helper *h, const struct msg *m)
 	if (srcdef_uuid(&h->def, h->ops->type, h->uuid, err,
 	    sizeof(err)) < 0)
 		goto fail_def;
+	session_check_options(h, &h->def);
 	memset(&h->info, 0, sizeof(h->info));
 	h->info.fd = -1;
 	err[0] = '\0';

@@ -298,9 +298,17 @@ static const int lw_open_caps[] = { CAP_NET_ADMIN, CAP_NET_RAW };
 /* Tuning, and deleting the vif and raising the parent at close. */
 static const int lw_keep_caps[] = { CAP_NET_ADMIN };
 
+/* What lw_describe, chan_opts_from_srcdef and lw_open read. */
+static const char *const lw_options[] = {
+	"ht_channels", "vht_channels", "default_ht20", "expand_ht20",
+	"band24ghz", "band5ghz", "band6ghz", "vif", "ignoreprimary",
+	"fcsfail", "plcpfail", "filter_mgmt", NULL,
+};
+
 static const struct ds_ops linuxwifi_ops = {
 	.type = "linuxwifi",
 	.source_help = "a Wi-Fi interface: wlan0[:option=value,...]",
+	.options = lw_options,
 	.probe = lw_probe,
 	.list = lw_list,
 	.open = lw_open,

@@ -6,7 +6,15 @@
  * the capture's timestamps), pps=N (N frames a second) or loop=true
  * (start over at the end).  libpcap reads the file; frames of the
  * 802.11 link types go to the core untouched, with their link type,
- * lengths and timestamps.  At the end of the file the helper says so and
+ * lengths and timestamps.
+ *
+ * A replay that loops at the capture's pace is a stand-in for a live
+ * site (the demo): its frames carry the time they are replayed, not the
+ * capture's, or every device would look years old and each pass would
+ * turn the clock back.  The restamping is done here, where the replay is
+ * paced, rather than in the core, which cannot tell a replay from a
+ * radio; timestamp=false keeps the capture's times, timestamp=true
+ * restamps any replay.  At the end of the file the helper says so and
  * stays idle until the core closes the source; a damaged record ends the
  * source with an error naming the file and the record, after every frame
  * before it has been delivered.
@@ -16,6 +24,7 @@
  */
 
 #include <sys/stat.h>
+#include <sys/time.h>
 
 #include <errno.h>
 #include <fcntl.h>
@@ -39,6 +48,9 @@ static struct {
 	uint64_t	 record;	/* records read in this pass */
 	uint64_t	 total;		/* frames handed over in all */
 	uint64_t	 passes;
+	/* Restamping: capture time anchor_ts is wall time anchor_wall. */
+	bool		 restamp;
+	uint64_t	 anchor_wall, anchor_ts, prev_ts, last_out;	/* us */
 } pf = { .fd = -1 };
 
 static bool
@@ -166,7 +178,9 @@ pcapfile_options(const struct srcdef *def, struct ds_open *ret, char *err,
 	if (srcdef_get_bool(def, "realtime", false, &realtime, err,
 	    errlen) < 0 ||
 	    srcdef_get_bool(def, "loop", false, &pf.loop, err, errlen) < 0 ||
-	    srcdef_get_uint(def, "pps", 0, PPS_MAX, &pps, err, errlen) < 0)
+	    srcdef_get_uint(def, "pps", 0, PPS_MAX, &pps, err, errlen) < 0 ||
+	    srcdef_get_bool(def, "timestamp", pf.loop && realtime,
+	    &pf.restamp, err, errlen) < 0)
 		return -EINVAL;
 	if (srcdef_get(def, "pps") != NULL && pps == 0) {
 		snprintf(err, errlen, "option 'pps': must be at least 1");
@@ -205,10 +219,49 @@ pcapfile_open(struct helper *h, const struct srcdef *def,
 	pf.path = def->interface;
 	pf.dlt = (uint32_t)pcap_datalink(pf.pcap);
 	pf.record = pf.total = pf.passes = 0;
+	pf.anchor_wall = pf.anchor_ts = pf.prev_ts = pf.last_out = 0;
 	ret->dlt = pf.dlt;
 	ret->fd = -1;	/* a file: the framework paces it */
 	snprintf(ret->hardware, sizeof(ret->hardware), "pcapfile");
 	return 0;
+}
+
+static uint64_t
+pcapfile_wall_us(void)
+{
+	struct timeval tv;
+
+	gettimeofday(&tv, NULL);
+	return (uint64_t)tv.tv_sec * 1000000 + (uint64_t)tv.tv_usec;
+}
+
+/*
+ * The time a frame of capture time ts is replayed: the framework sends
+ * it when as much time has passed since the pass began as the capture
+ * says, so the wall clock at the first frame of a pass plus the capture
+ * time since is its send time.  A new pass, timestamps that run back, or
+ * a stall (the link was slow) start a new anchor; the result never runs
+ * back.
+ */
+static uint64_t
+pcapfile_restamp(uint64_t ts)
+{
+	uint64_t now = pcapfile_wall_us(), out;
+
+	if (pf.record == 1 || ts < pf.prev_ts) {
+		pf.anchor_wall = now;
+		pf.anchor_ts = ts;
+	}
+	pf.prev_ts = ts;
+	out = pf.anchor_wall + (ts - pf.anchor_ts);
+	if (out + 1000000 < now) {
+		pf.anchor_wall = out = now;
+		pf.anchor_ts = ts;
+	}
+	if (out < pf.last_out)
+		out = pf.last_out;
+	pf.last_out = out;
+	return out;
 }
 
 static enum ds_next
@@ -217,6 +270,7 @@ pcapfile_next(struct helper *h, struct ds_packet *ret)
 	struct pcap_pkthdr *hdr;
 	const u_char *data;
 	char err[512];
+	uint64_t ts;
 	int r;
 
 	for (;;) {
@@ -250,6 +304,11 @@ pcapfile_next(struct helper *h, struct ds_packet *ret)
 	pf.total++;
 	ret->ts_sec = (uint64_t)hdr->ts.tv_sec;
 	ret->ts_usec = (uint64_t)hdr->ts.tv_usec;
+	if (pf.restamp) {
+		ts = pcapfile_restamp(ret->ts_sec * 1000000 + ret->ts_usec);
+		ret->ts_sec = ts / 1000000;
+		ret->ts_usec = ts % 1000000;
+	}
 	ret->dlt = pf.dlt;
 	ret->len = hdr->len;
 	ret->caplen = hdr->caplen;
@@ -268,10 +327,15 @@ pcapfile_close(struct helper *h)
 	pf.fd = -1;
 }
 
+static const char *const pcapfile_options_list[] = {
+	"realtime", "pps", "loop", NULL,
+};
+
 static const struct ds_ops pcapfile_ops = {
 	.type = "pcapfile",
 	.source_help = "the path of a pcap or pcapng file of 802.11 frames, "
-	    "with options realtime=true, pps=N, loop=true",
+	    "with options realtime=true, pps=N, loop=true, timestamp=BOOL",
+	.options = pcapfile_options_list,
 	.probe = pcapfile_probe,
 	.list = NULL,
 	.open = pcapfile_open,

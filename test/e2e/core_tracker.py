@@ -69,6 +69,22 @@ def groups_of(caps):
     return groups
 
 
+# A source that fails (a damaged capture) is named with its reason; the
+# batch then ends with status 1 after a line counting the failures.
+FAILED = re.compile(r"warning: source '([^']*)': (no helper accepted|"
+                    r"helper error|open failed)")
+SUMMARY = re.compile(r"every source is done, (\d+) of \d+ failed")
+
+
+def honest_exit(rc, err):
+    """Status 0 with no failed source, 1 with as many failed as named."""
+    failed = set(m.group(1) for m in FAILED.finditer(err))
+    m = SUMMARY.search(err)
+    if rc == 0:
+        return not failed and m is None
+    return rc == 1 and m is not None and int(m.group(1)) == len(failed) > 0
+
+
 def run_core(osprey, tmp, i, group):
     d = os.path.join(tmp, "run%d" % i)
     os.mkdir(d)
@@ -93,7 +109,7 @@ def run_core(osprey, tmp, i, group):
     except subprocess.TimeoutExpired as e:
         rc, err = "timeout", (e.stderr or b"").decode(errors="replace")
     secs = time.monotonic() - t0
-    if rc != 0 or not os.path.exists(out):
+    if not honest_exit(rc, err) or not os.path.exists(out):
         return None, err, "exit %s after %.1f s" % (rc, secs)
     with open(out) as f:
         return json.load(f), err, "%.1f s" % secs

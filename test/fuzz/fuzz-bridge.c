@@ -45,6 +45,13 @@ reencode(const struct bridge_msg *m)
 	case BRIDGE_CMD:
 		rc = bridge_encode_cmd(&sb, m->hdr.seq, &m->u.cmd);
 		break;
+	case BRIDGE_FATAL:
+		rc = bridge_encode_fatal(&sb, m->hdr.seq, &m->u.fatal);
+		break;
+	case BRIDGE_PING:
+	case BRIDGE_PONG:
+		rc = bridge_encode_empty(&sb, m->hdr.type, m->hdr.seq);
+		break;
 	default:
 		msgpack_sbuffer_destroy(&sb);
 		return;
@@ -69,6 +76,10 @@ reencode(const struct bridge_msg *m)
 	case BRIDGE_CMD:
 		assert(m2.u.cmd.cmd == m->u.cmd.cmd);
 		assert(strcmp(m2.u.cmd.name, m->u.cmd.name) == 0);
+		break;
+	case BRIDGE_FATAL:
+		assert(m2.u.fatal.err == m->u.fatal.err);
+		assert(strcmp(m2.u.fatal.reason, m->u.fatal.reason) == 0);
 		break;
 	}
 	bridge_msg_clear(&m2);

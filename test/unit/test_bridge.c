@@ -90,6 +90,11 @@ test_type_table(void **state)
 	    BRIDGE_FROM_WEB);
 	assert_int_equal(bridge_type_sender(BRIDGE_PACKET), BRIDGE_FROM_CORE);
 	assert_int_equal(bridge_type_sender(0x9999), BRIDGE_FROM_NONE);
+	/* The liveness pair and the worker's last words. */
+	assert_int_equal(bridge_type_sender(BRIDGE_PING), BRIDGE_FROM_CORE);
+	assert_int_equal(bridge_type_sender(BRIDGE_PONG), BRIDGE_FROM_WEB);
+	assert_int_equal(bridge_type_sender(BRIDGE_FATAL), BRIDGE_FROM_WEB);
+	assert_string_equal(bridge_type_name(BRIDGE_FATAL), "FATAL");
 	assert_int_equal(bridge_source_cmd_from_name("set_channel"),
 	    BRIDGE_SRC_SET_CHANNEL);
 	assert_int_equal(bridge_source_cmd_from_name("nope"), 0);
@@ -155,6 +160,8 @@ test_small_messages_roundtrip(void **state)
 	struct bridge_config cfg = { ck, cv, 2 };
 	struct bridge_hello hello = { BRIDGE_VERSION, 1234, 2501 };
 	struct bridge_error err = { 404, "no such device" };
+	struct bridge_fatal fatal = { EADDRINUSE,
+	    "cannot listen on 0.0.0.0:2501: Address already in use" };
 	struct bridge_devices_end end = { 1700000001.5, 42 };
 	struct bridge_packets_sub sub = { true };
 	struct bridge_packet_source ps = { 3, "UUID-3", "wlan0" };
@@ -217,6 +224,25 @@ test_small_messages_roundtrip(void **state)
 	assert_int_equal(sb.size, BRIDGE_HDR_LEN);
 	assert_int_equal(roundtrip(&sb, BRIDGE_MAX_REQUEST, &m), 0);
 	assert_int_equal(m.hdr.type, BRIDGE_DEVICES_MORE);
+	bridge_msg_clear(&m);
+
+	/* PING and PONG carry nothing but the seq the PONG echoes. */
+	assert_int_equal(bridge_encode_empty(&sb, BRIDGE_PING, 10), 0);
+	assert_int_equal(sb.size, BRIDGE_HDR_LEN);
+	assert_int_equal(roundtrip(&sb, BRIDGE_MAX_REQUEST, &m), 0);
+	assert_int_equal(m.hdr.type, BRIDGE_PING);
+	assert_int_equal(m.hdr.seq, 10);
+	bridge_msg_clear(&m);
+	assert_int_equal(bridge_encode_empty(&sb, BRIDGE_PONG, 10), 0);
+	assert_int_equal(roundtrip(&sb, BRIDGE_MAX_REQUEST, &m), 0);
+	assert_int_equal(m.hdr.type, BRIDGE_PONG);
+	bridge_msg_clear(&m);
+
+	assert_int_equal(bridge_encode_fatal(&sb, 11, &fatal), 0);
+	assert_int_equal(roundtrip(&sb, BRIDGE_MAX_REQUEST, &m), 0);
+	assert_int_equal(m.u.fatal.err, EADDRINUSE);
+	assert_string_equal(m.u.fatal.reason,
+	    "cannot listen on 0.0.0.0:2501: Address already in use");
 	bridge_msg_clear(&m);
 	msgpack_sbuffer_destroy(&sb);
 }
