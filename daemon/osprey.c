@@ -697,8 +697,9 @@ start_web_state(struct osprey *o)
 /*
  * Start the web worker.  Its settings (the httpd_* keys and allowplugins
  * of the config files, the user's home for "%h", the state folder that
- * "%h/.osprey" stands for, allow_root) go over the bridge: a password never shows on a command line, and the launcher
- * gives its children no environment.
+ * "%h/.osprey" stands for, allow_root) go over the bridge: a password
+ * never shows on a command line, and the launcher gives its children no
+ * environment.
  */
 static void
 start_web(struct osprey *o)
