@@ -665,6 +665,9 @@ main(int argc, char **argv)
 		fatal("daemonize");
 
 	signal(SIGPIPE, SIG_IGN);
+	/* A file size limit is a write error for the log (EFBIG), as a
+	   full disk is; it must not kill the core. */
+	signal(SIGXFSZ, SIG_IGN);
 	if ((o->base = event_base_new()) == NULL)
 		fatalx("event_base_new failed");
 	o->bus = msgbus_new(MSGBUS_DEFAULT_SIZE);

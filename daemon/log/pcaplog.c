@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: ISC */
 /* \summary: the per-run pcapng packet log */
 
+#include <sys/types.h>
+
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -10,6 +12,7 @@
 
 #include <event2/event.h>
 
+#include "cursor.h"
 #include "log.h"
 #include "osprey_config.h"
 #include "packet.h"
@@ -35,7 +38,10 @@ struct pcaplog {
 	struct event		*ev_flush;
 	bool			 flush_pending;
 	bool			 failed;
-	uint64_t		 packets;
+	int			 error;		/* errno of the failed write */
+	off_t			 size;		/* whole blocks in the file */
+	uint64_t		 packets;	/* packets in the file */
+	uint64_t		 buffered;	/* packets in buf */
 };
 
 static void	pcaplog_flush_cb(evutil_socket_t, short, void *);
@@ -137,15 +143,56 @@ pcaplog_open(struct event_base *base, const char *tmpl,
 	l->buf = xmalloc(PCAPLOG_BUF_SIZE);
 	if ((l->ev_flush = evtimer_new(base, pcaplog_flush_cb, l)) == NULL)
 		fatalx("pcaplog: out of memory");
+	/* The section header, written at once: a start-up error is one
+	   line from the caller, not a log failure. */
 	n = pcapng_write_shb(l->buf, PCAPLOG_BUF_SIZE, "osprey " OSPREY_VERSION);
-	l->used = (size_t)n;
-	if (pcaplog_flush(l) < 0) {
-		snprintf(err, errlen, "%s: %s", ret_path, strerror(errno));
+	errno = 0;
+	if (n < 0 || write(fd, l->buf, (size_t)n) != n) {
+		snprintf(err, errlen, "%s: %s", ret_path, n < 0 ||
+		    errno == 0 ? "cannot write the section header" :
+		    strerror(errno));
+		l->failed = true;
 		pcaplog_close(l);
 		unlink(ret_path);
 		return NULL;
 	}
+	l->size = n;
 	return l;
+}
+
+/*
+ * A write stopped after written bytes of the buffer (a full disk, a file
+ * size limit): keep the blocks that went out whole, cut the partial one
+ * so that the file stays readable to its end, count the packets it
+ * really holds, and stop logging.  Said once, with the reason.
+ */
+static void
+pcaplog_fail(struct pcaplog *l, size_t written, int err)
+{
+	struct cursor c;
+	uint32_t type, len;
+	size_t whole = 0;
+	uint64_t n = 0;
+
+	cur_init(&c, l->buf, l->used);
+	while (cur_get_le32(&c, &type) == 0 && cur_get_le32(&c, &len) == 0 &&
+	    len >= 12 && whole + len <= written && cur_skip(&c, len - 8) == 0) {
+		whole += len;
+		if (type == PCAPNG_BT_EPB)
+			n++;
+	}
+	l->size += (off_t)whole;
+	l->packets += n;
+	if (written > whole && ftruncate(l->fd, l->size) < 0)
+		log_debug("pcaplog: %s: ftruncate: %s", l->path,
+		    strerror(errno));
+	l->failed = true;
+	l->error = err;
+	l->used = 0;
+	l->buffered = 0;
+	log_warnx("packet log %s: %s; logging stopped after %llu packets "
+	    "(the file ends with the last whole block)", l->path,
+	    strerror(err), (unsigned long long)l->packets);
 }
 
 int
@@ -161,15 +208,14 @@ pcaplog_flush(struct pcaplog *l)
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n <= 0) {
-			/* The caller reports it once; stop logging. */
-			log_debug("pcaplog: %s: write: %s", l->path,
-			    strerror(n < 0 ? errno : EIO));
-			l->failed = true;
-			l->used = 0;
+			pcaplog_fail(l, off, n < 0 ? errno : EIO);
 			return -EIO;
 		}
 		off += (size_t)n;
 	}
+	l->size += (off_t)l->used;
+	l->packets += l->buffered;
+	l->buffered = 0;
 	l->used = 0;
 	return 0;
 }
@@ -180,9 +226,7 @@ pcaplog_flush_cb(evutil_socket_t fd, short what, void *arg)
 	struct pcaplog *l = arg;
 
 	l->flush_pending = false;
-	if (pcaplog_flush(l) < 0 && l->failed)
-		log_warnx("packet log %s: write failed, logging stopped",
-		    l->path);
+	(void)pcaplog_flush(l);
 }
 
 /* Make room for need bytes, flushing what is buffered. */
@@ -248,7 +292,7 @@ pcaplog_write(struct pcaplog *l, const struct packet *p, const char *name,
 	if (n < 0)
 		return (int)n;
 	l->used += (size_t)n;
-	l->packets++;
+	l->buffered++;
 	if (!l->flush_pending) {
 		/* After every callback of this loop pass: one batch. */
 		struct timeval now = { 0, 0 };
@@ -264,8 +308,7 @@ pcaplog_close(struct pcaplog *l)
 {
 	if (l == NULL)
 		return;
-	if (pcaplog_flush(l) < 0 && l->failed)
-		log_warnx("packet log %s: final write failed", l->path);
+	(void)pcaplog_flush(l);
 	event_free(l->ev_flush);
 	close(l->fd);
 	free(l->ifs);
@@ -277,7 +320,7 @@ pcaplog_close(struct pcaplog *l)
 uint64_t
 pcaplog_packets(const struct pcaplog *l)
 {
-	return l->packets;
+	return l->packets + l->buffered;
 }
 
 unsigned
@@ -290,4 +333,10 @@ bool
 pcaplog_failed(const struct pcaplog *l)
 {
 	return l->failed;
+}
+
+int
+pcaplog_error(const struct pcaplog *l)
+{
+	return l->error;
 }
