@@ -276,8 +276,10 @@ static void
 helper_link_up(struct helper *h, int fd)
 {
 	h->in_fd = h->out_fd = fd;
+	/* A new link: announce in v2, then speak what the server answers. */
 	frame_decoder_reset(&h->dec);
 	outq_reset(&h->q);
+	outq_set_version(&h->q, FRAME_VERSION);
 	h->state = HS_IDLE;
 	h->last_ping = helper_now_ms();
 	log_info("connected to %s", h->remote.name);
@@ -367,6 +369,13 @@ helper_read_link(struct helper *h)
 			snprintf(why, sizeof(why), "bad %s from the server: %s",
 			    msgtype_command(f.type), proto_strerror(r));
 			return helper_link_lost(h, false, why);
+		}
+		if (f.version != h->q.version) {
+			/* A Kismet server answers in v1: so do we. */
+			log_info("%s speaks datasource protocol v%u; answering "
+			    "in v%u", h->cmd.remote ? h->remote.name :
+			    "the server", f.version, f.version);
+			outq_set_version(&h->q, f.version);
 		}
 		session_dispatch(h, &m);
 		msg_clear(&m);
@@ -766,6 +775,7 @@ helper_main(int argc, char **argv, const struct ds_ops *ops)
 	    msg_arena_init(&h.arena, HELPER_ARENA_SIZE) < 0 ||
 	    outq_init(&h.q, HELPER_QUEUE_SIZE) < 0)
 		fatalx("out of memory allocating the helper's buffers");
+	frame_decoder_allow_v1(&h.dec);
 
 	r = helper_run(&h);
 

@@ -25,7 +25,14 @@ outq_init(struct outq *q, size_t cap)
 		return -ENOMEM;
 	}
 	q->cap = cap;
+	q->version = FRAME_VERSION;
 	return 0;
+}
+
+void
+outq_set_version(struct outq *q, unsigned version)
+{
+	q->version = version;
 }
 
 void
@@ -51,7 +58,7 @@ outq_encode_at(struct outq *q, size_t at, size_t room, size_t reserve,
 
 	if (room <= reserve)
 		return -PROTO_ERR_NOSPACE;
-	r = msg_encode(m, q->buf + at, room - reserve);
+	r = msg_encode_version(m, q->version, q->buf + at, room - reserve);
 	if (r > 0 && at + (size_t)r > q->touched)
 		q->touched = at + (size_t)r;
 	return r;

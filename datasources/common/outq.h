@@ -33,6 +33,7 @@ struct outq {
 	size_t		 wrap;		/* end of the data before the wrap */
 	bool		 wrapped;	/* data runs head..wrap, then 0..tail */
 	size_t		 touched;	/* bytes written into since the trim */
+	unsigned	 version;	/* framing of what is put: 1 or 2 */
 };
 
 /* Allocate cap bytes; 0 or -ENOMEM. */
@@ -41,6 +42,12 @@ void	outq_free(struct outq *q);
 
 /* Forget everything queued (a lost link: partial frames are useless). */
 void	outq_reset(struct outq *q);
+
+/*
+ * Frames put from now on use the framing of version (1 or 2; 2 after
+ * outq_init): the helper answers a server in the version it speaks.
+ */
+void	outq_set_version(struct outq *q, unsigned version);
 
 /*
  * Encode m as one frame at the tail, leaving at least reserve bytes free
