@@ -40,6 +40,14 @@ struct peer	*peer_new(struct event_base *, int fd, size_t max_payload,
 /* Close the descriptor and free; safe inside dispatch; NULL is a no-op. */
 void		 peer_free(struct peer *);
 
+/*
+ * Let go of the peer after what is queued is written: no dispatch after
+ * this call, and the descriptor is closed (the peer freed) once the
+ * output is out, on a write error, or after 2 s.  For a refusal that the
+ * other end should read.  Safe inside dispatch; NULL is a no-op.
+ */
+void		 peer_finish(struct peer *);
+
 /* Change who hears the peer (remote.c hands peers to datasource.c). */
 void		 peer_set_dispatch(struct peer *,
 		    void (*dispatch)(struct peer *, const struct msg *, int,

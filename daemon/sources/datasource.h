@@ -46,6 +46,9 @@
 
 #define DS_UUID_LEN		36
 #define DS_REASON_MAX		256
+/* Remote source records kept at most, and how long one that left is. */
+#define DS_REMOTE_MAX		256
+#define DS_REMOTE_TIMEOUT_MS	(3600ULL * 1000)
 
 struct event;
 struct event_base;
@@ -142,6 +145,8 @@ struct datasource {
 	const struct ds_type	*probing;
 	char			 probe_why[DS_REASON_MAX];
 	uint32_t		 req_seq;	/* probe/open awaiting report */
+	uint64_t		 gone_ms;	/* remote: when its link went,
+						   0 while connected */
 	struct event		*ev_ping, *ev_pong, *ev_req, *ev_retry;
 	struct event		*ev_kill;
 	/* Channel control wanted, and the configure request in flight. */
@@ -175,6 +180,8 @@ struct datasource_policy {
 	bool		 split;			/* split_source_hopping */
 	bool		 shuffle;		/* randomized_hopping */
 	bool		 override_remote_ts;	/* override_remote_timestamp */
+	unsigned	 remote_max;		/* remote_capture_max_sources */
+	uint64_t	 remote_timeout_ms;	/* remote_capture_source_timeout */
 };
 
 /*
@@ -233,6 +240,11 @@ int	datasource_add(struct datasource_mgr *, const char *definition,
  * A remote sensor announced itself on peer (KDSNEWSOURCE).  Resume the
  * record with that uuid, or make a new one, and open it.  On success the
  * manager owns peer; on failure the caller still does.
+ *
+ * Remote records are bounded: one whose sensor has been gone for
+ * remote_timeout_ms is removed, and at remote_max records a new sensor
+ * takes the place of the one gone longest; when every one is connected
+ * it is refused (-EUSERS, "remote source limit reached ...").
  */
 int	datasource_attach_remote(struct datasource_mgr *, struct peer *,
 	    const char *definition, const char *sourcetype, const char *uuid,
@@ -261,6 +273,10 @@ int	datasource_set_hop(struct datasource *, const char *const *channels,
 	    size_t n, double rate, bool shuffle,
 	    void (*done)(struct datasource *, int, const char *, void *),
 	    void *arg, char *reason, size_t reasonlen);
+
+/* Remote source records held, and removed since the start. */
+size_t	datasource_mgr_remote_count(const struct datasource_mgr *);
+uint64_t datasource_mgr_remote_removed(const struct datasource_mgr *);
 
 /* "running", "error", ... */
 const char *datasource_state_name(enum ds_state);

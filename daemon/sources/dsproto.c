@@ -273,6 +273,7 @@ ds_on_open_report(struct datasource *ds, const struct msg *m)
 		    ds->capture_interface[0] != '\0' ? " on " : "",
 		    ds->capture_interface, ds->dlt, ds->uuid, (long)ds->pid);
 	ds_set_state(ds, DS_RUNNING);
+	ds_keepalive_start(ds);
 	ds_chan_plan(ds);
 	ds_chan_rebalance(ds->mgr);
 }

@@ -127,7 +127,11 @@ session_ignore(struct helper *h, const struct msg *m)
 static void
 session_server_message(struct helper *h, const struct msg *m)
 {
-	log_info("server says: %s", m->u.message.text);
+	/* A refusal comes as an ERROR message before the link closes. */
+	if (m->u.message.level >= MSG_LEVEL_ERROR)
+		log_warnx("server says: %s", m->u.message.text);
+	else
+		log_info("server says: %s", m->u.message.text);
 }
 
 static void
@@ -383,6 +387,7 @@ session_open(struct helper *h, const struct msg *m)
 		}
 		session_open_report(h, m->seqno);
 		h->state = HS_OPEN;
+		h->last_ping = helper_now_ms();
 		if (h->finished && h->end_text[0] != '\0')
 			helper_message(h, MSG_LEVEL_INFO, "%s", h->end_text);
 		return;
@@ -411,6 +416,12 @@ session_open(struct helper *h, const struct msg *m)
 		goto fail_open;
 	session_open_report(h, m->seqno);
 	h->state = HS_OPEN;
+	/*
+	 * The server pings from the open on (before, it sends nothing
+	 * unasked): the 15 s rule counts from here, however long the open
+	 * took.
+	 */
+	h->last_ping = helper_now_ms();
 	log_info("opened %s source '%s' (uuid %s, link type %u)",
 	    h->ops->type, h->def.interface, h->uuid, h->info.dlt);
 	return;

@@ -597,8 +597,11 @@ test_remote_sensor_and_resume(void **state)
 	pid_t a, b, c;
 	int fd, st, i;
 	struct sockaddr_in sin = { .sin_family = AF_INET };
+	struct remote_policy rp;
 
-	r = remote_new(f->base, f->mgr, "127.0.0.1", 0, 600, err, sizeof(err));
+	remote_policy_default(&rp);
+	rp.hello_ms = 600;
+	r = remote_new(f->base, f->mgr, "127.0.0.1", 0, &rp, err, sizeof(err));
 	assert_non_null(r);
 	assert_true(remote_port(r) > 0);
 	snprintf(def, sizeof(def), "fakeR:packets=50,uuid=%s", uuid);
