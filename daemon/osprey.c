@@ -291,7 +291,8 @@ read_policy(struct osprey *o, struct datasource_policy *p)
 	cfg_bool(o, "randomized_hopping", true, &p->shuffle);
 	cfg_bool(o, "override_remote_timestamp", true,
 	    &p->override_remote_ts);
-	cfg_uint(o, "remote_capture_max_sources", DS_REMOTE_MAX, 65536, &n);
+	cfg_uint(o, "remote_capture_max_sources", DS_REMOTE_MAX, DS_REMOTE_MAX,
+	    &n);
 	p->remote_max = (unsigned)n;
 	cfg_msec(o, "remote_capture_source_timeout", DS_REMOTE_TIMEOUT_MS,
 	    &p->remote_timeout_ms);

@@ -1039,6 +1039,11 @@ datasource_attach_remote(struct datasource_mgr *m, struct peer *peer,
 		snprintf(reason, len, "bad source type '%.40s'", sourcetype);
 		return -EINVAL;
 	}
+	if (strlen(definition) > DS_REMOTE_DEF_MAX) {
+		snprintf(reason, len, "definition of %zu bytes, over %d",
+		    strlen(definition), DS_REMOTE_DEF_MAX);
+		return -EMSGSIZE;
+	}
 	if ((r = ds_parse_def(m, definition, false, &def, &o, reason,
 	    len)) < 0)
 		return r;

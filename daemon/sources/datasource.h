@@ -46,9 +46,18 @@
 
 #define DS_UUID_LEN		36
 #define DS_REASON_MAX		256
-/* Remote source records kept at most, and how long one that left is. */
+/*
+ * Remote source records kept at most (remote_capture_max_sources, which
+ * may not go higher), and how long one whose sensor left is kept.  What
+ * a sensor can make a record hold is bounded too (its definition, the
+ * strings and channel lists it reports), so that every record fits the
+ * web bridge's one reply for /datasource/all_sources.json: at most about
+ * 24 KiB each, 6 MiB for 256, under the bridge's 8 MiB.
+ */
 #define DS_REMOTE_MAX		256
 #define DS_REMOTE_TIMEOUT_MS	(3600ULL * 1000)
+#define DS_REMOTE_DEF_MAX	2048	/* bytes of a sensor's definition */
+#define DS_FIELD_MAX		128	/* bytes of a reported name */
 
 struct event;
 struct event_base;

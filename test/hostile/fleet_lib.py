@@ -14,6 +14,8 @@ import random
 import re
 import shutil
 import signal
+import socket
+import struct
 import subprocess
 import tempfile
 import time
@@ -304,3 +306,115 @@ def pcapng_counts(path):
         if name:
             counts[name] = counts.get(name, 0) + 1
     return counts, r.stderr
+
+
+# The datasource protocol, written here from doc/protocol.md (not from
+# osprey's proto/), for the test's own peers: silent or throwaway sensors.
+
+def pb_varint(v):
+    out = b""
+    while v >= 0x80:
+        out += bytes([(v & 0x7f) | 0x80])
+        v >>= 7
+    return out + bytes([v])
+
+
+def pb_bytes(num, data):
+    if isinstance(data, str):
+        data = data.encode()
+    return pb_varint(num << 3 | 2) + pb_varint(len(data)) + data
+
+
+def pb_uint(num, v):
+    return pb_varint(num << 3) + pb_varint(v)
+
+
+def pb_parse(data):
+    """{field: [values]}: varints as ints, length-delimited as bytes."""
+    out, i = {}, 0
+    while i < len(data):
+        tag, i = _pb_read_varint(data, i)
+        if tag & 7 == 0:
+            v, i = _pb_read_varint(data, i)
+        elif tag & 7 == 2:
+            n, i = _pb_read_varint(data, i)
+            v, i = data[i:i + n], i + n
+        elif tag & 7 == 1:
+            v, i = data[i:i + 8], i + 8
+        else:
+            v, i = data[i:i + 4], i + 4
+        out.setdefault(tag >> 3, []).append(v)
+    return out
+
+
+def _pb_read_varint(data, i):
+    v = shift = 0
+    while True:
+        b = data[i]
+        i += 1
+        v |= (b & 0x7f) << shift
+        shift += 7
+        if not b & 0x80:
+            return v, i
+
+
+def v2_frame(cmd, seqno, payload=b""):
+    return (struct.pack(">IHHI", 0xDECAFBAD, 0xABCD, 2, len(payload)) +
+            cmd.encode().ljust(32, b"\0") + struct.pack(">I", seqno) +
+            payload)
+
+
+class FakeSensor:
+    """A peer on the remote capture port, from a loopback address."""
+
+    def __init__(self, port, src="127.0.0.1", timeout=30):
+        self.sock = socket.socket()
+        self.sock.settimeout(timeout)
+        self.sock.bind((src, 0))
+        self.sock.connect(("127.0.0.1", port))
+        self.buf = b""
+        self.seq = 0
+
+    def send(self, cmd, payload=b""):
+        self.seq += 1
+        self.sock.sendall(v2_frame(cmd, self.seq, payload))
+        return self.seq
+
+    def announce(self, uuid, definition):
+        return self.send("KDSNEWSOURCE", pb_bytes(1, definition) +
+                         pb_bytes(2, "linuxwifi") + pb_bytes(3, uuid))
+
+    def read(self):
+        """(command, seqno, payload), or None at the end of the stream."""
+        while True:
+            if len(self.buf) >= 48:
+                n = struct.unpack(">I", self.buf[8:12])[0]
+                if len(self.buf) >= 48 + n:
+                    cmd = self.buf[12:44].rstrip(b"\0").decode()
+                    seq = struct.unpack(">I", self.buf[44:48])[0]
+                    payload = self.buf[48:48 + n]
+                    self.buf = self.buf[48 + n:]
+                    return cmd, seq, payload
+            chunk = self.sock.recv(65536)
+            if not chunk:
+                return None
+            self.buf += chunk
+
+    def answer_open(self, extra=b""):
+        """Wait for KDSOPENSOURCE and report it open (extra: more fields
+        of the report); its seqno."""
+        while True:
+            f = self.read()
+            if f is None:
+                return None
+            cmd, seq, _ = f
+            if cmd == "KDSOPENSOURCE":
+                self.send("KDSOPENSOURCEREPORT",
+                          pb_bytes(1, pb_uint(1, 1) + pb_uint(2, seq)) +
+                          pb_uint(2, 127) + extra)
+                return seq
+            if cmd == "PING":
+                self.send("PONG", pb_uint(1, seq))
+
+    def close(self):
+        self.sock.close()
