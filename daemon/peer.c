@@ -233,6 +233,12 @@ peer_finish(struct peer *p)
 	event_add(p->ev_write, &tv);
 }
 
+void
+peer_read_now(struct peer *p)
+{
+	peer_read_cb(p->fd, EV_READ, p);
+}
+
 static void
 peer_write_cb(evutil_socket_t fd, short what, void *arg)
 {

@@ -48,6 +48,13 @@ void		 peer_free(struct peer *);
  */
 void		 peer_finish(struct peer *);
 
+/*
+ * Read what has arrived already, as when the descriptor turns readable:
+ * a sensor's announce is often there by the time it is accepted.  The
+ * dispatch may free the peer: do not touch it after this call.
+ */
+void		 peer_read_now(struct peer *);
+
 /* Change who hears the peer (remote.c hands peers to datasource.c). */
 void		 peer_set_dispatch(struct peer *,
 		    void (*dispatch)(struct peer *, const struct msg *, int,

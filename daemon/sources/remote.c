@@ -337,6 +337,12 @@ remote_accept_cb(struct evconnlistener *l, evutil_socket_t fd,
 	 * would sit in front of the open request (doc/protocol.md).
 	 */
 	log_debug("remote %s: connected", name);
+	/*
+	 * A sensor's announce is usually in already: take it now, so that a
+	 * fleet dialling back at once (a restarted server) is not counted
+	 * as pending against its address.  c may be gone after this.
+	 */
+	peer_read_now(c->peer);
 }
 
 struct remote *

@@ -276,9 +276,16 @@ class Sensor:
             return f.read()
 
     def sent(self):
-        """Frames the helper read from its file, once it said so."""
-        m = re.search(r"end of file after (\d+) packets", self.text())
-        return int(m.group(1)) if m else None
+        """Frames the helper read from its file, once it said so: at the
+        end of the file, or at a record it could not read (a file cut
+        short), which ends the source."""
+        text = self.text()
+        m = re.search(r"end of file after (\d+) packets", text)
+        if m is not None:
+            return int(m.group(1))
+        # "record N: ..." names the record it failed on, from 1.
+        m = re.search(r"pcapfile: .*: record (\d+): ", text)
+        return int(m.group(1)) - 1 if m else None
 
     def signal(self, sig):
         os.kill(self.pid, sig)
