@@ -81,7 +81,7 @@ session_fail(struct helper *h, enum msg_type req, uint32_t seqno,
 		break;
 	}
 	log_warnx("%s", text);
-	(void)helper_send(h, &m);
+	(void)helper_reply(h, &m);
 }
 
 /* Parse a definition from the server and check it is ours. */
@@ -116,7 +116,7 @@ session_ping(struct helper *h, const struct msg *m)
 
 	/* The server is alive: the 15 s rule counts from here. */
 	h->last_ping = helper_now_ms();
-	(void)helper_send(h, &pong);
+	(void)helper_reply(h, &pong);
 }
 
 static void
@@ -180,7 +180,7 @@ session_probe(struct helper *h, const struct msg *m)
 		r.u.probe_report.channel = p.channel;
 		r.u.probe_report.hardware = p.hardware[0] != '\0' ?
 		    p.hardware : NULL;
-		(void)helper_send(h, &r);
+		(void)helper_reply(h, &r);
 	}
 	/* A local probe helper answers once and goes (doc/protocol.md). */
 	if (!h->cmd.remote)
@@ -217,7 +217,7 @@ session_list(struct helper *h, const struct msg *m)
 	if (n >= 0) {
 		r.u.interfaces_report.ifaces = out;
 		r.u.interfaces_report.n_ifaces = (size_t)n;
-		(void)helper_send(h, &r);
+		(void)helper_reply(h, &r);
 	}
 	if (!h->cmd.remote)
 		helper_closing(h, 0);
@@ -367,7 +367,7 @@ session_open_report(struct helper *h, uint32_t seqno)
 	o->hardware = h->info.hardware[0] != '\0' ? h->info.hardware : NULL;
 	o->uuid = h->uuid;
 	o->warning = h->info.warning[0] != '\0' ? h->info.warning : NULL;
-	(void)helper_send(h, &r);
+	(void)helper_reply(h, &r);
 }
 
 static void
@@ -502,7 +502,7 @@ session_configure(struct helper *h, const struct msg *m)
 		session_fail(h, MSG_CONFIGURE, m->seqno, err);
 		return;
 	}
-	(void)helper_send(h, &r);
+	(void)helper_reply(h, &r);
 }
 
 void
@@ -560,7 +560,7 @@ session_announce(struct helper *h)
 	m.u.new_source.definition = h->cmd.source;
 	m.u.new_source.sourcetype = h->ops->type;
 	m.u.new_source.uuid = h->uuid;
-	(void)helper_send(h, &m);
+	(void)helper_reply(h, &m);
 }
 
 static const struct session_handler session_handlers[] = {
