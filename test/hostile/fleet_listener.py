@@ -213,6 +213,7 @@ def main():
              "connected two stay" % TIMEOUT_S)
         t.note("core RSS after the removal: %d kB" % core.rss_kb())
     except Exception as e:
+        t.note("error: %s" % e)
         t.ok(False, "fleet listener test", "%s\n%s" % (e,
                                                      core.text()[-3000:]))
     finally:

@@ -160,6 +160,7 @@ def main():
         t.note("remote: %d recvs, %d held more than one whole frame" %
                (len(rv), sum(1 for r in rv if r[1] > 1)))
     except Exception as e:
+        t.note("error: %s" % e)
         t.ok(False, "fleet wire test", "%s\n%s" % (e, core.text()[-2000:]))
     finally:
         if sensor is not None and sensor.poll() is None:
