@@ -35,6 +35,13 @@ struct pcaplog {
 	size_t			 used;
 	struct pcaplog_if	*ifs;
 	unsigned		 n_ifs;
+	/*
+	 * (source, dlt) to its interface: slot i holds index + 1, 0 empty.
+	 * Remote sensors that come and go add interfaces for as long as the
+	 * log runs, so a packet must not scan them all.
+	 */
+	uint32_t		*slots;
+	size_t			 n_slots;	/* a power of two, or 0 */
 	struct event		*ev_flush;
 	bool			 flush_pending;
 	bool			 failed;
@@ -240,20 +247,61 @@ pcaplog_room(struct pcaplog *l, size_t need)
 	return 0;
 }
 
+static size_t
+pcaplog_slot(const struct pcaplog *l, uint32_t source, uint32_t dlt)
+{
+	uint64_t h = ((uint64_t)source << 32 | dlt) * 0x9E3779B97F4A7C15ULL;
+
+	return (size_t)(h >> 32) & (l->n_slots - 1);
+}
+
+static void
+pcaplog_slot_put(struct pcaplog *l, unsigned i)
+{
+	const struct pcaplog_if *f = &l->ifs[i];
+	size_t k;
+
+	for (k = pcaplog_slot(l, f->source, f->dlt); l->slots[k] != 0;
+	    k = (k + 1) & (l->n_slots - 1))
+		;
+	l->slots[k] = i + 1;
+}
+
+/* Put interface i (the newest) in the table, growing it past half full. */
+static void
+pcaplog_slot_add(struct pcaplog *l, unsigned i)
+{
+	unsigned j;
+
+	if (2 * ((size_t)i + 1) > l->n_slots) {
+		free(l->slots);
+		l->n_slots = l->n_slots == 0 ? 64 : 2 * l->n_slots;
+		l->slots = xcalloc(l->n_slots, sizeof(*l->slots));
+		for (j = 0; j < i; j++)
+			pcaplog_slot_put(l, j);
+	}
+	pcaplog_slot_put(l, i);
+}
+
 /* The index of the interface block for (source, dlt), writing it if new. */
 static int
 pcaplog_ifid(struct pcaplog *l, uint32_t source, uint32_t dlt,
     const char *name, const char *uuid, uint32_t *ret)
 {
-	unsigned i;
+	const struct pcaplog_if *f;
 	ssize_t n;
+	size_t k;
 	int r;
 
-	for (i = 0; i < l->n_ifs; i++)
-		if (l->ifs[i].source == source && l->ifs[i].dlt == dlt) {
-			*ret = i;
+	for (k = l->n_slots > 0 ? pcaplog_slot(l, source, dlt) : 0;
+	    l->n_slots > 0 && l->slots[k] != 0;
+	    k = (k + 1) & (l->n_slots - 1)) {
+		f = &l->ifs[l->slots[k] - 1];
+		if (f->source == source && f->dlt == dlt) {
+			*ret = l->slots[k] - 1;
 			return 0;
 		}
+	}
 	if (dlt > UINT16_MAX)
 		return -EINVAL;
 	if ((r = pcaplog_room(l, PCAPNG_HDR_BLOCK_MAX)) < 0)
@@ -265,6 +313,7 @@ pcaplog_ifid(struct pcaplog *l, uint32_t source, uint32_t dlt,
 	l->used += (size_t)n;
 	l->ifs = xreallocarray(l->ifs, l->n_ifs + 1, sizeof(*l->ifs));
 	l->ifs[l->n_ifs] = (struct pcaplog_if){ source, dlt };
+	pcaplog_slot_add(l, l->n_ifs);
 	*ret = l->n_ifs++;
 	return 0;
 }
@@ -312,6 +361,7 @@ pcaplog_close(struct pcaplog *l)
 	event_free(l->ev_flush);
 	close(l->fd);
 	free(l->ifs);
+	free(l->slots);
 	free(l->buf);
 	free(l->path);
 	free(l);
