@@ -95,7 +95,7 @@ helper_reply(struct helper *h, struct msg *m)
 
 /*
  * Queue one frame as a KDSDATAREPORT, leaving the reserve free for
- * replies.  0, or -PROTO_ERR_NOSPACE when the queue has no room now.
+ * texts.  0, or -PROTO_ERR_NOSPACE when the queue has no room now.
  */
 static int
 helper_send_packet(struct helper *h, const struct ds_packet *p)
@@ -323,7 +323,8 @@ helper_link_lost(struct helper *h, bool clean, const char *why)
 	h->in_fd = h->out_fd = -1;
 	if (h->state == HS_CLOSING)
 		return 1;
-	log_warnx("lost the link to %s: %s", h->remote.name, why);
+	log_warnx("lost the link to %s: %s; %zu bytes of frames kept for the "
+	    "next link", h->remote.name, why, outq_pending(&h->q));
 	if (h->cmd.disable_retry) {
 		log_warnx("not reconnecting (--disable-retry)");
 		h->exit_status = 1;
@@ -367,7 +368,7 @@ helper_read_link(struct helper *h)
 	struct frame f;
 	struct msg m;
 	uint8_t *space;
-	size_t len;
+	size_t len, dropped;
 	ssize_t n;
 	char why[160];
 	int r;
@@ -395,9 +396,9 @@ helper_read_link(struct helper *h)
 			    "the server", f.version, f.version);
 			(void)outq_set_version(&h->cq, f.version);
 		}
-		if ((n = (ssize_t)outq_set_version(&h->q, f.version)) > 0)
-			log_warnx("%zd bytes of frames queued for a server that "
-			    "spoke another protocol version dropped", n);
+		if ((dropped = outq_set_version(&h->q, f.version)) > 0)
+			log_warnx("%zu bytes of frames queued for a server that "
+			    "spoke another protocol version dropped", dropped);
 		session_dispatch(h, &m);
 		msg_clear(&m);
 	}
