@@ -22,6 +22,7 @@
 
 import json
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -80,7 +81,10 @@ def local_run(tmp):
     os.symlink(PCAPFILE, os.path.join(bindir, "osprey_cap_pcapfile"))
     conf = os.path.join(tmp, "local.conf")
     with open(conf, "w") as f:
-        f.write("remote_capture_enabled=false\nenable_logging=false\n")
+        # 32 helpers start at once: on a loaded machine, under ASan, an
+        # open takes seconds.  This run is about the devices.
+        f.write("remote_capture_enabled=false\nenable_logging=false\n"
+                "source_pong_timeout=120\n")
     cmd = [OSPREY, "--allow-root", "-f", conf, "--no-web",
            "--exit-when-done", "--devices-json", out]
     for c in FLEET:
@@ -90,6 +94,12 @@ def local_run(tmp):
     r = subprocess.run(cmd, env=env, capture_output=True, text=True,
                        timeout=600)
     assert r.returncode == 0, r.stderr[-2000:]
+    # Each source finished its file, or (a file cut short) said at which
+    # record it stopped; none timed out.
+    done = r.stderr.count("': finished") + len(re.findall(
+        r"helper error: pcapfile: .*: record \d+:", r.stderr))
+    assert done == len(FLEET), "local run: %d of %d sources done:\n%s" % (
+        done, len(FLEET), r.stderr[-2000:])
     with open(out) as f:
         return json.load(f)
 
