@@ -41,7 +41,7 @@ struct peer {
 	int			 busy;		/* inside dispatch */
 	bool			 freed;		/* peer_free while busy */
 	bool			 gone;		/* the NULL dispatch was made */
-	bool			 finishing;	/* peer_finish: write, then free */
+	bool			 finishing;	/* peer_finish: flush, free */
 };
 
 /* How long peer_finish() waits for the last bytes to go out. */

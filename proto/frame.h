@@ -136,7 +136,7 @@ struct frame_decoder {
 	size_t		 max_payload;
 	int		 error;		/* 0 or -PROTO_ERR_* */
 	bool		 allow_v1;	/* see frame_decoder_allow_v1 */
-	unsigned	 version;	/* 0 until the first frame, then 1 or 2 */
+	unsigned	 version;	/* 0 until a first frame, 1 or 2 */
 };
 
 /* Allocate the buffer; 0 or -ENOMEM.  It takes v2 frames only. */

@@ -152,7 +152,8 @@ pcaplog_open(struct event_base *base, const char *tmpl,
 		fatalx("pcaplog: out of memory");
 	/* The section header, written at once: a start-up error is one
 	   line from the caller, not a log failure. */
-	n = pcapng_write_shb(l->buf, PCAPLOG_BUF_SIZE, "osprey " OSPREY_VERSION);
+	n = pcapng_write_shb(l->buf, PCAPLOG_BUF_SIZE,
+	    "osprey " OSPREY_VERSION);
 	errno = 0;
 	if (n < 0 || write(fd, l->buf, (size_t)n) != n) {
 		snprintf(err, errlen, "%s: %s", ret_path, n < 0 ||

@@ -32,7 +32,7 @@ struct remote_policy {
 	uint64_t	 hello_ms;	/* remote_capture_hello_timeout */
 	unsigned	 max_pending;	/* all addresses together */
 	unsigned	 max_per_host;	/* one address (IPv6: one /64) */
-	uint64_t	 log_interval_ms;	/* refusal lines at most this often */
+	uint64_t	 log_interval_ms;	/* a refusal line at most per */
 };
 
 #define REMOTE_HELLO_MS		10000

@@ -397,8 +397,9 @@ helper_read_link(struct helper *h)
 			(void)outq_set_version(&h->cq, f.version);
 		}
 		if ((dropped = outq_set_version(&h->q, f.version)) > 0)
-			log_warnx("%zu bytes of frames queued for a server that "
-			    "spoke another protocol version dropped", dropped);
+			log_warnx("%zu bytes of frames queued for a server "
+			    "that spoke another protocol version dropped",
+			    dropped);
 		session_dispatch(h, &m);
 		msg_clear(&m);
 	}

@@ -71,7 +71,7 @@ struct helper {
 	struct frame_decoder	 dec;
 	struct msg_arena	 arena;
 	struct outq		 q;		/* frames and texts, in order */
-	struct outq		 cq;		/* replies: go first, per link */
+	struct outq		 cq;		/* replies: first, per link */
 	uint64_t		 last_put;	/* ms, for the idle trim */
 	uint32_t		 seqno;
 

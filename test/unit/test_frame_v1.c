@@ -196,7 +196,8 @@ test_wrapper(void **state)
 		{ { 0x48, 0x01, 0x0a, 0x04, 'P', 'I', 'N', 'G', 0x10, 0x02 },
 		    10, 1, MSG_PING, 2 },
 		/* No seqno. */
-		{ { 0x0a, 0x04, 'P', 'I', 'N', 'G' }, 6, -PROTO_ERR_DECODE, 0, 0 },
+		{ { 0x0a, 0x04, 'P', 'I', 'N', 'G' }, 6, -PROTO_ERR_DECODE, 0,
+		    0 },
 		/* No command. */
 		{ { 0x10, 0x01 }, 2, -PROTO_ERR_DECODE, 0, 0 },
 		/* Command of the wrong wire type. */
