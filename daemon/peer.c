@@ -25,6 +25,13 @@
 #define PEER_ARENA_SIZE(max)	((max) + 16384)
 /* Reads per readable event before letting other peers run. */
 #define PEER_READS_PER_EVENT	4
+/*
+ * Bytes per read.  The decoder has room for one maximal frame (264 KiB)
+ * but frames are small: reading what fits would touch all of it for
+ * every peer with a backlog (a fleet of sensors dialling back), while
+ * 64 KiB at a time keeps each peer's buffer to its first pages.
+ */
+#define PEER_READ_MAX		(64 * 1024)
 
 struct peer {
 	int			 fd;
@@ -190,6 +197,8 @@ peer_read_cb(evutil_socket_t fd, short what, void *arg)
 
 	for (i = 0; i < PEER_READS_PER_EVENT && !p->gone; i++) {
 		space = frame_decoder_space(&p->dec, &len);
+		if (len > PEER_READ_MAX)
+			len = PEER_READ_MAX;
 		if (len == 0) {
 			/* Cannot happen: a whole frame always fits. */
 			(void)peer_gone(p, -EMSGSIZE);
