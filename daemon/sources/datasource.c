@@ -961,7 +961,6 @@ ds_remove(struct datasource *ds)
 	    ds->gone_ms));
 	TAILQ_REMOVE(&m->sources, ds, entry);
 	m->n_remote--;
-	m->remote_removed++;
 	ds_free(ds);
 }
 
@@ -1002,18 +1001,6 @@ ds_reclaim_cb(evutil_socket_t fd, short what, void *arg)
 		    "were gone for %llu s (remote_capture_source_timeout)",
 		    (unsigned long long)n, (unsigned long long)
 		    (m->policy.remote_timeout_ms / 1000));
-}
-
-size_t
-datasource_mgr_remote_count(const struct datasource_mgr *m)
-{
-	return m->n_remote;
-}
-
-uint64_t
-datasource_mgr_remote_removed(const struct datasource_mgr *m)
-{
-	return m->remote_removed;
 }
 
 int

@@ -283,10 +283,6 @@ int	datasource_set_hop(struct datasource *, const char *const *channels,
 	    void (*done)(struct datasource *, int, const char *, void *),
 	    void *arg, char *reason, size_t reasonlen);
 
-/* Remote source records held, and removed since the start. */
-size_t	datasource_mgr_remote_count(const struct datasource_mgr *);
-uint64_t datasource_mgr_remote_removed(const struct datasource_mgr *);
-
 /* "running", "error", ... */
 const char *datasource_state_name(enum ds_state);
 /* The SPEC booleans. */

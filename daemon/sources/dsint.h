@@ -43,7 +43,6 @@ struct datasource_mgr {
 	struct datasource_list	 sources;
 	struct ds_dying_list	 dying;
 	size_t			 n_remote;	/* remote records */
-	uint64_t		 remote_removed;
 	struct event		*ev_reclaim;
 	uint32_t		 next_id;
 	bool			 locked;	/* no file system access */

@@ -67,7 +67,6 @@ struct remote {
 	struct remote_policy	 pol;
 	TAILQ_HEAD(, remote_conn) pending;
 	size_t			 n_pending;
-	uint64_t		 refused;
 	struct remote_ratelog	 rl;
 };
 
@@ -117,7 +116,6 @@ remote_note(struct remote *r, const char *fmt, ...)
 	struct timeval tv = ms_tv(r->pol.log_interval_ms);
 	va_list ap;
 
-	r->refused++;
 	va_start(ap, fmt);
 	vsnprintf(r->rl.last, sizeof(r->rl.last), fmt, ap);
 	va_end(ap);
@@ -432,10 +430,4 @@ size_t
 remote_pending(const struct remote *r)
 {
 	return r->n_pending;
-}
-
-uint64_t
-remote_refused(const struct remote *r)
-{
-	return r->refused;
 }

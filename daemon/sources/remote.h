@@ -61,7 +61,4 @@ uint16_t	 remote_port(const struct remote *);
 /* Connections accepted that have not announced a source yet. */
 size_t		 remote_pending(const struct remote *);
 
-/* Connections refused or dropped before announcing, since the start. */
-uint64_t	 remote_refused(const struct remote *);
-
 #endif
