@@ -183,6 +183,29 @@ cur_get_be64(struct cursor *c, uint64_t *ret)
 	return 0;
 }
 
+/*
+ * A protobuf base-128 varint: at most 10 bytes, low group first.  -1 for
+ * a short read or an 11th byte.
+ */
+static inline int
+cur_get_varint(struct cursor *c, uint64_t *ret)
+{
+	uint64_t v = 0;
+	size_t i;
+	uint8_t b;
+
+	for (i = 0; i < 10 && i < cur_left(c); i++) {
+		b = c->base[c->off + i];
+		v |= (uint64_t)(b & 0x7f) << (7 * i);
+		if ((b & 0x80) == 0) {
+			c->off += i + 1;
+			*ret = v;
+			return 0;
+		}
+	}
+	return -1;
+}
+
 /* A 6-byte IEEE 802 MAC address. */
 static inline int
 cur_get_mac(struct cursor *c, uint8_t ret[6])

@@ -67,7 +67,10 @@ static const char *const known_keys[] = {
 	"split_source_hopping", "randomized_hopping",
 	"retry_on_source_error", "override_remote_timestamp",
 	"remote_capture_enabled", "remote_capture_listen",
-	"remote_capture_port", "source_ping_interval", "source_pong_timeout",
+	"remote_capture_port", "remote_capture_hello_timeout",
+	"remote_capture_max_pending", "remote_capture_max_pending_per_host",
+	"remote_capture_max_sources", "remote_capture_source_timeout",
+	"source_ping_interval", "source_pong_timeout",
 	"source_retry_delay", "source_retry_max", "web_ping_interval",
 	"web_pong_timeout",
 	"httpd_*", "allowplugins", "enable_logging", "log_prefix",
@@ -270,10 +273,22 @@ cfg_msec(struct osprey *o, const char *key, uint64_t def, uint64_t *ret)
 }
 
 static void
+cfg_uint(struct osprey *o, const char *key, uint64_t def, uint64_t max,
+    uint64_t *ret)
+{
+	char err[PATH_MAX + 256];
+
+	if (config_get_uint(&o->cfg, key, def, max, ret, err,
+	    sizeof(err)) < 0)
+		fatalx("config: %s", err);
+}
+
+static void
 read_policy(struct osprey *o, struct datasource_policy *p)
 {
 	const struct config_entry *e;
 	char err[256];
+	uint64_t n;
 
 	memset(p, 0, sizeof(*p));
 	p->helper_search = getenv("OSPREY_HELPER_PATH");
@@ -299,6 +314,11 @@ read_policy(struct osprey *o, struct datasource_policy *p)
 	    &p->override_remote_ts);
 	/* A batch run must end: a source that failed is done, for good. */
 	p->no_retry = o->opts.exit_when_done;
+	cfg_uint(o, "remote_capture_max_sources", DS_REMOTE_MAX, DS_REMOTE_MAX,
+	    &n);
+	p->remote_max = (unsigned)n;
+	cfg_msec(o, "remote_capture_source_timeout", DS_REMOTE_TIMEOUT_MS,
+	    &p->remote_timeout_ms);
 	p->hop_rate = 5.0;
 	if ((e = config_entry(&o->cfg, "channel_hop_speed")) != NULL &&
 	    chanplan_parse_rate(e->value, &p->hop_rate, err,
@@ -355,9 +375,10 @@ open_log(struct osprey *o)
 static void
 open_remote(struct osprey *o, const struct datasource_policy *p)
 {
+	struct remote_policy rp;
 	const char *addr;
 	char err[256];
-	uint64_t port;
+	uint64_t port, n;
 	bool on;
 
 	cfg_bool(o, "remote_capture_enabled", true, &on);
@@ -369,8 +390,20 @@ open_remote(struct osprey *o, const struct datasource_policy *p)
 	if (config_get_uint(&o->cfg, "remote_capture_port",
 	    DEFAULT_REMOTE_PORT, 65535, &port, err, sizeof(err)) < 0)
 		fatalx("config: %s", err);
+	remote_policy_default(&rp);
+	cfg_msec(o, "remote_capture_hello_timeout", REMOTE_HELLO_MS,
+	    &rp.hello_ms);
+	cfg_uint(o, "remote_capture_max_pending", REMOTE_MAX_PENDING, 65536,
+	    &n);
+	rp.max_pending = (unsigned)n;
+	cfg_uint(o, "remote_capture_max_pending_per_host",
+	    REMOTE_MAX_PER_HOST, 65536, &n);
+	rp.max_per_host = (unsigned)n;
+	if (rp.max_pending == 0 || rp.max_per_host == 0)
+		fatalx("config: remote_capture_max_pending and "
+		    "remote_capture_max_pending_per_host must be above zero");
 	if ((o->remote = remote_new(o->base, o->sources, addr,
-	    (uint16_t)port, p->pong_timeout_ms, err, sizeof(err))) == NULL)
+	    (uint16_t)port, &rp, err, sizeof(err))) == NULL)
 		fatalx("remote capture: %s", err);
 	log_info("remote capture listening on %s:%u", addr,
 	    remote_port(o->remote));
@@ -774,6 +807,9 @@ main(int argc, char **argv)
 		fatal("daemonize");
 
 	signal(SIGPIPE, SIG_IGN);
+	/* A file size limit is a write error for the log (EFBIG), as a
+	   full disk is; it must not kill the core. */
+	signal(SIGXFSZ, SIG_IGN);
 	if ((o->base = event_base_new()) == NULL)
 		fatalx("event_base_new failed");
 	o->bus = msgbus_new(MSGBUS_DEFAULT_SIZE);

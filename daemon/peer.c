@@ -25,6 +25,13 @@
 #define PEER_ARENA_SIZE(max)	((max) + 16384)
 /* Reads per readable event before letting other peers run. */
 #define PEER_READS_PER_EVENT	4
+/*
+ * Bytes per read.  The decoder has room for one maximal frame (264 KiB)
+ * but frames are small: reading what fits would touch all of it for
+ * every peer with a backlog (a fleet of sensors dialling back), while
+ * 64 KiB at a time keeps each peer's buffer to its first pages.
+ */
+#define PEER_READ_MAX		(64 * 1024)
 
 struct peer {
 	int			 fd;
@@ -41,7 +48,11 @@ struct peer {
 	int			 busy;		/* inside dispatch */
 	bool			 freed;		/* peer_free while busy */
 	bool			 gone;		/* the NULL dispatch was made */
+	bool			 finishing;	/* peer_finish: flush, free */
 };
+
+/* How long peer_finish() waits for the last bytes to go out. */
+#define PEER_FINISH_MS	2000
 
 static void	peer_read_cb(evutil_socket_t, short, void *);
 static void	peer_write_cb(evutil_socket_t, short, void *);
@@ -186,6 +197,8 @@ peer_read_cb(evutil_socket_t fd, short what, void *arg)
 
 	for (i = 0; i < PEER_READS_PER_EVENT && !p->gone; i++) {
 		space = frame_decoder_space(&p->dec, &len);
+		if (len > PEER_READ_MAX)
+			len = PEER_READ_MAX;
 		if (len == 0) {
 			/* Cannot happen: a whole frame always fits. */
 			(void)peer_gone(p, -EMSGSIZE);
@@ -210,20 +223,54 @@ peer_read_cb(evutil_socket_t fd, short what, void *arg)
 	}
 }
 
+void
+peer_finish(struct peer *p)
+{
+	struct timeval tv = { PEER_FINISH_MS / 1000,
+	    (PEER_FINISH_MS % 1000) * 1000 };
+
+	if (p == NULL)
+		return;
+	/* No dispatch from here on: the owner has let go. */
+	p->gone = true;
+	p->finishing = true;
+	event_del(p->ev_read);
+	if (evbuffer_get_length(p->out) == 0) {
+		peer_free(p);
+		return;
+	}
+	event_add(p->ev_write, &tv);
+}
+
+void
+peer_read_now(struct peer *p)
+{
+	peer_read_cb(p->fd, EV_READ, p);
+}
+
 static void
 peer_write_cb(evutil_socket_t fd, short what, void *arg)
 {
 	struct peer *p = arg;
 	int n;
 
+	if (p->finishing && (what & EV_TIMEOUT) != 0) {
+		peer_destroy(p);
+		return;
+	}
 	n = evbuffer_write(p->out, fd);
+	if (p->finishing && (evbuffer_get_length(p->out) == 0 ||
+	    (n < 0 && errno != EAGAIN && errno != EINTR))) {
+		peer_destroy(p);
+		return;
+	}
 	if (n < 0 && errno != EAGAIN && errno != EINTR) {
 		/* The read side will see the end; stop writing meanwhile. */
 		log_debug("%s: write: %s", p->name, strerror(errno));
 		evbuffer_drain(p->out, evbuffer_get_length(p->out));
 		return;
 	}
-	if (evbuffer_get_length(p->out) > 0)
+	if (evbuffer_get_length(p->out) > 0 && !p->finishing)
 		event_add(p->ev_write, NULL);
 }
 
@@ -234,7 +281,7 @@ peer_send(struct peer *p, struct msg *m)
 	size_t need = FRAME_HDR_LEN + FRAME_CONTROL_PAYLOAD;
 	ssize_t n;
 
-	if (p->gone || p->freed)
+	if (p->gone || p->freed || p->finishing)
 		return -EPIPE;
 	if (evbuffer_get_length(p->out) > PEER_OUT_MAX)
 		return -ENOBUFS;

@@ -40,6 +40,21 @@ struct peer	*peer_new(struct event_base *, int fd, size_t max_payload,
 /* Close the descriptor and free; safe inside dispatch; NULL is a no-op. */
 void		 peer_free(struct peer *);
 
+/*
+ * Let go of the peer after what is queued is written: no dispatch after
+ * this call, and the descriptor is closed (the peer freed) once the
+ * output is out, on a write error, or after 2 s.  For a refusal that the
+ * other end should read.  Safe inside dispatch; NULL is a no-op.
+ */
+void		 peer_finish(struct peer *);
+
+/*
+ * Read what has arrived already, as when the descriptor turns readable:
+ * a sensor's announce is often there by the time it is accepted.  The
+ * dispatch may free the peer: do not touch it after this call.
+ */
+void		 peer_read_now(struct peer *);
+
 /* Change who hears the peer (remote.c hands peers to datasource.c). */
 void		 peer_set_dispatch(struct peer *,
 		    void (*dispatch)(struct peer *, const struct msg *, int,

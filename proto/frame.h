@@ -20,10 +20,27 @@
  *   +---------------------------------------------------------------+
  *   |          seqno (sender's counter, from 1, never 0)            |
  *   +---------------------------------------------------------------+
+ *
+ * Kismet servers up to 2023-07 answer a remote helper in the older v1
+ * framing (doc/protocol.md, "Version 1"), which a capture helper must
+ * then speak: a 12-byte header, then a KismetExternal.Command protobuf
+ * wrapping the command name, the seqno and the message:
+ *
+ *   +---------------------------------------------------------------+
+ *   |                     signature 0xDECAFBAD                      |
+ *   +---------------------------------------------------------------+
+ *   |     checksum over the payload (Kismet's sum, see below)       |
+ *   +---------------------------------------------------------------+
+ *   |          payload length (bytes after this header)             |
+ *   +---------------------------------------------------------------+
+ *   / payload: Command { 1 command string, 2 seqno uint32,          /
+ *   /                    3 content bytes: the message }             /
+ *   +---------------------------------------------------------------+
  */
 #ifndef PROTO_FRAME_H
 #define PROTO_FRAME_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -35,6 +52,7 @@
 #define FRAME_VERSION		2
 #define FRAME_HDR_LEN		48
 #define FRAME_CMD_LEN		32
+#define FRAME_V1_HDR_LEN	12
 
 /*
  * The largest payload osprey accepts or sends: a 262144-byte packet (the
@@ -45,12 +63,16 @@
 /* What a peer that only receives control messages needs to accept. */
 #define FRAME_CONTROL_PAYLOAD	(64U * 1024)
 
-/* One received frame; payload points into the buffer it was parsed from. */
+/*
+ * One received frame; payload (the message, in v1 the Command's content)
+ * points into the buffer it was parsed from.  version is 1 or 2.
+ */
 struct frame {
 	enum msg_type	 type;
 	uint32_t	 seqno;
 	const uint8_t	*payload;
 	size_t		 len;
+	unsigned	 version;
 };
 
 /*
@@ -62,6 +84,35 @@ struct frame {
  */
 int	frame_parse(const uint8_t *buf, size_t len, size_t max_payload,
 	    struct frame *ret, size_t *ret_total);
+
+/*
+ * The same for a v1 frame: max_payload caps its length field, which
+ * counts the whole Command wrapper.  Beyond frame_parse's refusals:
+ * -PROTO_ERR_CHECKSUM when the checksum does not match, -PROTO_ERR_DECODE
+ * when the wrapper is not a Command with a command and a seqno.
+ */
+int	frame_parse_v1(const uint8_t *buf, size_t len, size_t max_payload,
+	    struct frame *ret, size_t *ret_total);
+
+/*
+ * Kismet's v1 checksum: s1 the sum of the bytes, s2 the sum of the
+ * successive s1 values, (s1 & 0xffff) + (s2 << 16), all modulo 2^32.  It
+ * looks like Adler-32 but never reduces modulo 65521, so zlib's adler32()
+ * gives another value for any payload whose sums pass 65520.
+ */
+uint32_t frame_v1_checksum(const uint8_t *p, size_t len);
+
+/*
+ * Writing a v1 frame around a message of content_len bytes: the bytes
+ * that come before the message (header and the Command's first fields),
+ * then frame_v1_write_header() fills them, and once the message is in
+ * place frame_v1_seal() writes the checksum over the total bytes.
+ */
+size_t	frame_v1_prefix_len(enum msg_type type, uint32_t seqno,
+	    size_t content_len);
+void	frame_v1_write_header(uint8_t *buf, enum msg_type type,
+	    uint32_t seqno, size_t content_len);
+void	frame_v1_seal(uint8_t *buf, size_t total);
 
 /* Write a header for a payload of len bytes into hdr[FRAME_HDR_LEN]. */
 void	frame_write_header(uint8_t *hdr, enum msg_type type, uint32_t seqno,
@@ -84,12 +135,24 @@ struct frame_decoder {
 	size_t		 end;		/* one past the last byte held */
 	size_t		 max_payload;
 	int		 error;		/* 0 or -PROTO_ERR_* */
+	bool		 allow_v1;	/* see frame_decoder_allow_v1 */
+	unsigned	 version;	/* 0 until a first frame, 1 or 2 */
 };
 
-/* Allocate the buffer; 0 or -ENOMEM. */
+/* Allocate the buffer; 0 or -ENOMEM.  It takes v2 frames only. */
 int	frame_decoder_init(struct frame_decoder *, size_t max_payload);
 void	frame_decoder_free(struct frame_decoder *);
+/* Forget the bytes held, the error and the stream's version. */
 void	frame_decoder_reset(struct frame_decoder *);
+
+/*
+ * Take v1 frames too (capture helpers, which answer a Kismet server in
+ * the framing it speaks).  The first frame sets the stream's version,
+ * and every later frame must be of it: a peer does not switch.  The
+ * first frame is v2 when its bytes 4 to 7 are the v2 sentinel and
+ * version, v3 (refused) for the v3 sentinel and version 3, else v1.
+ */
+void	frame_decoder_allow_v1(struct frame_decoder *);
 
 /* Copy in as many of len bytes as fit; returns how many were taken. */
 size_t	frame_decoder_feed(struct frame_decoder *, const void *, size_t len);

@@ -411,28 +411,45 @@ enc_build(const struct msg *m, union enc_msg *pb, struct enc_parts *p,
 }
 
 ssize_t
-msg_encode(const struct msg *m, uint8_t *buf, size_t cap)
+msg_encode_version(const struct msg *m, unsigned version, uint8_t *buf,
+    size_t cap)
 {
 	union enc_msg pb;
 	struct enc_parts parts;
 	void *heap = NULL;
-	size_t len;
+	size_t len, pre;
 	ssize_t r;
 
+	if (version != 1 && version != FRAME_VERSION)
+		return -PROTO_ERR_VERSION;
 	if ((r = enc_build(m, &pb, &parts, &heap)) < 0)
 		return r;
 	len = protobuf_c_message_get_packed_size(&pb.base);
+	/* v1 wraps the message in a Command after a 12-byte header. */
+	pre = version == 1 ? frame_v1_prefix_len(m->type, m->seqno, len) :
+	    FRAME_HDR_LEN;
 	if (len > FRAME_MAX_PAYLOAD)
 		r = -PROTO_ERR_TOOBIG;
-	else if (cap < FRAME_HDR_LEN || cap - FRAME_HDR_LEN < len)
+	else if (cap < pre || cap - pre < len)
 		r = -PROTO_ERR_NOSPACE;
 	else {
-		frame_write_header(buf, m->type, m->seqno, len);
-		(void)protobuf_c_message_pack(&pb.base, buf + FRAME_HDR_LEN);
-		r = (ssize_t)(FRAME_HDR_LEN + len);
+		if (version == 1)
+			frame_v1_write_header(buf, m->type, m->seqno, len);
+		else
+			frame_write_header(buf, m->type, m->seqno, len);
+		(void)protobuf_c_message_pack(&pb.base, buf + pre);
+		if (version == 1)
+			frame_v1_seal(buf, pre + len);
+		r = (ssize_t)(pre + len);
 	}
 	free(heap);
 	return r;
+}
+
+ssize_t
+msg_encode(const struct msg *m, uint8_t *buf, size_t cap)
+{
+	return msg_encode_version(m, FRAME_VERSION, buf, cap);
 }
 
 /*
@@ -510,25 +527,6 @@ struct msg_store {
  * two errors protobuf-c reports alike.
  */
 static int
-wire_varint(struct cursor *c, uint64_t *ret)
-{
-	uint64_t v = 0;
-	uint8_t b;
-	int i;
-
-	for (i = 0; i < 10; i++) {
-		if (cur_get_u8(c, &b) < 0)
-			return -1;
-		v |= (uint64_t)(b & 0x7f) << (7 * i);
-		if ((b & 0x80) == 0) {
-			*ret = v;
-			return 0;
-		}
-	}
-	return -1;
-}
-
-static int
 wire_type_of(ProtobufCType t)
 {
 	switch (t) {
@@ -570,7 +568,7 @@ wire_valid(const ProtobufCMessageDescriptor *d, const uint8_t *p, size_t len,
 		return 0;
 	cur_init(&c, p, len);
 	while (cur_left(&c) > 0) {
-		if (wire_varint(&c, &tag) < 0 || (tag >> 3) == 0 ||
+		if (cur_get_varint(&c, &tag) < 0 || (tag >> 3) == 0 ||
 		    (tag >> 3) > UINT32_MAX)
 			return 0;
 		wt = tag & 7;
@@ -578,7 +576,7 @@ wire_valid(const ProtobufCMessageDescriptor *d, const uint8_t *p, size_t len,
 		    (unsigned)(tag >> 3));
 		switch (wt) {
 		case 0:
-			if (wire_varint(&c, &v) < 0)
+			if (cur_get_varint(&c, &v) < 0)
 				return 0;
 			break;
 		case 1:
@@ -590,7 +588,7 @@ wire_valid(const ProtobufCMessageDescriptor *d, const uint8_t *p, size_t len,
 				return 0;
 			break;
 		case 2:
-			if (wire_varint(&c, &v) < 0 || v > cur_left(&c))
+			if (cur_get_varint(&c, &v) < 0 || v > cur_left(&c))
 				return 0;
 			(void)cur_sub(&c, (size_t)v, &sub);
 			if (fd == NULL)

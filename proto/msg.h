@@ -224,6 +224,14 @@ void	msg_arena_free(struct msg_arena *);
 ssize_t	msg_encode(const struct msg *m, uint8_t *buf, size_t cap);
 
 /*
+ * The same in the framing of version (1 or 2; -PROTO_ERR_VERSION for
+ * another): a capture helper answers a v1 server in v1.  msg_decode()
+ * takes frames of either version.
+ */
+ssize_t	msg_encode_version(const struct msg *m, unsigned version,
+	    uint8_t *buf, size_t cap);
+
+/*
  * Decode a frame into *ret (ret->type and seqno from the frame), using
  * arena for storage when not NULL.  Returns 0, -PROTO_ERR_DECODE when the
  * payload is not valid protobuf for the type, or -PROTO_ERR_REQUIRED when

@@ -45,6 +45,8 @@ static const char *const proto_err_names[PROTO_ERR_MAX - PROTO_ERR_SIGNATURE] = 
 	    "output buffer too small for the frame",
 	[PROTO_ERR_INVALID - PROTO_ERR_SIGNATURE] =
 	    "message is missing a field it must carry",
+	[PROTO_ERR_CHECKSUM - PROTO_ERR_SIGNATURE] =
+	    "v1 frame checksum does not match its payload",
 };
 
 const char *

@@ -39,7 +39,8 @@ enum msg_type {
 
 enum proto_err {
 	PROTO_ERR_SIGNATURE = 1000,	/* first 4 bytes are not 0xDECAFBAD */
-	PROTO_ERR_V1,			/* a v1 (12-byte header) peer */
+	PROTO_ERR_V1,			/* a v1 (12-byte header) peer where
+					   only v2 is taken (the core) */
 	PROTO_ERR_V3,			/* a v3 (msgpack, 0xA9A9) peer */
 	PROTO_ERR_VERSION,		/* v2 sentinel, unknown version */
 	PROTO_ERR_TOOBIG,		/* payload length over the cap */
@@ -48,6 +49,7 @@ enum proto_err {
 	PROTO_ERR_REQUIRED,		/* a required field is missing */
 	PROTO_ERR_NOSPACE,		/* encode: output buffer too small */
 	PROTO_ERR_INVALID,		/* encode: message can't be sent */
+	PROTO_ERR_CHECKSUM,		/* v1: checksum does not match */
 	PROTO_ERR_MAX
 };
 

@@ -9,7 +9,10 @@
  * kept.  Packets are appended to a buffer that is written out once per
  * event loop pass (a batch) or when it fills, so that a reader such as
  * tshark sees the file grow and a crash loses at most the last pass.
- * A write error is reported once and stops the log; capture goes on.
+ * A write error (a full disk, a file size limit) is reported once with
+ * its errno and stops the log; the file is cut back to its last whole
+ * block, so it stays readable, and the packet count is what it holds.
+ * Capture goes on.
  */
 #ifndef DAEMON_PCAPLOG_H
 #define DAEMON_PCAPLOG_H
@@ -68,9 +71,14 @@ int		 pcaplog_flush(struct pcaplog *);
 /* Flush, close and free; NULL is a no-op. */
 void		 pcaplog_close(struct pcaplog *);
 
-/* Packets logged, interface blocks written, and whether it failed. */
+/*
+ * Packets logged (in the file, and buffered for the next flush; after a
+ * failure exactly those in the file), interface blocks written, whether
+ * the log failed and the errno that stopped it (0 while it works).
+ */
 uint64_t	 pcaplog_packets(const struct pcaplog *);
 unsigned	 pcaplog_interfaces(const struct pcaplog *);
 bool		 pcaplog_failed(const struct pcaplog *);
+int		 pcaplog_error(const struct pcaplog *);
 
 #endif

@@ -283,6 +283,9 @@ ds_disconnect(struct datasource *ds)
 	peer_free(ds->peer);
 	ds->peer = NULL;
 	ds_bury(ds);
+	/* A remote record counts from here towards its removal. */
+	if (ds->remote && ds->gone_ms == 0)
+		ds->gone_ms = ds_mono_ms();
 }
 
 static uint64_t
@@ -421,12 +424,21 @@ ds_pong_reset(struct datasource *ds)
 	evtimer_add(ds->ev_pong, &tv);
 }
 
-/* Start pinging a newly connected peer: once now, then periodically. */
-static void
-ds_connected(struct datasource *ds)
+/*
+ * The source opened: ping from now on, the first one a ping interval
+ * from now.  Until the open report the helper hears nothing it did not
+ * ask for but the one request: Kismet's helpers handle one frame per
+ * read, so a PING sent before or with the request would hold the
+ * request back until the next frame came (doc/protocol.md, "Session").
+ * Meanwhile the request's own timer watches the helper.
+ */
+void
+ds_keepalive_start(struct datasource *ds)
 {
+	struct timeval tv = ms_tv(ds->mgr->policy.ping_ms);
+
 	ds_pong_reset(ds);
-	ds_ping_cb(-1, 0, ds);
+	evtimer_add(ds->ev_ping, &tv);
 }
 
 /* Send a probe or open request and wait for its report. */
@@ -559,9 +571,6 @@ ds_spawned_cb(int err, pid_t pid, int fd, void *arg)
 	ds->exited = false;
 	ds->exit_how[0] = '\0';
 	proc_watch(m->proc, pid, ds_exit_cb, ds);
-	ds_connected(ds);
-	if (ds->peer == NULL)
-		return;		/* the first ping failed the source */
 	if ((r = ds_request(ds, ds->state == DS_PROBING ? MSG_PROBESOURCE :
 	    MSG_OPENSOURCE)) == 0)
 		return;
@@ -1046,6 +1055,65 @@ datasource_add(struct datasource_mgr *m, const char *definition,
 	return 0;
 }
 
+/*
+ * Remote records.  Each sensor that ever connected has one, so a peer
+ * that dials with a new UUID every time would grow the core without end:
+ * records of sensors gone for remote_timeout_ms are removed, and at
+ * remote_max records the one gone longest makes room.
+ */
+
+static void
+ds_remove(struct datasource *ds)
+{
+	struct datasource_mgr *m = ds->mgr;
+
+	log_debug("source '%s': remote record removed (uuid %s, gone %llu "
+	    "ms)", ds->name, ds->uuid, (unsigned long long)(ds_mono_ms() -
+	    ds->gone_ms));
+	TAILQ_REMOVE(&m->sources, ds, entry);
+	m->n_remote--;
+	ds_free(ds);
+}
+
+/* Make room for a new remote record; false when every one is connected. */
+static bool
+ds_remote_evict(struct datasource_mgr *m)
+{
+	struct datasource *ds, *oldest = NULL;
+
+	TAILQ_FOREACH(ds, &m->sources, entry)
+		if (ds->remote && ds->peer == NULL && ds->gone_ms != 0 &&
+		    (oldest == NULL || ds->gone_ms < oldest->gone_ms))
+			oldest = ds;
+	if (oldest == NULL)
+		return false;
+	ds_remove(oldest);
+	return true;
+}
+
+static void
+ds_reclaim_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct datasource_mgr *m = arg;
+	struct datasource *ds, *next;
+	uint64_t now = ds_mono_ms(), n = 0;
+
+	for (ds = TAILQ_FIRST(&m->sources); ds != NULL; ds = next) {
+		next = TAILQ_NEXT(ds, entry);
+		if (ds->remote && ds->peer == NULL && ds->gone_ms != 0 &&
+		    now - ds->gone_ms >= m->policy.remote_timeout_ms) {
+			ds_remove(ds);
+			n++;
+		}
+	}
+	/* One line per pass, however many went. */
+	if (n > 0)
+		log_info("removed %llu remote source records whose sensors "
+		    "were gone for %llu s (remote_capture_source_timeout)",
+		    (unsigned long long)n, (unsigned long long)
+		    (m->policy.remote_timeout_ms / 1000));
+}
+
 int
 datasource_attach_remote(struct datasource_mgr *m, struct peer *peer,
     const char *definition, const char *sourcetype, const char *uuid,
@@ -1069,10 +1137,23 @@ datasource_attach_remote(struct datasource_mgr *m, struct peer *peer,
 		snprintf(reason, len, "bad source type '%.40s'", sourcetype);
 		return -EINVAL;
 	}
+	if (strlen(definition) > DS_REMOTE_DEF_MAX) {
+		snprintf(reason, len, "definition of %zu bytes, over %d",
+		    strlen(definition), DS_REMOTE_DEF_MAX);
+		return -EMSGSIZE;
+	}
 	if ((r = ds_parse_def(m, definition, false, &def, &o, reason,
 	    len)) < 0)
 		return r;
-	if ((ds = datasource_find_uuid(m, uuid)) != NULL) {
+	if ((ds = datasource_find_uuid(m, uuid)) == NULL &&
+	    m->n_remote >= m->policy.remote_max && !ds_remote_evict(m)) {
+		snprintf(reason, len, "remote source limit reached: %u remote "
+		    "sources are connected (remote_capture_max_sources)",
+		    m->policy.remote_max);
+		srcdef_free(&def);
+		return -EUSERS;
+	}
+	if (ds != NULL) {
 		if (!ds->remote || ds->peer != NULL) {
 			snprintf(reason, len, "uuid %s is already %s", uuid,
 			    ds->remote ? "connected" : "a local source");
@@ -1096,6 +1177,7 @@ datasource_attach_remote(struct datasource_mgr *m, struct peer *peer,
 		free(ds->wire_def);
 		ds->wire_def = NULL;
 		ds->retry = false;
+		m->n_remote++;
 		ds_report(ds, MSGBUS_INFO, "remote sensor %s connected (%s)",
 		    peer_name(peer), definition);
 	}
@@ -1103,12 +1185,12 @@ datasource_attach_remote(struct datasource_mgr *m, struct peer *peer,
 	ds->type = xstrdup(sourcetype);
 	ds->finished = false;
 	ds->error_reason[0] = '\0';
+	ds->gone_ms = 0;
 	evtimer_del(ds->ev_retry);
 	ds->peer = peer;
 	peer_set_dispatch(peer, ds_dispatch_helper, ds);
 	ds_set_state(ds, DS_OPENING);
-	ds_connected(ds);
-	if (ds->peer != NULL && (r = ds_request(ds, MSG_OPENSOURCE)) < 0)
+	if ((r = ds_request(ds, MSG_OPENSOURCE)) < 0)
 		ds_fail(ds, "cannot send open request: %s",
 		    proto_strerror(r));
 	return 0;
@@ -1125,6 +1207,8 @@ datasource_mgr_new(struct event_base *base, struct proc *proc,
     void (*state_cb)(struct datasource *, void *), void *arg)
 {
 	struct datasource_mgr *m;
+	struct timeval tv;
+	uint64_t ms;
 
 	m = xcalloc(1, sizeof(*m));
 	m->base = base;
@@ -1140,6 +1224,17 @@ datasource_mgr_new(struct event_base *base, struct proc *proc,
 	m->cb_arg = arg;
 	TAILQ_INIT(&m->sources);
 	TAILQ_INIT(&m->dying);
+	if (m->policy.remote_max == 0)
+		m->policy.remote_max = DS_REMOTE_MAX;
+	if (m->policy.remote_timeout_ms == 0)
+		m->policy.remote_timeout_ms = DS_REMOTE_TIMEOUT_MS;
+	/* Look a few times per timeout, at most once a minute. */
+	ms = m->policy.remote_timeout_ms / 4;
+	tv = ms_tv(ms < 100 ? 100 : ms > 60000 ? 60000 : ms);
+	if ((m->ev_reclaim = event_new(base, -1, EV_PERSIST, ds_reclaim_cb,
+	    m)) == NULL)
+		fatalx("datasource: out of memory");
+	event_add(m->ev_reclaim, &tv);
 	return m;
 }
 
@@ -1152,6 +1247,7 @@ datasource_mgr_free(struct datasource_mgr *m)
 	if (m == NULL)
 		return;
 	m->state_cb = NULL;
+	event_free(m->ev_reclaim);
 	while ((ds = TAILQ_FIRST(&m->sources)) != NULL) {
 		TAILQ_REMOVE(&m->sources, ds, entry);
 		if (ds->peer != NULL) {

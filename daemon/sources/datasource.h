@@ -46,6 +46,18 @@
 
 #define DS_UUID_LEN		36
 #define DS_REASON_MAX		256
+/*
+ * Remote source records kept at most (remote_capture_max_sources, which
+ * may not go higher), and how long one whose sensor left is kept.  What
+ * a sensor can make a record hold is bounded too (its definition, the
+ * strings and channel lists it reports), so that every record fits the
+ * web bridge's one reply for /datasource/all_sources.json: at most about
+ * 24 KiB each, 6 MiB for 256, under the bridge's 8 MiB.
+ */
+#define DS_REMOTE_MAX		256
+#define DS_REMOTE_TIMEOUT_MS	(3600ULL * 1000)
+#define DS_REMOTE_DEF_MAX	2048	/* bytes of a sensor's definition */
+#define DS_FIELD_MAX		128	/* bytes of a reported name */
 
 struct event;
 struct event_base;
@@ -146,6 +158,8 @@ struct datasource {
 	const struct ds_type	*probing;
 	char			 probe_why[DS_REASON_MAX];
 	uint32_t		 req_seq;	/* probe/open awaiting report */
+	uint64_t		 gone_ms;	/* remote: when its link went,
+						   0 while connected */
 	struct event		*ev_ping, *ev_pong, *ev_req, *ev_retry;
 	struct event		*ev_kill;
 	/* Channel control wanted, and the configure request in flight. */
@@ -181,6 +195,8 @@ struct datasource_policy {
 	bool		 override_remote_ts;	/* override_remote_timestamp */
 	bool		 no_retry;		/* --exit-when-done: a failed
 						   source stays failed */
+	unsigned	 remote_max;		/* remote_capture_max_sources */
+	uint64_t	 remote_timeout_ms;	/* remote_capture_source_timeout */
 };
 
 /*
@@ -239,6 +255,11 @@ int	datasource_add(struct datasource_mgr *, const char *definition,
  * A remote sensor announced itself on peer (KDSNEWSOURCE).  Resume the
  * record with that uuid, or make a new one, and open it.  On success the
  * manager owns peer; on failure the caller still does.
+ *
+ * Remote records are bounded: one whose sensor has been gone for
+ * remote_timeout_ms is removed, and at remote_max records a new sensor
+ * takes the place of the one gone longest; when every one is connected
+ * it is refused (-EUSERS, "remote source limit reached ...").
  */
 int	datasource_attach_remote(struct datasource_mgr *, struct peer *,
 	    const char *definition, const char *sourcetype, const char *uuid,

@@ -42,6 +42,8 @@ struct datasource_mgr {
 	void			*cb_arg;
 	struct datasource_list	 sources;
 	struct ds_dying_list	 dying;
+	size_t			 n_remote;	/* remote records */
+	struct event		*ev_reclaim;
 	uint32_t		 next_id;
 	bool			 locked;	/* no file system access */
 	bool			 installed[2];	/* per ds_types[], at lock-down */
@@ -60,6 +62,8 @@ void	ds_disconnect(struct datasource *);
 /* Put a live source in error (or retrying) with a reason; idempotent. */
 void	ds_fail(struct datasource *, const char *, ...) OSPREY_PRINTF(2, 3);
 void	ds_pong_reset(struct datasource *);
+/* The source opened: start the ping and pong timers. */
+void	ds_keepalive_start(struct datasource *);
 /* A local source reached the end of its input: stop its helper. */
 void	ds_finish(struct datasource *);
 /* The peer has gone: err 0 at end of stream, else why. */

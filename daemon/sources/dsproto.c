@@ -206,13 +206,15 @@ ds_on_probe_report(struct datasource *ds, const struct msg *m)
 	ds_probe_accepted(ds, ds->probing);
 }
 
+/* A name the helper reports, cut to DS_FIELD_MAX bytes: it is shown,
+   and a sensor must not make its record as big as a frame. */
 static void
 set_str(char **dst, const char *v)
 {
 	if (v == NULL)
 		return;
 	free(*dst);
-	*dst = xstrdup(v);
+	*dst = xstrndup(v, DS_FIELD_MAX);
 }
 
 void
@@ -280,6 +282,7 @@ ds_on_open_report(struct datasource *ds, const struct msg *m)
 		    ds->capture_interface[0] != '\0' ? " on " : "",
 		    ds->capture_interface, ds->dlt, ds->uuid, (long)ds->pid);
 	ds_set_state(ds, DS_RUNNING);
+	ds_keepalive_start(ds);
 	ds_chan_plan(ds);
 	ds_chan_rebalance(ds->mgr);
 }

@@ -217,6 +217,27 @@ ctldev_phy(const char *name)
 	return -2;
 }
 
+/*
+ * A "since" in epoch seconds as the tracker's microseconds.  A client
+ * may send any double: one past what 64 bits of microseconds hold (about
+ * 1.8e13 s) asks for changes after the end of time, so nothing matches;
+ * converting it would be undefined (the sanitizer aborts, and x86 gives
+ * 0, which matched every device).  Zero, negative or NaN: everything.
+ */
+static uint64_t
+ctldev_since_usec(double since)
+{
+	double us;
+
+	if (!(since > 0))
+		return 0;
+	us = floor(since * 1e6);
+	/* 2^64 is exact as a double; anything at or past it saturates. */
+	if (us >= 18446744073709551616.0)
+		return UINT64_MAX;
+	return (uint64_t)us;
+}
+
 struct ctldev *
 ctldev_new(const struct tracker *tr, const struct bridge_devices_req *r,
     int64_t seenby)
@@ -233,8 +254,8 @@ ctldev_new(const struct tracker *tr, const struct bridge_devices_req *r,
 	 * at a later tracker clock (the core moves it with every packet).
 	 */
 	q->timestamp = (double)clock / 1e6;
-	if (r->has_since && r->since > 0)
-		since_usec = (uint64_t)floor(r->since * 1e6);
+	if (r->has_since)
+		since_usec = ctldev_since_usec(r->since);
 	q->phy = ctldev_phy(r->phyname);
 	q->seenby = seenby;
 	if (q->phy == -2 || seenby == CTLDEV_NO_SOURCE)

@@ -62,8 +62,8 @@ helper_linked(const struct helper *h)
 	return h->state != HS_DOWN;
 }
 
-int
-helper_send(struct helper *h, struct msg *m)
+static int
+helper_queue(struct helper *h, struct outq *q, struct msg *m)
 {
 	uint32_t saved = h->seqno;
 	ssize_t r;
@@ -71,7 +71,7 @@ helper_send(struct helper *h, struct msg *m)
 	if (!helper_linked(h))
 		return -ENOTCONN;
 	m->seqno = frame_next_seqno(&h->seqno);
-	if ((r = outq_put(&h->q, m, 0)) < 0) {
+	if ((r = outq_put(q, m, 0)) < 0) {
 		h->seqno = saved;
 		log_warnx("cannot queue %s for the server: %s",
 		    msgtype_command(m->type), proto_strerror((int)r));
@@ -81,9 +81,21 @@ helper_send(struct helper *h, struct msg *m)
 	return 0;
 }
 
+int
+helper_send(struct helper *h, struct msg *m)
+{
+	return helper_queue(h, &h->q, m);
+}
+
+int
+helper_reply(struct helper *h, struct msg *m)
+{
+	return helper_queue(h, &h->cq, m);
+}
+
 /*
  * Queue one frame as a KDSDATAREPORT, leaving the reserve free for
- * replies.  0, or -PROTO_ERR_NOSPACE when the queue has no room now.
+ * texts.  0, or -PROTO_ERR_NOSPACE when the queue has no room now.
  */
 static int
 helper_send_packet(struct helper *h, const struct ds_packet *p)
@@ -276,8 +288,16 @@ static void
 helper_link_up(struct helper *h, int fd)
 {
 	h->in_fd = h->out_fd = fd;
+	/*
+	 * A new link: announce in v2, then speak what the server answers.
+	 * Replies belonged to the old link.  Frames still queued are kept
+	 * for the server to have once it opens the source again, the one
+	 * the link broke in the middle of from its first byte.
+	 */
 	frame_decoder_reset(&h->dec);
-	outq_reset(&h->q);
+	outq_reset(&h->cq);
+	(void)outq_set_version(&h->cq, FRAME_VERSION);
+	outq_rewind(&h->q);
 	h->state = HS_IDLE;
 	h->last_ping = helper_now_ms();
 	log_info("connected to %s", h->remote.name);
@@ -303,7 +323,8 @@ helper_link_lost(struct helper *h, bool clean, const char *why)
 	h->in_fd = h->out_fd = -1;
 	if (h->state == HS_CLOSING)
 		return 1;
-	log_warnx("lost the link to %s: %s", h->remote.name, why);
+	log_warnx("lost the link to %s: %s; %zu bytes of frames kept for the "
+	    "next link", h->remote.name, why, outq_pending(&h->q));
 	if (h->cmd.disable_retry) {
 		log_warnx("not reconnecting (--disable-retry)");
 		h->exit_status = 1;
@@ -347,7 +368,7 @@ helper_read_link(struct helper *h)
 	struct frame f;
 	struct msg m;
 	uint8_t *space;
-	size_t len;
+	size_t len, dropped;
 	ssize_t n;
 	char why[160];
 	int r;
@@ -368,6 +389,17 @@ helper_read_link(struct helper *h)
 			    msgtype_command(f.type), proto_strerror(r));
 			return helper_link_lost(h, false, why);
 		}
+		if (f.version != h->cq.version) {
+			/* A Kismet server answers in v1: so do we. */
+			log_info("%s speaks datasource protocol v%u; answering "
+			    "in v%u", h->cmd.remote ? h->remote.name :
+			    "the server", f.version, f.version);
+			(void)outq_set_version(&h->cq, f.version);
+		}
+		if ((dropped = outq_set_version(&h->q, f.version)) > 0)
+			log_warnx("%zu bytes of frames queued for a server "
+			    "that spoke another protocol version dropped",
+			    dropped);
 		session_dispatch(h, &m);
 		msg_clear(&m);
 	}
@@ -379,17 +411,45 @@ helper_read_link(struct helper *h)
 	return 0;
 }
 
+/* Frames and texts go out once the source is open on this link. */
+static bool
+helper_q_flows(const struct helper *h)
+{
+	return h->state == HS_OPEN || h->state == HS_CLOSING;
+}
+
+static bool
+helper_want_write(const struct helper *h)
+{
+	return outq_pending(&h->cq) > 0 || outq_mid_frame(&h->q) ||
+	    (outq_pending(&h->q) > 0 && helper_q_flows(h));
+}
+
+/*
+ * Write what the link takes: a frame begun is finished first, then the
+ * replies, then the frames (up to a frame's end while replies wait, so
+ * that they can go next).
+ */
 static int
 helper_write_link(struct helper *h)
 {
 	ssize_t n;
 
-	if (outq_pending(&h->q) == 0)
-		return 0;
-	if ((n = outq_flush(&h->q, h->out_fd)) < 0)
-		return helper_link_lost(h, n == -EPIPE || n == -ECONNRESET,
-		    strerror((int)-n));
-	return 0;
+	for (;;) {
+		if (outq_mid_frame(&h->q))
+			n = outq_flush_frame(&h->q, h->out_fd);
+		else if (outq_pending(&h->cq) > 0)
+			n = outq_flush_frame(&h->cq, h->out_fd);
+		else if (outq_pending(&h->q) > 0 && helper_q_flows(h))
+			n = outq_flush(&h->q, h->out_fd);
+		else
+			return 0;
+		if (n < 0)
+			return helper_link_lost(h, n == -EPIPE ||
+			    n == -ECONNRESET, strerror((int)-n));
+		if (n == 0)
+			return 0;
+	}
 }
 
 /*
@@ -585,7 +645,8 @@ helper_run(struct helper *h)
 				    (int)helper_signalled);
 			return 0;
 		}
-		if (h->state == HS_CLOSING && outq_pending(&h->q) == 0)
+		if (h->state == HS_CLOSING && outq_pending(&h->q) == 0 &&
+		    outq_pending(&h->cq) == 0)
 			return h->exit_status;
 		timeout = -1;
 		if (h->state == HS_DOWN) {
@@ -611,15 +672,15 @@ helper_run(struct helper *h)
 		/* Write what is queued now rather than after a poll. */
 		if (helper_write_link(h) != 0)
 			return h->exit_status;
-		if (h->state == HS_DOWN ||
-		    (h->state == HS_CLOSING && outq_pending(&h->q) == 0))
+		if (h->state == HS_DOWN || (h->state == HS_CLOSING &&
+		    outq_pending(&h->q) == 0 && outq_pending(&h->cq) == 0))
 			continue;
 
 		nfd = 0;
 		pfd[nfd].fd = h->in_fd;
 		pfd[nfd++].events = POLLIN;
 		link_w = 0;
-		if (outq_pending(&h->q) > 0) {
+		if (helper_want_write(h)) {
 			if (h->out_fd == h->in_fd)
 				pfd[0].events |= POLLOUT;
 			else {
@@ -783,8 +844,10 @@ helper_main(int argc, char **argv, const struct ds_ops *ops)
 	/* Every buffer the process will use, once. */
 	if (frame_decoder_init(&h.dec, FRAME_CONTROL_PAYLOAD) < 0 ||
 	    msg_arena_init(&h.arena, HELPER_ARENA_SIZE) < 0 ||
-	    outq_init(&h.q, HELPER_QUEUE_SIZE) < 0)
+	    outq_init(&h.q, HELPER_QUEUE_SIZE) < 0 ||
+	    outq_init(&h.cq, HELPER_CTL_QUEUE_SIZE) < 0)
 		fatalx("out of memory allocating the helper's buffers");
+	frame_decoder_allow_v1(&h.dec);
 
 	r = helper_run(&h);
 
@@ -792,6 +855,7 @@ helper_main(int argc, char **argv, const struct ds_ops *ops)
 	if (h.cmd.remote && h.in_fd >= 0)
 		close(h.in_fd);
 	outq_free(&h.q);
+	outq_free(&h.cq);
 	msg_arena_free(&h.arena);
 	frame_decoder_free(&h.dec);
 	return r;

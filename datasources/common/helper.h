@@ -33,7 +33,8 @@
 #include "srcdef.h"
 
 #define HELPER_QUEUE_SIZE	(4U * 1024 * 1024)	/* outbound frames */
-#define HELPER_QUEUE_RESERVE	(64U * 1024)	/* kept free for replies */
+#define HELPER_QUEUE_RESERVE	(64U * 1024)	/* kept free for texts */
+#define HELPER_CTL_QUEUE_SIZE	(64U * 1024)	/* replies, the announce */
 #define HELPER_ARENA_SIZE	(128U * 1024)	/* decoded requests */
 #define HELPER_PING_TIMEOUT_MS	15000
 #define HELPER_RETRY_MS		3000	/* between reconnect attempts */
@@ -69,7 +70,8 @@ struct helper {
 	int			 exit_status;	/* once HS_CLOSING */
 	struct frame_decoder	 dec;
 	struct msg_arena	 arena;
-	struct outq		 q;
+	struct outq		 q;		/* frames and texts, in order */
+	struct outq		 cq;		/* replies: first, per link */
 	uint64_t		 last_put;	/* ms, for the idle trim */
 	uint32_t		 seqno;
 
@@ -158,10 +160,18 @@ uint64_t helper_now_ms(void);
 uint64_t helper_now_us(void);
 
 /*
- * Queue m (its seqno is assigned here).  Control messages may use the
- * whole queue.  0, or a negative error (logged at debug).
+ * Queue m (its seqno is assigned here) behind the frames queued before
+ * it: texts, warnings, errors.  They may use the whole queue.  0, or a
+ * negative error (logged).
  */
 int	helper_send(struct helper *, struct msg *m);
+
+/*
+ * Queue a reply to the server (a report, a PONG) or the announce: these
+ * belong to the link they answer on and go out before queued frames
+ * (at a frame boundary), so a full queue never delays them.
+ */
+int	helper_reply(struct helper *, struct msg *m);
 
 /* Answer for good and exit with status once the queue is out. */
 void	helper_closing(struct helper *, int status);

@@ -8,6 +8,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "frame.h"
 #include "msg.h"
 #include "outq.h"
 
@@ -25,7 +26,45 @@ outq_init(struct outq *q, size_t cap)
 		return -ENOMEM;
 	}
 	q->cap = cap;
+	q->version = FRAME_VERSION;
 	return 0;
+}
+
+size_t
+outq_set_version(struct outq *q, unsigned version)
+{
+	size_t dropped = 0;
+
+	if (version != q->version) {
+		dropped = outq_pending(q);
+		outq_reset(q);
+	}
+	q->version = version;
+	return dropped;
+}
+
+/* The length of the frame that starts at off (the header says). */
+static size_t
+outq_frame_len(const struct outq *q, size_t off)
+{
+	const uint8_t *p = q->buf + off;
+	size_t plen = (size_t)p[8] << 24 | (size_t)p[9] << 16 |
+	    (size_t)p[10] << 8 | p[11];
+
+	/* Both framings keep the length at byte 8. */
+	return (q->version == 1 ? FRAME_V1_HDR_LEN : FRAME_HDR_LEN) + plen;
+}
+
+void
+outq_rewind(struct outq *q)
+{
+	q->head = q->fstart;
+}
+
+bool
+outq_mid_frame(const struct outq *q)
+{
+	return q->head != q->fstart;
 }
 
 void
@@ -39,7 +78,7 @@ outq_free(struct outq *q)
 void
 outq_reset(struct outq *q)
 {
-	q->head = q->tail = q->wrap = 0;
+	q->head = q->tail = q->wrap = q->fstart = 0;
 	q->wrapped = false;
 }
 
@@ -51,7 +90,7 @@ outq_encode_at(struct outq *q, size_t at, size_t room, size_t reserve,
 
 	if (room <= reserve)
 		return -PROTO_ERR_NOSPACE;
-	r = msg_encode(m, q->buf + at, room - reserve);
+	r = msg_encode_version(m, q->version, q->buf + at, room - reserve);
 	if (r > 0 && at + (size_t)r > q->touched)
 		q->touched = at + (size_t)r;
 	return r;
@@ -93,10 +132,14 @@ outq_pending(const struct outq *q)
 	return q->tail - q->head;
 }
 
-ssize_t
-outq_flush(struct outq *q, int fd)
+/*
+ * Write from head, at most to the end of the head frame when one_frame,
+ * and keep fstart at the start of the frame head is in.
+ */
+static ssize_t
+outq_write(struct outq *q, int fd, bool one_frame)
 {
-	size_t end, done = 0;
+	size_t end, fend, done = 0;
 	ssize_t n;
 
 	for (;;) {
@@ -104,13 +147,20 @@ outq_flush(struct outq *q, int fd)
 		if (q->head == end) {
 			if (!q->wrapped) {
 				/* Empty: write from the front again. */
-				q->head = q->tail = 0;
+				q->head = q->tail = q->fstart = 0;
 				break;
 			}
-			q->head = 0;
+			q->head = q->fstart = 0;
 			q->wrap = 0;
 			q->wrapped = false;
 			continue;
+		}
+		if (one_frame) {
+			if (done > 0 && q->head == q->fstart)
+				break;
+			fend = q->fstart + outq_frame_len(q, q->fstart);
+			if (fend < end)
+				end = fend;
 		}
 		n = write(fd, q->buf + q->head, end - q->head);
 		if (n < 0) {
@@ -122,8 +172,25 @@ outq_flush(struct outq *q, int fd)
 		}
 		q->head += (size_t)n;
 		done += (size_t)n;
+		/* Frames never straddle the wrap: step over the whole ones. */
+		end = q->wrapped ? q->wrap : q->tail;
+		while (q->fstart < end &&
+		    q->head >= q->fstart + outq_frame_len(q, q->fstart))
+			q->fstart += outq_frame_len(q, q->fstart);
 	}
 	return (ssize_t)done;
+}
+
+ssize_t
+outq_flush(struct outq *q, int fd)
+{
+	return outq_write(q, fd, false);
+}
+
+ssize_t
+outq_flush_frame(struct outq *q, int fd)
+{
+	return outq_write(q, fd, true);
 }
 
 void

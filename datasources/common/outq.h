@@ -33,6 +33,8 @@ struct outq {
 	size_t		 wrap;		/* end of the data before the wrap */
 	bool		 wrapped;	/* data runs head..wrap, then 0..tail */
 	size_t		 touched;	/* bytes written into since the trim */
+	unsigned	 version;	/* framing of what is put: 1 or 2 */
+	size_t		 fstart;	/* where the frame at head starts */
 };
 
 /* Allocate cap bytes; 0 or -ENOMEM. */
@@ -41,6 +43,23 @@ void	outq_free(struct outq *q);
 
 /* Forget everything queued (a lost link: partial frames are useless). */
 void	outq_reset(struct outq *q);
+
+/*
+ * Frames put from now on use the framing of version (1 or 2; 2 after
+ * outq_init): the helper answers a server in the version it speaks.
+ * Frames waiting in another framing are dropped; returns how many bytes.
+ */
+size_t	outq_set_version(struct outq *q, unsigned version);
+
+/*
+ * A link broke with the frame at head partly written: start it again
+ * from its first byte, so that the next link gets it whole.  Frames
+ * behind it are kept.
+ */
+void	outq_rewind(struct outq *q);
+
+/* True when the frame at head is partly written. */
+bool	outq_mid_frame(const struct outq *q);
 
 /*
  * Encode m as one frame at the tail, leaving at least reserve bytes free
@@ -59,6 +78,9 @@ size_t	outq_pending(const struct outq *q);
  * (-EPIPE when the peer has gone).
  */
 ssize_t	outq_flush(struct outq *q, int fd);
+
+/* The same, stopping at the end of the frame at head. */
+ssize_t	outq_flush_frame(struct outq *q, int fd);
 
 /*
  * Return the pages of an empty queue to the kernel.  The buffer stays

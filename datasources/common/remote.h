@@ -14,6 +14,7 @@
 #include <stddef.h>
 
 #define REMOTE_MAX_ADDRS	8
+#define REMOTE_SNDBUF		(256 * 1024)	/* the kernel's share */
 
 struct remote {
 	struct sockaddr_storage	 addr[REMOTE_MAX_ADDRS];

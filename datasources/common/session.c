@@ -85,7 +85,7 @@ session_fail(struct helper *h, enum msg_type req, uint32_t seqno,
 		log_debug("%s", text);
 	else
 		log_warnx("%s", text);
-	(void)helper_send(h, &m);
+	(void)helper_reply(h, &m);
 }
 
 /* Parse a definition from the server and check it is ours. */
@@ -120,7 +120,7 @@ session_ping(struct helper *h, const struct msg *m)
 
 	/* The server is alive: the 15 s rule counts from here. */
 	h->last_ping = helper_now_ms();
-	(void)helper_send(h, &pong);
+	(void)helper_reply(h, &pong);
 }
 
 static void
@@ -131,7 +131,11 @@ session_ignore(struct helper *h, const struct msg *m)
 static void
 session_server_message(struct helper *h, const struct msg *m)
 {
-	log_info("server says: %s", m->u.message.text);
+	/* A refusal comes as an ERROR message before the link closes. */
+	if (m->u.message.level >= MSG_LEVEL_ERROR)
+		log_warnx("server says: %s", m->u.message.text);
+	else
+		log_info("server says: %s", m->u.message.text);
 }
 
 static void
@@ -180,7 +184,7 @@ session_probe(struct helper *h, const struct msg *m)
 		r.u.probe_report.channel = p.channel;
 		r.u.probe_report.hardware = p.hardware[0] != '\0' ?
 		    p.hardware : NULL;
-		(void)helper_send(h, &r);
+		(void)helper_reply(h, &r);
 	}
 	/* A local probe helper answers once and goes (doc/protocol.md). */
 	if (!h->cmd.remote)
@@ -217,7 +221,7 @@ session_list(struct helper *h, const struct msg *m)
 	if (n >= 0) {
 		r.u.interfaces_report.ifaces = out;
 		r.u.interfaces_report.n_ifaces = (size_t)n;
-		(void)helper_send(h, &r);
+		(void)helper_reply(h, &r);
 	}
 	if (!h->cmd.remote)
 		helper_closing(h, 0);
@@ -367,7 +371,7 @@ session_open_report(struct helper *h, uint32_t seqno)
 	o->hardware = h->info.hardware[0] != '\0' ? h->info.hardware : NULL;
 	o->uuid = h->uuid;
 	o->warning = h->info.warning[0] != '\0' ? h->info.warning : NULL;
-	(void)helper_send(h, &r);
+	(void)helper_reply(h, &r);
 }
 
 /* Options every source takes (the core reads most); info_* annotate. */
@@ -439,6 +443,7 @@ session_open(struct helper *h, const struct msg *m)
 		}
 		session_open_report(h, m->seqno);
 		h->state = HS_OPEN;
+		h->last_ping = helper_now_ms();
 		if (h->finished && h->end_text[0] != '\0')
 			helper_message(h, MSG_LEVEL_INFO, "%s", h->end_text);
 		return;
@@ -468,6 +473,12 @@ session_open(struct helper *h, const struct msg *m)
 		goto fail_open;
 	session_open_report(h, m->seqno);
 	h->state = HS_OPEN;
+	/*
+	 * The server pings from the open on (before, it sends nothing
+	 * unasked): the 15 s rule counts from here, however long the open
+	 * took.
+	 */
+	h->last_ping = helper_now_ms();
 	log_info("opened %s source '%s' (uuid %s, link type %u)",
 	    h->ops->type, h->def.interface, h->uuid, h->info.dlt);
 	return;
@@ -548,7 +559,7 @@ session_configure(struct helper *h, const struct msg *m)
 		session_fail(h, MSG_CONFIGURE, m->seqno, err);
 		return;
 	}
-	(void)helper_send(h, &r);
+	(void)helper_reply(h, &r);
 }
 
 void
@@ -606,7 +617,7 @@ session_announce(struct helper *h)
 	m.u.new_source.definition = h->cmd.source;
 	m.u.new_source.sourcetype = h->ops->type;
 	m.u.new_source.uuid = h->uuid;
-	(void)helper_send(h, &m);
+	(void)helper_reply(h, &m);
 }
 
 static const struct session_handler session_handlers[] = {

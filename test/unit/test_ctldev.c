@@ -151,6 +151,45 @@ test_all_and_since(void **state)
 	tracker_free(tr);
 }
 
+/*
+ * A "since" past what 64 bits of microseconds hold (2e13 s is 2e19 us)
+ * asks for changes after the end of time: nothing.  Converting it
+ * unchecked was undefined behaviour (UBSan aborted; x86 gave 0 and so
+ * every device).  Zero and before the epoch still mean everything.
+ */
+static void
+test_since_out_of_range(void **state)
+{
+	static const double far[] = { 2e13, 18446744073709.552, 1e300 };
+	struct tracker *tr = world();
+	struct bridge_devices_req r;
+	struct ctldev *q;
+	char macs[16][18];
+	size_t i, slices;
+
+	memset(&r, 0, sizeof(r));
+	r.has_since = true;
+	for (i = 0; i < sizeof(far) / sizeof(far[0]); i++) {
+		r.since = far[i];
+		q = ctldev_new(tr, &r, CTLDEV_ANY_SOURCE);
+		assert_int_equal(drain(q, tr, BRIDGE_SLICE_TARGET, macs, 16,
+		    &slices), 0);
+		ctldev_free(q);
+	}
+	/* Just below the limit is a time like any other: nothing newer. */
+	r.since = 18446744073709.0;
+	q = ctldev_new(tr, &r, CTLDEV_ANY_SOURCE);
+	assert_int_equal(drain(q, tr, BRIDGE_SLICE_TARGET, macs, 16,
+	    &slices), 0);
+	ctldev_free(q);
+	r.since = -1e300;
+	q = ctldev_new(tr, &r, CTLDEV_ANY_SOURCE);
+	assert_int_equal(drain(q, tr, BRIDGE_SLICE_TARGET, macs, 16,
+	    &slices), tracker_count(tr));
+	ctldev_free(q);
+	tracker_free(tr);
+}
+
 static void
 test_filters(void **state)
 {
@@ -345,6 +384,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_all_and_since),
+		cmocka_unit_test(test_since_out_of_range),
 		cmocka_unit_test(test_filters),
 		cmocka_unit_test(test_slices_and_departures),
 		cmocka_unit_test(test_masks_phy_seenby_related),

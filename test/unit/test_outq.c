@@ -184,6 +184,62 @@ test_flush_errors_and_trim(void **state)
 	outq_free(&q);
 }
 
+/*
+ * A link that breaks in the middle of a frame: the frame starts again
+ * whole on the next link, and the frames behind it are all there.
+ */
+static void
+test_rewind_keeps_whole_frames(void **state)
+{
+	struct frame_decoder dec;
+	struct msg_arena arena;
+	struct outq q;
+	struct msg m;
+	uint8_t junk[8192];
+	uint32_t seq, next;
+	int p[2], p2[2];
+
+	assert_int_equal(outq_init(&q, QSIZE), 0);
+	assert_int_equal(frame_decoder_init(&dec, FRAME_MAX_PAYLOAD), 0);
+	assert_int_equal(msg_arena_init(&arena, 64 * 1024), 0);
+	for (seq = 1; seq <= 4; seq++) {
+		data_msg(&m, seq, 2500, (uint8_t)seq);
+		assert_true(outq_put(&q, &m, 0) > 0);
+	}
+	/* The first link takes 4096 bytes: frame 1 and part of frame 2. */
+	assert_int_equal(pipe2(p, O_NONBLOCK), 0);
+	assert_true(fcntl(p[1], F_SETPIPE_SZ, 4096) >= 4096);
+	assert_int_equal(outq_flush(&q, p[1]), 4096);
+	assert_true(outq_mid_frame(&q));
+	assert_true(read(p[0], junk, sizeof(junk)) == 4096);
+	close(p[0]);
+	close(p[1]);
+	/* The next link gets frames 2, 3 and 4 whole. */
+	outq_rewind(&q);
+	assert_false(outq_mid_frame(&q));
+	assert_int_equal(pipe2(p2, O_NONBLOCK), 0);
+	/* One frame at a time when asked. */
+	assert_true(outq_flush_frame(&q, p2[1]) > 2500);
+	assert_false(outq_mid_frame(&q));
+	next = 2;
+	assert_int_equal(drain(p2[0], &dec, &arena, &next), 1);
+	while (outq_pending(&q) > 0)
+		assert_true(outq_flush(&q, p2[1]) > 0);
+	assert_int_equal(drain(p2[0], &dec, &arena, &next), 2);
+	assert_int_equal(next, 5);
+	/* Another framing: what waits is dropped, it cannot be sent. */
+	data_msg(&m, 5, 100, 5);
+	assert_true(outq_put(&q, &m, 0) > 0);
+	assert_true(outq_set_version(&q, 1) > 0);
+	assert_int_equal(outq_pending(&q), 0);
+	assert_int_equal(outq_set_version(&q, 1), 0);
+	close(p2[0]);
+	close(p2[1]);
+	msg_arena_free(&arena);
+	frame_decoder_free(&dec);
+	outq_free(&q);
+}
+
 int
 main(void)
 {
@@ -191,6 +247,7 @@ main(void)
 		cmocka_unit_test(test_fill_wrap_and_drain_in_order),
 		cmocka_unit_test(test_reserve_keeps_room_for_replies),
 		cmocka_unit_test(test_flush_errors_and_trim),
+		cmocka_unit_test(test_rewind_keeps_whole_frames),
 	};
 
 	signal(SIGPIPE, SIG_IGN);
