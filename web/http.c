@@ -29,6 +29,8 @@
 
 /* Grace for a client to read a refusal before the socket is torn down. */
 #define HTTP_LINGER_MS		2000
+/* Loop turns http_free gives libevent to finalize connections. */
+#define HTTP_FREE_TURNS		8
 /* Deepest JSON nesting a command may use. */
 #define HTTP_JSON_DEPTH		64
 
@@ -111,6 +113,10 @@ http_now_ms(void)
 	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
 }
 
+/*
+ * The reason phrase of every status the worker sends (RFC 9110 section
+ * 15); the core may relay any 4xx or 5xx, which gets its class's name.
+ */
 static const char *
 http_reason(int code)
 {
@@ -123,14 +129,24 @@ http_reason(int code)
 	case 405: return "Method Not Allowed";
 	case 408: return "Request Timeout";
 	case 409: return "Conflict";
-	case 413: return "Payload Too Large";
+	case 411: return "Length Required";
+	case 413: return "Content Too Large";
+	case 414: return "URI Too Long";
+	case 415: return "Unsupported Media Type";
+	case 429: return "Too Many Requests";
 	case 431: return "Request Header Fields Too Large";
 	case 500: return "Internal Server Error";
+	case 501: return "Not Implemented";
 	case 502: return "Bad Gateway";
 	case 503: return "Service Unavailable";
 	case 504: return "Gateway Timeout";
-	default: return "Status";
+	default: break;
 	}
+	if (code >= 400 && code < 500)
+		return "Client Error";
+	if (code >= 500 && code < 600)
+		return "Server Error";
+	return "OK";
 }
 
 /* Connections and the filter */
@@ -343,7 +359,7 @@ http_conn_alive(const struct http_conn *c)
 	bufferevent_event_cb e;
 	void *arg;
 
-	if (c->dead || c->bev == NULL)
+	if (c->dead || c->http == NULL || c->bev == NULL)
 		return false;
 	bufferevent_getcb(c->bev, &r, &w, &e, &arg);
 	return e != NULL;
@@ -396,7 +412,8 @@ http_conn_free_cb(void *arg)
 	struct http_conn *c = arg;
 	struct timeval tv = { 1, 0 };
 
-	if (c->dead)
+	/* Dead already, or outlived its server (http_free). */
+	if (c->dead || c->http == NULL)
 		return;
 	c->dead = true;
 	http_conn_gone(c);
@@ -866,9 +883,11 @@ http_match(const char *pattern, const char *raw, struct http_call *call)
 	size_t plen, rlen;
 	char *seg;
 	enum format fmt;
+	bool slash;
 
 	http_call_clear_args(call);
 	for (;;) {
+		slash = *rp == '/';
 		if (*pp == '/')
 			pp++;
 		if (*rp == '/')
@@ -880,7 +899,12 @@ http_match(const char *pattern, const char *raw, struct http_call *call)
 		plen = (size_t)(pe - pp);
 		rlen = (size_t)(re - rp);
 		if (plen == 2 && memcmp(pp, "**", 2) == 0) {
-			if (*rp == '\0' || call->nargs == HTTP_MAX_ARGS)
+			/*
+			 * "a/" gives "" (a folder: its index.html), "a"
+			 * gives no match.
+			 */
+			if ((*rp == '\0' && !slash) ||
+			    call->nargs == HTTP_MAX_ARGS)
 				return 0;
 			call->args[call->nargs++] = xstrdup(rp);
 			return 1;
@@ -1116,9 +1140,24 @@ http_new(struct event_base *base, struct auth *auth,
 void
 http_free(struct http *h)
 {
+	struct http_conn *c;
+	int i;
+
 	if (h == NULL)
 		return;
 	evhttp_free(h->evhttp);
+	/*
+	 * evhttp_free() only starts freeing the connections: libevent
+	 * finalizes each filter in a later turn of the loop, and our
+	 * http_conn_free_cb then unlinks it from h.  Run those turns now,
+	 * while h still exists; one left over after that forgets h.
+	 */
+	for (i = 0; i < HTTP_FREE_TURNS && !TAILQ_EMPTY(&h->conns); i++)
+		event_base_loop(h->base, EVLOOP_NONBLOCK);
+	while ((c = TAILQ_FIRST(&h->conns)) != NULL) {
+		TAILQ_REMOVE(&h->conns, c, entry);
+		c->http = NULL;
+	}
 	http_sweep_cb(-1, 0, h);
 	event_free(h->sweep);
 	free(h->routes);

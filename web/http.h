@@ -48,8 +48,9 @@ struct http_call;
 /*
  * A route: pattern elements are literals, "*" (any one element, captured
  * as an argument), "NAME.@" (NAME. and an extension, which picks the
- * format and must be in formats) and a final "**" (one or more elements,
- * captured whole, still percent-encoded, as the last argument).
+ * format and must be in formats) and a final "**" (the rest of the path,
+ * captured whole, still percent-encoded, as the last argument: one or
+ * more elements, or "" when the path ends in "/" there).
  */
 struct http_route {
 	const char	*pattern;
