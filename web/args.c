@@ -135,3 +135,28 @@ args_json_text(yajl_val v)
 		return "false";
 	return "";
 }
+
+int
+args_json_depth(const char *s, int max)
+{
+	bool in_str = false, esc = false;
+	int depth = 0, deepest = 0;
+
+	for (; *s != '\0' && deepest <= max; s++) {
+		if (in_str) {
+			if (esc)
+				esc = false;
+			else if (*s == '\\')
+				esc = true;
+			else if (*s == '"')
+				in_str = false;
+		} else if (*s == '"')
+			in_str = true;
+		else if (*s == '[' || *s == '{') {
+			if (++depth > deepest)
+				deepest = depth;
+		} else if (*s == ']' || *s == '}')
+			depth--;
+	}
+	return deepest;
+}

@@ -64,4 +64,11 @@ int	args_uint(const char *s, uint64_t max, uint64_t *ret);
  */
 const char *args_json_text(yajl_val);
 
+/*
+ * How deeply JSON text nests lists and maps (strings skipped), counted
+ * only up to just past max: checked before yajl parses a command, whose
+ * tree parser recurses once per level.
+ */
+int	args_json_depth(const char *s, int max);
+
 #endif

@@ -22,9 +22,11 @@
 #include <event2/keyvalq_struct.h>
 #include <event2/util.h>
 
+#include "args.h"
 #include "auth.h"
 #include "http.h"
 #include "log.h"
+#include "route.h"
 #include "xmalloc.h"
 
 /* Grace for a client to read a refusal before the socket is torn down. */
@@ -49,10 +51,8 @@ struct http_call {
 	struct http_conn	*conn;
 	struct evhttp_request	*req;
 	const struct http_route	*route;
-	enum format		 fmt;
 	char			*path;		/* decoded */
-	char			*args[HTTP_MAX_ARGS];
-	size_t			 nargs;
+	struct route_args	 ra;		/* arguments, format */
 	bool			 authed;
 	bool			 streaming;
 	char			 peer[64];
@@ -509,12 +509,9 @@ http_request_done_cb(struct evhttp_request *req, void *arg)
 static void
 http_call_free(struct http_call *call)
 {
-	size_t i;
-
 	if (call->conn != NULL)
 		TAILQ_REMOVE(&call->conn->calls, call, entry);
-	for (i = 0; i < call->nargs; i++)
-		free(call->args[i]);
+	route_args_clear(&call->ra);
 	free(call->path);
 	if (call->query_parsed)
 		evhttp_clear_headers(&call->query);
@@ -534,7 +531,7 @@ http_call_ctx(const struct http_call *call)
 enum format
 http_call_format(const struct http_call *call)
 {
-	return call->fmt;
+	return call->ra.fmt;
 }
 
 const char *
@@ -546,13 +543,13 @@ http_call_path(const struct http_call *call)
 const char *
 http_call_arg(const struct http_call *call, size_t i)
 {
-	return i < call->nargs ? call->args[i] : NULL;
+	return i < call->ra.nargs ? call->ra.args[i] : NULL;
 }
 
 size_t
 http_call_nargs(const struct http_call *call)
 {
-	return call->nargs;
+	return call->ra.nargs;
 }
 
 bool
@@ -598,32 +595,6 @@ http_call_query(struct http_call *call, const char *name)
 	return evhttp_find_header(&call->query, name);
 }
 
-/* Nesting depth of JSON text, strings skipped; stops past max. */
-static int
-http_json_depth(const char *s, int max)
-{
-	bool in_str = false, esc = false;
-	int depth = 0, deepest = 0;
-
-	for (; *s != '\0' && deepest <= max; s++) {
-		if (in_str) {
-			if (esc)
-				esc = false;
-			else if (*s == '\\')
-				esc = true;
-			else if (*s == '"')
-				in_str = false;
-		} else if (*s == '"')
-			in_str = true;
-		else if (*s == '[' || *s == '{') {
-			if (++depth > deepest)
-				deepest = depth;
-		} else if (*s == ']' || *s == '}')
-			depth--;
-	}
-	return deepest;
-}
-
 int
 http_call_json(struct http_call *call, yajl_val *ret, char *err,
     size_t errlen)
@@ -667,7 +638,7 @@ http_call_json(struct http_call *call, yajl_val *ret, char *err,
 		*ret = NULL;
 		return 0;
 	}
-	if (http_json_depth(text, HTTP_JSON_DEPTH) > HTTP_JSON_DEPTH) {
+	if (args_json_depth(text, HTTP_JSON_DEPTH) > HTTP_JSON_DEPTH) {
 		snprintf(err, errlen, "JSON nested deeper than %d",
 		    HTTP_JSON_DEPTH);
 		free(text);
@@ -735,7 +706,7 @@ static enum format
 http_reply_format(const struct http_call *call)
 {
 	/* Lists in line formats still answer plain objects as JSON. */
-	return call->fmt == FORMAT_MSGPACK ? FORMAT_MSGPACK : FORMAT_JSON;
+	return call->ra.fmt == FORMAT_MSGPACK ? FORMAT_MSGPACK : FORMAT_JSON;
 }
 
 void
@@ -841,107 +812,6 @@ http_stream_end(struct http_call *call)
 }
 
 /* Routing */
-
-/* A decoded copy of len bytes of s, or NULL when it decodes to a NUL. */
-static char *
-http_decode(const char *s, size_t len)
-{
-	char *raw = xstrndup(s, len), *d;
-	size_t n = 0;
-
-	d = evhttp_uridecode(raw, 0, &n);
-	free(raw);
-	if (d == NULL)
-		return NULL;
-	if (strlen(d) != n) {
-		free(d);
-		return NULL;
-	}
-	return d;
-}
-
-static void
-http_call_clear_args(struct http_call *call)
-{
-	size_t i;
-
-	for (i = 0; i < call->nargs; i++)
-		free(call->args[i]);
-	call->nargs = 0;
-	call->fmt = FORMAT_NONE;
-}
-
-/*
- * Match the raw (still encoded) path against a pattern, capturing
- * arguments into call.  Returns 1 on a match, 0 on none, -1 when the
- * path decodes badly.
- */
-static int
-http_match(const char *pattern, const char *raw, struct http_call *call)
-{
-	const char *pp = pattern, *rp = raw, *pe, *re, *at;
-	size_t plen, rlen;
-	char *seg;
-	enum format fmt;
-	bool slash;
-
-	http_call_clear_args(call);
-	for (;;) {
-		slash = *rp == '/';
-		if (*pp == '/')
-			pp++;
-		if (*rp == '/')
-			rp++;
-		if (*pp == '\0')
-			return *rp == '\0' ? 1 : 0;
-		pe = pp + strcspn(pp, "/");
-		re = rp + strcspn(rp, "/");
-		plen = (size_t)(pe - pp);
-		rlen = (size_t)(re - rp);
-		if (plen == 2 && memcmp(pp, "**", 2) == 0) {
-			/*
-			 * "a/" gives "" (a folder: its index.html), "a"
-			 * gives no match.
-			 */
-			if ((*rp == '\0' && !slash) ||
-			    call->nargs == HTTP_MAX_ARGS)
-				return 0;
-			call->args[call->nargs++] = xstrdup(rp);
-			return 1;
-		}
-		if (*rp == '\0' && rlen == 0)
-			return 0;
-		if ((seg = http_decode(rp, rlen)) == NULL)
-			return -1;
-		if (plen == 1 && *pp == '*') {
-			if (call->nargs == HTTP_MAX_ARGS || *seg == '\0') {
-				free(seg);
-				return 0;
-			}
-			call->args[call->nargs++] = seg;
-		} else if ((at = memchr(pp, '@', plen)) != NULL) {
-			/* "name.@": the literal up to "@", then the format. */
-			size_t lit = (size_t)(at - pp);
-
-			if (strlen(seg) <= lit || strncmp(seg, pp, lit) != 0 ||
-			    (fmt = format_from_ext(seg + lit)) ==
-			    FORMAT_NONE) {
-				free(seg);
-				return 0;
-			}
-			call->fmt = fmt;
-			free(seg);
-		} else {
-			if (strlen(seg) != plen || memcmp(seg, pp, plen) != 0) {
-				free(seg);
-				return 0;
-			}
-			free(seg);
-		}
-		pp = pe;
-		rp = re;
-	}
-}
 
 /*
  * The login gate: a live session cookie, or Basic credentials checked
@@ -1064,13 +934,13 @@ http_request_cb(struct evhttp_request *req, void *arg)
 		return;
 	}
 	raw = evhttp_uri_get_path(evhttp_request_get_evhttp_uri(req));
-	if (raw == NULL || *raw != '/' || (call->path = http_decode(raw,
+	if (raw == NULL || *raw != '/' || (call->path = route_decode(raw,
 	    strlen(raw))) == NULL) {
 		http_reply_error(call, 400, "malformed path");
 		return;
 	}
 	for (i = 0; i < h->nroutes; i++) {
-		if ((m = http_match(h->routes[i]->pattern, raw, call)) != 0)
+		if ((m = route_match(h->routes[i]->pattern, raw, &call->ra)) != 0)
 			break;
 	}
 	if (m < 0) {
@@ -1083,13 +953,13 @@ http_request_cb(struct evhttp_request *req, void *arg)
 			http_reply_error(call, 405, "method not allowed");
 			return;
 		}
-		if (call->fmt != FORMAT_NONE &&
-		    (r->formats & HTTP_F(call->fmt)) == 0) {
+		if (call->ra.fmt != FORMAT_NONE &&
+		    (r->formats & HTTP_F(call->ra.fmt)) == 0) {
 			http_reply_error(call, 404, "no such format here");
 			return;
 		}
 	} else if (method == HTTP_M_GET && h->fallback != NULL) {
-		http_call_clear_args(call);
+		route_args_clear(&call->ra);
 		r = &http_fallback_route;
 	} else {
 		http_reply_error(call, 404, "no such endpoint");

@@ -43,14 +43,12 @@ struct http_call;
 #define HTTP_F_LISTS		(HTTP_F_DATA | HTTP_F(FORMAT_EKJSON) | \
 				    HTTP_F(FORMAT_ITJSON))
 
-#define HTTP_MAX_ARGS		4
+#define HTTP_MAX_ARGS		4	/* ROUTE_MAX_ARGS */
 
 /*
- * A route: pattern elements are literals, "*" (any one element, captured
- * as an argument), "NAME.@" (NAME. and an extension, which picks the
- * format and must be in formats) and a final "**" (the rest of the path,
- * captured whole, still percent-encoded, as the last argument: one or
- * more elements, or "" when the path ends in "/" there).
+ * A route: the pattern is matched by route_match() (route.h: literals,
+ * "*", "NAME.@" whose extension picks the format and must be in formats,
+ * a final "**"); its captures are the call's arguments.
  */
 struct http_route {
 	const char	*pattern;
