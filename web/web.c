@@ -181,6 +181,8 @@ web_setup_auth(struct web *w)
 	ac.auth_file = file;
 	ac.session_timeout = web_uint(w->conf, "httpd_session_timeout", 7200,
 	    60, 30 * 86400);
+	/* The core's (doc/web.md, "Sessions"); alone, a random one. */
+	ac.session_secret = conf_get(w->conf, "session_secret", NULL);
 	w->auth = auth_new();
 	if (auth_setup(w->auth, &ac, &src, err, sizeof(err)) != 0)
 		fatalx("web login: %s", err);
@@ -354,6 +356,11 @@ main(int argc, char **argv)
 
 	lim.max_connections = web_uint(w.conf, "httpd_max_connections",
 	    HTTP_DEF_CONNECTIONS, 1, 4096);
+	lim.max_per_address = web_uint(w.conf,
+	    "httpd_max_connections_per_address", HTTP_DEF_PER_ADDRESS, 1,
+	    4096);
+	lim.header_timeout_ms = web_uint(w.conf, "httpd_header_timeout_ms",
+	    HTTP_DEF_HEADER_MS, 100, 600000);
 	lim.max_header_bytes = web_uint(w.conf, "httpd_max_header_bytes",
 	    HTTP_DEF_HEADER_BYTES, 1024, 1024 * 1024);
 	lim.max_body_bytes = web_uint(w.conf, "httpd_max_body_bytes",
