@@ -495,6 +495,32 @@ def test_garbage_requests():
         w.stop()
 
 
+def test_regex_nested_repetition_refused():
+    # glibc took 15-35 s and gigabytes to compile this; PCRE2 refuses it
+    # at once, and the worker answers others meanwhile.
+    w = Web()
+    try:
+        body = json.dumps({"fields": ["kismet.device.base.name"],
+                           "regex": [["kismet.device.base.name",
+                                      "((a{0,64}){0,64}){0,64}"]]})
+        t = time.time()
+        st, _, text = w.request("POST", "/devices/summary/devices.json",
+                                body=body, headers={
+                                    "Content-Type": "application/json"},
+                                **w.login())
+        assert time.time() - t < 2, time.time() - t
+        assert st == 400 and "too complex" in json.loads(text)["error"], \
+            (st, text)
+        st, _, text = w.request("POST", "/devices/summary/devices.json",
+                                body=json.dumps({"regex": [["a", "x" * 300]]}),
+                                headers={"Content-Type": "application/json"},
+                                **w.login())
+        assert st == 400 and "over 256 bytes" in json.loads(text)["error"]
+        assert w.alive()
+    finally:
+        w.stop()
+
+
 def test_static_files_and_traversal():
     files = {"secret.txt": "TOP SECRET\n",
              "www/css/site.css": "body {}\n",
