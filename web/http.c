@@ -138,6 +138,13 @@ http_call_is_post(const struct http_call *call)
 }
 
 bool
+http_call_is_head(const struct http_call *call)
+{
+	return call->req != NULL &&
+	    evhttp_request_get_command(call->req) == EVHTTP_REQ_HEAD;
+}
+
+bool
 http_call_authed(const struct http_call *call)
 {
 	return call->authed;

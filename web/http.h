@@ -126,6 +126,7 @@ const char	*http_call_path(const struct http_call *);	/* decoded */
 const char	*http_call_arg(const struct http_call *, size_t i);
 size_t		 http_call_nargs(const struct http_call *);
 bool		 http_call_is_post(const struct http_call *);
+bool		 http_call_is_head(const struct http_call *);
 /* True when the request carried a valid login (for open routes). */
 bool		 http_call_authed(const struct http_call *);
 /* The peer's address, as text. */

@@ -392,7 +392,8 @@ main(int argc, char **argv)
 	}
 	w.streams = pcapstreams_new(w.core, web_uint(w.conf,
 	    "httpd_stream_buffer", PCAPSTREAM_DEF_BUFFER, 16 * 1024,
-	    64 * 1024 * 1024));
+	    64 * 1024 * 1024), web_uint(w.conf, "httpd_max_streams",
+	    PCAPSTREAM_DEF_STREAMS, 1, 1024));
 
 	http_add_routes(w.http, api_system_routes, api_system_nroutes);
 	http_add_routes(w.http, api_sources_routes, api_sources_nroutes);
