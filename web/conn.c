@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: ISC */
 /* \summary: the HTTP server's connections: admission, eviction, deadlines */
 
+#include <sys/ioctl.h>
 #include <sys/queue.h>
 #include <sys/socket.h>
 #include <sys/time.h>
@@ -25,8 +26,9 @@
 #include "xmalloc.h"
 
 /* Eviction classes, worst first; 0 is never evicted. */
-#define CONN_CLASS_WAITING	4	/* anonymous, no request in yet */
-#define CONN_CLASS_ANSWERING	3	/* anonymous, being answered */
+#define CONN_CLASS_IDLE		5	/* anonymous, no byte of a request */
+#define CONN_CLASS_PARTIAL	4	/* anonymous, headers arriving */
+#define CONN_CLASS_ANSWERING	3	/* anonymous, headers in */
 #define CONN_CLASS_IDLE_AUTHED	2	/* logged in, idle keep-alive */
 #define CONN_CLASS_KEEP		0
 
@@ -222,18 +224,45 @@ conn_headers_done(struct http_conn *c)
 	event_add(c->deadline, &tv);
 }
 
-/* How much c deserves to be evicted: CONN_CLASS_*. */
+/*
+ * Whether the kernel holds bytes we have not read yet: a client that has
+ * just connected and sent its request looks idle until the loop gets to
+ * it, and must not be taken for an idle socket.
+ */
+static bool
+conn_unread(const struct http_conn *c)
+{
+	evutil_socket_t fd = bufferevent_getfd(c->under);
+	int n = 0;
+
+	return fd >= 0 && ioctl(fd, FIONREAD, &n) == 0 && n > 0;
+}
+
+static bool
+conn_idle(const struct http_conn *c)
+{
+	return c->state == CONN_HEADERS && c->header_bytes == 0 &&
+	    TAILQ_EMPTY(&c->calls);
+}
+
+/*
+ * How much c deserves to be evicted: CONN_CLASS_*.  Headers complete
+ * (state BODY) rank with answering: the request is about to be served,
+ * only its body may still be on its way.
+ */
 static int
 conn_class(const struct http_conn *c)
 {
-	bool waiting = c->state == CONN_HEADERS || c->state == CONN_BODY;
-
-	if (!c->authed)
-		return waiting ? CONN_CLASS_WAITING : CONN_CLASS_ANSWERING;
-	if (c->state == CONN_HEADERS && c->header_bytes == 0 &&
-	    TAILQ_EMPTY(&c->calls))
-		return CONN_CLASS_IDLE_AUTHED;
-	return CONN_CLASS_KEEP;
+	/* Found holding a request not read yet (conn_victim). */
+	if (c->unread)
+		return c->authed ? CONN_CLASS_KEEP : CONN_CLASS_ANSWERING;
+	if (!c->authed) {
+		if (conn_idle(c))
+			return CONN_CLASS_IDLE;
+		return c->state == CONN_HEADERS ? CONN_CLASS_PARTIAL :
+		    CONN_CLASS_ANSWERING;
+	}
+	return conn_idle(c) ? CONN_CLASS_IDLE_AUTHED : CONN_CLASS_KEEP;
 }
 
 /* The live connection to evict (from addr only, when not NULL), or NULL. */
@@ -241,23 +270,38 @@ static struct http_conn *
 conn_victim(struct http *h, const struct http_addr *addr,
     const struct http_conn *except)
 {
-	struct http_conn *v, *best = NULL;
-	unsigned vn, bn = 0;
-	int cls, bcls = 0;
+	struct http_conn *v, *best;
+	unsigned vn, bn;
+	int cls, bcls, tries;
 
-	TAILQ_FOREACH(v, &h->conns, entry) {
-		if (v == except || !v->live || (addr != NULL &&
-		    v->addr != addr))
-			continue;
-		if ((cls = conn_class(v)) == CONN_CLASS_KEEP)
-			continue;
-		vn = v->addr != NULL ? v->addr->live : 0;
-		if (best == NULL || cls > bcls || (cls == bcls && (vn > bn ||
-		    (vn == bn && v->state_ms < best->state_ms)))) {
-			best = v;
-			bcls = cls;
-			bn = vn;
+	/*
+	 * The ranking needs no system call; only the one picked is asked
+	 * whether it holds unread bytes, a few times at most (each answer
+	 * sticks until its connection is read from).
+	 */
+	for (tries = 0; tries < 4; tries++) {
+		best = NULL;
+		bn = 0;
+		bcls = 0;
+		TAILQ_FOREACH(v, &h->conns, entry) {
+			if (v == except || !v->live || (addr != NULL &&
+			    v->addr != addr))
+				continue;
+			if ((cls = conn_class(v)) == CONN_CLASS_KEEP)
+				continue;
+			vn = v->addr != NULL ? v->addr->live : 0;
+			if (best == NULL || cls > bcls || (cls == bcls &&
+			    (vn > bn || (vn == bn &&
+			    v->state_ms < best->state_ms)))) {
+				best = v;
+				bcls = cls;
+				bn = vn;
+			}
 		}
+		if (best == NULL || best->unread || !conn_idle(best) ||
+		    !conn_unread(best))
+			return best;
+		best->unread = true;
 	}
 	return best;
 }
@@ -356,6 +400,7 @@ conn_in_filter(struct evbuffer *src, struct evbuffer *dst,
 
 	if (len == 0)
 		return BEV_NEED_MORE;
+	c->unread = false;
 	/* Bytes before the admission turn: admit first. */
 	if (c->addr == NULL)
 		conn_admit(c);

@@ -16,10 +16,11 @@
  * address), and a connection over a bound does not simply lose: the
  * newcomer takes the place of the connection that deserves it least,
  * ranked by, in order: anonymous (never carried a valid login) before
- * logged-in; waiting for a request (idle keep-alive, slow headers or
- * body) before answering one; from the address holding the most
- * connections; waiting longest.  A logged-in connection that is
- * answering is never evicted.  So anonymous sockets, however many and
+ * logged-in; idle (no byte of a request, none unread in the kernel)
+ * before headers arriving (slow-loris) before a request in (body, or
+ * being answered); from the address holding the most connections;
+ * waiting longest.  A logged-in connection that is not idle is never
+ * evicted.  So anonymous sockets, however many and
  * however slow, cannot keep a logged-in client out: that is the reserve.
  * Only when nothing can be evicted is the newcomer refused with 503.
  */
@@ -87,6 +88,7 @@ struct http_conn {
 	int			 nl_run;	/* newlines seen in a row */
 	bool			 live;		/* counted in nlive */
 	bool			 authed;	/* a request had a valid login */
+	bool			 unread;	/* seen holding unread bytes */
 	struct http_addr	*addr;		/* NULL until admitted */
 	struct event		*admit;		/* first turn: admission */
 	struct event		*deadline;

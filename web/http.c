@@ -7,6 +7,7 @@
 
 #include <netinet/in.h>
 #include <arpa/inet.h>
+#include <netdb.h>
 
 #include <errno.h>
 #include <stdio.h>
@@ -647,6 +648,46 @@ http_free(struct http *h)
 	free(h);
 }
 
+/*
+ * A listening socket on addr:port with a deep accept queue: evhttp's own
+ * binding listens with a backlog of 128, and once a flood of connections
+ * fills that, the kernel drops new SYNs, a logged-in client's among
+ * them, which then waits a second or more for its retransmission.
+ */
+static int
+http_bind(const char *addr, uint16_t port, char *err, size_t errlen)
+{
+	struct addrinfo hints, *ai = NULL;
+	char service[8];
+	int fd, one = 1, rc;
+
+	memset(&hints, 0, sizeof(hints));
+	hints.ai_family = AF_UNSPEC;
+	hints.ai_socktype = SOCK_STREAM;
+	hints.ai_flags = AI_PASSIVE | AI_NUMERICSERV;
+	snprintf(service, sizeof(service), "%u", port);
+	if ((rc = getaddrinfo(addr, service, &hints, &ai)) != 0) {
+		snprintf(err, errlen, "cannot listen on %s:%u: %s", addr, port,
+		    gai_strerror(rc));
+		return -EADDRNOTAVAIL;
+	}
+	fd = socket(ai->ai_family, ai->ai_socktype | SOCK_NONBLOCK |
+	    SOCK_CLOEXEC, ai->ai_protocol);
+	if (fd == -1 || setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one,
+	    sizeof(one)) != 0 || bind(fd, ai->ai_addr, ai->ai_addrlen) != 0 ||
+	    listen(fd, SOMAXCONN) != 0) {
+		rc = -errno;
+		snprintf(err, errlen, "cannot listen on %s:%u: %s", addr, port,
+		    strerror(errno));
+		if (fd != -1)
+			close(fd);
+		freeaddrinfo(ai);
+		return rc;
+	}
+	freeaddrinfo(ai);
+	return fd;
+}
+
 int
 http_listen(struct http *h, const char *addr, uint16_t port, int fd,
     char *err, size_t errlen)
@@ -654,15 +695,16 @@ http_listen(struct http *h, const char *addr, uint16_t port, int fd,
 	struct evhttp_bound_socket *bs;
 	struct sockaddr_storage ss;
 	socklen_t sl = sizeof(ss);
+	bool ours = fd < 0;
 
-	if (fd >= 0)
-		bs = evhttp_accept_socket_with_handle(h->evhttp, fd);
-	else
-		bs = evhttp_bind_socket_with_handle(h->evhttp, addr, port);
-	if (bs == NULL) {
+	if (ours && (fd = http_bind(addr, port, err, errlen)) < 0)
+		return fd;
+	if ((bs = evhttp_accept_socket_with_handle(h->evhttp, fd)) == NULL) {
 		snprintf(err, errlen, "cannot listen on %s:%u: %s",
-		    fd >= 0 ? "fd" : addr, fd >= 0 ? (unsigned)fd : port,
+		    ours ? addr : "fd", ours ? port : (unsigned)fd,
 		    strerror(errno));
+		if (ours)
+			close(fd);
 		return errno != 0 ? -errno : -EADDRINUSE;
 	}
 	if (getsockname(evhttp_bound_socket_get_fd(bs), (struct sockaddr *)&ss,
