@@ -521,6 +521,35 @@ def test_regex_nested_repetition_refused():
         w.stop()
 
 
+def test_view_paging_numbers():
+    # A start of 2^70 used to be dropped silently (yajl reads it as a
+    # double); it is a 400 like its query-string form.
+    w = Web()
+    try:
+        hdr = {"Content-Type": "application/json"}
+        for cmd in ['{"start": 1180591620717411303424}', '{"start": 2.5}',
+                    '{"length": -1}', '{"start": "12x"}', '{"start": []}',
+                    '{"length": 1e3}']:
+            st, _, text = w.request("POST", "/devices/views/all/devices.json",
+                                    body=cmd, headers=hdr, **w.login())
+            assert st == 400 and b"start and length" in text, (cmd, st, text)
+        st, _, _ = w.get("/devices/views/all/devices.json?start=%d" %
+                         2 ** 70, **w.login())
+        assert st == 400
+        # Well-formed ones get past the check (to the missing core).
+        st, _, _ = w.request("POST", "/devices/views/all/devices.json",
+                             body='{"start": 5, "length": "10"}',
+                             headers=hdr, **w.login())
+        assert st == 503, st
+        for ts in ["1e3", "0x10", "%205", "nan", "1.2.3", "-",
+                   "99999999999999"]:
+            st, _, _ = w.get("/devices/last-time/%s/devices.json" % ts,
+                             **w.login())
+            assert st == 400, (ts, st)
+    finally:
+        w.stop()
+
+
 def test_static_files_and_traversal():
     files = {"secret.txt": "TOP SECRET\n",
              "www/css/site.css": "body {}\n",
