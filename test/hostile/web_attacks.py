@@ -44,6 +44,13 @@ LATENCY_MAX = 1.0        # every answer to the user within this
 # during any attack: its own caps (64 connections, 16 streams of 512 KiB
 # each) with room for the allocator.
 RSS_GROWTH_MAX = 32 * 1024 * 1024
+# Under ASan (meson test --setup=asan) every allocation is slower and
+# freed memory is held in quarantine: the attacks and every other check
+# run, but time and memory are not what is measured there.
+SANITIZED = "ASAN_OPTIONS" in os.environ
+if SANITIZED:
+    LATENCY_MAX = 30.0
+    RSS_GROWTH_MAX = 1 << 40
 CONNS = 64               # httpd_max_connections
 STREAMS = 16             # httpd_max_streams
 STREAM_BUFFER = 512 * 1024
@@ -403,7 +410,7 @@ def attack_logins(core, user):
             assert st == 200, st
     log("  right password during the guessing: %s s; guesses: %s" % (
         ", ".join("%.2f" % x for x in logins), crowd.counts))
-    assert max(logins) < 1.0 + 0.5, logins
+    assert max(logins) < 1.0 + 0.5 or SANITIZED, logins
 
 
 def attack_basic_flood(core, user):
@@ -478,7 +485,7 @@ def attack_slow_streams(core, user):
     wait_for(lambda: streams(core, user) == [], "the streams to end")
     after = rss(core.web_pid)
     log("  after the readers left: worker RSS %.1f MB" % (after / 1e6))
-    assert after - base < 8 * 1024 * 1024, (after, base)
+    assert SANITIZED or after - base < 8 * 1024 * 1024, (after, base)
 
 
 def reader_work(port, cookie, arg):
@@ -565,6 +572,9 @@ def main():
               LOOP_CAP)
         return 0
     print("1..%d" % (len(ATTACKS) + 1))
+    if SANITIZED:
+        log("sanitizer build: answers must come within %.0f s, memory is "
+            "not checked" % LATENCY_MAX)
     core = Core()
     failed = 0
     try:
