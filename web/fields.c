@@ -477,8 +477,11 @@ fields_regex_match(struct fields_regex *r, const msgpack_object *rec)
 			break;
 	}
 	r->spent_ns += fields_clock_ns() - t0;
-	if (r->spent_ns > FIELDS_REGEX_BUDGET_MS * 1000000ULL)
+	if (r->spent_ns > FIELDS_REGEX_BUDGET_MS * 1000000ULL) {
 		r->exhausted = true;
+		log_debug("regex filters spent %d ms: the answer is cut short",
+		    FIELDS_REGEX_BUDGET_MS);
+	}
 	return i < r->n;
 }
 
