@@ -23,7 +23,7 @@
 #define ARGS_MAX_TS		1e11
 
 #define ARGS_MAC_LEN		17	/* "AA:BB:CC:DD:EE:FF" */
-#define ARGS_MAC_MASK_LEN	35	/* "AA:BB:CC:DD:EE:FF/FF:FF:FF:00:00:00" */
+#define ARGS_MAC_MASK_LEN	35	/* the same, "/" and a mask */
 #define ARGS_MAX_UUID		64
 
 /*

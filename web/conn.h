@@ -87,7 +87,7 @@ struct http_conn {
 	size_t			 header_bytes;
 	int			 nl_run;	/* newlines seen in a row */
 	bool			 live;		/* counted in nlive */
-	bool			 authed;	/* a request had a valid login */
+	bool			 authed;	/* a request was logged in */
 	bool			 unread;	/* seen holding unread bytes */
 	struct http_addr	*addr;		/* NULL until admitted */
 	struct event		*admit;		/* first turn: admission */

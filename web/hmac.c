@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: ISC */
-/* \summary: SHA-256 (FIPS 180-4) and HMAC-SHA256 (RFC 2104) for session tokens */
+/* \summary: SHA-256 and HMAC-SHA256 for session tokens */
 
 #include <string.h>
 

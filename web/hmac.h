@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: ISC */
 /*
- * \summary: SHA-256 (FIPS 180-4) and HMAC-SHA256 (RFC 2104) for session tokens
+ * \summary: SHA-256 (FIPS 180-4) and HMAC-SHA256 (RFC 2104), session tokens
  *
  * The web worker signs its session cookies with a key the core keeps
  * (auth.h), so that a restarted worker still knows them.  The worker links

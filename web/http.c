@@ -548,7 +548,8 @@ http_request_cb(struct evhttp_request *req, void *arg)
 		return;
 	}
 	for (i = 0; i < h->nroutes; i++) {
-		if ((m = route_match(h->routes[i]->pattern, raw, &call->ra)) != 0)
+		if ((m = route_match(h->routes[i]->pattern, raw,
+		    &call->ra)) != 0)
 			break;
 	}
 	if (m < 0) {

@@ -121,8 +121,8 @@ test_counts_and_uuids(void **state)
 	assert_true(args_uuid_ok("5FE308BD-0000-0000-0000-00c0ffee0001"));
 	assert_false(args_uuid_ok(""));
 	assert_false(args_uuid_ok("5FE308BD/0000"));
-	assert_false(args_uuid_ok("aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
-	    "aaaaaaaaaaaaaaaaa"));
+	assert_false(args_uuid_ok("aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
+	    "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"));
 
 	assert_int_equal(args_json_depth("[[{\"a\": [1]}]]", 64), 4);
 	assert_int_equal(args_json_depth("\"[[[[\\\"[[\"", 64), 0);
