@@ -13,6 +13,7 @@
  * --exit-when-done.
  */
 
+#include <sys/random.h>
 #include <sys/stat.h>
 #include <sys/types.h>
 
@@ -739,9 +740,12 @@ start_web(struct osprey *o)
 {
 	struct control_deps deps;
 	const char **keys, **values;
+	uint8_t rnd[32];
+	char secret[2 * sizeof(rnd) + 1];
 	size_t i, n = 0;
 	int r;
 
+	/* home, homedir, allow_root, session_secret */
 	keys = xcalloc(o->cfg.n + 4, sizeof(*keys));
 	values = xcalloc(o->cfg.n + 4, sizeof(*values));
 	for (i = 0; i < o->cfg.n; i++) {
@@ -761,6 +765,17 @@ start_web(struct osprey *o)
 		keys[n] = "allow_root";
 		values[n++] = "true";
 	}
+	/*
+	 * The key of the worker's session cookies: kept here, so that a
+	 * restarted worker still honours the sessions it handed out.
+	 */
+	if (getrandom(rnd, sizeof(rnd), 0) == (ssize_t)sizeof(rnd)) {
+		for (i = 0; i < sizeof(rnd); i++)
+			snprintf(secret + 2 * i, 3, "%02x", rnd[i]);
+		keys[n] = "session_secret";
+		values[n++] = secret;
+	}
+	explicit_bzero(rnd, sizeof(rnd));
 	memset(&deps, 0, sizeof(deps));
 	deps.base = o->base;
 	deps.proc = o->proc;
@@ -781,6 +796,7 @@ start_web(struct osprey *o)
 	o->web = control_new(&deps, keys, values, n);
 	free(keys);
 	free(values);
+	explicit_bzero(secret, sizeof(secret));
 	if ((r = control_start(o->web)) != 0)
 		fatalx("web worker: %s", strerror(-r));
 }

@@ -22,6 +22,7 @@
 #include <event2/buffer.h>
 #include <event2/http.h>
 
+#include "args.h"
 #include "bridge.h"
 #include "bytes.h"
 #include "core.h"
@@ -696,25 +697,13 @@ dq_send(struct dq *q, const struct bridge_devices_req *r)
 static int
 api_mac_text(const char *s, char *buf, size_t len)
 {
-	size_t n = strlen(s), i;
-
-	if (n < 17 || n >= len || strspn(s, "0123456789abcdefABCDEF:/") != n)
-		return -EINVAL;
-	for (i = 0; i <= n; i++)
-		buf[i] = (char)toupper((unsigned char)s[i]);
-	return 0;
+	return args_mac_text(s, buf, len);
 }
 
 static int
 api_mac_bytes(const char *s, uint8_t m[6])
 {
-	char tail;
-
-	if (strlen(s) != 17 || sscanf(s,
-	    "%2hhx:%2hhx:%2hhx:%2hhx:%2hhx:%2hhx%c", &m[0], &m[1], &m[2],
-	    &m[3], &m[4], &m[5], &tail) != 6)
-		return -EINVAL;
-	return 0;
+	return args_mac_bytes(s, m);
 }
 
 /* Handlers */
@@ -909,34 +898,15 @@ api_view_param(struct http_call *call, yajl_val root, const char *name,
 	yajl_val v;
 
 	if (root != NULL && (v = yajl_tree_get(root, path, yajl_t_any)) !=
-	    NULL) {
-		if (YAJL_IS_STRING(v))
-			return v->u.string;
-		if (YAJL_IS_INTEGER(v)) {
-			snprintf(buf, len, "%lld", YAJL_GET_INTEGER(v));
-			return buf;
-		}
-		if (YAJL_IS_TRUE(v))
-			return "true";
-		return NULL;
-	}
+	    NULL)
+		return args_json_text(v);
 	return http_call_query(call, name);
 }
 
 static int
 api_view_uint(const char *s, uint64_t max, uint64_t *ret)
 {
-	char *end;
-	unsigned long long u;
-
-	if (s == NULL)
-		return 0;
-	errno = 0;
-	u = strtoull(s, &end, 10);
-	if (*s < '0' || *s > '9' || *end != '\0' || errno != 0 || u > max)
-		return -EINVAL;
-	*ret = u;
-	return 0;
+	return args_uint(s, max, ret);
 }
 
 void

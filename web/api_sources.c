@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "args.h"
 #include "bridge.h"
 #include "core.h"
 #include "http.h"
@@ -27,10 +28,7 @@
 static bool
 api_uuid_ok(const char *s)
 {
-	size_t n = strlen(s);
-
-	return n > 0 && n <= 64 &&
-	    strspn(s, "0123456789abcdefABCDEF-") == n;
+	return args_uuid_ok(s);
 }
 
 static void

@@ -23,6 +23,7 @@
 #include <event2/buffer.h>
 #include <event2/http.h>
 
+#include "args.h"
 #include "bridge.h"
 #include "core.h"
 #include "fields.h"
@@ -38,21 +39,9 @@ int
 api_parse_ts(const char *s, double *ret)
 {
 	struct timeval tv;
-	char *end;
-	double d;
 
-	if (s == NULL || *s == '\0')
-		return -EINVAL;
-	errno = 0;
-	d = strtod(s, &end);
-	if (errno != 0 || *end != '\0' || !isfinite(d))
-		return -EINVAL;
-	if (d < 0) {
-		gettimeofday(&tv, NULL);
-		d += (double)tv.tv_sec + tv.tv_usec / 1e6;
-	}
-	*ret = d;
-	return 0;
+	gettimeofday(&tv, NULL);
+	return args_ts(s, (double)tv.tv_sec + tv.tv_usec / 1e6, ret);
 }
 
 void
@@ -404,12 +393,18 @@ api_user_status(struct http_call *call)
 
 	msgpack_sbuffer_init(&sb);
 	msgpack_packer_init(&pk, &sb, msgpack_sbuffer_write);
+	/* Who the server runs as is for logged-in users only. */
+	if (!http_call_authed(call)) {
+		msgpack_pack_map(&pk, 1);
+		bridge_pack_kv_bool(&pk, "osprey.session.logged_in", false);
+		api_reply_sbuf(call, &sb);
+		return;
+	}
 	msgpack_pack_map(&pk, 4);
 	bridge_pack_kv_str(&pk, "kismet.system.user", w->user_name);
 	bridge_pack_kv_u64(&pk, "kismet.system.uid", getuid());
 	bridge_pack_kv_u64(&pk, "kismet.system.gid", getgid());
-	bridge_pack_kv_bool(&pk, "osprey.session.logged_in",
-	    http_call_authed(call));
+	bridge_pack_kv_bool(&pk, "osprey.session.logged_in", true);
 	api_reply_sbuf(call, &sb);
 }
 

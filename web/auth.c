@@ -14,17 +14,12 @@
 #include "auth.h"
 #include "conf.h"
 #include "cursor.h"
+#include "hmac.h"
 #include "xmalloc.h"
-
-struct auth_session {
-	char		 token[AUTH_TOKEN_LEN + 1];	/* "" when free */
-	uint64_t	 expires_ms;
-};
 
 struct auth_addr {
 	char		 addr[64];	/* "" when free */
 	unsigned	 fails;
-	uint64_t	 next_ms;	/* no attempt checked before this */
 	uint64_t	 last_ms;
 };
 
@@ -33,7 +28,7 @@ struct auth {
 	char			*password;
 	bool			 loose;
 	uint64_t		 timeout_ms;
-	struct auth_session	 sessions[AUTH_MAX_SESSIONS];
+	uint8_t			 key[HMAC_SHA256_LEN];	/* signs tokens */
 	struct auth_addr	 addrs[AUTH_MAX_ADDRS];
 };
 
@@ -47,6 +42,18 @@ auth_wipe_free(char *s)
 		return;
 	explicit_bzero(s, strlen(s));
 	free(s);
+}
+
+static int
+auth_hex_value(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
 }
 
 struct auth *
@@ -65,7 +72,7 @@ auth_free(struct auth *a)
 		return;
 	auth_wipe_free(a->username);
 	auth_wipe_free(a->password);
-	explicit_bzero(a->sessions, sizeof(a->sessions));
+	explicit_bzero(a->key, sizeof(a->key));
 	free(a);
 }
 
@@ -281,18 +288,74 @@ auth_load_file(struct auth *a, const char *path, char *err, size_t errlen)
 	return 0;
 }
 
-int
-auth_setup(struct auth *a, const struct auth_config *cfg,
+/* Hex digits to bytes; -1 for a bad digit or more than cap bytes. */
+static int
+auth_hex_decode(const char *hex, size_t len, uint8_t *out, size_t cap)
+{
+	size_t i;
+	int hi, lo;
+
+	if (len % 2 != 0 || len / 2 > cap)
+		return -1;
+	for (i = 0; i < len; i += 2) {
+		if ((hi = auth_hex_value(hex[i])) < 0 ||
+		    (lo = auth_hex_value(hex[i + 1])) < 0)
+			return -1;
+		out[i / 2] = (uint8_t)(hi << 4 | lo);
+	}
+	return (int)(len / 2);
+}
+
+/*
+ * The key that signs session tokens: HMAC(secret, login).  Binding the
+ * login in means that editing the password and restarting ends every
+ * session, as a session table would have; the secret (the core's, so it
+ * outlives a worker) means that restarting the worker alone ends none.
+ */
+static int
+auth_derive_key(struct auth *a, const char *secret_hex, char *err,
+    size_t errlen)
+{
+	static const char label[] = "osprey session key";
+	uint8_t secret[AUTH_MAX_SECRET_KEY];
+	const void *parts[5];
+	size_t lens[5];
+	int n;
+
+	if (secret_hex != NULL && *secret_hex != '\0') {
+		n = auth_hex_decode(secret_hex, strlen(secret_hex), secret,
+		    sizeof(secret));
+		if (n < AUTH_MIN_SECRET_KEY) {
+			snprintf(err, errlen, "session_secret: expected %d to "
+			    "%d hex digits", 2 * AUTH_MIN_SECRET_KEY,
+			    2 * AUTH_MAX_SECRET_KEY);
+			explicit_bzero(secret, sizeof(secret));
+			return -EINVAL;
+		}
+	} else {
+		/* Alone: sessions last as long as this process. */
+		n = AUTH_MIN_SECRET_KEY;
+		if (auth_random(secret, (size_t)n) != 0) {
+			snprintf(err, errlen, "no randomness from getrandom");
+			return -EIO;
+		}
+	}
+	parts[0] = label;
+	lens[0] = sizeof(label);		/* with its NUL */
+	parts[1] = a->username;
+	lens[1] = strlen(a->username) + 1;
+	parts[2] = a->password;
+	lens[2] = strlen(a->password);
+	hmac_sha256(secret, (size_t)n, parts, lens, 3, a->key);
+	explicit_bzero(secret, sizeof(secret));
+	return 0;
+}
+
+static int
+auth_setup_login(struct auth *a, const struct auth_config *cfg,
     enum auth_source *ret_source, char *err, size_t errlen)
 {
 	int rc;
-
-	if (cfg->session_timeout > 0)
-		a->timeout_ms = (uint64_t)cfg->session_timeout * 1000;
-	auth_wipe_free(a->username);
-	auth_wipe_free(a->password);
-	a->username = a->password = NULL;
-	a->loose = false;
 
 	if (cfg->username != NULL && *cfg->username != '\0' &&
 	    cfg->password != NULL && *cfg->password != '\0') {
@@ -325,6 +388,27 @@ auth_setup(struct auth *a, const struct auth_config *cfg,
 	return 0;
 }
 
+int
+auth_setup(struct auth *a, const struct auth_config *cfg,
+    enum auth_source *ret_source, char *err, size_t errlen)
+{
+	enum auth_source src = AUTH_FROM_CONFIG;
+	int rc;
+
+	if (cfg->session_timeout > 0)
+		a->timeout_ms = (uint64_t)cfg->session_timeout * 1000;
+	auth_wipe_free(a->username);
+	auth_wipe_free(a->password);
+	a->username = a->password = NULL;
+	a->loose = false;
+	if ((rc = auth_setup_login(a, cfg, &src, err, errlen)) != 0)
+		return rc;
+	if ((rc = auth_derive_key(a, cfg->session_secret, err, errlen)) != 0)
+		return rc;
+	*ret_source = src;
+	return 0;
+}
+
 static int
 auth_b64_value(uint8_t c)
 {
@@ -341,12 +425,8 @@ auth_b64_value(uint8_t c)
 	return -1;
 }
 
-/*
- * Decode base64 (RFC 4648 section 4, "=" padding optional) into out.
- * Returns the length, or -1 for a bad character or more than cap bytes.
- */
-static int
-auth_b64_decode(const char *in, size_t len, uint8_t *out, size_t cap)
+int
+auth_base64_decode(const char *in, size_t len, uint8_t *out, size_t cap)
 {
 	struct cursor c;
 	uint32_t acc = 0;
@@ -392,7 +472,7 @@ auth_check_basic(const struct auth *a, const char *header)
 	p += 6;
 	while (*p == ' ')
 		p++;
-	n = auth_b64_decode(p, strcspn(p, " "), buf, sizeof(buf));
+	n = auth_base64_decode(p, strcspn(p, " "), buf, sizeof(buf));
 	if (n < 0 || (colon = memchr(buf, ':', (size_t)n)) == NULL) {
 		explicit_bzero(buf, sizeof(buf));
 		return false;
@@ -407,73 +487,102 @@ auth_check_basic(const struct auth *a, const char *header)
 	return ok;
 }
 
+/*
+ * A token is 32 bytes, sent as 64 hex digits:
+ *
+ *   0       8       16                              32
+ *   +-------+-------+-------------------------------+
+ *   | issued| nonce | HMAC-SHA256(key, 0..15), cut  |
+ *   +-------+-------+-------------------------------+
+ *
+ * issued is the monotonic clock in ms (big-endian), the nonce is random
+ * so that two tokens of one millisecond differ.  Nothing is stored: any
+ * worker holding the key checks any token, and a flood of logins evicts
+ * nobody.
+ */
+static void
+auth_token_tag(const struct auth *a, const uint8_t *body,
+    uint8_t tag[AUTH_TAG_LEN])
+{
+	uint8_t mac[HMAC_SHA256_LEN];
+	const void *parts[1] = { body };
+	size_t lens[1] = { AUTH_TOKEN_BYTES - AUTH_TAG_LEN };
+
+	hmac_sha256(a->key, sizeof(a->key), parts, lens, 1, mac);
+	memcpy(tag, mac, AUTH_TAG_LEN);
+	explicit_bzero(mac, sizeof(mac));
+}
+
 int
 auth_session_new(struct auth *a, uint64_t now_ms,
     char token[AUTH_TOKEN_LEN + 1])
 {
 	static const char hex[] = "0123456789abcdef";
-	struct auth_session *s = NULL;
-	uint8_t rnd[AUTH_TOKEN_LEN / 2];
+	uint8_t t[AUTH_TOKEN_BYTES];
 	size_t i;
 
-	for (i = 0; i < AUTH_MAX_SESSIONS; i++) {
-		struct auth_session *t = &a->sessions[i];
-
-		if (t->token[0] == '\0' || t->expires_ms <= now_ms) {
-			s = t;
-			break;
-		}
-		if (s == NULL || t->expires_ms < s->expires_ms)
-			s = t;
-	}
-	if (auth_random(rnd, sizeof(rnd)) != 0)
+	for (i = 0; i < 8; i++)
+		t[i] = (uint8_t)(now_ms >> (56 - 8 * i));
+	if (auth_random(t + 8, 8) != 0)
 		return -EIO;
-	for (i = 0; i < sizeof(rnd); i++) {
-		s->token[2 * i] = hex[rnd[i] >> 4];
-		s->token[2 * i + 1] = hex[rnd[i] & 0xf];
+	auth_token_tag(a, t, t + AUTH_TOKEN_BYTES - AUTH_TAG_LEN);
+	for (i = 0; i < sizeof(t); i++) {
+		token[2 * i] = hex[t[i] >> 4];
+		token[2 * i + 1] = hex[t[i] & 0xf];
 	}
-	s->token[AUTH_TOKEN_LEN] = '\0';
-	s->expires_ms = now_ms + a->timeout_ms;
-	memcpy(token, s->token, AUTH_TOKEN_LEN + 1);
-	explicit_bzero(rnd, sizeof(rnd));
+	token[AUTH_TOKEN_LEN] = '\0';
+	return 0;
+}
+
+int
+auth_cookie_value(const char *header, const char **ret, size_t *ret_len)
+{
+	const char *p = header, *v;
+
+	if (header == NULL)
+		return -ENOENT;
+	/* "a=b; OSPREY=token; c=d": our name at the start of a pair. */
+	for (;;) {
+		while (*p == ' ' || *p == ';' || *p == '\t')
+			p++;
+		if (*p == '\0')
+			return -ENOENT;
+		if (strncmp(p, AUTH_COOKIE "=", sizeof(AUTH_COOKIE)) == 0)
+			break;
+		if ((p = strchr(p, ';')) == NULL)
+			return -ENOENT;
+	}
+	v = p + sizeof(AUTH_COOKIE);
+	*ret = v;
+	*ret_len = strcspn(v, "; \t");
 	return 0;
 }
 
 bool
-auth_check_cookie(struct auth *a, const char *header, uint64_t now_ms)
+auth_check_cookie(struct auth *a, const char *header, uint64_t now_ms,
+    bool *ret_renew)
 {
-	const char *p = header, *v;
-	struct auth_session *hit = NULL;
+	uint8_t t[AUTH_TOKEN_BYTES], tag[AUTH_TAG_LEN];
+	const char *v;
+	uint64_t issued = 0;
 	size_t len, i;
+	bool ok;
 
-	if (header == NULL)
+	if (auth_cookie_value(header, &v, &len) != 0 ||
+	    len != AUTH_TOKEN_LEN ||
+	    auth_hex_decode(v, len, t, sizeof(t)) != AUTH_TOKEN_BYTES)
 		return false;
-	/* "a=b; OSPREY=token; c=d": find our name at a pair's start. */
-	for (;;) {
-		while (*p == ' ' || *p == ';')
-			p++;
-		if (*p == '\0')
-			return false;
-		if (strncmp(p, AUTH_COOKIE "=", sizeof(AUTH_COOKIE)) == 0)
-			break;
-		if ((p = strchr(p, ';')) == NULL)
-			return false;
-	}
-	v = p + sizeof(AUTH_COOKIE);
-	len = strcspn(v, "; ");
-	if (len != AUTH_TOKEN_LEN)
+	auth_token_tag(a, t, tag);
+	ok = auth_equal((const char *)t + AUTH_TOKEN_BYTES - AUTH_TAG_LEN,
+	    AUTH_TAG_LEN, (const char *)tag, AUTH_TAG_LEN);
+	for (i = 0; i < 8; i++)
+		issued = issued << 8 | t[i];
+	explicit_bzero(tag, sizeof(tag));
+	/* Signed by us, not from the future, not expired. */
+	if (!ok || issued > now_ms || now_ms - issued >= a->timeout_ms)
 		return false;
-	/* Every live slot is compared, so timing says nothing of which. */
-	for (i = 0; i < AUTH_MAX_SESSIONS; i++) {
-		struct auth_session *s = &a->sessions[i];
-
-		if (s->token[0] != '\0' && s->expires_ms > now_ms &&
-		    auth_equal(v, len, s->token, AUTH_TOKEN_LEN))
-			hit = s;
-	}
-	if (hit == NULL)
-		return false;
-	hit->expires_ms = now_ms + a->timeout_ms;
+	if (ret_renew != NULL)
+		*ret_renew = now_ms - issued >= a->timeout_ms / 4;
 	return true;
 }
 
@@ -486,8 +595,7 @@ auth_addr_find(struct auth *a, const char *addr, uint64_t now_ms,
 
 	for (i = 0; i < AUTH_MAX_ADDRS; i++) {
 		e = &a->addrs[i];
-		if (e->addr[0] != '\0' && e->last_ms + AUTH_FORGET_MS <
-		    now_ms && e->next_ms < now_ms)
+		if (e->addr[0] != '\0' && e->last_ms + AUTH_FORGET_MS < now_ms)
 			memset(e, 0, sizeof(*e));
 		if (e->addr[0] == '\0') {
 			if (free_slot == NULL)
@@ -511,29 +619,32 @@ uint64_t
 auth_wait_ms(struct auth *a, const char *addr, uint64_t now_ms)
 {
 	struct auth_addr *e = auth_addr_find(a, addr, now_ms, false);
+	unsigned over;
 
-	if (e == NULL || e->next_ms <= now_ms)
+	if (e == NULL || e->fails < AUTH_FREE_FAILS)
 		return 0;
-	return e->next_ms - now_ms;
+	/*
+	 * 250 ms after the third failure, doubling up to the ceiling.  Each
+	 * attempt waits from its own arrival, not behind the others: the
+	 * attackers sharing an address (a NAT, a proxy) with a user then
+	 * delay the user's right password by the ceiling at most, while
+	 * their own guesses are held to one per connection per wait.
+	 */
+	over = e->fails - AUTH_FREE_FAILS;
+	if (over >= 3)
+		return AUTH_MAX_WAIT_MS;
+	return 250ULL << over < AUTH_MAX_WAIT_MS ? 250ULL << over :
+	    AUTH_MAX_WAIT_MS;
 }
 
 void
 auth_note_failure(struct auth *a, const char *addr, uint64_t now_ms)
 {
 	struct auth_addr *e = auth_addr_find(a, addr, now_ms, true);
-	uint64_t wait;
 
-	e->fails++;
+	if (e->fails < UINT32_MAX)
+		e->fails++;
 	e->last_ms = now_ms;
-	if (e->fails < AUTH_FREE_FAILS)
-		return;
-	/* 250 ms after the third failure, doubling up to the cap. */
-	wait = e->fails - AUTH_FREE_FAILS >= 6 ? AUTH_MAX_WAIT_MS :
-	    250ULL << (e->fails - AUTH_FREE_FAILS);
-	if (wait > AUTH_MAX_WAIT_MS)
-		wait = AUTH_MAX_WAIT_MS;
-	/* Attempts queue behind each other: parallel guesses gain nothing. */
-	e->next_ms = (e->next_ms > now_ms ? e->next_ms : now_ms) + wait;
 }
 
 void

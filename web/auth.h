@@ -7,9 +7,12 @@
  * per-user auth file, else a random one is generated and written to that
  * file (directory 0700, file 0600) for the caller to show once on the
  * console.  Clients log in with HTTP Basic or the OSPREY session cookie
- * that a Basic login sets.  Secrets are compared in constant time, and an
- * address that keeps failing must wait longer and longer before its next
- * attempt is even looked at.  Nothing here logs or prints a secret.
+ * that a Basic login sets.  Session tokens are signed, not stored (see
+ * auth_session_new), with a key derived from a secret the core keeps, so
+ * they survive a restart of the worker and cost nothing to hand out.
+ * Secrets are compared in constant time, and an address that keeps
+ * failing waits before its next attempt is looked at, up to a ceiling of
+ * a second.  Nothing here logs or prints a secret.
  */
 #ifndef WEB_AUTH_H
 #define WEB_AUTH_H
@@ -20,13 +23,16 @@
 
 #define AUTH_USER		"osprey"	/* the generated login's user */
 #define AUTH_GEN_LEN		24	/* generated password, base62 */
-#define AUTH_TOKEN_LEN		64	/* session token, hex */
+#define AUTH_TOKEN_BYTES	32	/* issued, nonce, tag */
+#define AUTH_TAG_LEN		16	/* of the token's 32 bytes */
+#define AUTH_TOKEN_LEN		(2 * AUTH_TOKEN_BYTES)	/* in hex */
 #define AUTH_COOKIE		"OSPREY"
-#define AUTH_MAX_SESSIONS	1024
 #define AUTH_MAX_ADDRS		256	/* addresses whose failures we count */
 #define AUTH_FREE_FAILS		3	/* failures before any wait */
-#define AUTH_MAX_WAIT_MS	8000
+#define AUTH_MAX_WAIT_MS	1000	/* the ceiling of that wait */
 #define AUTH_MAX_SECRET		256	/* longest user or password */
+#define AUTH_MIN_SECRET_KEY	16	/* session_secret, bytes */
+#define AUTH_MAX_SECRET_KEY	64
 
 enum auth_source {
 	AUTH_FROM_CONFIG = 1,	/* global httpd_username/httpd_password */
@@ -39,6 +45,11 @@ struct auth_config {
 	const char	*password;	/* global config, or NULL */
 	const char	*auth_file;	/* the per-user file, "%h" expanded */
 	unsigned	 session_timeout; /* seconds of idleness */
+	/*
+	 * Hex; the core's, kept across worker restarts.  NULL: a random
+	 * one for this process only.
+	 */
+	const char	*session_secret;
 };
 
 struct auth;
@@ -50,10 +61,11 @@ struct auth	*auth_new(void);
 void		 auth_free(struct auth *);
 
 /*
- * Settle the login as described above.  Returns 0 and *ret_source, or a
- * negative errno with the reason in err: the auth file cannot be read,
- * holds a malformed line, or has only one of the two keys; the file or
- * its directory cannot be created.
+ * Settle the login as described above and derive the session key from
+ * the secret and the login.  Returns 0 and *ret_source, or a negative
+ * errno with the reason in err: the auth file cannot be read, holds a
+ * malformed line, or has only one of the two keys; the file or its
+ * directory cannot be created; the secret is not 16 to 64 bytes of hex.
  */
 int		 auth_setup(struct auth *, const struct auth_config *,
 		    enum auth_source *ret_source, char *err, size_t errlen);
@@ -83,27 +95,46 @@ char		*auth_expand_path(const char *tmpl, const char *home);
 bool		 auth_check_basic(const struct auth *, const char *header);
 
 /*
- * Start a session at now_ms; the token (AUTH_TOKEN_LEN hex characters
- * and a NUL) is written to token.  The oldest session makes room when
- * the table is full.  Returns 0 or -EIO when no randomness is to be had.
+ * Decode base64 (RFC 4648 section 4, "=" padding optional) from len bytes
+ * at in into out.  Returns the length, or -1 for a bad character, data
+ * after padding, or more than cap bytes.
+ */
+int		 auth_base64_decode(const char *in, size_t len, uint8_t *out,
+		    size_t cap);
+
+/*
+ * Start a session at now_ms (the monotonic clock): a token signed with
+ * the session key (AUTH_TOKEN_LEN hex characters and a NUL) is written
+ * to token.  Returns 0 or -EIO when no randomness is to be had.
  */
 int		 auth_session_new(struct auth *, uint64_t now_ms,
 		    char token[AUTH_TOKEN_LEN + 1]);
 
 /*
- * Check a Cookie header value for a live OSPREY session; a live session
- * is extended by the session timeout.  True when one is found.
+ * Find the OSPREY cookie in a Cookie header value: 0 with its value (not
+ * NUL-terminated) in *ret and *ret_len, or -ENOENT.
  */
-bool		 auth_check_cookie(struct auth *, const char *header,
-		    uint64_t now_ms);
+int		 auth_cookie_value(const char *header, const char **ret,
+		    size_t *ret_len);
 
 /*
- * Milliseconds the next attempt from addr must wait before it is
- * checked (0 when it may go now).
+ * Check a Cookie header value for a valid OSPREY token: signed with this
+ * login's key and issued less than the session timeout ago.  When true,
+ * *ret_renew (may be NULL) says the token is past a quarter of its life
+ * and the answer should carry a fresh one, so a session in use never
+ * runs out.
+ */
+bool		 auth_check_cookie(struct auth *, const char *header,
+		    uint64_t now_ms, bool *ret_renew);
+
+/*
+ * Milliseconds an attempt from addr arriving now waits before it is
+ * checked: 0 for the first AUTH_FREE_FAILS failures, then 250 ms,
+ * doubling, at most AUTH_MAX_WAIT_MS.
  */
 uint64_t	 auth_wait_ms(struct auth *, const char *addr, uint64_t now_ms);
 
-/* Count a failed attempt from addr, lengthening its next wait. */
+/* Count a failed attempt from addr, lengthening its next waits. */
 void		 auth_note_failure(struct auth *, const char *addr,
 		    uint64_t now_ms);
 

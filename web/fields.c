@@ -3,12 +3,16 @@
 
 #include <errno.h>
 #include <inttypes.h>
-#include <regex.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
+
+#define PCRE2_CODE_UNIT_WIDTH 8
+#include <pcre2.h>
 
 #include "fields.h"
+#include "log.h"
 #include "xmalloc.h"
 
 struct fields_path {
@@ -28,12 +32,16 @@ struct fields {
 
 struct fields_regex_entry {
 	struct fields_path	 path;
-	regex_t			 re;
+	pcre2_code		*re;
 };
 
 struct fields_regex {
 	struct fields_regex_entry *entries;
 	size_t			 n;
+	pcre2_match_context	*mctx;
+	pcre2_match_data	*md;
+	uint64_t		 spent_ns;	/* matching, this request */
+	bool			 exhausted;	/* over FIELDS_REGEX_BUDGET */
 };
 
 /*
@@ -306,91 +314,6 @@ fields_apply(const struct fields *f, const msgpack_object *rec,
 	return 0;
 }
 
-/*
- * Refuse what makes POSIX regex compilation or matching explode (see
- * fields.h).  Walks the pattern once: escapes and bracket expressions are
- * stepped over, quantifiers and groups counted.  0 or -EINVAL with why.
- */
-static int
-fields_regex_sane(const char *p, char *why, size_t whylen)
-{
-	bool after_quant = false;
-	int depth = 0, quants = 0;
-	unsigned long lo, hi;
-	char *end;
-
-	while (*p != '\0') {
-		switch (*p) {
-		case '\\':
-			if (p[1] >= '1' && p[1] <= '9') {
-				snprintf(why, whylen, "back-references are not "
-				    "allowed");
-				return -EINVAL;
-			}
-			p += p[1] != '\0' ? 2 : 1;
-			after_quant = false;
-			continue;
-		case '[':
-			/* A bracket expression: "]" first is a member. */
-			p++;
-			if (*p == '^')
-				p++;
-			if (*p == ']')
-				p++;
-			while (*p != '\0' && *p != ']')
-				p++;
-			if (*p == ']')
-				p++;
-			after_quant = false;
-			continue;
-		case '(':
-			if (++depth > FIELDS_MAX_GROUPS) {
-				snprintf(why, whylen, "groups nested over %d "
-				    "deep", FIELDS_MAX_GROUPS);
-				return -EINVAL;
-			}
-			after_quant = false;
-			break;
-		case ')':
-			depth--;
-			after_quant = false;
-			break;
-		case '*':
-		case '+':
-		case '?':
-		case '{':
-			if (after_quant || ++quants > FIELDS_MAX_QUANT) {
-				snprintf(why, whylen, "too many or stacked "
-				    "repetitions");
-				return -EINVAL;
-			}
-			if (*p == '{') {
-				lo = strtoul(p + 1, &end, 10);
-				hi = *end == ',' ? strtoul(end + 1, &end, 10) :
-				    lo;
-				if (lo > FIELDS_MAX_REPEAT ||
-				    hi > FIELDS_MAX_REPEAT) {
-					snprintf(why, whylen, "a repetition "
-					    "bound over %d", FIELDS_MAX_REPEAT);
-					return -EINVAL;
-				}
-				while (*p != '\0' && *p != '}')
-					p++;
-				if (*p == '\0')
-					continue;
-			}
-			after_quant = true;
-			p++;
-			continue;
-		default:
-			after_quant = false;
-			break;
-		}
-		p++;
-	}
-	return 0;
-}
-
 void
 fields_regex_free(struct fields_regex *r)
 {
@@ -400,10 +323,60 @@ fields_regex_free(struct fields_regex *r)
 		return;
 	for (i = 0; i < r->n; i++) {
 		fields_path_free(&r->entries[i].path);
-		regfree(&r->entries[i].re);
+		pcre2_code_free(r->entries[i].re);
 	}
+	pcre2_match_data_free(r->md);
+	pcre2_match_context_free(r->mctx);
 	free(r->entries);
 	free(r);
+}
+
+/*
+ * Compile one pattern, interpreted (no JIT: the sandbox forbids
+ * executable memory), bytes not UTF-8 (SSIDs are any bytes), within the
+ * size caps.  0, or -EINVAL / -EMSGSIZE with why.
+ */
+static int
+fields_regex_compile(const char *pat, pcre2_code **ret, char *why,
+    size_t whylen)
+{
+	pcre2_compile_context *cc;
+	PCRE2_UCHAR msg[128];
+	PCRE2_SIZE off;
+	pcre2_code *re;
+	size_t size;
+	int err;
+
+	if ((cc = pcre2_compile_context_create(NULL)) == NULL)
+		fatalx("out of memory");
+	(void)pcre2_set_max_pattern_length(cc, FIELDS_MAX_PATTERN);
+	(void)pcre2_set_parens_nest_limit(cc, FIELDS_MAX_GROUPS);
+	re = pcre2_compile((PCRE2_SPTR)pat, PCRE2_ZERO_TERMINATED,
+	    PCRE2_NEVER_UTF | PCRE2_NEVER_UCP |
+	    PCRE2_NEVER_BACKSLASH_C, &err, &off, cc);
+	pcre2_compile_context_free(cc);
+	if (re == NULL && err == PCRE2_ERROR_PATTERN_TOO_LARGE) {
+		/* PCRE2's own cap on a program (64 KiB) stopped it first. */
+		snprintf(why, whylen, "pattern too complex (compiles to over "
+		    "%d bytes)", FIELDS_MAX_COMPILED);
+		return -EMSGSIZE;
+	}
+	if (re == NULL) {
+		(void)pcre2_get_error_message(err, msg, sizeof(msg));
+		snprintf(why, whylen, "%s at offset %zu", (const char *)msg,
+		    (size_t)off);
+		return -EINVAL;
+	}
+	/* Nested repetition copies groups: a short pattern, a big program. */
+	if (pcre2_pattern_info(re, PCRE2_INFO_SIZE, &size) != 0 ||
+	    size > FIELDS_MAX_COMPILED) {
+		snprintf(why, whylen, "pattern too complex (compiles to over "
+		    "%d bytes)", FIELDS_MAX_COMPILED);
+		pcre2_code_free(re);
+		return -EMSGSIZE;
+	}
+	*ret = re;
+	return 0;
 }
 
 int
@@ -413,7 +386,7 @@ fields_regex_parse(const yajl_val list, struct fields_regex **ret,
 	struct fields_regex *r;
 	struct fields_regex_entry *e;
 	yajl_val v;
-	char why[128];
+	char why[192];
 	size_t i;
 	int rc;
 
@@ -445,12 +418,6 @@ fields_regex_parse(const yajl_val list, struct fields_regex **ret,
 			fields_regex_free(r);
 			return -EMSGSIZE;
 		}
-		if (fields_regex_sane(v->u.array.values[1]->u.string, why,
-		    sizeof(why)) != 0) {
-			snprintf(err, errlen, "regex %zu: %s", i, why);
-			fields_regex_free(r);
-			return -EINVAL;
-		}
 		e = &r->entries[r->n];
 		if ((rc = fields_path_parse(v->u.array.values[0]->u.string,
 		    strlen(v->u.array.values[0]->u.string), &e->path, err,
@@ -458,39 +425,70 @@ fields_regex_parse(const yajl_val list, struct fields_regex **ret,
 			fields_regex_free(r);
 			return rc;
 		}
-		if ((rc = regcomp(&e->re, v->u.array.values[1]->u.string,
-		    REG_EXTENDED | REG_NOSUB)) != 0) {
-			regerror(rc, &e->re, why, sizeof(why));
+		if ((rc = fields_regex_compile(v->u.array.values[1]->u.string,
+		    &e->re, why, sizeof(why))) != 0) {
 			snprintf(err, errlen, "regex %zu: %s", i, why);
 			fields_path_free(&e->path);
 			fields_regex_free(r);
-			return -EINVAL;
+			return rc;
 		}
 		r->n++;
 	}
+	/* Limits on every match: steps, backtracking depth, heap. */
+	if ((r->mctx = pcre2_match_context_create(NULL)) == NULL ||
+	    (r->md = pcre2_match_data_create(1, NULL)) == NULL)
+		fatalx("out of memory");
+	(void)pcre2_set_match_limit(r->mctx, FIELDS_MATCH_LIMIT);
+	(void)pcre2_set_depth_limit(r->mctx, FIELDS_DEPTH_LIMIT);
+	(void)pcre2_set_heap_limit(r->mctx, FIELDS_HEAP_LIMIT_KIB);
 	*ret = r;
 	return 0;
 }
 
+static uint64_t
+fields_clock_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
+}
+
 bool
-fields_regex_match(const struct fields_regex *r, const msgpack_object *rec)
+fields_regex_match(struct fields_regex *r, const msgpack_object *rec)
 {
 	const msgpack_object *v;
-	regmatch_t m[1];
+	uint64_t t0;
 	size_t i;
+	int rc;
 
+	if (r->exhausted)
+		return false;
+	t0 = fields_clock_ns();
 	for (i = 0; i < r->n; i++) {
 		v = fields_walk(rec, &r->entries[i].path);
 		if (v == NULL || v->type != MSGPACK_OBJECT_STR)
 			continue;
-		/* REG_STARTEND: msgpack strings are not NUL terminated. */
-		m[0].rm_so = 0;
-		m[0].rm_eo = (regoff_t)v->via.str.size;
-		if (regexec(&r->entries[i].re, v->via.str.size > 0 ?
-		    v->via.str.ptr : "", 1, m, REG_STARTEND) == 0)
-			return true;
+		/* Past a limit (PCRE2_ERROR_MATCHLIMIT...) is no match. */
+		rc = pcre2_match(r->entries[i].re, (PCRE2_SPTR)(
+		    v->via.str.size > 0 ? v->via.str.ptr : ""),
+		    v->via.str.size, 0, 0, r->md, r->mctx);
+		if (rc >= 0)
+			break;
 	}
-	return false;
+	r->spent_ns += fields_clock_ns() - t0;
+	if (r->spent_ns > FIELDS_REGEX_BUDGET_MS * 1000000ULL) {
+		r->exhausted = true;
+		log_debug("regex filters spent %d ms: the answer is cut short",
+		    FIELDS_REGEX_BUDGET_MS);
+	}
+	return i < r->n;
+}
+
+bool
+fields_regex_exhausted(const struct fields_regex *r)
+{
+	return r->exhausted;
 }
 
 int

@@ -7,8 +7,9 @@
  * its last element; a number steps into a list), or [path, alias] (keyed
  * by alias).  A field the
  * record lacks answers 0, as Kismet does.  {"regex": [[path, pattern],
- * ...]} keeps the records where any pattern (POSIX extended) matches the
- * string at its path.
+ * ...]} keeps the records where any pattern (PCRE2, as Kismet's) matches
+ * the string at its path.  Patterns come from clients, so both their
+ * compilation and their matching are bounded (fields_regex_parse).
  */
 #ifndef WEB_FIELDS_H
 #define WEB_FIELDS_H
@@ -24,9 +25,12 @@
 #define FIELDS_MAX_DEPTH	16	/* elements in one path */
 #define FIELDS_MAX_REGEX	32	/* entries in one "regex" list */
 #define FIELDS_MAX_PATTERN	256	/* bytes in one pattern */
-#define FIELDS_MAX_QUANT	32	/* quantifiers in one pattern */
-#define FIELDS_MAX_GROUPS	8	/* nesting of ( ) */
-#define FIELDS_MAX_REPEAT	64	/* largest bound in {n,m} */
+#define FIELDS_MAX_GROUPS	16	/* nesting of ( ) */
+#define FIELDS_MAX_COMPILED	(32 * 1024)	/* compiled bytes */
+#define FIELDS_MATCH_LIMIT	10000	/* PCRE2 steps per match */
+#define FIELDS_DEPTH_LIMIT	250	/* backtracking depth */
+#define FIELDS_HEAP_LIMIT_KIB	256	/* backtracking memory */
+#define FIELDS_REGEX_BUDGET_MS	500	/* matching, per request */
 
 struct fields;
 struct fields_regex;
@@ -65,21 +69,29 @@ const msgpack_object *fields_lookup(const msgpack_object *rec,
 
 /*
  * Parse a "regex" list: [[path, pattern], ...].  Returns 0 and *ret, or
- * -EINVAL (wrong shape, a pattern that does not compile or that could
- * make regcomp or regexec blow up) / -EMSGSIZE with the reason in err.
- * glibc compiles "a+" as "aa*", copying the tree, so stacked quantifiers
- * grow it exponentially: a pattern may not put a quantifier right after
- * another, nest groups more than FIELDS_MAX_GROUPS deep, use more than
- * FIELDS_MAX_QUANT quantifiers or a {n,m} bound over FIELDS_MAX_REPEAT,
- * or use back-references.
+ * -EINVAL (wrong shape, a pattern that does not compile, groups nested
+ * over FIELDS_MAX_GROUPS) / -EMSGSIZE (over a cap: FIELDS_MAX_REGEX
+ * patterns, FIELDS_MAX_PATTERN bytes, FIELDS_MAX_COMPILED compiled, which
+ * is where nested repetition such as ((a{0,64}){0,64}){0,64} ends) with
+ * the reason in err.  Patterns are PCRE2 on bytes, interpreted (the
+ * sandbox allows no JIT); a match is cut at FIELDS_MATCH_LIMIT steps,
+ * FIELDS_DEPTH_LIMIT deep, FIELDS_HEAP_LIMIT_KIB of memory, and counts
+ * as no match then.
  */
 int	fields_regex_parse(const yajl_val list, struct fields_regex **ret,
 	    char *err, size_t errlen);
 void	fields_regex_free(struct fields_regex *);
 
-/* True when any pattern matches the string at its path in rec. */
-bool	fields_regex_match(const struct fields_regex *,
-	    const msgpack_object *rec);
+/*
+ * True when any pattern matches the string at its path in rec.  Once
+ * the matches of one spec (one request) have taken FIELDS_REGEX_BUDGET_MS
+ * in all, nothing matches any more: the answer is cut short rather than
+ * the worker held up.
+ */
+bool	fields_regex_match(struct fields_regex *, const msgpack_object *rec);
+
+/* True once the budget is spent (the answer was cut short). */
+bool	fields_regex_exhausted(const struct fields_regex *);
 
 /*
  * Read "fields" and "regex" from a request's JSON object (either may be

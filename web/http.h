@@ -2,12 +2,12 @@
 /*
  * \summary: the HTTP server: evhttp, caps, routes, login gate, replies
  *
- * Every connection runs through a pass-through bufferevent filter that
- * counts the bytes of each request's headers and times how long the
- * request takes to arrive, so that over-long headers get 431, slow
- * senders (slow-loris) get 408 and connections over the cap get 503,
- * each written straight to the socket before it is shut; libevent itself
- * answers 413 for a body over the cap.  Requests are matched against a
+ * Connections are admitted, bounded, timed and evicted by web/conn.c
+ * (see conn.h): over-long headers get 431, slow senders (slow-loris)
+ * 408, and a newcomer over a bound takes the place of the connection
+ * that deserves it least (anonymous and idle first), 503 only when none
+ * can go; libevent itself answers 413 for a body over the cap.
+ * Requests are matched against a
  * route table; routes not marked open need a login (auth.h).  Every
  * answer goes through http_reply*() or the stream calls, which add the
  * no-cache headers.
@@ -50,13 +50,12 @@ struct http_call;
 				    HTTP_F(FORMAT_PRETTYJSON))
 #define HTTP_F_LISTS		HTTP_F_DATA
 
-#define HTTP_MAX_ARGS		4
+#define HTTP_MAX_ARGS		4	/* ROUTE_MAX_ARGS */
 
 /*
- * A route: pattern elements are literals, "*" (any one element, captured
- * as an argument), "NAME.@" (NAME. and an extension, which picks the
- * format and must be in formats) and a final "**" (one or more elements,
- * captured whole, still percent-encoded, as the last argument).
+ * A route: the pattern is matched by route_match() (route.h: literals,
+ * "*", "NAME.@" whose extension picks the format and must be in formats,
+ * a final "**"); its captures are the call's arguments.
  */
 struct http_route {
 	const char	*pattern;
@@ -67,17 +66,21 @@ struct http_route {
 };
 
 struct http_limits {
-	unsigned	 max_connections;	/* more get 503 */
+	unsigned	 max_connections;	/* live at most (conn.h) */
+	unsigned	 max_per_address;	/* ... from one address */
 	size_t		 max_header_bytes;	/* more get 431 */
 	size_t		 max_body_bytes;	/* more get 413 */
-	unsigned	 request_timeout_ms;	/* not all in by then: 408 */
+	unsigned	 header_timeout_ms;	/* headers not in by then: 408 */
+	unsigned	 request_timeout_ms;	/* headers and body: 408 */
 	unsigned	 io_timeout_s;		/* no progress on a socket */
 };
 
 /* Defaults for struct http_limits. */
 #define HTTP_DEF_CONNECTIONS	64
+#define HTTP_DEF_PER_ADDRESS	32
 #define HTTP_DEF_HEADER_BYTES	(16 * 1024)
 #define HTTP_DEF_BODY_BYTES	(256 * 1024)
+#define HTTP_DEF_HEADER_MS	5000
 #define HTTP_DEF_REQUEST_MS	10000
 #define HTTP_DEF_IO_S		60
 
@@ -92,12 +95,11 @@ struct http	*http_new(struct event_base *, struct auth *,
 void		 http_free(struct http *);
 
 /*
- * Listen on addr:port (port 0 picks one), or on an already bound and
- * listening socket fd when fd >= 0.  Returns the port listened on, or a
+ * Serve on fd, a bound and listening socket (web.c makes it: the reason
+ * a bind fails is reported there).  Returns the port it listens on, or a
  * negative errno with the reason in err.
  */
-int		 http_listen(struct http *, const char *addr, uint16_t port,
-		    int fd, char *err, size_t errlen);
+int		 http_listen(struct http *, int fd, char *err, size_t errlen);
 
 /* Add n routes (kept by pointer: static tables). */
 void		 http_add_routes(struct http *, const struct http_route *,
@@ -113,7 +115,9 @@ void		 http_set_fallback(struct http *,
 /* Counters for /system/status.json and tests. */
 struct http_stats {
 	uint64_t	 requests;
-	uint64_t	 refused_cap;		/* 503 */
+	uint64_t	 refused_cap;		/* 503: full, nothing to evict */
+	uint64_t	 refused_addr;		/* 503: the address is full */
+	uint64_t	 evicted;		/* made room for a newcomer */
 	uint64_t	 refused_header;	/* 431 */
 	uint64_t	 refused_slow;		/* 408 */
 	uint64_t	 auth_failures;
@@ -128,6 +132,7 @@ const char	*http_call_path(const struct http_call *);	/* decoded */
 const char	*http_call_arg(const struct http_call *, size_t i);
 size_t		 http_call_nargs(const struct http_call *);
 bool		 http_call_is_post(const struct http_call *);
+bool		 http_call_is_head(const struct http_call *);
 /* True when the request carried a valid login (for open routes). */
 bool		 http_call_authed(const struct http_call *);
 /* The peer's address, as text. */

@@ -4,6 +4,7 @@
 #include <sys/queue.h>
 
 #include <errno.h>
+#include <malloc.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,12 +14,20 @@
 
 #include "core.h"
 #include "http.h"
+#include "log.h"
 #include "pcapng.h"
 #include "pcapstream.h"
 #include "xmalloc.h"
 
 #define PCAPSTREAM_SNAPLEN	262144
 #define PCAPSTREAM_NAME_MAX	256
+/*
+ * Frames go to the connection in chunks of up to this much, and only
+ * while less than this much waits there: each frame as a chunk of its
+ * own cost evhttp three buffer chains (a kilobyte or more each) for a
+ * frame of a few hundred bytes, so 512 KiB of frames held 5 MB.
+ */
+#define PCAPSTREAM_CHUNK	(64 * 1024)
 
 struct ps_source {
 	uint32_t	 number;
@@ -41,6 +50,8 @@ struct ps_stream {
 	char			*desc;
 	struct ps_iface		 ifaces[PCAPSTREAM_MAX_IFACES];
 	size_t			 n_ifaces;
+	struct evbuffer		*pending;	/* blocks not yet handed on */
+	bool			 flushing;	/* a chunk is on its way */
 	uint64_t		 id;
 	uint64_t		 packets, dropped, bytes;
 };
@@ -48,11 +59,13 @@ struct ps_stream {
 struct pcapstreams {
 	struct core		*core;
 	size_t			 cap;
+	unsigned		 max_streams;
 	TAILQ_HEAD(, ps_stream)	 streams;
 	struct ps_source	 sources[PCAPSTREAM_MAX_SOURCES];
 	size_t			 n_sources;
 	uint64_t		 next_id;
 	uint64_t		 unknown;	/* frames of unknown sources */
+	unsigned		 n_streams;
 	bool			 subscribed;
 };
 
@@ -111,12 +124,13 @@ pcapstream_write_epb(struct evbuffer *out, uint32_t ifid, uint64_t ts_usec,
 }
 
 struct pcapstreams *
-pcapstreams_new(struct core *core, size_t cap)
+pcapstreams_new(struct core *core, size_t cap, unsigned max_streams)
 {
 	struct pcapstreams *s = xcalloc(1, sizeof(*s));
 
 	s->core = core;
 	s->cap = cap;
+	s->max_streams = max_streams;
 	TAILQ_INIT(&s->streams);
 	return s;
 }
@@ -127,6 +141,8 @@ ps_stream_free(struct ps_stream *st)
 	struct pcapstreams *s = st->set;
 
 	TAILQ_REMOVE(&s->streams, st, entry);
+	s->n_streams--;
+	evbuffer_free(st->pending);
 	free(st->uuid);
 	free(st->desc);
 	free(st);
@@ -134,6 +150,12 @@ ps_stream_free(struct ps_stream *st)
 		s->subscribed = false;
 		(void)core_packets(s->core, false);
 	}
+	/*
+	 * A stream's buffer was many small blocks in the middle of the
+	 * heap: hand the pages back now, not whenever the heap's top
+	 * happens to be free.
+	 */
+	(void)malloc_trim(0);
 }
 
 void
@@ -191,9 +213,22 @@ pcapstreams_open(struct pcapstreams *s, struct http_call *call,
 {
 	struct ps_stream *st;
 	struct evbuffer *b;
+	char why[96];
 
 	if (!core_up(s->core))
 		return -ENOTCONN;
+	/* HEAD: the headers a stream would have, and no stream. */
+	if (http_call_is_head(call)) {
+		http_reply(call, 200, format_mime(FORMAT_PCAPNG), NULL);
+		return 0;
+	}
+	/* There is one login: its streams share the cap. */
+	if (s->n_streams >= s->max_streams) {
+		snprintf(why, sizeof(why), "too many packet streams open "
+		    "(%u); close one first", s->max_streams);
+		http_reply_error(call, 429, why);
+		return 0;
+	}
 	if (!s->subscribed) {
 		if (core_packets(s->core, true) != 0)
 			return -ENOTCONN;
@@ -208,7 +243,10 @@ pcapstreams_open(struct pcapstreams *s, struct http_call *call,
 		memcpy(st->mac, mac, 6);
 	st->desc = xstrdup(desc);
 	st->id = ++s->next_id;
+	if ((st->pending = evbuffer_new()) == NULL)
+		fatalx("out of memory");
 	TAILQ_INSERT_TAIL(&s->streams, st, entry);
+	s->n_streams++;
 	http_call_on_gone(call, ps_gone_cb, st);
 	http_stream_start(call, format_mime(FORMAT_PCAPNG));
 	/* The kernel's buffer would otherwise hold megabytes more. */
@@ -282,12 +320,50 @@ ps_match(const struct ps_stream *st, const struct ps_source *src,
 	return false;
 }
 
+static void	ps_flush(struct ps_stream *);
+
+static void
+ps_drained_cb(struct http_call *call, void *arg)
+{
+	struct ps_stream *st = arg;
+
+	st->flushing = false;
+	ps_flush(st);
+}
+
+/*
+ * Hand what is pending to the connection, a chunk at a time, once the
+ * chunk before it has reached the socket.
+ */
+static void
+ps_flush(struct ps_stream *st)
+{
+	struct evbuffer *b;
+	size_t n = evbuffer_get_length(st->pending);
+
+	if (st->flushing || n == 0)
+		return;
+	b = evbuffer_new();
+	evbuffer_remove_buffer(st->pending, b, n < PCAPSTREAM_CHUNK ? n :
+	    PCAPSTREAM_CHUNK);
+	st->flushing = true;
+	http_stream_chunk(st->call, b, ps_drained_cb, st);
+	evbuffer_free(b);
+}
+
+/* Bytes this stream holds for its client: ours and the connection's. */
+static size_t
+ps_buffered(const struct ps_stream *st)
+{
+	return evbuffer_get_length(st->pending) +
+	    http_stream_pending(st->call);
+}
+
 static void
 ps_deliver(struct ps_stream *st, const struct ps_source *src,
     const struct bridge_packet *p)
 {
 	char name[PCAPSTREAM_NAME_MAX + 1];
-	struct evbuffer *b;
 	size_t i, need;
 	bool new_if;
 
@@ -300,27 +376,25 @@ ps_deliver(struct ps_stream *st, const struct ps_source *src,
 	    0);
 	/* The bounded buffer: past it this client loses the frame. */
 	if ((new_if && st->n_ifaces == PCAPSTREAM_MAX_IFACES) ||
-	    http_stream_pending(st->call) + need > st->set->cap ||
-	    p->dlt > UINT16_MAX) {
+	    ps_buffered(st) + need > st->set->cap || p->dlt > UINT16_MAX) {
 		st->dropped++;
 		return;
 	}
-	b = evbuffer_new();
 	if (new_if) {
 		if (src != NULL)
 			snprintf(name, sizeof(name), "%s", src->name);
 		else
 			snprintf(name, sizeof(name), "source-%u", p->source);
-		st->bytes += pcapstream_write_idb(b, (uint16_t)p->dlt, name);
+		st->bytes += pcapstream_write_idb(st->pending,
+		    (uint16_t)p->dlt, name);
 		st->ifaces[i].source = p->source;
 		st->ifaces[i].dlt = p->dlt;
 		st->n_ifaces++;
 	}
-	st->bytes += pcapstream_write_epb(b, (uint32_t)i, p->ts_usec, p->data,
-	    p->caplen, p->len);
+	st->bytes += pcapstream_write_epb(st->pending, (uint32_t)i,
+	    p->ts_usec, p->data, p->caplen, p->len);
 	st->packets++;
-	http_stream_chunk(st->call, b, NULL, NULL);
-	evbuffer_free(b);
+	ps_flush(st);
 }
 
 void
@@ -356,7 +430,7 @@ pcapstreams_pack(const struct pcapstreams *s, msgpack_packer *pk)
 		bridge_pack_kv_u64(pk, "kismet.stream.dropped", st->dropped);
 		bridge_pack_kv_u64(pk, "kismet.stream.bytes", st->bytes);
 		bridge_pack_kv_u64(pk, "kismet.stream.buffered",
-		    http_stream_pending(st->call));
+		    ps_buffered(st));
 		bridge_pack_kv_u64(pk, "kismet.stream.buffer_max",
 		    st->set->cap);
 	}

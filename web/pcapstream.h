@@ -27,6 +27,7 @@ struct http_call;
 struct pcapstreams;
 
 #define PCAPSTREAM_DEF_BUFFER	(512 * 1024)	/* bytes pending per client */
+#define PCAPSTREAM_DEF_STREAMS	16	/* open at once */
 #define PCAPSTREAM_MAX_IFACES	64	/* interface blocks per stream */
 #define PCAPSTREAM_MAX_SOURCES	256	/* source numbers remembered */
 
@@ -37,15 +38,23 @@ enum pcapstream_kind {
 	PCAPSTREAM_BSSID,	/* frames of one BSSID */
 };
 
-/* The set of open streams, feeding from core (may be NULL).  Never NULL. */
-struct pcapstreams *pcapstreams_new(struct core *, size_t buffer_cap);
+/*
+ * The set of open streams, feeding from core (may be NULL): each holds
+ * at most buffer_cap bytes for its client (in this process; the kernel's
+ * socket buffer is capped apart), and at most max_streams are open at
+ * once.  Never NULL.
+ */
+struct pcapstreams *pcapstreams_new(struct core *, size_t buffer_cap,
+	    unsigned max_streams);
 void	pcapstreams_free(struct pcapstreams *);
 
 /*
  * Start a stream on call (taken over: the stream answers it).  uuid is
  * for PCAPSTREAM_SOURCE, mac for DEVICE and BSSID; desc names the stream
- * in the stats.  Returns 0 or -ENOTCONN when there is no core to feed it
- * (the call is then still the caller's).
+ * in the stats.  Returns 0 when the call was taken: a stream, or an
+ * answer without one (HEAD: the headers only; 429 when max_streams are
+ * open), or -ENOTCONN when there is no core to feed it (the call is then
+ * still the caller's).
  */
 int	pcapstreams_open(struct pcapstreams *, struct http_call *,
 	    enum pcapstream_kind, const char *uuid, const uint8_t mac[6],

@@ -47,7 +47,12 @@
 #include "xmalloc.h"
 
 #define WEB_CONFIG_TIMEOUT_MS	10000
-#define WEB_LISTEN_BACKLOG	128
+/*
+ * A deep accept queue: with a backlog of 128 a flood of connections fills
+ * it, the kernel drops new SYNs, a logged-in client's among them, which
+ * then waits a second or more for its retransmission.
+ */
+#define WEB_LISTEN_BACKLOG	SOMAXCONN
 
 static void
 web_usage(FILE *fp)
@@ -311,6 +316,8 @@ web_setup_auth(struct web *w)
 	ac.auth_file = file;
 	ac.session_timeout = web_uint(w, "httpd_session_timeout", 7200,
 	    60, 30 * 86400);
+	/* The core's (doc/web.md, "Sessions"); alone, a random one. */
+	ac.session_secret = conf_get(w->conf, "session_secret", NULL);
 	w->auth = auth_new();
 	if ((rc = auth_setup(w->auth, &ac, &src, err, sizeof(err))) != 0)
 		web_fail(w, -rc, "web login: %s", err);
@@ -490,6 +497,11 @@ main(int argc, char **argv)
 
 	lim.max_connections = web_uint(&w, "httpd_max_connections",
 	    HTTP_DEF_CONNECTIONS, 1, 4096);
+	lim.max_per_address = web_uint(&w,
+	    "httpd_max_connections_per_address", HTTP_DEF_PER_ADDRESS, 1,
+	    4096);
+	lim.header_timeout_ms = web_uint(&w, "httpd_header_timeout_ms",
+	    HTTP_DEF_HEADER_MS, 100, 600000);
 	lim.max_header_bytes = web_uint(&w, "httpd_max_header_bytes",
 	    HTTP_DEF_HEADER_BYTES, 1024, 1024 * 1024);
 	lim.max_body_bytes = web_uint(&w, "httpd_max_body_bytes",
@@ -504,8 +516,8 @@ main(int argc, char **argv)
 	if (listen_fd < 0 && (listen_fd = web_listen(addr, (uint16_t)port,
 	    err, sizeof(err))) < 0)
 		web_fail(&w, (int)-listen_fd, "%s", err);
-	if ((port = http_listen(w.http, addr, (uint16_t)port, (int)listen_fd,
-	    err, sizeof(err))) < 0)
+	if ((port = http_listen(w.http, (int)listen_fd, err,
+	    sizeof(err))) < 0)
 		web_fail(&w, -port, "%s", err);
 	w.port = port;
 
@@ -524,7 +536,8 @@ main(int argc, char **argv)
 	}
 	w.streams = pcapstreams_new(w.core, web_uint(&w,
 	    "httpd_stream_buffer", PCAPSTREAM_DEF_BUFFER, 16 * 1024,
-	    64 * 1024 * 1024));
+	    64 * 1024 * 1024), web_uint(&w, "httpd_max_streams",
+	    PCAPSTREAM_DEF_STREAMS, 1, 1024));
 
 	http_add_routes(w.http, api_system_routes, api_system_nroutes);
 	http_add_routes(w.http, api_sources_routes, api_sources_nroutes);

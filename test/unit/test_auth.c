@@ -17,6 +17,7 @@
 
 #include "auth.h"
 #include "conf.h"
+#include "hmac.h"
 
 static char tmpdir[64];
 
@@ -157,7 +158,7 @@ test_file_edits_and_errors(void **state)
 static void
 test_basic_parsing(void **state)
 {
-	struct auth_config cfg = { "u", "p:w", "/nonexistent", 0 };
+	struct auth_config cfg = { "u", "p:w", "/nonexistent", 0, NULL };
 	struct auth *a = auth_new();
 	enum auth_source src;
 	char err[128], hdr[256];
@@ -194,11 +195,14 @@ test_basic_parsing(void **state)
 static void
 test_sessions(void **state)
 {
-	struct auth_config cfg = { "u", "p", "/nonexistent", 60 };
-	struct auth *a = auth_new();
+	struct auth_config cfg = { "u", "p", "/nonexistent", 60,
+	    "00112233445566778899aabbccddeeff" };
+	struct auth *a = auth_new(), *b;
 	enum auth_source src;
 	char err[128], t1[AUTH_TOKEN_LEN + 1], t2[AUTH_TOKEN_LEN + 1];
 	char cookie[256];
+	bool renew = true;
+	unsigned i;
 
 	assert_int_equal(auth_setup(a, &cfg, &src, err, sizeof(err)), 0);
 	assert_int_equal(auth_session_new(a, 1000, t1), 0);
@@ -206,19 +210,54 @@ test_sessions(void **state)
 	assert_int_equal(strlen(t1), AUTH_TOKEN_LEN);
 	assert_string_not_equal(t1, t2);
 	snprintf(cookie, sizeof(cookie), "theme=dark; OSPREY=%s; x=y", t1);
-	assert_true(auth_check_cookie(a, cookie, 2000));
-	/* Used at 2 s, so it lives until 62 s. */
-	assert_true(auth_check_cookie(a, cookie, 61000));
-	assert_false(auth_check_cookie(a, cookie, 200000));
-	snprintf(cookie, sizeof(cookie), "OSPREY=%s", t2);
-	assert_false(auth_check_cookie(a, cookie, 200000));
+	assert_true(auth_check_cookie(a, cookie, 2000, &renew));
+	assert_false(renew);
+	/* Past a quarter of its minute: still good, and due for renewal. */
+	assert_true(auth_check_cookie(a, cookie, 16001, &renew));
+	assert_true(renew);
+	assert_true(auth_check_cookie(a, cookie, 60999, NULL));
+	assert_false(auth_check_cookie(a, cookie, 61000, NULL));
+	/* Not from the future. */
+	assert_false(auth_check_cookie(a, cookie, 999, NULL));
 	snprintf(cookie, sizeof(cookie), "NOTOSPREY=%s", t2);
-	assert_false(auth_check_cookie(a, cookie, 1000));
-	t2[5] ^= 1;
+	assert_false(auth_check_cookie(a, cookie, 1000, NULL));
 	snprintf(cookie, sizeof(cookie), "OSPREY=%s", t2);
-	assert_false(auth_check_cookie(a, cookie, 1000));
-	assert_false(auth_check_cookie(a, "OSPREY=short", 1000));
-	assert_false(auth_check_cookie(a, NULL, 1000));
+	assert_true(auth_check_cookie(a, cookie, 1000, NULL));
+	/* Every bit of the token counts: time, nonce and signature. */
+	for (i = 0; i < AUTH_TOKEN_LEN; i++) {
+		char saved = cookie[7 + i];
+
+		cookie[7 + i] = saved == '0' ? '1' : '0';
+		assert_false(auth_check_cookie(a, cookie, 1000, NULL));
+		cookie[7 + i] = saved;
+	}
+	assert_false(auth_check_cookie(a, "OSPREY=short", 1000, NULL));
+	assert_false(auth_check_cookie(a, NULL, 1000, NULL));
+
+	/* A new worker with the same secret and login knows the token... */
+	b = auth_new();
+	assert_int_equal(auth_setup(b, &cfg, &src, err, sizeof(err)), 0);
+	assert_true(auth_check_cookie(b, cookie, 2000, NULL));
+	auth_free(b);
+	/* ... not with another password ... */
+	cfg.password = "q";
+	b = auth_new();
+	assert_int_equal(auth_setup(b, &cfg, &src, err, sizeof(err)), 0);
+	assert_false(auth_check_cookie(b, cookie, 2000, NULL));
+	auth_free(b);
+	/* ... nor another secret, and a bad secret is an error. */
+	cfg.password = "p";
+	cfg.session_secret = "ffeeddccbbaa99887766554433221100";
+	b = auth_new();
+	assert_int_equal(auth_setup(b, &cfg, &src, err, sizeof(err)), 0);
+	assert_false(auth_check_cookie(b, cookie, 2000, NULL));
+	cfg.session_secret = "0011";
+	assert_int_equal(auth_setup(b, &cfg, &src, err, sizeof(err)),
+	    -EINVAL);
+	cfg.session_secret = "zz112233445566778899aabbccddeeff";
+	assert_int_equal(auth_setup(b, &cfg, &src, err, sizeof(err)),
+	    -EINVAL);
+	auth_free(b);
 	auth_free(a);
 }
 
@@ -235,18 +274,25 @@ test_slowdown(void **state)
 	}
 	auth_note_failure(a, "192.0.2.1", t);
 	assert_int_equal(auth_wait_ms(a, "192.0.2.1", t), 250);
-	/* Failures queue: the next wait starts after the current one. */
+	/* Attempts do not queue: each waits from its own arrival. */
 	auth_note_failure(a, "192.0.2.1", t);
-	assert_int_equal(auth_wait_ms(a, "192.0.2.1", t), 250 + 500);
-	assert_int_equal(auth_wait_ms(a, "192.0.2.1", t + 750), 0);
+	assert_int_equal(auth_wait_ms(a, "192.0.2.1", t), 500);
+	auth_note_failure(a, "192.0.2.1", t);
+	assert_int_equal(auth_wait_ms(a, "192.0.2.1", t), 1000);
 	/* Other addresses are not slowed. */
 	assert_int_equal(auth_wait_ms(a, "192.0.2.2", t), 0);
-	for (i = 0; i < 20; i++)
+	/* However many fail, the wait stays at the ceiling. */
+	for (i = 0; i < 100000; i++)
 		auth_note_failure(a, "192.0.2.1", t + 750);
-	assert_true(auth_wait_ms(a, "192.0.2.1", t + 750) >=
+	assert_int_equal(auth_wait_ms(a, "192.0.2.1", t + 750),
 	    AUTH_MAX_WAIT_MS);
+	assert_true(AUTH_MAX_WAIT_MS <= 1000);
 	auth_note_success(a, "192.0.2.1");
 	assert_int_equal(auth_wait_ms(a, "192.0.2.1", t + 750), 0);
+	/* Forgotten after ten quiet minutes. */
+	for (i = 0; i < 5; i++)
+		auth_note_failure(a, "192.0.2.3", t);
+	assert_int_equal(auth_wait_ms(a, "192.0.2.3", t + 11 * 60000), 0);
 	/* More addresses than the table holds: the oldest make room. */
 	for (i = 0; i < 2 * AUTH_MAX_ADDRS; i++) {
 		char addr[32];
@@ -255,6 +301,61 @@ test_slowdown(void **state)
 		auth_note_failure(a, addr, t + i);
 	}
 	auth_free(a);
+}
+
+/* RFC 4231 test cases 1, 2 and 6; FIPS 180-4's "abc" example. */
+static void
+test_hmac_sha256(void **state)
+{
+	static const uint8_t abc[32] = {
+		0xba, 0x78, 0x16, 0xbf, 0x8f, 0x01, 0xcf, 0xea, 0x41, 0x41,
+		0x40, 0xde, 0x5d, 0xae, 0x22, 0x23, 0xb0, 0x03, 0x61, 0xa3,
+		0x96, 0x17, 0x7a, 0x9c, 0xb4, 0x10, 0xff, 0x61, 0xf2, 0x00,
+		0x15, 0xad,
+	};
+	static const uint8_t tc1[32] = {
+		0xb0, 0x34, 0x4c, 0x61, 0xd8, 0xdb, 0x38, 0x53, 0x5c, 0xa8,
+		0xaf, 0xce, 0xaf, 0x0b, 0xf1, 0x2b, 0x88, 0x1d, 0xc2, 0x00,
+		0xc9, 0x83, 0x3d, 0xa7, 0x26, 0xe9, 0x37, 0x6c, 0x2e, 0x32,
+		0xcf, 0xf7,
+	};
+	static const uint8_t tc2[32] = {
+		0x5b, 0xdc, 0xc1, 0x46, 0xbf, 0x60, 0x75, 0x4e, 0x6a, 0x04,
+		0x24, 0x26, 0x08, 0x95, 0x75, 0xc7, 0x5a, 0x00, 0x3f, 0x08,
+		0x9d, 0x27, 0x39, 0x83, 0x9d, 0xec, 0x58, 0xb9, 0x64, 0xec,
+		0x38, 0x43,
+	};
+	static const uint8_t tc6[32] = {
+		0x60, 0xe4, 0x31, 0x59, 0x1e, 0xe0, 0xb6, 0x7f, 0x0d, 0x8a,
+		0x26, 0xaa, 0xcb, 0xf5, 0xb7, 0x7f, 0x8e, 0x0b, 0xc6, 0x21,
+		0x37, 0x28, 0xc5, 0x14, 0x05, 0x46, 0x04, 0x0f, 0x0e, 0xe3,
+		0x7f, 0x54,
+	};
+	static const char msg6[] =
+	    "Test Using Larger Than Block-Size Key - Hash Key First";
+	uint8_t key[131], out[32];
+	const void *parts[2];
+	size_t lens[2];
+
+	hmac_sha256_digest("abc", 3, out);
+	assert_memory_equal(out, abc, 32);
+	memset(key, 0x0b, 20);
+	parts[0] = "Hi There";
+	lens[0] = 8;
+	hmac_sha256(key, 20, parts, lens, 1, out);
+	assert_memory_equal(out, tc1, 32);
+	/* The message in two parts hashes as one. */
+	parts[0] = "what do ya want ";
+	lens[0] = 16;
+	parts[1] = "for nothing?";
+	lens[1] = 12;
+	hmac_sha256("Jefe", 4, parts, lens, 2, out);
+	assert_memory_equal(out, tc2, 32);
+	memset(key, 0xaa, sizeof(key));
+	parts[0] = msg6;
+	lens[0] = strlen(msg6);
+	hmac_sha256(key, sizeof(key), parts, lens, 1, out);
+	assert_memory_equal(out, tc6, 32);
 }
 
 int
@@ -266,6 +367,7 @@ main(void)
 		cmocka_unit_test(test_basic_parsing),
 		cmocka_unit_test(test_sessions),
 		cmocka_unit_test(test_slowdown),
+		cmocka_unit_test(test_hmac_sha256),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);

@@ -10,6 +10,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <yajl/yajl_tree.h>
 
@@ -201,6 +202,45 @@ test_regex(void **state)
 	rec_free(&b);
 }
 
+/*
+ * Catastrophic backtracking ((a|a)* is 2^n ways to fail on "aaa...ab")
+ * stops at the match limit, as no match; a request's matching stops for
+ * good once its time budget is spent.
+ */
+static void
+test_regex_bounded(void **state)
+{
+	struct fields *f;
+	struct fields_regex *r;
+	struct rec a, b;
+	char err[256], name[80];
+	struct timespec t0, t1;
+	double ms;
+	int i;
+
+	memset(name, 'a', 60);
+	strcpy(name + 60, "b");
+	rec_build(&a, name, "x");
+	rec_build(&b, "aaa", "x");
+	assert_int_equal(parse_req("{\"regex\": [[\"kismet.device.base.name\","
+	    " \"^(a|a)*$\"]]}", &f, &r, err, sizeof(err)), 0);
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	assert_false(fields_regex_match(r, &a.u.data));
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	ms = (t1.tv_sec - t0.tv_sec) * 1e3 + (t1.tv_nsec - t0.tv_nsec) / 1e6;
+	/* 2^60 steps unbounded; the limit makes it a few thousand. */
+	assert_true(ms < 200);
+	assert_true(fields_regex_match(r, &b.u.data));
+	/* Spend the budget: then nothing matches, even what did. */
+	for (i = 0; i < 1000000 && !fields_regex_exhausted(r); i++)
+		(void)fields_regex_match(r, &a.u.data);
+	assert_true(fields_regex_exhausted(r));
+	assert_false(fields_regex_match(r, &b.u.data));
+	fields_regex_free(r);
+	rec_free(&a);
+	rec_free(&b);
+}
+
 static void
 test_refusals(void **state)
 {
@@ -224,21 +264,25 @@ test_refusals(void **state)
 	assert_non_null(strstr(err, "regex 0"));
 	assert_int_equal(parse_req("{\"regex\": [\"a\"]}", &f, &r, err,
 	    sizeof(err)), -EINVAL);
-	/* Patterns that would blow regcomp or regexec up. */
+	/* Patterns that do not compile, or compile too big. */
 	assert_int_equal(parse_req("{\"regex\": [[\"a\", \"^ss+++++\"]]}",
 	    &f, &r, err, sizeof(err)), -EINVAL);
-	assert_int_equal(parse_req("{\"regex\": [[\"a\", \"a*{2}\"]]}",
+	assert_int_equal(parse_req("{\"regex\": [[\"a\", \"((a{0,64}){0,64})"
+	    "{0,64}\"]]}", &f, &r, err, sizeof(err)), -EMSGSIZE);
+	assert_non_null(strstr(err, "too complex"));
+	assert_int_equal(parse_req("{\"regex\": [[\"a\", \"(((((((((((((((((("
+	    "a))))))))))))))))))\"]]}", &f, &r, err, sizeof(err)), -EINVAL);
+	/* No switching UTF on, no \\C. */
+	assert_int_equal(parse_req("{\"regex\": [[\"a\", \"(*UTF)a\"]]}",
 	    &f, &r, err, sizeof(err)), -EINVAL);
-	assert_int_equal(parse_req("{\"regex\": [[\"a\", \"(a{1,999})\"]]}",
+	assert_int_equal(parse_req("{\"regex\": [[\"a\", \"a\\\\C\"]]}",
 	    &f, &r, err, sizeof(err)), -EINVAL);
-	assert_int_equal(parse_req("{\"regex\": [[\"a\", \"(a)\\\\1\"]]}",
-	    &f, &r, err, sizeof(err)), -EINVAL);
-	assert_non_null(strstr(err, "back-references"));
-	assert_int_equal(parse_req("{\"regex\": [[\"a\", \"(((((((((a)))))"
-	    "))))\"]]}", &f, &r, err, sizeof(err)), -EINVAL);
-	/* Ordinary ones pass: classes, escapes, one quantifier each. */
+	/* Ordinary ones pass: classes, escapes, groups, back-references. */
 	assert_int_equal(parse_req("{\"regex\": [[\"a\", \"^[a-z+*]+\\\\+"
 	    "(x|y){2,3}$\"]]}", &f, &r, err, sizeof(err)), 0);
+	fields_regex_free(r);
+	assert_int_equal(parse_req("{\"regex\": [[\"a\", \"(a)\\\\1\"]]}",
+	    &f, &r, err, sizeof(err)), 0);
 	fields_regex_free(r);
 	assert_int_equal(parse_req("[1]", &f, &r, err, sizeof(err)),
 	    -EINVAL);
@@ -266,6 +310,7 @@ main(void)
 		cmocka_unit_test(test_simplify),
 		cmocka_unit_test(test_lookup),
 		cmocka_unit_test(test_regex),
+		cmocka_unit_test(test_regex_bounded),
 		cmocka_unit_test(test_refusals),
 	};
 

@@ -108,7 +108,7 @@ test_idb_layout(void **state)
 static void
 test_no_core_no_stream(void **state)
 {
-	struct pcapstreams *s = pcapstreams_new(NULL, 1024);
+	struct pcapstreams *s = pcapstreams_new(NULL, 1024, 4);
 
 	assert_int_equal(pcapstreams_open(s, NULL, PCAPSTREAM_ALL, NULL, NULL,
 	    "x"), -ENOTCONN);
