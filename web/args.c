@@ -58,11 +58,16 @@ int
 args_mac_text(const char *s, char *buf, size_t len)
 {
 	size_t n = strlen(s), i;
+	const char *m = s + ARGS_MAC_LEN + 1;
 
-	if (n != ARGS_MAC_LEN && n != ARGS_MAC_MASK_LEN)
+	if (n < ARGS_MAC_LEN || !args_mac_shape(s))
 		return -EINVAL;
-	if (!args_mac_shape(s) || (n == ARGS_MAC_MASK_LEN &&
-	    (s[ARGS_MAC_LEN] != '/' || !args_mac_shape(s + ARGS_MAC_LEN + 1))))
+	/* A mask: a MAC of its own, or Kismet's prefix length in bits. */
+	if (n > ARGS_MAC_LEN && (s[ARGS_MAC_LEN] != '/' ||
+	    (n == ARGS_MAC_MASK_LEN ? !args_mac_shape(m) :
+	    !(n - ARGS_MAC_LEN - 1 >= 1 && n - ARGS_MAC_LEN - 1 <= 2 &&
+	    strspn(m, "0123456789") == n - ARGS_MAC_LEN - 1 &&
+	    atoi(m) <= 48))))
 		return -EINVAL;
 	if (len <= n)
 		return -ENOSPC;

@@ -36,7 +36,8 @@
 int	args_ts(const char *s, double now, double *ret);
 
 /*
- * A MAC "AA:BB:CC:DD:EE:FF", optionally with a mask "/FF:FF:FF:00:00:00",
+ * A MAC "AA:BB:CC:DD:EE:FF", optionally with a mask "/FF:FF:FF:00:00:00"
+ * or a prefix length in bits "/24" (0 to 48),
  * any case.  Writes it upper-cased to buf (at least ARGS_MAC_MASK_LEN + 1
  * bytes).  Returns 0, or -EINVAL (-ENOSPC when buf is too small).
  */

@@ -61,6 +61,20 @@ test_macs(void **state)
 	assert_int_equal(args_mac_text("aa:bb:cc:dd:ee:ff/ff:ff:ff:00:00:00",
 	    buf, sizeof(buf)), 0);
 	assert_string_equal(buf, "AA:BB:CC:DD:EE:FF/FF:FF:FF:00:00:00");
+	/* Kismet's other mask form: a prefix length in bits. */
+	assert_int_equal(args_mac_text("aa:bb:cc:00:00:00/24", buf,
+	    sizeof(buf)), 0);
+	assert_string_equal(buf, "AA:BB:CC:00:00:00/24");
+	assert_int_equal(args_mac_text("aa:bb:cc:00:00:00/48", buf,
+	    sizeof(buf)), 0);
+	assert_int_equal(args_mac_text("aa:bb:cc:00:00:00/49", buf,
+	    sizeof(buf)), -EINVAL);
+	assert_int_equal(args_mac_text("aa:bb:cc:00:00:00/", buf,
+	    sizeof(buf)), -EINVAL);
+	assert_int_equal(args_mac_text("aa:bb:cc:00:00:00/2x", buf,
+	    sizeof(buf)), -EINVAL);
+	assert_int_equal(args_mac_text("aa:bb:cc:00:00:00/124", buf,
+	    sizeof(buf)), -EINVAL);
 	assert_int_equal(args_mac_text("aa:bb:cc:dd:ee:ff", buf, 17),
 	    -ENOSPC);
 	assert_int_equal(args_mac_text("aa:bb:cc:dd:ee:fg", buf, sizeof(buf)),
