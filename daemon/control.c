@@ -24,6 +24,7 @@
 #include "ctldev.h"
 #include "datasource.h"
 #include "devrec.h"
+#include "kislog.h"
 #include "log.h"
 #include "msgbus.h"
 #include "packet.h"
@@ -121,7 +122,7 @@ control_pack_list(msgpack_packer *pk, const char *key,
 }
 
 /* One source as the REST API shows it (SPEC section 7, Datasources). */
-static void
+void
 control_pack_source(msgpack_packer *pk, const struct datasource *ds)
 {
 	msgpack_pack_map(pk, 27);
@@ -518,7 +519,7 @@ control_pack_status(struct control *c, msgpack_packer *pk)
 	memset(&ts, 0, sizeof(ts));
 	if (c->deps.tracker != NULL)
 		tracker_stats(c->deps.tracker, &ts);
-	msgpack_pack_map(pk, 11);
+	msgpack_pack_map(pk, 11 + kislog_status_fields());
 	bridge_pack_kv_str(pk, "kismet.system.version", OSPREY_VERSION);
 	bridge_pack_kv_str(pk, "kismet.system.server_name", "osprey");
 	bridge_pack_kv_u64(pk, "kismet.system.timestamp.sec",
@@ -537,6 +538,7 @@ control_pack_status(struct control *c, msgpack_packer *pk)
 	    packet_error_count(c->deps.packets));
 	bridge_pack_kv_u64(pk, "osprey.system.web.packets_dropped",
 	    c->stats.packets_dropped);
+	kislog_pack_status(c->deps.kislog, pk);
 }
 
 static void
