@@ -237,15 +237,16 @@ kdw_fail(struct kdw *w, const char *why)
 	snprintf(w->error, sizeof(w->error), "%s", why);
 	(void)kismetdb_close(w->db);
 	w->db = NULL;
+	w->status_due = true;
 	if (w->conf->reopen && kdw_open(w, err, sizeof(err)) == 0) {
 		snprintf(w->event, sizeof(w->event), "kismetdb log %s: %s; "
 		    "logging goes on in %s", old, why, w->path);
+		w->error[0] = '\0';
 		return;
 	}
 	w->stopped = true;
 	snprintf(w->event, sizeof(w->event), "kismetdb log %s: %s; kismetdb "
 	    "logging stopped", old, why);
-	w->status_due = true;
 }
 
 static void
@@ -391,6 +392,46 @@ mp_dbl(const msgpack_object *o, const char *key)
 
 /* Messages from the core */
 
+/*
+ * MAC addresses and device keys as device.c writes them, without
+ * snprintf: three of each per packet, at packet rates.
+ */
+static void
+kdw_hex(char *out, uint8_t b)
+{
+	static const char hex[] = "0123456789ABCDEF";
+
+	out[0] = hex[b >> 4];
+	out[1] = hex[b & 0xf];
+}
+
+static void
+kdw_mac(const uint8_t mac[6], char out[DEVICE_MAC_STR_LEN])
+{
+	int i;
+
+	for (i = 0; i < 6; i++) {
+		kdw_hex(out + 3 * i, mac[i]);
+		out[3 * i + 2] = i < 5 ? ':' : '\0';
+	}
+}
+
+/* "<phy hash>00000000_" and the MAC's bytes last to first. */
+static void
+kdw_key(const uint8_t mac[6], char out[DEVICE_KEY_LEN])
+{
+	static char prefix[DEVICE_KEY_LEN];
+	static const uint8_t zero[6];
+	int i;
+
+	if (prefix[0] == '\0')
+		device_key_str(DEVICE_PHY_DOT11, zero, prefix);
+	memcpy(out, prefix, 17);
+	for (i = 0; i < 6; i++)
+		kdw_hex(out + 17 + 2 * i, mac[5 - i]);
+	out[29] = '\0';
+}
+
 static void
 kdw_packet(struct kdw *w, const uint8_t *buf, size_t len)
 {
@@ -416,15 +457,15 @@ kdw_packet(struct kdw *w, const uint8_t *buf, size_t len)
 	p.ts_usec = m.ts_usec;
 	p.phyname = dot11 ? KISMETDB_PHY_DOT11 : "Unknown";
 	if (dot11 && (m.flags & KLMSG_PKT_SRC))
-		device_mac_str(m.src, src);
+		kdw_mac(m.src, src);
 	else
 		memcpy(src, KISMETDB_NO_MAC, sizeof(src));
 	if (dot11 && (m.flags & KLMSG_PKT_DST))
-		device_mac_str(m.dst, dst);
+		kdw_mac(m.dst, dst);
 	else
 		memcpy(dst, KISMETDB_NO_MAC, sizeof(dst));
 	if (dot11 && (m.flags & KLMSG_PKT_TA))
-		device_mac_str(m.ta, ta);
+		kdw_mac(m.ta, ta);
 	else
 		memcpy(ta, KISMETDB_NO_MAC, sizeof(ta));
 	p.sourcemac = src;
@@ -434,7 +475,7 @@ kdw_packet(struct kdw *w, const uint8_t *buf, size_t len)
 	who = (m.flags & KLMSG_PKT_TA) ? m.ta : (m.flags & KLMSG_PKT_SRC) ?
 	    m.src : NULL;
 	if (dot11 && who != NULL) {
-		device_key_str(DEVICE_PHY_DOT11, who, key);
+		kdw_key(who, key);
 		p.devkey = key;
 	} else
 		p.devkey = "0";
@@ -987,6 +1028,25 @@ kdw_periodic(struct kdw *w, uint64_t now)
 	}
 }
 
+/* One line at exit: what was written, and the writer's own CPU time. */
+static void
+kdw_totals(const struct kdw *w)
+{
+	struct timespec cpu;
+	uint64_t n = 0;
+	size_t t;
+
+	for (t = 0; t < KISMETDB_TABLES; t++)
+		n += w->rows[t];
+	if (clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &cpu) != 0)
+		memset(&cpu, 0, sizeof(cpu));
+	log_info("%s: %llu rows (%llu packets) in %llu commits, %llu not "
+	    "written; writer CPU %.3f s", w->path, (unsigned long long)n,
+	    (unsigned long long)w->rows[KISMETDB_PACKETS],
+	    (unsigned long long)w->commits, (unsigned long long)w->lost,
+	    (double)cpu.tv_sec + cpu.tv_nsec / 1e9);
+}
+
 static void
 kdw_signals(void)
 {
@@ -1015,6 +1075,7 @@ kislogd_main(const struct kislogd_conf *conf, int fd, bool sandbox)
 	w.fd = fd;
 	w.next_i = 1;
 	kdw_signals();
+	(void)kismetdb_init();
 	if ((fl = fcntl(fd, F_GETFL)) >= 0)
 		(void)fcntl(fd, F_SETFL, fl | O_NONBLOCK);
 	r = kdw_open(&w, err, sizeof(err));
@@ -1084,6 +1145,7 @@ kislogd_main(const struct kislogd_conf *conf, int fd, bool sandbox)
 	w.db = NULL;
 	kdw_status(&w);
 	kdw_flush(&w, true);
+	kdw_totals(&w);
 	(void)shutdown(fd, SHUT_WR);
 	yajl_gen_free(w.g);
 	klbuf_free(&w.json);

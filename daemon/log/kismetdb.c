@@ -180,6 +180,19 @@ kdb_fail(struct kismetdb *k, int rc, const char *what)
 	return kdb_errno(k->db, rc);
 }
 
+int
+kismetdb_init(void)
+{
+	/*
+	 * Before SQLite starts: one thread uses it, so no mutexes, and no
+	 * memory statistics, which take a lock on every allocation.
+	 */
+	if (sqlite3_config(SQLITE_CONFIG_SINGLETHREAD) != SQLITE_OK ||
+	    sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0) != SQLITE_OK)
+		return -EBUSY;
+	return 0;
+}
+
 const char *
 kismetdb_errmsg(const struct kismetdb *k)
 {
@@ -260,17 +273,23 @@ kismetdb_create(const char *path, const char *creator,
 	}
 	sqlite3_extended_result_codes(k->db, 1);
 	/*
-	 * WAL: a commit appends to the log and a reader (osprey_log, the
-	 * export, an operator's sqlite3) sees every committed row while the
-	 * core writes.  synchronous=NORMAL makes a commit safe against the
-	 * death of any process (what the crash test checks); only a power
-	 * cut can lose the last commits, never corrupt the file.  A larger
-	 * checkpoint interval keeps fsyncs rare at packet rates.
+	 * WAL: a commit appends to the log, and readers (an export,
+	 * osprey_log, an operator's sqlite3) read committed rows while the
+	 * writer goes on, neither waiting for the other.  synchronous=NORMAL
+	 * makes a commit safe against the death of any process (what the
+	 * crash test checks); only a power cut can lose the last commits,
+	 * never corrupt the file.  64 KiB pages halve the writer's CPU per
+	 * packet against 4 KiB ones (fewer WAL frames, checksums and system
+	 * calls for the same bytes) and make the file 12 % smaller; 1024 of
+	 * them (64 MiB) between checkpoints keeps fsyncs rare
+	 * (doc/performance.md).  The page size must come before any table.
 	 */
-	if ((r = kdb_exec(k, "PRAGMA journal_mode=WAL")) < 0 ||
+	if ((r = kdb_exec(k, "PRAGMA page_size=65536")) < 0 ||
+	    (r = kdb_exec(k, "PRAGMA journal_mode=WAL")) < 0 ||
 	    (r = kdb_exec(k, "PRAGMA synchronous=NORMAL")) < 0 ||
-	    (r = kdb_exec(k, "PRAGMA wal_autocheckpoint=16384")) < 0 ||
-	    (r = kdb_exec(k, "BEGIN")) < 0)
+	    (r = kdb_exec(k, "PRAGMA wal_autocheckpoint=1024")) < 0)
+		goto fail;
+	if ((r = kdb_exec(k, "BEGIN")) < 0)
 		goto fail;
 	for (i = 0; i < sizeof(kdb_schema) / sizeof(kdb_schema[0]); i++)
 		if ((r = kdb_exec(k, kdb_schema[i])) < 0)
@@ -548,9 +567,9 @@ kdb_step(struct kismetdb *k, sqlite3_stmt *st, const char *what)
 {
 	int rc;
 
+	/* Every value is bound again for the next row: no clearing. */
 	rc = sqlite3_step(st);
 	sqlite3_reset(st);
-	sqlite3_clear_bindings(st);
 	if (rc != SQLITE_DONE)
 		return kdb_fail(k, rc, what);
 	return 0;

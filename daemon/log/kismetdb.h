@@ -127,6 +127,13 @@ enum kismetdb_table {
 	KISMETDB_TABLES
 };
 
+/*
+ * Settings for a process whose one thread alone uses SQLite (the writer,
+ * osprey_log): call first, before any other function here.  Returns 0,
+ * or -EBUSY when SQLite is already in use (it then keeps its defaults).
+ */
+int	 kismetdb_init(void);
+
 /* The table's name in the file ("packets"). */
 const char	*kismetdb_table_name(enum kismetdb_table);
 
