@@ -378,7 +378,8 @@ start_kismetdb(struct osprey *o)
 	deps.bus = o->bus;
 	if ((o->kislog = kislog_start(&kc, &deps, err, sizeof(err))) == NULL)
 		fatalx("kismetdb log: %s", err);
-	log_info("logging to kismetdb %s", kislog_path(o->kislog));
+	log_info("logging to kismetdb %s (writer pid %ld)",
+	    kislog_path(o->kislog), (long)kislog_pid(o->kislog));
 }
 
 static void

@@ -858,7 +858,10 @@ kislog_gone(struct kislog *k, const char *why)
 	    k->st.lost;
 	evbuffer_drain(k->q, evbuffer_get_length(k->q));
 	kislog_hold(k, false);
-	if (waitpid(k->pid, &status, WNOHANG) == k->pid && WIFSIGNALED(status))
+	/* Its socket closes as it dies; give its end a moment to show. */
+	for (i = 0; i < 25 && waitpid(k->pid, &status, WNOHANG) == 0; i++)
+		usleep(10000);
+	if (i < 25 && WIFSIGNALED(status))
 		log_warnx("kismetdb log %s: the writer was killed by signal "
 		    "%d; kismetdb logging stopped", k->path, WTERMSIG(status));
 	else
@@ -1015,6 +1018,12 @@ kislog_start(const struct kislog_conf *conf, const struct kislog_deps *deps,
 		k->dups = ts.dups;
 	}
 	return k;
+}
+
+pid_t
+kislog_pid(const struct kislog *k)
+{
+	return k->pid;
 }
 
 const char *

@@ -102,6 +102,7 @@ struct kislog	*kislog_start(const struct kislog_conf *,
 void		 kislog_close(struct kislog *);
 
 const char	*kislog_path(const struct kislog *);
+pid_t		 kislog_pid(const struct kislog *);
 
 /* Hooks for the GPS layer and the alert engine. */
 

@@ -175,8 +175,16 @@ kdb_errno(sqlite3 *db, int rc)
 static int
 kdb_fail(struct kismetdb *k, int rc, const char *what)
 {
-	snprintf(k->err, sizeof(k->err), "%s: %s", what,
-	    k->db != NULL ? sqlite3_errmsg(k->db) : sqlite3_errstr(rc));
+	int e = k->db != NULL ? sqlite3_system_errno(k->db) : 0;
+
+	/* SQLite's "disk I/O error" says more with the system's reason. */
+	if (e > 0 && ((rc & 0xff) == SQLITE_IOERR || (rc & 0xff) == SQLITE_FULL ||
+	    (rc & 0xff) == SQLITE_CANTOPEN))
+		snprintf(k->err, sizeof(k->err), "%s: %s (%s)", what,
+		    sqlite3_errmsg(k->db), strerror(e));
+	else
+		snprintf(k->err, sizeof(k->err), "%s: %s", what,
+		    k->db != NULL ? sqlite3_errmsg(k->db) : sqlite3_errstr(rc));
 	return kdb_errno(k->db, rc);
 }
 

@@ -1,0 +1,345 @@
+#!/usr/bin/python3
+# SPDX-License-Identifier: ISC
+# \summary: the kismetdb log when things go wrong, through the real core,
+# helpers, writer and web worker
+#
+#   kismetdb_faults.py OSPREY OSPREY_WEB OSPREY_CAP_PCAPFILE
+#
+# A capture replayed in a loop at a fixed rate stands for a radio.  Each
+# case runs its own core with log_types=kismet and the web worker on a
+# free port, and reads /system/status.json with a real HTTP client:
+#
+#   crash       SIGKILL of the core's whole process group (core and
+#               writer): the file opens in SQLite, passes its integrity
+#               check and holds at least every packet the writer had
+#               reported committed
+#   core-kill   SIGKILL of the core alone: the writer commits what it had,
+#               closes the file as one file and exits
+#   disk-full   a file size limit (RLIMIT_FSIZE) the log runs into: one
+#               error line, logging stops, capture and the web go on, the
+#               packets not logged are counted in /system/status.json
+#   no-space    the same on a full file system (a small tmpfs in a
+#               mount namespace of the core's own; skipped without root)
+#   deleted     the file deleted mid-run: the same, with its reason
+#   reopen      kis_log_reopen=true: logging goes on in a new file
+#   writer-kill the writer SIGKILLed: one line, capture and the web go on
+#
+# Output is TAP; a case skips when the host lacks what it needs.
+import base64
+import http.client
+import json
+import os
+import re
+import resource
+import shutil
+import signal
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import time
+import traceback
+
+OSPREY, WEB, PCAPFILE = [os.path.abspath(a) for a in sys.argv[1:4]]
+CAPS = os.environ.get("OSPREY_CAPTURES", "")
+FEED = "ehn1225-airodump__80211-icmp.pcap"
+USER, PASSWORD = "tester", "Test-Password-42"
+# Generous: only a safety net under ASan on a loaded machine.
+DEADLINE = 90
+
+
+class Core:
+    def __init__(self, extra=(), fsize=None, pps=2000, wrap=()):
+        self.tmp = tempfile.mkdtemp(prefix="osprey-kdbfault-")
+        self.logdir = os.path.join(self.tmp, "log")
+        os.makedirs(self.logdir)
+        bindir = os.path.join(self.tmp, "bin")
+        os.makedirs(bindir)
+        os.symlink(PCAPFILE, os.path.join(bindir, "osprey_cap_pcapfile"))
+        os.symlink(WEB, os.path.join(bindir, "osprey_web"))
+        conf = os.path.join(self.tmp, "osprey.conf")
+        with open(conf, "w") as f:
+            f.write("log_prefix=%s\nlog_types=kismet\nlog_title=fault\n"
+                    "remote_capture_enabled=false\nhttpd_port=0\n"
+                    "httpd_bind_address=127.0.0.1\n"
+                    "httpd_username=%s\nhttpd_password=%s\n"
+                    "kis_log_device_rate=1\n" %
+                    (self.logdir, USER, PASSWORD))
+            for line in extra:
+                f.write(line + "\n")
+            f.write("source=%s:name=feed,pps=%d,loop=true\n" %
+                    (os.path.join(CAPS, FEED), pps))
+        self.out_path = os.path.join(self.tmp, "osprey.out")
+        self.out = open(self.out_path, "w+")
+        env = dict(os.environ, HOME=self.tmp, OSPREY_HELPER_PATH=bindir)
+
+        def limits():
+            if fsize is not None:
+                resource.setrlimit(resource.RLIMIT_FSIZE, (fsize, fsize))
+        # A session of its own: the core and its writer are one group.
+        self.proc = subprocess.Popen([a.replace("LOGDIR", self.logdir)
+                                      for a in wrap] +
+                                     [OSPREY, "--allow-root", "-f", conf],
+                                     env=env, stdout=self.out,
+                                     stderr=subprocess.STDOUT,
+                                     start_new_session=True,
+                                     preexec_fn=limits)
+        self.port = int(self.wait(lambda: re.search(
+            r"listening on port (\d+)", self.text()), "the web worker"
+        ).group(1))
+        m = self.wait(lambda: re.search(
+            r"logging to kismetdb (\S+) \(writer pid (\d+)\)",
+            self.text()), "the log")
+        self.path, self.writer = m.group(1), int(m.group(2))
+
+    def text(self):
+        with open(self.out_path, errors="replace") as f:
+            return f.read()
+
+    def wait(self, pred, what, timeout=DEADLINE):
+        deadline = time.time() + timeout
+        while time.time() < deadline:
+            v = pred()
+            if v:
+                return v
+            if self.proc.poll() is not None:
+                raise AssertionError("osprey exited while waiting for "
+                                     "%s:\n%s" % (what, self.text()[-3000:]))
+            time.sleep(0.1)
+        raise AssertionError("timed out waiting for %s:\n%s" %
+                             (what, self.text()[-3000:]))
+
+    def get(self, path):
+        c = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
+        tok = base64.b64encode(("%s:%s" % (USER, PASSWORD)).encode())
+        c.request("GET", path, headers={"Authorization": "Basic " +
+                                        tok.decode()})
+        r = c.getresponse()
+        data = r.read()
+        c.close()
+        assert r.status == 200, (path, r.status, data[:300])
+        return json.loads(data)
+
+    def status(self):
+        return self.get("/system/status.json")
+
+    def feed_packets(self):
+        for s in self.get("/datasource/all_sources.json"):
+            if s["kismet.datasource.name"] == "feed":
+                return s["kismet.datasource.num_packets"]
+        return 0
+
+    def stop(self):
+        if self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGTERM)
+            try:
+                self.proc.wait(30)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.proc.pid, signal.SIGKILL)
+                self.proc.wait()
+        text = self.text()
+        self.out.close()
+        return text
+
+    def clean(self):
+        shutil.rmtree(self.tmp, ignore_errors=True)
+
+
+def open_log(path):
+    """The file as an operator's sqlite3 opens it (recovering a WAL)."""
+    db = sqlite3.connect(path)
+    ok = db.execute("PRAGMA integrity_check").fetchone()[0]
+    n = db.execute("SELECT count(*) FROM packets").fetchone()[0]
+    v = db.execute("SELECT db_version FROM KISMET").fetchone()[0]
+    db.close()
+    return ok, n, v
+
+
+def committed(c, at_least):
+    return c.wait(lambda: (c.status()["osprey.kismetdb.packets_logged"]
+                           >= at_least and
+                           c.status()["osprey.kismetdb.packets_logged"]),
+                  "%d packets committed" % at_least)
+
+
+def test_crash():
+    c = Core()
+    try:
+        n = committed(c, 2000)
+        os.killpg(c.proc.pid, signal.SIGKILL)
+        c.proc.wait()
+        ok, rows, v = open_log(c.path)
+        assert ok == "ok", ok
+        assert v == 9
+        assert rows >= n, "%d rows, %d were committed" % (rows, n)
+        return "%d packets committed before the kill, %d in the file" % (
+            n, rows)
+    finally:
+        c.stop()
+        c.clean()
+
+
+def test_core_kill():
+    c = Core()
+    try:
+        n = committed(c, 1000)
+        os.kill(c.proc.pid, signal.SIGKILL)
+        c.proc.wait()
+        # The writer sees its socket close, keeps what came, closes.
+        deadline = time.time() + DEADLINE
+        while time.time() < deadline:
+            try:
+                with open("/proc/%d/stat" % c.writer) as f:
+                    if f.read().split(")")[1].split()[0] == "Z":
+                        break
+                time.sleep(0.1)
+            except FileNotFoundError:
+                break
+        else:
+            raise AssertionError("the writer did not exit")
+        assert not os.path.exists(c.path + "-wal"), "WAL left behind"
+        ok, rows, _ = open_log(c.path)
+        assert ok == "ok" and rows >= n, (ok, rows, n)
+        return "%d rows, one file" % rows
+    finally:
+        c.stop()
+        c.clean()
+
+
+def errors_about_log(text):
+    return [line for line in text.splitlines()
+            if "kismetdb log" in line and ("warning" in line or
+                                           "error" in line)]
+
+
+def stopped_and_going(c, why):
+    """Logging stopped with why; capture and the web carry on."""
+    st = c.wait(lambda: c.status()["osprey.kismetdb.state"] == "stopped"
+                and c.status(), "logging to stop")
+    assert why in st["osprey.kismetdb.error"], st["osprey.kismetdb.error"]
+    before, lost = c.feed_packets(), st["osprey.kismetdb.packets_not_logged"]
+    c.wait(lambda: c.feed_packets() > before + 500, "capture to go on")
+    st = c.wait(lambda: c.status()["osprey.kismetdb.packets_not_logged"] >
+                lost + 500 and c.status(), "the not-logged count to grow")
+    lines = errors_about_log(c.text())
+    assert len(lines) == 1, lines
+    return st, lines[0]
+
+
+def test_disk_full():
+    c = Core(fsize=2 * 1024 * 1024, pps=5000)
+    try:
+        st, line = stopped_and_going(c, "")
+        assert c.proc.poll() is None
+        return "%s; %d packets not logged so far" % (
+            line.split(": ", 1)[1][:120],
+            st["osprey.kismetdb.packets_not_logged"])
+    finally:
+        c.stop()
+        c.clean()
+
+
+def tmpfs_works():
+    if os.geteuid() != 0 or not shutil.which("unshare"):
+        return False
+    d = tempfile.mkdtemp(prefix="osprey-kdbfault-probe-")
+    try:
+        r = subprocess.run(["unshare", "-m", "--propagation", "private",
+                            "mount", "-t", "tmpfs", "-o", "size=1m", "tmpfs",
+                            d], stdout=subprocess.DEVNULL,
+                           stderr=subprocess.DEVNULL)
+        return r.returncode == 0
+    finally:
+        os.rmdir(d)
+
+
+def test_no_space():
+    # A 2 MiB tmpfs in a mount namespace of the core's own: ENOSPC.
+    if not tmpfs_works():
+        return "SKIP no root or no mount namespace here"
+    c = Core(pps=5000, wrap=["unshare", "-m", "--propagation", "private",
+                             "sh", "-c", 'mount -t tmpfs -o size=2m tmpfs '
+                             'LOGDIR && exec "$@"', "sh"])
+    try:
+        st, line = stopped_and_going(c, "disk is full")
+        return "%s; %d packets not logged so far" % (
+            line.split(": ", 2)[2][:100],
+            st["osprey.kismetdb.packets_not_logged"])
+    finally:
+        c.stop()
+        c.clean()
+
+
+def test_deleted():
+    c = Core()
+    try:
+        committed(c, 500)
+        os.unlink(c.path)
+        st, line = stopped_and_going(c, "deleted or moved")
+        return line.split(": ", 1)[1][:120]
+    finally:
+        c.stop()
+        c.clean()
+
+
+def test_reopen():
+    c = Core(extra=["kis_log_reopen=true"])
+    try:
+        committed(c, 500)
+        first = c.path
+        os.unlink(first)
+        st = c.wait(lambda: c.status()["osprey.kismetdb.path"] != first and
+                    c.status(), "a new file")
+        second = st["osprey.kismetdb.path"]
+        assert st["osprey.kismetdb.state"] == "logging"
+        c.wait(lambda: os.path.exists(second) and open_log(second)[1] > 100,
+               "packets in the new file")
+        text = c.stop()
+        assert "logging goes on in " + second in text
+        return "went on in %s" % os.path.basename(second)
+    finally:
+        c.stop()
+        c.clean()
+
+
+def test_writer_kill():
+    c = Core()
+    try:
+        committed(c, 500)
+        os.kill(c.writer, signal.SIGKILL)
+        st, line = stopped_and_going(c, "writer ended")
+        assert "killed by signal 9" in line, line
+        return line.split(": ", 1)[1][:120]
+    finally:
+        c.stop()
+        c.clean()
+
+
+def main():
+    tests = [test_crash, test_core_kill, test_disk_full, test_no_space,
+             test_deleted, test_reopen, test_writer_kill]
+    print("1..%d" % len(tests))
+    if not os.path.exists(os.path.join(CAPS, FEED)):
+        for i, t in enumerate(tests):
+            print("ok %d - %s # SKIP no captures at OSPREY_CAPTURES" %
+                  (i + 1, t.__name__))
+        return 0
+    failed = 0
+    for i, t in enumerate(tests):
+        try:
+            what = t()
+            if what.startswith("SKIP "):
+                print("ok %d - %s # %s" % (i + 1, t.__name__, what))
+            else:
+                print("ok %d - %s: %s" % (i + 1, t.__name__, what))
+        except Exception:
+            failed += 1
+            print("not ok %d - %s" % (i + 1, t.__name__))
+            for line in traceback.format_exc().splitlines()[-40:]:
+                print("# " + line)
+        sys.stdout.flush()
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
