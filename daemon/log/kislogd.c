@@ -74,7 +74,7 @@ struct kdw {
 	unsigned		 next_i;
 	bool			 stopped;
 	char			 error[KISMETDB_ERR_MAX + KISLOGD_PATH_MAX];
-	char			 event[KISMETDB_ERR_MAX + 2 * KISLOGD_PATH_MAX];
+	char			 event[KISMETDB_ERR_MAX + 2 * KISLOGD_PATH_MAX + 64];
 	uint64_t		 rows[KISMETDB_TABLES];	/* committed */
 	uint64_t		 pending[KISMETDB_TABLES];
 	uint64_t		 tx_rows;
@@ -223,10 +223,14 @@ kdw_open(struct kdw *w, char *err, size_t errlen)
  * transaction counted as lost, and either stop or go on in a new file.
  */
 static void
-kdw_fail(struct kdw *w, const char *why)
+kdw_fail(struct kdw *w, const char *reason)
 {
 	char err[KISMETDB_ERR_MAX + KISLOGD_PATH_MAX], old[KISLOGD_PATH_MAX];
+	char why[KISMETDB_ERR_MAX];
 	size_t i;
+
+	/* reason may be the handle's own message, gone once it closes. */
+	snprintf(why, sizeof(why), "%s", reason);
 
 	for (i = 0; i < KISMETDB_TABLES; i++) {
 		w->lost += w->pending[i];

@@ -223,6 +223,8 @@ def stopped_and_going(c, why):
                 lost + 500 and c.status(), "the not-logged count to grow")
     lines = errors_about_log(c.text())
     assert len(lines) == 1, lines
+    # The line gives the same reason as the status.
+    assert st["osprey.kismetdb.error"] in lines[0], (lines[0], st)
     return st, lines[0]
 
 
