@@ -862,12 +862,13 @@ kislog_gone(struct kislog *k, const char *why)
 	for (i = 0; i < 25 && waitpid(k->pid, &status, WNOHANG) == 0; i++)
 		usleep(10000);
 	if (i < 25 && WIFSIGNALED(status))
-		log_warnx("kismetdb log %s: the writer was killed by signal "
-		    "%d; kismetdb logging stopped", k->path, WTERMSIG(status));
+		snprintf(k->error, sizeof(k->error), "the writer was killed by "
+		    "signal %d", WTERMSIG(status));
 	else
-		log_warnx("kismetdb log %s: the writer ended (%s); kismetdb "
-		    "logging stopped", k->path, why);
-	snprintf(k->error, sizeof(k->error), "the writer ended (%s)", why);
+		snprintf(k->error, sizeof(k->error), "the writer ended (%s)",
+		    why);
+	log_warnx("kismetdb log %s: %s; kismetdb logging stopped", k->path,
+	    k->error);
 	for (i = 0; i < KISLOG_EXPORTS; i++) {
 		x = &k->ex[i];
 		if (x->id != 0) {
