@@ -309,7 +309,7 @@ def test_writer_kill():
     try:
         committed(c, 500)
         os.kill(c.writer, signal.SIGKILL)
-        st, line = stopped_and_going(c, "writer ended")
+        st, line = stopped_and_going(c, "writer was killed by signal 9")
         assert "killed by signal 9" in line, line
         return line.split(": ", 1)[1][:120]
     finally:
