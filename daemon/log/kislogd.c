@@ -21,6 +21,7 @@
 #include <zlib.h>
 
 #include "device.h"
+#include "kdbpcap.h"
 #include "kislogd.h"
 #include "kismetdb.h"
 #include "klmsg.h"
@@ -28,7 +29,6 @@
 #include "mpjson.h"
 #include "msgbus.h"
 #include "pcaplog.h"
-#include "pcapng.h"
 #include "sandbox.h"
 #include "xmalloc.h"
 
@@ -41,11 +41,6 @@
 #define KDW_CHECK_MS		1000
 #define KDW_MAX_INCREMENT	10000
 
-struct kdw_iface {
-	char		 uuid[40];
-	uint32_t	 dlt;
-};
-
 /* One pcapng export: its own read-only connection and iterator. */
 struct kdw_export {
 	uint32_t		 id;
@@ -55,13 +50,7 @@ struct kdw_export {
 	struct kismetdb_filter	 f;
 	char			*strs[KLMSG_EXPORT_ARGS];
 	size_t			 n_strs;
-	/* uuid -> name, from the datasources table. */
-	char			(*src_uuid)[40];
-	char			**src_name;
-	size_t			 n_src;
-	struct kdw_iface	*ifs;
-	size_t			 n_ifs;
-	bool			 started;	/* SHB written */
+	struct kdbpcap		*pc;
 	uint64_t		 packets;
 	uint8_t			*buf;
 };
@@ -663,14 +652,10 @@ kdw_export_free(struct kdw_export *e)
 	size_t i;
 
 	kismetdb_iter_free(e->it);
+	kdbpcap_free(e->pc);
 	(void)kismetdb_close(e->db);
 	for (i = 0; i < e->n_strs; i++)
 		free(e->strs[i]);
-	for (i = 0; i < e->n_src; i++)
-		free(e->src_name[i]);
-	free(e->src_uuid);
-	free(e->src_name);
-	free(e->ifs);
 	free(e->buf);
 	memset(e, 0, sizeof(*e));
 }
@@ -769,92 +754,26 @@ kdw_export_filter(struct kdw_export *e, const struct klmsg_export *m,
 	return 0;
 }
 
-/* The names the datasources table gives each uuid. */
-static void
-kdw_export_sources(struct kdw_export *e)
-{
-	struct kismetdb_iter *it;
-	struct kismetdb_source s;
-
-	if (kismetdb_iter_sources(e->db, &it) < 0)
-		return;
-	while (kismetdb_next_source(it, &s) == 1 && e->n_src < 4096) {
-		e->src_uuid = xreallocarray(e->src_uuid, e->n_src + 1,
-		    sizeof(*e->src_uuid));
-		e->src_name = xreallocarray(e->src_name, e->n_src + 1,
-		    sizeof(*e->src_name));
-		snprintf(e->src_uuid[e->n_src], sizeof(e->src_uuid[0]), "%s",
-		    s.uuid);
-		e->src_name[e->n_src++] = xstrdup(s.name[0] != '\0' ? s.name :
-		    s.interface);
-	}
-	kismetdb_iter_free(it);
-}
-
-/* Add one packet's blocks to buf at *used; false when it cannot go. */
-static bool
-kdw_export_packet(struct kdw_export *e, const struct kismetdb_packet *p,
-    size_t *used, size_t cap)
-{
-	const char *name = NULL;
-	ssize_t n;
-	size_t i, j;
-	uint64_t full;
-
-	if (p->dlt > UINT16_MAX || p->ts_usec >= 1000000 ||
-	    p->ts_sec > UINT64_MAX / 1000000 - 1 || p->packet_len > 262144)
-		return false;
-	for (i = 0; i < e->n_ifs; i++)
-		if (e->ifs[i].dlt == p->dlt &&
-		    strncmp(e->ifs[i].uuid, p->datasource, 39) == 0)
-			break;
-	if (i == e->n_ifs) {
-		for (j = 0; j < e->n_src; j++)
-			if (strcasecmp(e->src_uuid[j], p->datasource) == 0)
-				name = e->src_name[j];
-		n = pcapng_write_idb(e->buf + *used, cap - *used,
-		    (uint16_t)p->dlt, 0, name != NULL ? name : p->datasource,
-		    p->datasource);
-		if (n < 0)
-			return false;
-		*used += (size_t)n;
-		e->ifs = xreallocarray(e->ifs, e->n_ifs + 1, sizeof(*e->ifs));
-		snprintf(e->ifs[i].uuid, sizeof(e->ifs[i].uuid), "%s",
-		    p->datasource);
-		e->ifs[i].dlt = p->dlt;
-		e->n_ifs++;
-	}
-	full = p->packet_full_len > p->packet_len ? p->packet_full_len :
-	    p->packet_len;
-	n = pcapng_write_epb(e->buf + *used, cap - *used, (uint32_t)i,
-	    p->ts_sec * 1000000 + p->ts_usec, p->packet, p->packet_len,
-	    full > UINT32_MAX ? UINT32_MAX : full);
-	if (n < 0)
-		return false;
-	*used += (size_t)n;
-	e->packets++;
-	return true;
-}
-
-/* The next chunk of e: header blocks first, then packets. */
+/* The next chunk of e: a section header first, then packets. */
 static void
 kdw_export_chunk(struct kdw *w, struct kdw_export *e)
 {
 	struct kismetdb_packet p;
-	size_t used = 0, cap = KISLOGD_EXPORT_CHUNK + 2 * 262144;
+	size_t used = 0, cap = KISLOGD_EXPORT_CHUNK + KDBPCAP_BLOCK_MAX;
 	ssize_t n;
 	int r = 1;
 
-	if (e->buf == NULL)
+	if (e->buf == NULL) {
 		e->buf = xmalloc(cap);
-	if (!e->started) {
-		n = pcapng_write_shb(e->buf, cap, "osprey kismetdb export");
+		n = kdbpcap_header(e->pc, e->buf, cap);
 		used = n > 0 ? (size_t)n : 0;
-		e->started = true;
 	}
 	while (used < KISLOGD_EXPORT_CHUNK &&
 	    (r = kismetdb_next_packet(e->it, &p)) == 1)
-		(void)kdw_export_packet(e, &p, &used, cap);
+		if ((n = kdbpcap_packet(e->pc, &p, e->buf + used,
+		    cap - used)) > 0)
+			used += (size_t)n;
+	e->packets = kdbpcap_written(e->pc);
 	if (used > 0)
 		klmsg_put_export_data(&w->out, e->id, e->buf, used);
 	if (r < 0)
@@ -912,7 +831,7 @@ kdw_export(struct kdw *w, const uint8_t *buf, size_t len)
 		    kismetdb_errmsg(e->db) : err);
 		return;
 	}
-	kdw_export_sources(e);
+	e->pc = kdbpcap_new(e->db, "osprey kismetdb export");
 	kdw_export_chunk(w, e);
 }
 

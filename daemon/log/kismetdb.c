@@ -123,6 +123,7 @@ static const struct kdb_col kdb_source_cols[] = {
 
 struct kismetdb {
 	sqlite3		*db;
+	sqlite3_stmt	*find;		/* kismetdb_find_device() */
 	char		*path;		/* NULL for one in memory */
 	bool		 writer;
 	bool		 in_tx;
@@ -232,6 +233,7 @@ kdb_free(struct kismetdb *k)
 
 	for (i = 0; i < KISMETDB_TABLES; i++)
 		sqlite3_finalize(k->ins[i]);
+	sqlite3_finalize(k->find);
 	sqlite3_close(k->db);
 	free(k->path);
 	free(k);
@@ -1108,6 +1110,53 @@ kismetdb_next_source(struct kismetdb_iter *it, struct kismetdb_source *s)
 	s->interface = kdb_col_str(st, 4);
 	s->json = kdb_col_blob(st, 5, &s->json_len);
 	return 1;
+}
+
+int
+kismetdb_find_device(struct kismetdb *k, const char *phyname,
+    const char *devmac, struct kismetdb_device *ret)
+{
+	struct kismetdb_iter it;
+	char *base, *sql;
+	int rc;
+
+	if (k->find == NULL) {
+		base = kdb_select(k, KISMETDB_DEVICES, kdb_device_cols);
+		xasprintf(&sql, "%s WHERE devmac = ? AND phyname = ? "
+		    "ORDER BY rowid DESC LIMIT 1", base);
+		rc = sqlite3_prepare_v2(k->db, sql, -1, &k->find, NULL);
+		free(base);
+		free(sql);
+		if (rc != SQLITE_OK)
+			return kdb_fail(k, rc, "query");
+	}
+	sqlite3_reset(k->find);
+	sqlite3_bind_text(k->find, 1, devmac, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(k->find, 2, phyname, -1, SQLITE_TRANSIENT);
+	it.kdb = k;
+	it.st = k->find;
+	it.table = KISMETDB_DEVICES;
+	return kismetdb_next_device(&it, ret);
+}
+
+int
+kismetdb_packet_counts(struct kismetdb *k,
+    void (*cb)(const char *, uint32_t, uint64_t, void *), void *arg)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	if ((rc = sqlite3_prepare_v2(k->db, "SELECT datasource, dlt, "
+	    "count(*) FROM packets GROUP BY datasource, dlt ORDER BY "
+	    "datasource, dlt", -1, &st, NULL)) != SQLITE_OK)
+		return kdb_fail(k, rc, "query");
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		cb(kdb_col_str(st, 0), (uint32_t)sqlite3_column_int64(st, 1),
+		    (uint64_t)sqlite3_column_int64(st, 2), arg);
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE)
+		return kdb_fail(k, rc, "query");
+	return 0;
 }
 
 /* One row of integers from sql; 0, or a negative errno. */

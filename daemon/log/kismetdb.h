@@ -253,6 +253,23 @@ int	 kismetdb_next_source(struct kismetdb_iter *,
 	    struct kismetdb_source *ret);
 void	 kismetdb_iter_free(struct kismetdb_iter *);
 
+/*
+ * The device row of (phyname, devmac), as kismetdb_next_device() gives
+ * it, valid until the next call on k.  Returns 1 and the row, 0 when
+ * there is none, or a negative errno.
+ */
+int	 kismetdb_find_device(struct kismetdb *, const char *phyname,
+	    const char *devmac, struct kismetdb_device *ret);
+
+/*
+ * Call cb once per (datasource, link type) pair of the packets table
+ * with its packet count, in uuid and link type order.  Returns 0 or a
+ * negative errno.
+ */
+int	 kismetdb_packet_counts(struct kismetdb *,
+	    void (*cb)(const char *uuid, uint32_t dlt, uint64_t n, void *),
+	    void *arg);
+
 /* What kismetdb_summary() counts. */
 struct kismetdb_summary {
 	int		 db_version;
