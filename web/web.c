@@ -390,6 +390,7 @@ main(int argc, char **argv)
 	http_add_routes(w.http, api_system_routes, api_system_nroutes);
 	http_add_routes(w.http, api_sources_routes, api_sources_nroutes);
 	http_add_routes(w.http, api_devices_routes, api_devices_nroutes);
+	http_add_routes(w.http, api_kismetdb_routes, api_kismetdb_nroutes);
 	http_set_fallback(w.http, api_system_static);
 
 	sigint = evsignal_new(w.base, SIGINT, web_signal_cb, &w);

@@ -52,6 +52,10 @@ extern const size_t		api_sources_nroutes;
 extern const struct http_route	api_devices_routes[];
 extern const size_t		api_devices_nroutes;
 
+/* api_kismetdb.c: the kismetdb log's pcapng export. */
+extern const struct http_route	api_kismetdb_routes[];
+extern const size_t		api_kismetdb_nroutes;
+
 /*
  * Parse a Kismet timestamp ("1700000000", "1700000000.5", "-60"):
  * negative is relative to now.  Returns 0 and the absolute epoch seconds,

@@ -786,8 +786,8 @@ kislog_dispatch(struct kislog *k, uint16_t type, const uint8_t *p,
 		if (klmsg_get_export_end(p, len, &e) == 0 &&
 		    (x = kislog_export_find(k, e.id)) != NULL) {
 			x->id = 0;
-			x->cb(x->arg, NULL, 0, e.status == 0 ? 1 : e.status,
-			    e.reason);
+			x->cb(x->arg, NULL, e.status == 0 ? e.packets : 0,
+			    e.status == 0 ? 1 : e.status, e.reason);
 		}
 		break;
 	default:

@@ -153,9 +153,9 @@ void		 kislog_pack_status(const struct kislog *, msgpack_packer *);
 /*
  * A pcapng export of the packets table (GET /logging/kismetdb/pcap/),
  * filtered by Kismet's keys (n pairs, copied).  The writer answers in
- * chunks: cb(arg, data, len, 0) for each, one chunk per
- * kislog_export_more(), then cb(arg, NULL, 0, 1) at the end or
- * cb(arg, NULL, 0, -errno) with why (a bad filter is -EINVAL, no log
+ * chunks: cb(arg, data, len, 0, NULL) for each, one chunk per
+ * kislog_export_more(), then cb(arg, NULL, packets, 1, "") at the end
+ * or cb(arg, NULL, 0, -errno, why) (a bad filter is -EINVAL, no log
  * -ENOENT, too many exports -EBUSY).  Returns 0 and the export's id, or
  * -ENOENT when there is no writer.  After cb's end no other call comes.
  */

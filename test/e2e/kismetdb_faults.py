@@ -25,12 +25,7 @@
 #   writer-kill the writer SIGKILLed: one line, capture and the web go on
 #
 # Output is TAP; a case skips when the host lacks what it needs.
-import base64
-import http.client
-import json
 import os
-import re
-import resource
 import shutil
 import signal
 import sqlite3
@@ -40,109 +35,21 @@ import tempfile
 import time
 import traceback
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import kismetdb_core  # noqa: E402
+from kismetdb_core import DEADLINE  # noqa: E402
+
 OSPREY, WEB, PCAPFILE = [os.path.abspath(a) for a in sys.argv[1:4]]
 CAPS = os.environ.get("OSPREY_CAPTURES", "")
 FEED = "ehn1225-airodump__80211-icmp.pcap"
-USER, PASSWORD = "tester", "Test-Password-42"
-# Generous: only a safety net under ASan on a loaded machine.
-DEADLINE = 90
 
 
-class Core:
-    def __init__(self, extra=(), fsize=None, pps=2000, wrap=()):
-        self.tmp = tempfile.mkdtemp(prefix="osprey-kdbfault-")
-        self.logdir = os.path.join(self.tmp, "log")
-        os.makedirs(self.logdir)
-        bindir = os.path.join(self.tmp, "bin")
-        os.makedirs(bindir)
-        os.symlink(PCAPFILE, os.path.join(bindir, "osprey_cap_pcapfile"))
-        os.symlink(WEB, os.path.join(bindir, "osprey_web"))
-        conf = os.path.join(self.tmp, "osprey.conf")
-        with open(conf, "w") as f:
-            f.write("log_prefix=%s\nlog_types=kismet\nlog_title=fault\n"
-                    "remote_capture_enabled=false\nhttpd_port=0\n"
-                    "httpd_bind_address=127.0.0.1\n"
-                    "httpd_username=%s\nhttpd_password=%s\n"
-                    "kis_log_device_rate=1\n" %
-                    (self.logdir, USER, PASSWORD))
-            for line in extra:
-                f.write(line + "\n")
-            f.write("source=%s:name=feed,pps=%d,loop=true\n" %
-                    (os.path.join(CAPS, FEED), pps))
-        self.out_path = os.path.join(self.tmp, "osprey.out")
-        self.out = open(self.out_path, "w+")
-        env = dict(os.environ, HOME=self.tmp, OSPREY_HELPER_PATH=bindir)
-
-        def limits():
-            if fsize is not None:
-                resource.setrlimit(resource.RLIMIT_FSIZE, (fsize, fsize))
-        # A session of its own: the core and its writer are one group.
-        self.proc = subprocess.Popen([a.replace("LOGDIR", self.logdir)
-                                      for a in wrap] +
-                                     [OSPREY, "--allow-root", "-f", conf],
-                                     env=env, stdout=self.out,
-                                     stderr=subprocess.STDOUT,
-                                     start_new_session=True,
-                                     preexec_fn=limits)
-        self.port = int(self.wait(lambda: re.search(
-            r"listening on port (\d+)", self.text()), "the web worker"
-        ).group(1))
-        m = self.wait(lambda: re.search(
-            r"logging to kismetdb (\S+) \(writer pid (\d+)\)",
-            self.text()), "the log")
-        self.path, self.writer = m.group(1), int(m.group(2))
-
-    def text(self):
-        with open(self.out_path, errors="replace") as f:
-            return f.read()
-
-    def wait(self, pred, what, timeout=DEADLINE):
-        deadline = time.time() + timeout
-        while time.time() < deadline:
-            v = pred()
-            if v:
-                return v
-            if self.proc.poll() is not None:
-                raise AssertionError("osprey exited while waiting for "
-                                     "%s:\n%s" % (what, self.text()[-3000:]))
-            time.sleep(0.1)
-        raise AssertionError("timed out waiting for %s:\n%s" %
-                             (what, self.text()[-3000:]))
-
-    def get(self, path):
-        c = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
-        tok = base64.b64encode(("%s:%s" % (USER, PASSWORD)).encode())
-        c.request("GET", path, headers={"Authorization": "Basic " +
-                                        tok.decode()})
-        r = c.getresponse()
-        data = r.read()
-        c.close()
-        assert r.status == 200, (path, r.status, data[:300])
-        return json.loads(data)
-
-    def status(self):
-        return self.get("/system/status.json")
-
-    def feed_packets(self):
-        for s in self.get("/datasource/all_sources.json"):
-            if s["kismet.datasource.name"] == "feed":
-                return s["kismet.datasource.num_packets"]
-        return 0
-
-    def stop(self):
-        if self.proc.poll() is None:
-            self.proc.send_signal(signal.SIGTERM)
-            try:
-                self.proc.wait(30)
-            except subprocess.TimeoutExpired:
-                os.killpg(self.proc.pid, signal.SIGKILL)
-                self.proc.wait()
-        text = self.text()
-        self.out.close()
-        return text
-
-    def clean(self):
-        shutil.rmtree(self.tmp, ignore_errors=True)
+def Core(extra=(), fsize=None, pps=2000, wrap=()):
+    """A core whose one source replays FEED in a loop at pps."""
+    return kismetdb_core.Core(
+        OSPREY, WEB, PCAPFILE, ["%s:name=feed,pps=%d,loop=true" %
+                                (os.path.join(CAPS, FEED), pps)],
+        extra=extra, fsize=fsize, wrap=wrap)
 
 
 def open_log(path):
@@ -217,8 +124,9 @@ def stopped_and_going(c, why):
     st = c.wait(lambda: c.status()["osprey.kismetdb.state"] == "stopped"
                 and c.status(), "logging to stop")
     assert why in st["osprey.kismetdb.error"], st["osprey.kismetdb.error"]
-    before, lost = c.feed_packets(), st["osprey.kismetdb.packets_not_logged"]
-    c.wait(lambda: c.feed_packets() > before + 500, "capture to go on")
+    before = c.source_packets("feed")
+    lost = st["osprey.kismetdb.packets_not_logged"]
+    c.wait(lambda: c.source_packets("feed") > before + 500, "capture to go on")
     st = c.wait(lambda: c.status()["osprey.kismetdb.packets_not_logged"] >
                 lost + 500 and c.status(), "the not-logged count to grow")
     lines = errors_about_log(c.text())

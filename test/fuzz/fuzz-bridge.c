@@ -42,6 +42,10 @@ reencode(const struct bridge_msg *m)
 	case BRIDGE_PACKET:
 		rc = bridge_encode_packet(&sb, m->hdr.seq, &m->u.packet);
 		break;
+	case BRIDGE_KISMETDB_REQ:
+		rc = bridge_encode_kismetdb_req(&sb, m->hdr.seq,
+		    &m->u.kismetdb_req);
+		break;
 	default:
 		msgpack_sbuffer_destroy(&sb);
 		return;
@@ -62,6 +66,9 @@ reencode(const struct bridge_msg *m)
 		break;
 	case BRIDGE_PACKET:
 		assert(m2.u.packet.caplen == m->u.packet.caplen);
+		break;
+	case BRIDGE_KISMETDB_REQ:
+		assert(m2.u.kismetdb_req.count == m->u.kismetdb_req.count);
 		break;
 	}
 	bridge_msg_clear(&m2);
