@@ -55,7 +55,7 @@ struct kislog {
 	struct evbuffer		*in;		/* from the writer */
 	struct event		*ev_read, *ev_write;
 	struct event		*ev_devices, *ev_slice, *ev_sources;
-	struct event		*ev_messages, *ev_system;
+	struct event		*ev_messages, *ev_system, *ev_hold;
 	int			 tap;
 	struct klbuf		 buf;
 	msgpack_sbuffer		 sb;
@@ -211,6 +211,27 @@ bad_default:
 	return -EINVAL;
 }
 
+/* kis_log_sync=off|normal|full (osprey's; doc/kismetdb.md). */
+static int
+kc_sync(const struct config *cfg, int *ret, char *err, size_t errlen)
+{
+	const struct config_entry *e = config_entry(cfg, "kis_log_sync");
+
+	*ret = KISMETDB_SYNC_OFF;
+	if (e == NULL || strcasecmp(e->value, "off") == 0)
+		return 0;
+	if (strcasecmp(e->value, "normal") == 0)
+		*ret = KISMETDB_SYNC_NORMAL;
+	else if (strcasecmp(e->value, "full") == 0)
+		*ret = KISMETDB_SYNC_FULL;
+	else {
+		snprintf(err, errlen, "%s:%u: kis_log_sync: '%s' is not off, "
+		    "normal or full", e->file, e->line, e->value);
+		return -EINVAL;
+	}
+	return 0;
+}
+
 int
 kislog_config(const struct config *cfg, struct kislog_conf *c, char *err,
     size_t errlen)
@@ -276,6 +297,8 @@ kislog_config(const struct config *cfg, struct kislog_conf *c, char *err,
 		c->system_rate = 1;
 	if (c->writer.commit_ms == 0)
 		c->writer.commit_ms = 1;
+	if ((r = kc_sync(cfg, &c->writer.sync, err, errlen)) < 0)
+		return r;
 	if ((r = kc_filter(cfg, "kis_log_device_filter", false,
 	    &c->writer.devices, err, errlen)) < 0 ||
 	    (r = kc_filter(cfg, "kis_log_packet_filter", true,
@@ -295,14 +318,33 @@ kislog_alive(const struct kislog *k)
 static void
 kislog_hold(struct kislog *k, bool hold)
 {
+	struct timeval tv = { 1, 0 };
+
 	if (hold == k->held)
 		return;
 	k->held = hold;
 	if (hold) {
 		k->held_since_ms = kislog_now_ms();
 		k->st.holds++;
-	}
+		/* A stuck writer sends no event: look again in a second. */
+		if (k->ev_hold != NULL)
+			evtimer_add(k->ev_hold, &tv);
+	} else if (k->ev_hold != NULL)
+		evtimer_del(k->ev_hold);
 	datasource_mgr_hold_files(k->deps.sources, hold);
+}
+
+static void	kislog_pressure(struct kislog *);
+
+static void
+kislog_hold_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct kislog *k = arg;
+	struct timeval tv = { 1, 0 };
+
+	kislog_pressure(k);
+	if (k->held)
+		evtimer_add(k->ev_hold, &tv);
 }
 
 /* After the queue changed: hold or release file sources. */
@@ -854,8 +896,10 @@ kislog_gone(struct kislog *k, const char *why)
 	event_del(k->ev_write);
 	close(k->fd);
 	k->fd = -1;
-	k->stopped += k->st.packets_queued - k->st.rows[KISMETDB_PACKETS] -
-	    k->st.lost;
+	/* What was queued and never committed is not logged. */
+	if (k->st.packets_queued > k->st.rows[KISMETDB_PACKETS])
+		k->stopped += k->st.packets_queued -
+		    k->st.rows[KISMETDB_PACKETS];
 	evbuffer_drain(k->q, evbuffer_get_length(k->q));
 	kislog_hold(k, false);
 	/* Its socket closes as it dies; give its end a moment to show. */
@@ -938,6 +982,7 @@ kislog_free(struct kislog *k)
 	event_free(k->ev_sources);
 	event_free(k->ev_messages);
 	event_free(k->ev_system);
+	event_free(k->ev_hold);
 	if (k->fd >= 0)
 		close(k->fd);
 	evbuffer_free(k->q);
@@ -1001,6 +1046,7 @@ kislog_start(const struct kislog_conf *conf, const struct kislog_deps *deps,
 		fatalx("kismetdb: out of memory");
 	event_add(k->ev_read, NULL);
 	k->ev_slice = kislog_timer(k, kislog_slice_cb, 0);
+	k->ev_hold = kislog_timer(k, kislog_hold_cb, 0);
 	k->ev_devices = kislog_timer(k, kislog_devices_cb,
 	    conf->devices && deps->tracker != NULL ? conf->device_rate : 0);
 	k->ev_sources = kislog_timer(k, kislog_sources_cb,

@@ -199,6 +199,12 @@ kdw_open(struct kdw *w, char *err, size_t errlen)
 	}
 	if (r < 0)
 		return r;
+	if ((r = kismetdb_set_sync(w->db, (enum kismetdb_sync)c->sync)) < 0) {
+		snprintf(err, errlen, "%s: %s", path, kismetdb_errmsg(w->db));
+		(void)kismetdb_close(w->db);
+		w->db = NULL;
+		return r;
+	}
 	w->next_i++;
 	snprintf(w->path, sizeof(w->path), "%s", path);
 	if (c->ephemeral)

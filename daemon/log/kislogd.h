@@ -76,6 +76,7 @@ struct kislogd_conf {
 					   file (kis_log_reopen) */
 	bool		 ephemeral;	/* kis_log_ephemeral_dangerous */
 	uint32_t	 commit_ms;	/* longest a row waits uncommitted */
+	int		 sync;		/* enum kismetdb_sync (kis_log_sync) */
 	/* kis_log_*_timeout: seconds; 0 keeps rows for ever. */
 	uint32_t	 timeout[KISMETDB_TABLES];
 	struct kislogd_filter devices;	/* kis_log_device_filter */

@@ -286,9 +286,8 @@ kismetdb_create(const char *path, const char *creator,
 	 * WAL: a commit appends to the log, and readers (an export,
 	 * osprey_log, an operator's sqlite3) read committed rows while the
 	 * writer goes on, neither waiting for the other.  synchronous=NORMAL
-	 * makes a commit safe against the death of any process (what the
-	 * crash test checks); only a power cut can lose the last commits,
-	 * never corrupt the file.  64 KiB pages halve the writer's CPU per
+	 * until the writer says otherwise (kismetdb_set_sync()).  64 KiB
+	 * pages halve the writer's CPU per
 	 * packet against 4 KiB ones (fewer WAL frames, checksums and system
 	 * calls for the same bytes) and make the file 12 % smaller; 1024 of
 	 * them (64 MiB) between checkpoints keeps fsyncs rare
@@ -335,6 +334,20 @@ fail:
 	kdb_free(k);
 	(void)unlink(path);
 	return r;
+}
+
+int
+kismetdb_set_sync(struct kismetdb *k, enum kismetdb_sync sync)
+{
+	static const char *const sql[] = {
+		[KISMETDB_SYNC_OFF] = "PRAGMA synchronous=OFF",
+		[KISMETDB_SYNC_NORMAL] = "PRAGMA synchronous=NORMAL",
+		[KISMETDB_SYNC_FULL] = "PRAGMA synchronous=FULL",
+	};
+
+	if ((unsigned)sync > KISMETDB_SYNC_FULL)
+		return -EINVAL;
+	return kdb_exec(k, sql[sync]);
 }
 
 /*

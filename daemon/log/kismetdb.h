@@ -147,6 +147,21 @@ int	 kismetdb_create(const char *path, const char *creator,
 	    struct kismetdb **ret, char *err, size_t errlen);
 
 /*
+ * How a writer's commits meet the disk (SQLite's synchronous): OFF hands
+ * them to the operating system (safe against the death of any process,
+ * not against a power cut), NORMAL also syncs at each WAL checkpoint (a
+ * power cut loses at most the last commits), FULL at each commit too.
+ * kismetdb_create() starts with NORMAL.
+ */
+enum kismetdb_sync {
+	KISMETDB_SYNC_OFF = 0,
+	KISMETDB_SYNC_NORMAL,
+	KISMETDB_SYNC_FULL,
+};
+
+int	 kismetdb_set_sync(struct kismetdb *, enum kismetdb_sync);
+
+/*
  * Open path read-only after checking that it is a kismetdb log.
  * Returns 0 and the handle, or -ENOENT/-EACCES/-EBADMSG with the reason
  * ("not an SQLite database", "no KISMET table: not a kismetdb log") in

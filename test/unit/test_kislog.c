@@ -85,6 +85,13 @@ test_config(void **state)
 	assert_int_equal(kc.device_rate, 30);
 	assert_int_equal(kc.writer.timeout[KISMETDB_PACKETS], 0);
 	assert_false(kc.writer.reopen);
+	assert_int_equal(kc.writer.sync, KISMETDB_SYNC_OFF);
+	assert_int_equal(conf_of("kis_log_sync=normal\n", &kc, err,
+	    sizeof(err)), 0);
+	assert_int_equal(kc.writer.sync, KISMETDB_SYNC_NORMAL);
+	assert_int_equal(conf_of("kis_log_sync=sometimes\n", &kc, err,
+	    sizeof(err)), -EINVAL);
+	assert_non_null(strstr(err, "test.conf:1: kis_log_sync"));
 
 	assert_int_equal(conf_of("kis_log_packets=false\n"
 	    "kis_log_device_rate=5\n"
