@@ -76,6 +76,7 @@ struct kislog {
 	uint64_t		 gps_last_sec;
 
 	/* Holding file sources while the writer catches up. */
+	size_t			 queue_max, hold_bytes, resume_bytes;
 	bool			 held;
 	bool			 hold_spent;	/* held too long: drop instead */
 	uint64_t		 held_since_ms;
@@ -282,8 +283,12 @@ kislog_config(const struct config *cfg, struct kislog_conf *c, char *err,
 	    (r = kc_bool(cfg, "kis_log_reopen", false, &c->writer.reopen, err,
 	    errlen)) < 0 ||
 	    (r = kc_u32(cfg, "kis_log_commit_ms", 250, &c->writer.commit_ms,
+	    err, errlen)) < 0 ||
+	    (r = kc_u32(cfg, "kis_log_queue_mb", KISLOG_QUEUE_MB, &c->queue_mb,
 	    err, errlen)) < 0)
 		return r;
+	if (c->queue_mb == 0 || c->queue_mb > 4096)
+		c->queue_mb = c->queue_mb == 0 ? 1 : 4096;
 	for (i = 0; i < sizeof(timeouts) / sizeof(timeouts[0]); i++)
 		if ((r = kc_u32(cfg, timeouts[i].key, 0,
 		    &c->writer.timeout[timeouts[i].t], err, errlen)) < 0)
@@ -353,7 +358,7 @@ kislog_pressure(struct kislog *k)
 {
 	size_t len = evbuffer_get_length(k->q);
 
-	if (len < KISLOG_RESUME_BYTES) {
+	if (len < k->resume_bytes) {
 		kislog_hold(k, false);
 		k->hold_spent = false;
 		return;
@@ -365,7 +370,7 @@ kislog_pressure(struct kislog *k)
 		k->hold_spent = true;
 		return;
 	}
-	if (len >= KISLOG_HOLD_BYTES && !k->hold_spent)
+	if (len >= k->hold_bytes && !k->hold_spent)
 		kislog_hold(k, true);
 }
 
@@ -469,7 +474,7 @@ kislog_tap_cb(const struct packet *p, const struct datasource *ds,
 		return;
 	}
 	if (evbuffer_get_length(k->q) + sizeof(head) + p->caplen >
-	    KISLOG_QUEUE_MAX) {
+	    k->queue_max) {
 		k->st.packets_dropped++;
 		return;
 	}
@@ -533,7 +538,7 @@ kislog_tap_cb(const struct packet *p, const struct datasource *ds,
 	evbuffer_add(k->q, p->data, p->caplen);
 	k->st.packets_queued++;
 	kislog_kick(k);
-	if (evbuffer_get_length(k->q) >= KISLOG_HOLD_BYTES)
+	if (evbuffer_get_length(k->q) >= k->hold_bytes)
 		kislog_pressure(k);
 }
 
@@ -611,7 +616,7 @@ kislog_slice_cb(evutil_socket_t fd, short what, void *arg)
 	if (!kislog_alive(k))
 		return;
 	/* Records wait for the writer rather than crowd out packets. */
-	if (evbuffer_get_length(k->q) >= KISLOG_HOLD_BYTES) {
+	if (evbuffer_get_length(k->q) >= k->hold_bytes) {
 		evtimer_add(k->ev_slice, &later);
 		return;
 	}
@@ -1020,6 +1025,9 @@ kislog_start(const struct kislog_conf *conf, const struct kislog_deps *deps,
 	k->conf = *conf;
 	k->deps = *deps;
 	k->fd = -1;
+	k->queue_max = (size_t)conf->queue_mb * 1024 * 1024;
+	k->hold_bytes = k->queue_max / 8;
+	k->resume_bytes = k->queue_max / 32;
 	k->q = evbuffer_new();
 	k->in = evbuffer_new();
 	if (k->q == NULL || k->in == NULL)
@@ -1162,12 +1170,13 @@ kislog_close(struct kislog *k)
 		usleep(10000);
 	}
 	log_info("kismetdb log %s: %llu packets, %llu devices, %llu "
-	    "messages; %llu packets not logged", kislog_path(k),
+	    "messages; %llu packets not logged; capture files held %llu "
+	    "times for the writer", kislog_path(k),
 	    (unsigned long long)k->st.rows[KISMETDB_PACKETS],
 	    (unsigned long long)k->st.rows[KISMETDB_DEVICES],
 	    (unsigned long long)k->st.rows[KISMETDB_MESSAGES],
 	    (unsigned long long)(k->st.packets_dropped + k->stopped +
-	    k->st.lost));
+	    k->st.lost), (unsigned long long)k->st.holds);
 	kislog_free(k);
 }
 
@@ -1187,7 +1196,7 @@ kislog_stats(const struct kislog *k, struct kislog_stats *ret)
 size_t
 kislog_status_fields(void)
 {
-	return 10;
+	return 11;
 }
 
 void
@@ -1214,6 +1223,7 @@ kislog_pack_status(const struct kislog *k, msgpack_packer *pk)
 	bridge_pack_kv_u64(pk, "osprey.kismetdb.rows_lost", s.lost);
 	bridge_pack_kv_u64(pk, "osprey.kismetdb.queue_bytes", s.queue_bytes);
 	bridge_pack_kv_u64(pk, "osprey.kismetdb.file_bytes", s.file_bytes);
+	bridge_pack_kv_u64(pk, "osprey.kismetdb.file_holds", s.holds);
 }
 
 /* Exports */

@@ -12,8 +12,8 @@
  *
  * The socket is fed from a bounded queue, never written synchronously
  * from the packet path: a slow disk delays the log, never capture.  When
- * the queue passes KISLOG_HOLD_BYTES the core stops reading capture
- * files (a file can wait; a radio cannot), and past KISLOG_QUEUE_MAX it
+ * the queue passes an eighth of kis_log_queue_mb the core stops reading
+ * capture files (a file can wait; a radio cannot), and past all of it it
  * drops packets from the log and counts them.  What was not logged, and
  * why, shows in /system/status.json.
  *
@@ -34,10 +34,12 @@
 #include "kislogd.h"
 #include "kismetdb.h"
 
-/* Queue bounds (bytes waiting for the writer). */
-#define KISLOG_HOLD_BYTES	(8U * 1024 * 1024)	/* pause file sources */
-#define KISLOG_RESUME_BYTES	(2U * 1024 * 1024)	/* resume them */
-#define KISLOG_QUEUE_MAX	(64U * 1024 * 1024)	/* drop past this */
+/*
+ * Queue bounds (bytes waiting for the writer): packets are dropped past
+ * kis_log_queue_mb (default 64 MiB), file sources are held past an
+ * eighth of it and read again below a thirty-second.
+ */
+#define KISLOG_QUEUE_MB		64
 /* A file source is never held longer than this at once. */
 #define KISLOG_HOLD_MAX_MS	5000
 /* Device records written per loop pass during a device pass. */
@@ -66,6 +68,7 @@ struct kislog_conf {
 	bool			 gps_track;	/* kis_log_gps_track */
 	bool			 system;	/* kis_log_system_status */
 	uint32_t		 system_rate;	/* ..._rate */
+	uint32_t		 queue_mb;	/* kis_log_queue_mb */
 	struct kislogd_filter	 packet_filter;	/* kis_log_packet_filter */
 };
 

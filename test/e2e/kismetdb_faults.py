@@ -3,7 +3,7 @@
 # \summary: the kismetdb log when things go wrong, through the real core,
 # helpers, writer and web worker
 #
-#   kismetdb_faults.py OSPREY OSPREY_WEB OSPREY_CAP_PCAPFILE
+#   kismetdb_faults.py OSPREY OSPREY_WEB OSPREY_CAP_PCAPFILE OSPREY_GEN
 #
 # A capture replayed in a loop at a fixed rate stands for a radio.  Each
 # case runs its own core with log_types=kismet and the web worker on a
@@ -23,9 +23,13 @@
 #   deleted     the file deleted mid-run: the same, with its reason
 #   reopen      kis_log_reopen=true: logging goes on in a new file
 #   writer-kill the writer SIGKILLed: one line, capture and the web go on
+#   backlog     a batch run over a capture the core reads faster than the
+#               writer can write (osprey_gen's): the core holds the file
+#               back instead of dropping, and every packet is logged
 #
 # Output is TAP; a case skips when the host lacks what it needs.
 import os
+import re
 import shutil
 import signal
 import sqlite3
@@ -39,7 +43,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import kismetdb_core  # noqa: E402
 from kismetdb_core import DEADLINE  # noqa: E402
 
-OSPREY, WEB, PCAPFILE = [os.path.abspath(a) for a in sys.argv[1:4]]
+OSPREY, WEB, PCAPFILE, GEN = [os.path.abspath(a) for a in sys.argv[1:5]]
 CAPS = os.environ.get("OSPREY_CAPTURES", "")
 FEED = "ehn1225-airodump__80211-icmp.pcap"
 
@@ -225,9 +229,60 @@ def test_writer_kill():
         c.clean()
 
 
+def test_backlog():
+    # A batch run whose writer stops for 2 s (SIGSTOP) while the core
+    # reads a capture: past the 1 MiB queue the core must hold the file
+    # back, not drop packets (a file is held at most 5 s at once).
+    tmp = tempfile.mkdtemp(prefix="osprey-kdbfault-")
+    try:
+        cap = os.path.join(tmp, "big.pcapng")
+        subprocess.run([GEN, "--aps", "200", "--clients", "2000",
+                        "--frames", "250000", "--seed", "3", "-o", cap],
+                       check=True, stdout=subprocess.DEVNULL,
+                       stderr=subprocess.DEVNULL)
+        os.mkdir(os.path.join(tmp, "bin"))
+        os.symlink(PCAPFILE, os.path.join(tmp, "bin", "osprey_cap_pcapfile"))
+        conf = os.path.join(tmp, "osprey.conf")
+        with open(conf, "w") as f:
+            f.write("log_types=kismet\nlog_prefix=%s\n"
+                    "remote_capture_enabled=false\nkis_log_queue_mb=1\n" %
+                    tmp)
+        errpath = os.path.join(tmp, "err")
+        with open(errpath, "w") as err:
+            p = subprocess.Popen([OSPREY, "-f", conf, "--allow-root",
+                                  "--no-web", "--exit-when-done", "-c", cap],
+                                 stdout=subprocess.DEVNULL, stderr=err,
+                                 env=dict(os.environ, OSPREY_HELPER_PATH=
+                                          os.path.join(tmp, "bin")))
+            deadline = time.time() + DEADLINE
+            m = None
+            while m is None and time.time() < deadline and p.poll() is None:
+                with open(errpath) as f:
+                    m = re.search(r"writer pid (\d+)", f.read())
+                time.sleep(0.01)
+            assert m is not None, "no writer pid"
+            os.kill(int(m.group(1)), signal.SIGSTOP)
+            time.sleep(2)
+            os.kill(int(m.group(1)), signal.SIGCONT)
+            assert p.wait(600) == 0
+        with open(errpath) as f:
+            text = f.read()
+        line = [x for x in text.splitlines() if "kismetdb log " in x and
+                "packets not logged" in x][0]
+        log = [f for f in os.listdir(tmp) if f.endswith(".kismet")][0]
+        ok, rows, _ = open_log(os.path.join(tmp, log))
+        assert ok == "ok" and rows == 250000, (ok, rows, line)
+        assert "; 0 packets not logged" in line, line
+        held = int(re.search(r"held (\d+) times", line).group(1))
+        assert held > 0, line
+        return line.split(": ", 2)[2]
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
 def main():
     tests = [test_crash, test_core_kill, test_disk_full, test_no_space,
-             test_deleted, test_reopen, test_writer_kill]
+             test_deleted, test_reopen, test_writer_kill, test_backlog]
     print("1..%d" % len(tests))
     if not os.path.exists(os.path.join(CAPS, FEED)):
         for i, t in enumerate(tests):
