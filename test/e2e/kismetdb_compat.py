@@ -98,7 +98,7 @@ def run_osprey(osprey, tmp, caps):
     env = dict(os.environ, OSPREY_HELPER_PATH=os.path.join(tmp, "bin"))
     r = subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
                        env=env, universal_newlines=True, errors="replace",
-                       timeout=300)
+                       timeout=900)
     if r.returncode != 0:
         print(r.stderr[-3000:])
         sys.exit("osprey exited %d" % r.returncode)
@@ -123,6 +123,8 @@ def kismetdb_to_pcap(db, bad):
     for (uuid, typestring, definition, name, interface) in db.execute(
             "SELECT uuid, typestring, definition, name, interface "
             "FROM datasources"):
+        js = json.loads(db.execute("SELECT json FROM datasources WHERE "
+                                   "uuid = ?", (uuid,)).fetchone()[0])
         n = db.execute("SELECT count(*) FROM packets WHERE datasource = ?",
                        (uuid,)).fetchone()[0]
         dlts = [d for (d,) in db.execute(
@@ -130,7 +132,9 @@ def kismetdb_to_pcap(db, bad):
             (uuid,))]
         sources[uuid] = {"name": name, "definition": definition,
                          "type": typestring, "interface": interface,
-                         "count": n, "dlts": dlts}
+                         "count": n, "dlts": dlts,
+                         "error": js.get("kismet.datasource.error_reason")
+                         if js.get("kismet.datasource.error") else None}
         # A source no helper took has no type.
         if typestring not in ("pcapfile", "") or definition != name:
             bad.append("datasource %s: type %r definition %r name %r" %
@@ -303,17 +307,20 @@ def main():
         if db.execute("PRAGMA integrity_check").fetchone()[0] != "ok":
             bad.append("integrity_check fails")
         # Each source's rows against its capture, as tshark reads it.
+        # Each capture's source, by its definition in the log (the
+        # core's "opened" lines are a fallback: helpers share stderr).
+        by_def = {v["definition"]: u for u, v in sources.items()}
         frames = cut = refused = 0
         for c in caps:
             want = frames_of(c)
-            uuid = uuids.get(c)
+            uuid = by_def.get(c, uuids.get(c))
             rows = got.get(uuid, []) if uuid else []
             if not want and not rows:
                 continue
-            if not rows and re.search(
-                    re.escape("source '%s': " % c) + ".*(no helper accepted"
-                    "|helper error|open failed)", err):
-                # run-pcapfile.sh's case: the helper refused the file.
+            if not rows and uuid is not None and \
+                    sources.get(uuid, {}).get("error"):
+                # run-pcapfile.sh's case: the helper refused the file,
+                # and the source's record says why.
                 refused += 1
                 continue
             if uuid is None:
