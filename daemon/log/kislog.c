@@ -60,10 +60,15 @@ struct kislog {
 	struct klbuf		 buf;
 	msgpack_sbuffer		 sb;
 
-	/* Device passes. */
-	struct devrec_cursor	 cur;
+	/*
+	 * Device passes go by the tracker's change numbers: a pass writes
+	 * the devices changed after the last one it wrote, up to the newest
+	 * change when it began (so that constant traffic cannot make it
+	 * endless); what changes meanwhile is the next pass's.
+	 */
 	bool			 in_pass;
-	uint64_t		 pass_since;	/* tracker clock, usec */
+	uint64_t		 after_seq;	/* last written */
+	uint64_t		 pass_end;	/* newest change at the start */
 
 	/* Sources logged once already (ids). */
 	uint32_t		*seen;
@@ -581,28 +586,40 @@ kislog_sources_cb(evutil_socket_t fd, short what, void *arg)
 	kislog_sources(arg);
 }
 
+static void
+kislog_pass_start(struct kislog *k)
+{
+	k->pass_end = tracker_seq(k->deps.tracker);
+	k->in_pass = true;
+}
+
 /* One slice of the device pass; true when the pass is over. */
 static bool
 kislog_device_slice(struct kislog *k)
 {
+	const struct device *d;
 	struct devrec_opts o;
 	msgpack_packer pk;
-	size_t n;
+	size_t n = 0;
 
 	memset(&o, 0, sizeof(o));
 	o.source_uuid = datasource_uuid_by_id;
 	o.arg = k->deps.sources;
 	msgpack_sbuffer_clear(&k->sb);
 	msgpack_packer_init(&pk, &k->sb, msgpack_sbuffer_write);
-	n = devrec_pack_slice(&pk, k->deps.tracker, &k->cur,
-	    KISLOG_DEVICE_SLICE, &o);
+	for (d = tracker_changed_after_seq(k->deps.tracker, k->after_seq);
+	    d != NULL && d->mod_seq <= k->pass_end &&
+	    n < KISLOG_DEVICE_SLICE; d = tracker_next(d)) {
+		devrec_pack(&pk, k->deps.tracker, d, &o);
+		k->after_seq = d->mod_seq;
+		n++;
+	}
 	if (n > 0) {
 		klmsg_put_raw(&k->buf, KLMSG_DEVICES, k->sb.data, k->sb.size);
 		kislog_send_buf(k);
 	}
-	if (!k->cur.done)
+	if (d != NULL && d->mod_seq <= k->pass_end)
 		return false;
-	k->pass_since = k->cur.clock_start;
 	k->in_pass = false;
 	return true;
 }
@@ -632,8 +649,7 @@ kislog_devices_cb(evutil_socket_t fd, short what, void *arg)
 
 	if (k->in_pass || !kislog_alive(k) || k->deps.tracker == NULL)
 		return;
-	devrec_cursor_init(&k->cur, k->pass_since);
-	k->in_pass = true;
+	kislog_pass_start(k);
 	evtimer_add(k->ev_slice, &now);
 }
 
@@ -1145,9 +1161,8 @@ kislog_close(struct kislog *k)
 	kislog_hold(k, false);
 	if (kislog_alive(k)) {
 		if (k->conf.devices && k->deps.tracker != NULL) {
-			if (!k->in_pass)
-				devrec_cursor_init(&k->cur, k->pass_since);
-			k->in_pass = true;
+			/* What changed up to now, this pass's rest included. */
+			kislog_pass_start(k);
 			while (!kislog_device_slice(k))
 				;
 		}

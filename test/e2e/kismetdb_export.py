@@ -12,7 +12,9 @@
 # Kismet's filters as query variables (datasource, device_id, time range,
 # limit) and as a POST command; a bad filter (400), a wrong suffix (404),
 # a core without the log (404), a client that leaves mid-export (the
-# core and the web go on).  Output is TAP.
+# core and the web go on).  Device passes (one a second here) write only
+# the devices that changed: none once the captures are done.  Output is
+# TAP.
 import os
 import shutil
 import subprocess
@@ -137,6 +139,21 @@ def test_errors():
     return "bad filter 400, wrong suffix 404, a client gone mid-way"
 
 
+def test_device_passes():
+    # A pass a second writes the devices changed since the last one:
+    # once the captures are done, nothing changes and nothing is written.
+    import time
+    n = len(CORE.get("/devices/all_devices.json"))
+    CORE.wait(lambda: CORE.status()["osprey.kismetdb.devices_logged"] >= n,
+              "every device logged")
+    time.sleep(2)
+    before = CORE.status()["osprey.kismetdb.devices_logged"]
+    time.sleep(3)
+    after = CORE.status()["osprey.kismetdb.devices_logged"]
+    assert after == before, (before, after)
+    return "%d devices, %d rows written, none in 3 idle passes" % (n, after)
+
+
 def test_not_enabled():
     c = kismetdb_core.Core(OSPREY, WEB, PCAPFILE, [], extra=[
         "log_types=pcapng"], wait_log=False)
@@ -150,7 +167,8 @@ def test_not_enabled():
 
 
 def main():
-    tests = [test_all, test_filters, test_errors, test_not_enabled]
+    tests = [test_all, test_filters, test_errors, test_device_passes,
+             test_not_enabled]
     print("1..%d" % len(tests))
     if not all(os.path.exists(os.path.join(CAPS, c)) for c in (A, B)) or \
             not shutil.which("tshark"):
