@@ -71,6 +71,7 @@ struct kdw {
 	uint64_t		 lost;
 	uint64_t		 commits;
 	uint64_t		 last_check_ms, last_expire_ms;
+	uint64_t		 expire_ms;	/* how often to age out */
 	uint32_t		 sync_seq;
 	bool			 status_due;
 	uint8_t			*in;
@@ -940,7 +941,7 @@ kdw_periodic(struct kdw *w, uint64_t now)
 			return;
 		}
 	}
-	if (now - w->last_expire_ms < KDW_EXPIRE_MS)
+	if (now - w->last_expire_ms < w->expire_ms)
 		return;
 	w->last_expire_ms = now;
 	for (t = 0; t < KISMETDB_TABLES; t++) {
@@ -1003,6 +1004,12 @@ kislogd_main(const struct kislogd_conf *conf, int fd, bool sandbox)
 	w.conf = conf;
 	w.fd = fd;
 	w.next_i = 1;
+	/* Every 15 s, or twice per timeout when one is shorter. */
+	w.expire_ms = KDW_EXPIRE_MS;
+	for (i = 0; i < KISMETDB_TABLES; i++)
+		if (conf->timeout[i] > 0 && conf->timeout[i] * 500ULL <
+		    w.expire_ms)
+			w.expire_ms = conf->timeout[i] * 500ULL;
 	kdw_signals();
 	(void)kismetdb_init();
 	if ((fl = fcntl(fd, F_GETFL)) >= 0)

@@ -241,7 +241,7 @@ wr_read(struct wr *w, int wait_ms)
 }
 
 static void
-wr_start(struct wr *w, bool reopen)
+wr_start_with(struct wr *w, bool reopen, uint32_t packet_timeout)
 {
 	struct kislogd_conf *c;
 	struct pollfd pfd;
@@ -259,6 +259,7 @@ wr_start(struct wr *w, bool reopen)
 	snprintf(c->creator, sizeof(c->creator), "osprey test");
 	c->commit_ms = 50;
 	c->reopen = reopen;
+	c->timeout[KISMETDB_PACKETS] = packet_timeout;
 	assert_int_equal(kislogd_start(c, &w->pid, &w->fd), 0);
 	free(c);
 	pfd.fd = w->fd;
@@ -274,6 +275,12 @@ wr_start(struct wr *w, bool reopen)
 	assert_int_equal(o.status, 0);
 	snprintf(w->path, sizeof(w->path), "%s", o.text);
 	w->in_len = 0;
+}
+
+static void
+wr_start(struct wr *w, bool reopen)
+{
+	wr_start_with(w, reopen, 0);
 }
 
 /* SYNC and wait for its STATUS. */
@@ -467,6 +474,36 @@ test_writer_reopen(void **state)
 	free(w);
 }
 
+/* kis_log_packet_timeout: packets older than it go as the log runs. */
+static void
+test_writer_ageout(void **state)
+{
+	struct wr *w = calloc(1, sizeof(*w));
+	struct kismetdb *k;
+	struct kismetdb_summary s;
+	char err[512];
+	time_t end;
+
+	assert_non_null(w);
+	wr_start_with(w, false, 2);
+	/* Packets of 2023: far older than 2 s. */
+	wr_packets(w, 20);
+	wr_sync(w, 1);
+	assert_int_equal(w->st.rows[KISMETDB_PACKETS], 20);
+	for (end = time(NULL) + 20; time(NULL) < end;) {
+		assert_true(wr_read(w, 200));
+		assert_int_equal(kismetdb_open_read(w->path, &k, err,
+		    sizeof(err)), 0);
+		assert_int_equal(kismetdb_summary(k, &s), 0);
+		kismetdb_close(k);
+		if (s.rows[KISMETDB_PACKETS] == 0)
+			break;
+	}
+	assert_int_equal(s.rows[KISMETDB_PACKETS], 0);
+	assert_int_equal(wr_end(w), 0);
+	free(w);
+}
+
 int
 main(void)
 {
@@ -474,6 +511,7 @@ main(void)
 		cmocka_unit_test(test_config),
 		cmocka_unit_test(test_writer),
 		cmocka_unit_test(test_writer_reopen),
+		cmocka_unit_test(test_writer_ageout),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
