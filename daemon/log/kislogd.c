@@ -55,8 +55,21 @@ struct kdw_export {
 	uint8_t			*buf;
 };
 
+/* A packet row waiting to go in with the next KISMETDB_BATCH. */
+struct kdw_row {
+	struct kismetdb_packet	 p;
+	char			 src[DEVICE_MAC_STR_LEN];
+	char			 dst[DEVICE_MAC_STR_LEN];
+	char			 ta[DEVICE_MAC_STR_LEN];
+	char			 key[DEVICE_KEY_LEN];
+	char			 uuid[37];
+};
+
 struct kdw {
 	const struct kislogd_conf *conf;
+	/* Rows point into the input buffer: written before it moves. */
+	struct kdw_row		 rows_b[KISMETDB_BATCH];
+	size_t			 n_rows;
 	int			 fd;
 	struct kismetdb		*db;
 	char			 path[KISLOGD_PATH_MAX];
@@ -432,13 +445,38 @@ kdw_key(const uint8_t mac[6], char out[DEVICE_KEY_LEN])
 	out[29] = '\0';
 }
 
+/* Insert the rows gathered so far. */
+static void
+kdw_packets_flush(struct kdw *w)
+{
+	struct kismetdb_packet v[KISMETDB_BATCH];
+	size_t i, n = w->n_rows;
+	int r;
+
+	if (n == 0)
+		return;
+	w->n_rows = 0;
+	if (!kdw_ready(w)) {
+		w->lost += n;
+		return;
+	}
+	for (i = 0; i < n; i++)
+		v[i] = w->rows_b[i].p;
+	if ((r = kismetdb_add_packets(w->db, v, n)) < 0) {
+		w->lost += n;
+		kdw_fail(w, kismetdb_errmsg(w->db));
+		return;
+	}
+	w->pending[KISMETDB_PACKETS] += n;
+	w->tx_rows += n;
+}
+
 static void
 kdw_packet(struct kdw *w, const uint8_t *buf, size_t len)
 {
 	struct klmsg_packet m;
-	struct kismetdb_packet p;
-	char src[DEVICE_MAC_STR_LEN], dst[DEVICE_MAC_STR_LEN];
-	char ta[DEVICE_MAC_STR_LEN], key[DEVICE_KEY_LEN];
+	struct kdw_row *row;
+	struct kismetdb_packet *p;
 	const uint8_t *who;
 	bool dot11;
 
@@ -447,57 +485,61 @@ kdw_packet(struct kdw *w, const uint8_t *buf, size_t len)
 		w->lost++;
 		return;
 	}
-	if (!kdw_ready(w)) {
+	if (w->stopped || w->db == NULL) {
 		w->lost++;
 		return;
 	}
+	row = &w->rows_b[w->n_rows];
+	p = &row->p;
 	dot11 = (m.flags & KLMSG_PKT_DOT11) != 0;
-	memset(&p, 0, sizeof(p));
-	p.ts_sec = m.ts_sec;
-	p.ts_usec = m.ts_usec;
-	p.phyname = dot11 ? KISMETDB_PHY_DOT11 : "Unknown";
+	memset(p, 0, sizeof(*p));
+	p->ts_sec = m.ts_sec;
+	p->ts_usec = m.ts_usec;
+	p->phyname = dot11 ? KISMETDB_PHY_DOT11 : "Unknown";
 	if (dot11 && (m.flags & KLMSG_PKT_SRC))
-		kdw_mac(m.src, src);
+		kdw_mac(m.src, row->src);
 	else
-		memcpy(src, KISMETDB_NO_MAC, sizeof(src));
+		memcpy(row->src, KISMETDB_NO_MAC, sizeof(row->src));
 	if (dot11 && (m.flags & KLMSG_PKT_DST))
-		kdw_mac(m.dst, dst);
+		kdw_mac(m.dst, row->dst);
 	else
-		memcpy(dst, KISMETDB_NO_MAC, sizeof(dst));
+		memcpy(row->dst, KISMETDB_NO_MAC, sizeof(row->dst));
 	if (dot11 && (m.flags & KLMSG_PKT_TA))
-		kdw_mac(m.ta, ta);
+		kdw_mac(m.ta, row->ta);
 	else
-		memcpy(ta, KISMETDB_NO_MAC, sizeof(ta));
-	p.sourcemac = src;
-	p.destmac = dst;
-	p.transmac = ta;
+		memcpy(row->ta, KISMETDB_NO_MAC, sizeof(row->ta));
+	p->sourcemac = row->src;
+	p->destmac = row->dst;
+	p->transmac = row->ta;
 	/* The device the frame came from: its transmitter, else source. */
 	who = (m.flags & KLMSG_PKT_TA) ? m.ta : (m.flags & KLMSG_PKT_SRC) ?
 	    m.src : NULL;
 	if (dot11 && who != NULL) {
-		kdw_key(who, key);
-		p.devkey = key;
+		kdw_key(who, row->key);
+		p->devkey = row->key;
 	} else
-		p.devkey = "0";
-	p.frequency = (double)m.freq_khz;
-	p.loc = m.loc;
-	p.signal = (m.flags & KLMSG_PKT_SIGNAL) ? m.signal : 0;
-	p.datasource = m.uuid[0] != '\0' ? m.uuid : KISMETDB_NO_UUID;
-	p.dlt = m.dlt;
-	p.packet = m.data;
-	p.packet_len = m.caplen;
-	p.packet_full_len = m.full_len > m.caplen ? m.full_len : m.caplen;
-	p.error = (m.flags & KLMSG_PKT_ERROR) != 0;
-	p.tags = "";
-	p.datarate = m.rate_kbps / 1000.0;
+		p->devkey = "0";
+	p->frequency = (double)m.freq_khz;
+	p->loc = m.loc;
+	p->signal = (m.flags & KLMSG_PKT_SIGNAL) ? m.signal : 0;
+	memcpy(row->uuid, m.uuid, sizeof(row->uuid));
+	p->datasource = row->uuid[0] != '\0' ? row->uuid : KISMETDB_NO_UUID;
+	p->dlt = m.dlt;
+	p->packet = m.data;
+	p->packet_len = m.caplen;
+	p->packet_full_len = m.full_len > m.caplen ? m.full_len : m.caplen;
+	p->error = (m.flags & KLMSG_PKT_ERROR) != 0;
+	p->tags = "";
+	p->datarate = m.rate_kbps / 1000.0;
 	/* The pcapng packet hash: the frame without its radio header. */
 	if (m.frame_len > 0)
-		p.hash = (uint32_t)crc32(0L, m.data + m.frame_off,
+		p->hash = (uint32_t)crc32(0L, m.data + m.frame_off,
 		    m.frame_len);
 	else
-		p.hash = (uint32_t)crc32(0L, m.data, (uInt)m.caplen);
-	p.packetid = m.packetid;
-	kdw_inserted(w, KISMETDB_PACKETS, kismetdb_add_packet(w->db, &p));
+		p->hash = (uint32_t)crc32(0L, m.data, (uInt)m.caplen);
+	p->packetid = m.packetid;
+	if (++w->n_rows == KISMETDB_BATCH)
+		kdw_packets_flush(w);
 }
 
 static void
@@ -848,6 +890,9 @@ kdw_dispatch(struct kdw *w, uint16_t type, const uint8_t *p, size_t len)
 	struct kdw_export *e;
 	uint32_t id;
 
+	/* Rows stay in order, and commits and exports see them all. */
+	if (type != KLMSG_PACKET)
+		kdw_packets_flush(w);
 	switch (type) {
 	case KLMSG_PACKET:
 		kdw_packet(w, p, len);
@@ -905,6 +950,8 @@ kdw_input(struct kdw *w)
 		kdw_dispatch(w, type, w->in + off + KLMSG_HDR, plen);
 		off += KLMSG_HDR + plen;
 	}
+	/* The rows point into the buffer about to move. */
+	kdw_packets_flush(w);
 	if (off > 0) {
 		memmove(w->in, w->in + off, w->in_len - off);
 		w->in_len -= off;

@@ -124,6 +124,7 @@ static const struct kdb_col kdb_source_cols[] = {
 struct kismetdb {
 	sqlite3		*db;
 	sqlite3_stmt	*find;		/* kismetdb_find_device() */
+	sqlite3_stmt	*batch;		/* KISMETDB_BATCH packets at once */
 	char		*path;		/* NULL for one in memory */
 	bool		 writer;
 	bool		 in_tx;
@@ -234,6 +235,7 @@ kdb_free(struct kismetdb *k)
 	for (i = 0; i < KISMETDB_TABLES; i++)
 		sqlite3_finalize(k->ins[i]);
 	sqlite3_finalize(k->find);
+	sqlite3_finalize(k->batch);
 	sqlite3_close(k->db);
 	free(k->path);
 	free(k);
@@ -620,6 +622,39 @@ kdb_bind_json(sqlite3_stmt *st, int i, const char *s, size_t len,
 		    SQLITE_UTF8);
 }
 
+/* Bind packet p's 24 values from parameter i + 1 on. */
+static void
+kdb_bind_packet(sqlite3_stmt *st, int i, const struct kismetdb_packet *p)
+{
+	sqlite3_bind_int64(st, i + 1, (sqlite3_int64)p->ts_sec);
+	sqlite3_bind_int64(st, i + 2, (sqlite3_int64)p->ts_usec);
+	kdb_bind_str(st, i + 3, p->phyname);
+	kdb_bind_str(st, i + 4, p->sourcemac);
+	kdb_bind_str(st, i + 5, p->destmac);
+	kdb_bind_str(st, i + 6, p->transmac);
+	sqlite3_bind_double(st, i + 7, p->frequency);
+	kdb_bind_str(st, i + 8, p->devkey);
+	sqlite3_bind_double(st, i + 9, p->loc.lat);
+	sqlite3_bind_double(st, i + 10, p->loc.lon);
+	sqlite3_bind_double(st, i + 11, p->loc.alt);
+	sqlite3_bind_double(st, i + 12, p->loc.speed);
+	sqlite3_bind_double(st, i + 13, p->loc.heading);
+	sqlite3_bind_int64(st, i + 14, (sqlite3_int64)p->packet_len);
+	sqlite3_bind_int64(st, i + 15, p->signal);
+	kdb_bind_str(st, i + 16, p->datasource);
+	sqlite3_bind_int64(st, i + 17, p->dlt);
+	sqlite3_bind_blob64(st, i + 18, p->packet != NULL ?
+	    (const void *)p->packet : (const void *)"", p->packet_len,
+	    SQLITE_STATIC);
+	sqlite3_bind_int(st, i + 19, p->error != 0);
+	kdb_bind_str(st, i + 20, p->tags);
+	sqlite3_bind_double(st, i + 21, p->datarate);
+	/* An INT column: the CRC's bits as Kismet stores them. */
+	sqlite3_bind_int(st, i + 22, (int)p->hash);
+	sqlite3_bind_int64(st, i + 23, (sqlite3_int64)p->packetid);
+	sqlite3_bind_int64(st, i + 24, (sqlite3_int64)p->packet_full_len);
+}
+
 int
 kismetdb_add_packet(struct kismetdb *k, const struct kismetdb_packet *p)
 {
@@ -627,33 +662,46 @@ kismetdb_add_packet(struct kismetdb *k, const struct kismetdb_packet *p)
 
 	if (st == NULL)
 		return -EPERM;
-	sqlite3_bind_int64(st, 1, (sqlite3_int64)p->ts_sec);
-	sqlite3_bind_int64(st, 2, (sqlite3_int64)p->ts_usec);
-	kdb_bind_str(st, 3, p->phyname);
-	kdb_bind_str(st, 4, p->sourcemac);
-	kdb_bind_str(st, 5, p->destmac);
-	kdb_bind_str(st, 6, p->transmac);
-	sqlite3_bind_double(st, 7, p->frequency);
-	kdb_bind_str(st, 8, p->devkey);
-	sqlite3_bind_double(st, 9, p->loc.lat);
-	sqlite3_bind_double(st, 10, p->loc.lon);
-	sqlite3_bind_double(st, 11, p->loc.alt);
-	sqlite3_bind_double(st, 12, p->loc.speed);
-	sqlite3_bind_double(st, 13, p->loc.heading);
-	sqlite3_bind_int64(st, 14, (sqlite3_int64)p->packet_len);
-	sqlite3_bind_int64(st, 15, p->signal);
-	kdb_bind_str(st, 16, p->datasource);
-	sqlite3_bind_int64(st, 17, p->dlt);
-	sqlite3_bind_blob64(st, 18, p->packet != NULL ? (const void *)p->packet :
-	    (const void *)"", p->packet_len, SQLITE_STATIC);
-	sqlite3_bind_int(st, 19, p->error != 0);
-	kdb_bind_str(st, 20, p->tags);
-	sqlite3_bind_double(st, 21, p->datarate);
-	/* An INT column: the CRC's bits as Kismet stores them. */
-	sqlite3_bind_int(st, 22, (int)p->hash);
-	sqlite3_bind_int64(st, 23, (sqlite3_int64)p->packetid);
-	sqlite3_bind_int64(st, 24, (sqlite3_int64)p->packet_full_len);
+	kdb_bind_packet(st, 0, p);
 	return kdb_step(k, st, "insert packet");
+}
+
+int
+kismetdb_add_packets(struct kismetdb *k, const struct kismetdb_packet *v,
+    size_t n)
+{
+	const char *one;
+	char *sql, *prev;
+	size_t i, j;
+	int rc, r;
+
+	if (k->ins[KISMETDB_PACKETS] == NULL)
+		return -EPERM;
+	if (k->batch == NULL) {
+		/* The single-row INSERT with its VALUES list repeated. */
+		one = strstr(kdb_insert[KISMETDB_PACKETS], " VALUES ") + 8;
+		sql = xstrdup(kdb_insert[KISMETDB_PACKETS]);
+		for (i = 1; i < KISMETDB_BATCH; i++) {
+			prev = sql;
+			xasprintf(&sql, "%s,%s", prev, one);
+			free(prev);
+		}
+		rc = sqlite3_prepare_v3(k->db, sql, -1,
+		    SQLITE_PREPARE_PERSISTENT, &k->batch, NULL);
+		free(sql);
+		if (rc != SQLITE_OK)
+			return kdb_fail(k, rc, "prepare");
+	}
+	for (i = 0; i + KISMETDB_BATCH <= n; i += KISMETDB_BATCH) {
+		for (j = 0; j < KISMETDB_BATCH; j++)
+			kdb_bind_packet(k->batch, 24 * (int)j, &v[i + j]);
+		if ((r = kdb_step(k, k->batch, "insert packets")) < 0)
+			return r;
+	}
+	for (; i < n; i++)
+		if ((r = kismetdb_add_packet(k, &v[i])) < 0)
+			return r;
+	return 0;
 }
 
 int

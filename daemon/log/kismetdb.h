@@ -198,6 +198,14 @@ bool	 kismetdb_in_transaction(const struct kismetdb *);
 
 /* Insert one row (in the open transaction, if any). */
 int	 kismetdb_add_packet(struct kismetdb *, const struct kismetdb_packet *);
+/*
+ * Insert n packets in order, KISMETDB_BATCH to a statement (a cursor
+ * opened once per statement instead of once per row).  On an error some
+ * of them may be in: the caller fails the transaction.
+ */
+#define KISMETDB_BATCH	16
+int	 kismetdb_add_packets(struct kismetdb *,
+	    const struct kismetdb_packet *v, size_t n);
 /* devices: one row per (phyname, devmac); a newer row replaces it. */
 int	 kismetdb_add_device(struct kismetdb *, const struct kismetdb_device *);
 /* datasources: one row per uuid; a newer row replaces it. */

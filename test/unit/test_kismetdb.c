@@ -295,6 +295,39 @@ test_packets(void **state)
 	kismetdb_close(k);
 }
 
+/* 37 packets through kismetdb_add_packets(): two batches and five. */
+static void
+test_packets_batched(void **state)
+{
+	struct kismetdb *k;
+	struct kismetdb_iter *it;
+	struct kismetdb_packet v[37], q;
+	char path[PATH_MAX], err[512];
+	unsigned i;
+
+	path_of(path, sizeof(path), "batched.kismet");
+	assert_int_equal(kismetdb_create(path, "t", &k, err, sizeof(err)), 0);
+	for (i = 0; i < 37; i++) {
+		fill_packet(&v[i], i % 10);
+		v[i].packetid = i;
+	}
+	assert_int_equal(kismetdb_begin(k), 0);
+	assert_int_equal(kismetdb_add_packets(k, v, 37), 0);
+	assert_int_equal(kismetdb_commit(k), 0);
+	assert_int_equal(kismetdb_iter_packets(k, NULL, &it), 0);
+	for (i = 0; i < 37; i++) {
+		assert_int_equal(kismetdb_next_packet(it, &q), 1);
+		assert_int_equal(q.packetid, i);
+		assert_int_equal(q.ts_sec, v[i].ts_sec);
+		assert_string_equal(q.sourcemac, v[i].sourcemac);
+		assert_int_equal(q.packet_len, v[i].packet_len);
+		assert_memory_equal(q.packet, v[i].packet, v[i].packet_len);
+	}
+	assert_int_equal(kismetdb_next_packet(it, &q), 0);
+	kismetdb_iter_free(it);
+	kismetdb_close(k);
+}
+
 static void
 test_rows_replace(void **state)
 {
@@ -570,6 +603,7 @@ main(void)
 		cmocka_unit_test(test_schema),
 		cmocka_unit_test(test_never_overwrites),
 		cmocka_unit_test(test_packets),
+		cmocka_unit_test(test_packets_batched),
 		cmocka_unit_test(test_rows_replace),
 		cmocka_unit_test(test_moved),
 		cmocka_unit_test(test_foreign_files),
