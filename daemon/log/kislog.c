@@ -61,14 +61,17 @@ struct kislog {
 	msgpack_sbuffer		 sb;
 
 	/*
-	 * Device passes go by the tracker's change numbers: a pass writes
-	 * the devices changed after the last one it wrote, up to the newest
-	 * change when it began (so that constant traffic cannot make it
-	 * endless); what changes meanwhile is the next pass's.
+	 * Device passes: each writes the devices changed after since_usec
+	 * (the tracker's time, devrec's cursor); the next pass's is the
+	 * event loop's time when this one began, less a microsecond, so
+	 * that a device changed later in that same loop pass is not
+	 * missed, and an idle tracker (whose clock stays at its last
+	 * packet) gives empty passes.
 	 */
+	struct devrec_cursor	 cur;
 	bool			 in_pass;
-	uint64_t		 after_seq;	/* last written */
-	uint64_t		 pass_end;	/* newest change at the start */
+	uint64_t		 since_usec;
+	uint64_t		 next_since;
 
 	/* Sources logged once already (ids). */
 	uint32_t		*seen;
@@ -589,7 +592,14 @@ kislog_sources_cb(evutil_socket_t fd, short what, void *arg)
 static void
 kislog_pass_start(struct kislog *k)
 {
-	k->pass_end = tracker_seq(k->deps.tracker);
+	struct timeval tv;
+	uint64_t now;
+
+	if (event_base_gettimeofday_cached(k->deps.base, &tv) != 0)
+		gettimeofday(&tv, NULL);
+	now = (uint64_t)tv.tv_sec * 1000000 + (uint64_t)tv.tv_usec;
+	devrec_cursor_init(&k->cur, k->since_usec);
+	k->next_since = now > 0 ? now - 1 : 0;
 	k->in_pass = true;
 }
 
@@ -597,29 +607,24 @@ kislog_pass_start(struct kislog *k)
 static bool
 kislog_device_slice(struct kislog *k)
 {
-	const struct device *d;
 	struct devrec_opts o;
 	msgpack_packer pk;
-	size_t n = 0;
+	size_t n;
 
 	memset(&o, 0, sizeof(o));
 	o.source_uuid = datasource_uuid_by_id;
 	o.arg = k->deps.sources;
 	msgpack_sbuffer_clear(&k->sb);
 	msgpack_packer_init(&pk, &k->sb, msgpack_sbuffer_write);
-	for (d = tracker_changed_after_seq(k->deps.tracker, k->after_seq);
-	    d != NULL && d->mod_seq <= k->pass_end &&
-	    n < KISLOG_DEVICE_SLICE; d = tracker_next(d)) {
-		devrec_pack(&pk, k->deps.tracker, d, &o);
-		k->after_seq = d->mod_seq;
-		n++;
-	}
+	n = devrec_pack_slice(&pk, k->deps.tracker, &k->cur,
+	    KISLOG_DEVICE_SLICE, &o);
 	if (n > 0) {
 		klmsg_put_raw(&k->buf, KLMSG_DEVICES, k->sb.data, k->sb.size);
 		kislog_send_buf(k);
 	}
-	if (d != NULL && d->mod_seq <= k->pass_end)
+	if (!k->cur.done)
 		return false;
+	k->since_usec = k->next_since;
 	k->in_pass = false;
 	return true;
 }

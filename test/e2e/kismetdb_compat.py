@@ -90,6 +90,9 @@ def run_osprey(osprey, tmp, caps):
         f.write("log_types=kismet\n")
         f.write("log_prefix=%s\n" % tmp)
         f.write("log_title=compat\n")
+        # Device passes during the run, not only the last one at exit:
+        # every device row must still end as the device's last state.
+        f.write("kis_log_device_rate=1\n")
     devs = os.path.join(tmp, "devices.json")
     cmd = [osprey, "-f", conf, "--allow-root", "--no-web",
            "--exit-when-done", "--devices-json", devs]
