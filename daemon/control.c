@@ -436,7 +436,8 @@ control_export_cb(void *arg, const void *data, size_t len, int status,
 	struct bridge_kismetdb_end end;
 
 	if (status == 0) {
-		if (bridge_encode_kismetdb_data(&c->out, x->seq, data, len) == 0)
+		if (bridge_encode_kismetdb_data(&c->out, x->seq, data,
+		    len) == 0)
 			control_send(c);
 		return;
 	}

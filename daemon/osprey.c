@@ -316,8 +316,8 @@ open_log(struct osprey *o)
 	o->kismetdb = log_type_on(types, "kismet");
 	if (!log_type_on(types, "pcapng")) {
 		if (!o->kismetdb)
-			log_warnx("log_types=%s: no type osprey writes (kismet, "
-			    "pcapng); no packet log", types);
+			log_warnx("log_types=%s: no type osprey writes "
+			    "(kismet, pcapng); no packet log", types);
 		return;
 	}
 	tmpl = config_get(&o->cfg, "log_template");

@@ -79,14 +79,14 @@ struct kislog {
 
 	uint64_t		 msg_seq;	/* last message bus line sent */
 	uint64_t		 packetid;
-	uint64_t		 dups;		/* tracker's count, last packet */
+	uint64_t		 dups;		/* tracker's dups, last seen */
 	struct kismetdb_loc	 loc;
 	uint64_t		 gps_last_sec;
 
 	/* Holding file sources while the writer catches up. */
 	size_t			 queue_max, hold_bytes, resume_bytes;
 	bool			 held;
-	bool			 hold_spent;	/* held too long: drop instead */
+	bool			 hold_spent;	/* held too long: drop */
 	uint64_t		 held_since_ms;
 
 	/* What the writer last said. */

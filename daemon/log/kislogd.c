@@ -76,7 +76,8 @@ struct kdw {
 	unsigned		 next_i;
 	bool			 stopped;
 	char			 error[KISMETDB_ERR_MAX + KISLOGD_PATH_MAX];
-	char			 event[KISMETDB_ERR_MAX + 2 * KISLOGD_PATH_MAX + 64];
+	char			 event[KISMETDB_ERR_MAX +
+				    2 * KISLOGD_PATH_MAX + 64];
 	uint64_t		 rows[KISMETDB_TABLES];	/* committed */
 	uint64_t		 pending[KISMETDB_TABLES];
 	uint64_t		 tx_rows;

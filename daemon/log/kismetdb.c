@@ -180,8 +180,8 @@ kdb_fail(struct kismetdb *k, int rc, const char *what)
 	int e = k->db != NULL ? sqlite3_system_errno(k->db) : 0;
 
 	/* SQLite's "disk I/O error" says more with the system's reason. */
-	if (e > 0 && ((rc & 0xff) == SQLITE_IOERR || (rc & 0xff) == SQLITE_FULL ||
-	    (rc & 0xff) == SQLITE_CANTOPEN))
+	if (e > 0 && ((rc & 0xff) == SQLITE_IOERR ||
+	    (rc & 0xff) == SQLITE_FULL || (rc & 0xff) == SQLITE_CANTOPEN))
 		snprintf(k->err, sizeof(k->err), "%s: %s (%s)", what,
 		    sqlite3_errmsg(k->db), strerror(e));
 	else
@@ -323,8 +323,9 @@ kismetdb_create(const char *path, const char *creator,
 		goto fail;
 	for (i = 0; i < KISMETDB_TABLES; i++) {
 		k->has_table[i] = true;
-		if ((rc = sqlite3_prepare_v3(k->db, kdb_insert[i], -1,
-		    SQLITE_PREPARE_PERSISTENT, &k->ins[i], NULL)) != SQLITE_OK) {
+		rc = sqlite3_prepare_v3(k->db, kdb_insert[i], -1,
+		    SQLITE_PREPARE_PERSISTENT, &k->ins[i], NULL);
+		if (rc != SQLITE_OK) {
 			r = kdb_fail(k, rc, "prepare");
 			goto fail;
 		}
@@ -847,8 +848,8 @@ kdb_has_column(struct kismetdb *k, enum kismetdb_table t, const char *name)
 	if (sqlite3_prepare_v2(k->db, sql, -1, &st, NULL) != SQLITE_OK)
 		return false;
 	while (!found && sqlite3_step(st) == SQLITE_ROW)
-		found = (c = (const char *)sqlite3_column_text(st, 1)) != NULL &&
-		    strcasecmp(c, name) == 0;
+		found = (c = (const char *)sqlite3_column_text(st, 1)) !=
+		    NULL && strcasecmp(c, name) == 0;
 	sqlite3_finalize(st);
 	return found;
 }

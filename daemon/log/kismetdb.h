@@ -38,7 +38,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define KISMETDB_VERSION	9		/* Kismet 2023-07's db_version */
+#define KISMETDB_VERSION	9	/* Kismet 2023-07's db_version */
 #define KISMETDB_MODULE		"kismetlog"
 #define KISMETDB_PHY_DOT11	"IEEE802.11"
 #define KISMETDB_NO_MAC		"00:00:00:00:00:00"

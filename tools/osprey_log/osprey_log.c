@@ -361,7 +361,8 @@ main(int argc, char **argv)
 	(void)kismetdb_init();
 	if (strcmp(argv[1], "summary") == 0)
 		return cmd_summary(argc - 1, argv + 1);
-	if (strcmp(argv[1], "pcapng") == 0 || strcmp(argv[1], "wiglecsv") == 0 ||
+	if (strcmp(argv[1], "pcapng") == 0 ||
+	    strcmp(argv[1], "wiglecsv") == 0 ||
 	    strcmp(argv[1], "devices") == 0)
 		return cmd_convert(argv[1], argc - 1, argv + 1);
 	olog_err("unknown command '%s'", argv[1]);
