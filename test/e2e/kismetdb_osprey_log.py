@@ -96,6 +96,10 @@ def make_log():
                             OSPREY_HELPER_PATH=os.path.join(TMP, "bin")))
     LOG = [os.path.join(TMP, f) for f in os.listdir(TMP)
            if f.endswith(".kismet")][0]
+    # A batch run leaves one closed file: no WAL, no shared memory.
+    left = [f for f in os.listdir(TMP) if f.endswith(("-wal", "-shm",
+                                                      "-journal"))]
+    assert not left, left
 
 
 def test_pcapng():
