@@ -27,6 +27,7 @@
 #include "datasource.h"
 #include "devnames.h"
 #include "devrec.h"
+#include "kislog.h"
 #include "log.h"
 #include "msgbus.h"
 #include "packet.h"
@@ -44,6 +45,14 @@ struct ctl_query {
 	TAILQ_ENTRY(ctl_query)	 entry;
 	uint32_t		 seq;
 	struct ctldev		*dev;
+};
+
+/* A kismetdb pcapng export: the web's seq, the log's export id. */
+struct ctl_export {
+	struct control		*ctl;
+	uint32_t		 seq;
+	uint32_t		 id;
+	LIST_ENTRY(ctl_export)	 entry;
 };
 
 /*
@@ -83,6 +92,7 @@ struct control {
 
 	TAILQ_HEAD(, ctl_query)	 queries;
 	LIST_HEAD(, ctl_cmd)	 cmds;
+	LIST_HEAD(, ctl_export)	 exports;
 	int			 tap;		/* packet tap id, 0 none */
 	uint32_t		*announced;	/* source ids sent as PACKET_SOURCE */
 	size_t			 n_announced;
@@ -148,7 +158,7 @@ control_pack_list(msgpack_packer *pk, const char *key,
 }
 
 /* One source as the REST API shows it (SPEC section 7, Datasources). */
-static void
+void
 control_pack_source(msgpack_packer *pk, const struct datasource *ds)
 {
 	msgpack_pack_map(pk, 27);
@@ -473,6 +483,104 @@ control_devices_cancel(struct control *c, const struct bridge_msg *m)
 		control_query_free(c, q);
 }
 
+/* The kismetdb log's pcapng export (doc/kismetdb.md) */
+
+static struct ctl_export *
+control_export_find(struct control *c, uint32_t seq)
+{
+	struct ctl_export *x;
+
+	LIST_FOREACH(x, &c->exports, entry)
+		if (x->seq == seq)
+			return x;
+	return NULL;
+}
+
+/* The log's answers: a chunk, the end, or why it failed. */
+static void
+control_export_cb(void *arg, const void *data, size_t len, int status,
+    const char *reason)
+{
+	struct ctl_export *x = arg;
+	struct control *c = x->ctl;
+	struct bridge_kismetdb_end end;
+
+	if (status == 0) {
+		if (bridge_encode_kismetdb_data(&c->out, x->seq, data,
+		    len) == 0)
+			control_send(c);
+		return;
+	}
+	if (status == 1) {
+		end.packets = len;
+		if (bridge_encode_kismetdb_end(&c->out, x->seq, &end) == 0)
+			control_send(c);
+	} else
+		control_send_error(c, x->seq, status == -EINVAL ? 400 :
+		    status == -ENOENT ? 404 : status == -EBUSY ? 503 : 500,
+		    reason != NULL && reason[0] != '\0' ? reason :
+		    strerror(-status));
+	LIST_REMOVE(x, entry);
+	free(x);
+}
+
+static void
+control_kismetdb(struct control *c, const struct bridge_msg *m)
+{
+	const struct bridge_kismetdb_req *r = &m->u.kismetdb_req;
+	struct ctl_export *x;
+	int rc;
+
+	if (c->deps.kislog == NULL) {
+		control_send_error(c, m->hdr.seq, 404, "kismetdb log not "
+		    "enabled (log_types=kismet)");
+		return;
+	}
+	if (control_export_find(c, m->hdr.seq) != NULL) {
+		control_send_error(c, m->hdr.seq, 400, "export already open");
+		return;
+	}
+	x = xcalloc(1, sizeof(*x));
+	x->ctl = c;
+	x->seq = m->hdr.seq;
+	LIST_INSERT_HEAD(&c->exports, x, entry);
+	if ((rc = kislog_export(c->deps.kislog, r->keys, r->values, r->count,
+	    control_export_cb, x, &x->id)) < 0) {
+		LIST_REMOVE(x, entry);
+		free(x);
+		control_send_error(c, m->hdr.seq, rc == -EBUSY ? 503 :
+		    rc == -E2BIG ? 400 : 404, rc == -EBUSY ? "too many "
+		    "exports at once" : rc == -E2BIG ? "too many filter keys" :
+		    "the kismetdb log has stopped");
+	}
+}
+
+static void
+control_kismetdb_more(struct control *c, const struct bridge_msg *m)
+{
+	struct ctl_export *x = control_export_find(c, m->hdr.seq);
+
+	if (x != NULL)
+		kislog_export_more(c->deps.kislog, x->id);
+}
+
+static void
+control_export_cancel(struct control *c, struct ctl_export *x)
+{
+	kislog_export_cancel(c->deps.kislog, x->id);
+	LIST_REMOVE(x, entry);
+	free(x);
+}
+
+static void
+control_kismetdb_cancel(struct control *c, const struct bridge_msg *m)
+{
+	struct ctl_export *x = control_export_find(c, m->hdr.seq);
+
+	if (x != NULL)
+		control_export_cancel(c, x);
+}
+
 /* Packets */
 
 static bool
@@ -588,7 +696,7 @@ control_pack_status(struct control *c, msgpack_packer *pk)
 	memset(&ts, 0, sizeof(ts));
 	if (c->deps.tracker != NULL)
 		tracker_stats(c->deps.tracker, &ts);
-	msgpack_pack_map(pk, 14);
+	msgpack_pack_map(pk, 14 + kislog_status_fields());
 	bridge_pack_kv_str(pk, "kismet.system.version", OSPREY_VERSION);
 	bridge_pack_kv_str(pk, "kismet.system.server_name", "osprey");
 	bridge_pack_kv_u64(pk, "kismet.system.timestamp.sec",
@@ -613,6 +721,7 @@ control_pack_status(struct control *c, msgpack_packer *pk)
 	bridge_pack_kv_str(pk, "osprey.system.web.last_error", c->last_error);
 	bridge_pack_kv_u64(pk, "osprey.system.web.last_error_time",
 	    c->last_error_sec);
+	kislog_pack_status(c->deps.kislog, pk);
 }
 
 static void
@@ -791,6 +900,9 @@ static const struct {
 	{ BRIDGE_SYSTEM_REQ, CTL_RUNNING, control_system },
 	{ BRIDGE_CMD, CTL_RUNNING, control_cmd },
 	{ BRIDGE_PONG, CTL_RUNNING, control_pong },
+	{ BRIDGE_KISMETDB_REQ, CTL_RUNNING, control_kismetdb },
+	{ BRIDGE_KISMETDB_MORE, CTL_RUNNING, control_kismetdb_more },
+	{ BRIDGE_KISMETDB_CANCEL, CTL_RUNNING, control_kismetdb_cancel },
 };
 
 static void
@@ -827,6 +939,8 @@ control_drop(struct control *c, const char *why)
 	evtimer_del(c->ev_deadline);
 	while ((q = TAILQ_FIRST(&c->queries)) != NULL)
 		control_query_free(c, q);
+	while (!LIST_EMPTY(&c->exports))
+		control_export_cancel(c, LIST_FIRST(&c->exports));
 	if (c->tap != 0) {
 		packet_tap_remove(c->deps.packets, c->tap);
 		c->tap = 0;
@@ -1121,6 +1235,7 @@ control_new(const struct control_deps *deps, const char *const *keys,
 	c->n_settings = n;
 	TAILQ_INIT(&c->queries);
 	LIST_INIT(&c->cmds);
+	LIST_INIT(&c->exports);
 	msgpack_sbuffer_init(&c->out);
 	c->ev_respawn = evtimer_new(deps->base, control_respawn_cb, c);
 	c->ev_kill = evtimer_new(deps->base, control_kill_cb, c);

@@ -20,13 +20,17 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <msgpack.h>
+
 struct alerts;
+struct datasource;
 struct devnames;
 struct event_base;
 struct control;
 struct pcaplog;
 struct pktstats;
 struct datasource_mgr;
+struct kislog;
 struct msgbus;
 struct packet_ctx;
 struct proc;
@@ -55,6 +59,7 @@ struct control_deps {
 	struct packet_ctx	*packets;
 	struct msgbus		*bus;
 	struct tracker		*tracker;	/* NULL: no device data (503) */
+	struct kislog		*kislog;	/* NULL: no kismetdb log */
 	uint64_t		 started;	/* epoch seconds */
 	struct alerts		*alerts;	/* NULL: none defined, ever */
 	struct devnames		*names;		/* users' names and tags */
@@ -87,6 +92,13 @@ int		 control_start(struct control *);
  * NULL is a no-op.
  */
 void		 control_free(struct control *);
+
+/*
+ * One datasource as the REST API shows it (SPEC section 7), as a msgpack
+ * map: the bridge's answers and the kismetdb log's datasources table.
+ */
+void		 control_pack_source(msgpack_packer *,
+		    const struct datasource *);
 
 /* Counters for the status answer and tests. */
 struct control_stats {

@@ -42,6 +42,7 @@
 #include "devnames.h"
 #include "devrec.h"
 #include "devtrack.h"
+#include "kislog.h"
 #include "launcher.h"
 #include "log.h"
 #include "msgbus.h"
@@ -77,7 +78,7 @@ static const char *const known_keys[] = {
 	"httpd_*", "allowplugins", "enable_logging", "log_prefix",
 	"log_title", "log_types", "log_template", "tracker_device_timeout",
 	"tracker_max_devices", "packet_backlog_limit", "gps", "ouifile",
-	"server_*", NULL,
+	"server_*", "kis_log_*", NULL,
 };
 
 static struct osprey	osprey;		/* the core's only global */
@@ -328,6 +329,20 @@ read_policy(struct osprey *o, struct datasource_policy *p)
 		    e->line, err);
 }
 
+/* Is type one of the comma-separated log_types? */
+static bool
+log_type_on(const char *types, const char *type)
+{
+	size_t n = strlen(type);
+	const char *p;
+
+	for (p = types; (p = strcasestr(p, type)) != NULL; p += n)
+		if ((p == types || p[-1] == ',' || p[-1] == ' ') &&
+		    (p[n] == '\0' || p[n] == ',' || p[n] == ' '))
+			return true;
+	return false;
+}
+
 static void
 open_log(struct osprey *o)
 {
@@ -343,9 +358,11 @@ open_log(struct osprey *o)
 	types = config_get(&o->cfg, "log_types");
 	if (types == NULL)
 		types = "pcapng";
-	if (strcasestr(types, "pcapng") == NULL) {
-		log_warnx("log_types=%s: no type osprey writes (pcapng); "
-		    "no packet log", types);
+	o->kismetdb = log_type_on(types, "kismet");
+	if (!log_type_on(types, "pcapng")) {
+		if (!o->kismetdb)
+			log_warnx("log_types=%s: no type osprey writes "
+			    "(kismet, pcapng); no packet log", types);
 		return;
 	}
 	tmpl = config_get(&o->cfg, "log_template");
@@ -371,6 +388,48 @@ open_log(struct osprey *o)
 		fatalx("packet log: %s", err);
 	o->log_path = xstrdup(path);
 	log_info("logging packets to %s", path);
+}
+
+/*
+ * log_types=kismet: fork the kismetdb writer (doc/kismetdb.md).  After
+ * the identity drop, so the file and the writer belong to the user the
+ * core runs as; before the lock-down, which forbids fork.
+ */
+static void
+start_kismetdb(struct osprey *o)
+{
+	struct kislog_conf kc;
+	struct kislog_deps deps;
+	const char *v;
+	char err[PATH_MAX + 256];
+
+	if (!o->kismetdb)
+		return;
+	if (kislog_config(&o->cfg, &kc, err, sizeof(err)) < 0)
+		fatalx("config: %s", err);
+	v = config_get(&o->cfg, "log_template");
+	snprintf(kc.writer.tmpl, sizeof(kc.writer.tmpl), "%s",
+	    v != NULL ? v : DEFAULT_TEMPLATE);
+	v = config_get(&o->cfg, "log_prefix");
+	snprintf(kc.writer.prefix, sizeof(kc.writer.prefix), "%s",
+	    v != NULL ? v : "./");
+	v = config_get(&o->cfg, "log_title");
+	snprintf(kc.writer.title, sizeof(kc.writer.title), "%s",
+	    v != NULL ? v : "Osprey");
+	snprintf(kc.writer.home, sizeof(kc.writer.home), "%s", o->home);
+	snprintf(kc.writer.creator, sizeof(kc.writer.creator), "osprey %s",
+	    OSPREY_VERSION);
+	kc.writer.when = time(NULL);
+	memset(&deps, 0, sizeof(deps));
+	deps.base = o->base;
+	deps.sources = o->sources;
+	deps.tracker = devtrack_tracker(o->devtrack);
+	deps.packets = o->packets;
+	deps.bus = o->bus;
+	if ((o->kislog = kislog_start(&kc, &deps, err, sizeof(err))) == NULL)
+		fatalx("kismetdb log: %s", err);
+	log_info("logging to kismetdb %s (writer pid %ld)",
+	    kislog_path(o->kislog), (long)kislog_pid(o->kislog));
 }
 
 static void
@@ -783,6 +842,7 @@ start_web(struct osprey *o)
 	deps.packets = o->packets;
 	deps.bus = o->bus;
 	deps.tracker = devtrack_tracker(o->devtrack);
+	deps.kislog = o->kislog;
 	deps.started = (uint64_t)time(NULL);
 	start_web_state(o);
 	deps.alerts = o->alerts;
@@ -848,6 +908,7 @@ main(int argc, char **argv)
 	    evsignal_add(o->ev_term, NULL) < 0 ||
 	    evsignal_add(o->ev_hup, NULL) < 0)
 		fatalx("cannot install signal handlers");
+	start_kismetdb(o);
 	start_launcher(o, &policy);
 	/* Sources first: their definitions may name files to look at. */
 	start_sources(o);
@@ -862,14 +923,16 @@ main(int argc, char **argv)
 	write_devices_json(o);
 
 	/*
-	 * The web worker first (its packet tap), then the sources (their
-	 * last packets), then the log.
+	 * The web worker first (its packet tap), then the kismetdb log
+	 * (its last device records), then the sources, then the log.
 	 */
 	control_free(o->web);
 	pktstats_free(o->stats);
 	devnames_free(o->names);
 	alerts_free(o->alerts);
 	remote_free(o->remote);
+	/* Its last device and source records need both still there. */
+	kislog_close(o->kislog);
 	datasource_mgr_free(o->sources);
 	packet_ctx_free(o->packets);
 	devtrack_free(o->devtrack);

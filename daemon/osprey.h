@@ -21,6 +21,7 @@ struct devnames;
 struct devtrack;
 struct event;
 struct event_base;
+struct kislog;
 struct msgbus;
 struct packet_ctx;
 struct pcaplog;
@@ -57,6 +58,8 @@ struct osprey {
 	struct proc		*proc;
 	struct pcaplog		*log;
 	char			*log_path;
+	bool			 kismetdb;	/* log_types has kismet */
+	struct kislog		*kislog;	/* the kismetdb log, or NULL */
 	struct packet_ctx	*packets;
 	struct devtrack		*devtrack;	/* the device tracker */
 	int			 devices_fd;	/* --devices-json, or -1 */

@@ -136,6 +136,17 @@ peer_set_name(struct peer *p, const char *name)
 	snprintf(p->name, sizeof(p->name), "%s", name);
 }
 
+void
+peer_hold(struct peer *p, bool hold)
+{
+	if (p->gone || p->freed)
+		return;
+	if (hold)
+		event_del(p->ev_read);
+	else
+		event_add(p->ev_read, NULL);
+}
+
 size_t
 peer_pending(const struct peer *p)
 {

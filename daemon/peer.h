@@ -17,6 +17,7 @@
 #ifndef DAEMON_PEER_H
 #define DAEMON_PEER_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -70,6 +71,13 @@ int64_t		 peer_send(struct peer *, struct msg *m);
 
 const char	*peer_name(const struct peer *);
 void		 peer_set_name(struct peer *, const char *);
+
+/*
+ * Stop reading from the peer (hold true) or start again: its frames wait
+ * in the socket, and a capture file's helper waits with them.  The
+ * kismetdb log holds file sources while its writer catches up.
+ */
+void		 peer_hold(struct peer *, bool hold);
 
 /* Bytes queued and not yet written. */
 size_t		 peer_pending(const struct peer *);

@@ -207,6 +207,43 @@ static const struct sandbox_rule rules_web[] = {
 };
 
 /*
+ * The core's kismetdb writer (daemon/log/kislogd.c), forked by the core
+ * before it locks down.  It speaks only to the core over the socket it
+ * holds, and its job is files: SQLite creates and opens the log, its WAL
+ * and shared-memory index (and, after a write error, the next log), a
+ * read-only connection per export, and removes the WAL when it closes.
+ * No socket, connect, exec, fork or ptrace.
+ */
+static const struct sandbox_rule rules_kismetdb[] = {
+	/* Creating and opening the log, its -wal, -shm and -journal. */
+	ALLOW(openat),
+	/* SQLite's POSIX advisory locks on them; no other fcntl command. */
+	ALLOW_EQ(fcntl, 1, F_GETLK),
+	ALLOW_EQ(fcntl, 1, F_SETLK),
+	ALLOW_EQ(fcntl, 1, F_SETLKW),
+	/* stat and lstat by name: has the file been deleted or moved, how
+	 * big is it; SQLite resolves symbolic links and relative paths. */
+	ALLOW(newfstatat),
+	ALLOW(readlink),
+	ALLOW(readlinkat),
+	ALLOW(getcwd),
+	ALLOW(access),
+	ALLOW(faccessat),
+	ALLOW(faccessat2),
+	/* The WAL and journal are removed when the file closes. */
+	ALLOW(unlink),
+	ALLOW(unlinkat),
+	/* Durability and sizing of the files. */
+	ALLOW(fsync),
+	ALLOW(fdatasync),
+	ALLOW(ftruncate),
+	/* SQLite gives a file it creates as root to the database's owner
+	 * and fixes its mode. */
+	ALLOW(fchown),
+	ALLOW(fchmod),
+};
+
+/*
  * The file helper: loop=true starts each pass on a duplicate of the file
  * it opened before lockdown (a stdio stream of its own for libpcap), so it
  * may duplicate descriptors it already holds; that grants nothing new.
@@ -311,6 +348,8 @@ static const struct sandbox_policy {
 	    { SET(rules_base), SET(rules_linux_wifi) } },
 	{ SANDBOX_HELPER_LINUX_WIFI, SANDBOX_AFTER_OPEN_REMOTE,
 	    { SET(rules_base), SET(rules_linux_wifi), SET(rules_remote) } },
+	{ SANDBOX_KISMETDB, SANDBOX_FORKED,
+	    { SET(rules_base), SET(rules_kismetdb) } },
 	/* The launcher loads no filter: see sandbox_enter(). */
 	{ SANDBOX_LAUNCHER, SANDBOX_FORKED, { { NULL, 0 } } },
 };

@@ -26,6 +26,7 @@ enum sandbox_role {
 	SANDBOX_LAUNCHER,		/* the core's exec helper */
 	SANDBOX_HELPER_PCAPFILE,	/* osprey_cap_pcapfile */
 	SANDBOX_HELPER_LINUX_WIFI,	/* osprey_cap_linux_wifi */
+	SANDBOX_KISMETDB,		/* the core's kismetdb writer */
 };
 
 enum sandbox_phase {
@@ -33,7 +34,7 @@ enum sandbox_phase {
 	SANDBOX_AFTER_BIND,		/* web: listener bound */
 	SANDBOX_AFTER_OPEN,		/* helper: source open, fd 3 IPC */
 	SANDBOX_AFTER_OPEN_REMOTE,	/* helper: source open, --connect */
-	SANDBOX_FORKED,			/* launcher: just forked */
+	SANDBOX_FORKED,			/* launcher, kismetdb writer: forked */
 };
 
 /* The environment variable and descriptor of the sandbox report pipe. */

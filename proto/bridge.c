@@ -49,6 +49,11 @@ static const struct bridge_type_info bridge_types[] = {
 	{ BRIDGE_SYSTEM_REPLY, "SYSTEM_REPLY", BRIDGE_FROM_CORE },
 	{ BRIDGE_CMD, "CMD", BRIDGE_FROM_WEB },
 	{ BRIDGE_CMD_REPLY, "CMD_REPLY", BRIDGE_FROM_CORE },
+	{ BRIDGE_KISMETDB_REQ, "KISMETDB_REQ", BRIDGE_FROM_WEB },
+	{ BRIDGE_KISMETDB_MORE, "KISMETDB_MORE", BRIDGE_FROM_WEB },
+	{ BRIDGE_KISMETDB_CANCEL, "KISMETDB_CANCEL", BRIDGE_FROM_WEB },
+	{ BRIDGE_KISMETDB_DATA, "KISMETDB_DATA", BRIDGE_FROM_CORE },
+	{ BRIDGE_KISMETDB_END, "KISMETDB_END", BRIDGE_FROM_CORE },
 };
 
 static const char *bridge_cmd_names[BRIDGE_SRC_MAX] = {
@@ -690,6 +695,45 @@ bridge_encode_cmd(msgpack_sbuffer *sbuf, uint32_t seq,
 }
 
 int
+bridge_encode_kismetdb_req(msgpack_sbuffer *sbuf, uint32_t seq,
+    const struct bridge_kismetdb_req *r)
+{
+	msgpack_packer pk;
+	size_t i;
+
+	bridge_out_begin(sbuf, BRIDGE_KISMETDB_REQ, seq);
+	msgpack_packer_init(&pk, sbuf, msgpack_sbuffer_write);
+	msgpack_pack_map(&pk, 1);
+	bridge_pack_cstr(&pk, "filter");
+	msgpack_pack_map(&pk, r->count);
+	for (i = 0; i < r->count; i++)
+		bridge_pack_kv_str(&pk, r->keys[i], r->values[i]);
+	return bridge_out_end(sbuf, BRIDGE_MAX_REQUEST);
+}
+
+int
+bridge_encode_kismetdb_data(msgpack_sbuffer *sbuf, uint32_t seq,
+    const void *data, size_t len)
+{
+	bridge_out_begin(sbuf, BRIDGE_KISMETDB_DATA, seq);
+	msgpack_sbuffer_write(sbuf, data, len);
+	return bridge_out_end(sbuf, BRIDGE_MAX_PAYLOAD);
+}
+
+int
+bridge_encode_kismetdb_end(msgpack_sbuffer *sbuf, uint32_t seq,
+    const struct bridge_kismetdb_end *e)
+{
+	msgpack_packer pk;
+
+	bridge_out_begin(sbuf, BRIDGE_KISMETDB_END, seq);
+	msgpack_packer_init(&pk, sbuf, msgpack_sbuffer_write);
+	msgpack_pack_map(&pk, 1);
+	bridge_pack_kv_u64(&pk, "packets", e->packets);
+	return bridge_out_end(sbuf, BRIDGE_MAX_PAYLOAD);
+}
+
+int
 bridge_encode_system_req(msgpack_sbuffer *sbuf, uint32_t seq,
     const struct bridge_system_req *m)
 {
@@ -965,6 +1009,26 @@ bridge_decode_map(const struct bridge_hdr *hdr, msgpack_zone *z,
 		BRIDGE_REQUIRE(bridge_opt_str(z, o, "name",
 		    &m->u.packet_source.name));
 		return 0;
+	case BRIDGE_KISMETDB_REQ: {
+		const msgpack_object *f = bridge_get(o, "filter");
+		struct bridge_config kv;
+
+		if (f == NULL || f->type != MSGPACK_OBJECT_MAP ||
+		    bridge_decode_config(z, f, &kv) != 0)
+			return -EBADMSG;
+		m->u.kismetdb_req.keys = kv.keys;
+		m->u.kismetdb_req.values = kv.values;
+		m->u.kismetdb_req.count = kv.count;
+		return 0;
+	}
+	case BRIDGE_KISMETDB_END: {
+		const msgpack_object *v = bridge_get(o, "packets");
+
+		if (v == NULL || v->type != MSGPACK_OBJECT_POSITIVE_INTEGER)
+			return -EBADMSG;
+		m->u.kismetdb_end.packets = v->via.u64;
+		return 0;
+	}
 	case BRIDGE_SYSTEM_REQ: {
 		struct bridge_system_req *r = &m->u.system_req;
 		int rc;
@@ -1058,9 +1122,17 @@ bridge_decode(const struct bridge_hdr *hdr, const uint8_t *payload,
 		return -EPROTO;
 	if (hdr->type == BRIDGE_DEVICES_MORE ||
 	    hdr->type == BRIDGE_DEVICES_CANCEL || hdr->type == BRIDGE_PING ||
-	    hdr->type == BRIDGE_PONG) {
+	    hdr->type == BRIDGE_PONG || hdr->type == BRIDGE_KISMETDB_MORE ||
+	    hdr->type == BRIDGE_KISMETDB_CANCEL) {
 		if (hdr->len != 0)
 			return -EBADMSG;
+		*ret = m;
+		return 0;
+	}
+	if (hdr->type == BRIDGE_KISMETDB_DATA) {
+		/* pcapng bytes, left where they are, as a PACKET's. */
+		m.u.bytes.data = payload;
+		m.u.bytes.len = hdr->len;
 		*ret = m;
 		return 0;
 	}

@@ -97,6 +97,12 @@ enum bridge_type {
 	/* 0x06xx commands on the core's state: names, tags, alerts */
 	BRIDGE_CMD = 0x0601,		/* web -> core: a command */
 	BRIDGE_CMD_REPLY = 0x0602,	/* core -> web: one object */
+	/* 0x07xx the kismetdb log's pcapng export */
+	BRIDGE_KISMETDB_REQ = 0x0701,	/* web -> core: start, a filter */
+	BRIDGE_KISMETDB_MORE = 0x0702,	/* web -> core: next chunk */
+	BRIDGE_KISMETDB_CANCEL = 0x0703, /* web -> core: client gone */
+	BRIDGE_KISMETDB_DATA = 0x0704,	/* core -> web: pcapng bytes */
+	BRIDGE_KISMETDB_END = 0x0705,	/* core -> web: export done */
 };
 
 /* Which process sends a type. */
@@ -370,6 +376,27 @@ struct bridge_cmd {
 	const char	*channel;
 };
 
+/*
+ * KISMETDB_REQ: Kismet's filter of /logging/kismetdb/pcap/ as key=value
+ * strings ({"filter": {"timestamp_start": "1700000000", ...}}).
+ */
+struct bridge_kismetdb_req {
+	const char	**keys;
+	const char	**values;
+	size_t		  count;
+};
+
+/* KISMETDB_DATA: raw pcapng bytes (the payload, not msgpack). */
+struct bridge_bytes {
+	const uint8_t	*data;
+	size_t		 len;
+};
+
+/* KISMETDB_END */
+struct bridge_kismetdb_end {
+	uint64_t	 packets;	/* written in all */
+};
+
 /* One decoded message: hdr says which member of u is set. */
 struct bridge_msg {
 	struct bridge_hdr	 hdr;
@@ -389,6 +416,9 @@ struct bridge_msg {
 		struct bridge_packet		 packet;
 		struct bridge_system_req	 system_req;
 		struct bridge_cmd		 cmd;
+		struct bridge_kismetdb_req	 kismetdb_req;
+		struct bridge_bytes		 bytes;
+		struct bridge_kismetdb_end	 kismetdb_end;
 	} u;
 	msgpack_zone		*zone;		/* decoded storage */
 };
@@ -457,6 +487,13 @@ int	bridge_encode_packet_source(msgpack_sbuffer *, uint32_t seq,
 	    const struct bridge_packet_source *);
 int	bridge_encode_packet(msgpack_sbuffer *, uint32_t seq,
 	    const struct bridge_packet *);
+/* KISMETDB_MORE and KISMETDB_CANCEL go as bridge_encode_empty(). */
+int	bridge_encode_kismetdb_req(msgpack_sbuffer *, uint32_t seq,
+	    const struct bridge_kismetdb_req *);
+int	bridge_encode_kismetdb_data(msgpack_sbuffer *, uint32_t seq,
+	    const void *data, size_t len);
+int	bridge_encode_kismetdb_end(msgpack_sbuffer *, uint32_t seq,
+	    const struct bridge_kismetdb_end *);
 int	bridge_encode_system_req(msgpack_sbuffer *, uint32_t seq,
 	    const struct bridge_system_req *);
 int	bridge_encode_cmd(msgpack_sbuffer *, uint32_t seq,

@@ -56,6 +56,8 @@ static const struct {
 	{ BRIDGE_SOURCE_CMD_REPLY, BRIDGE_SOURCE_CMD, true },
 	{ BRIDGE_SYSTEM_REPLY, BRIDGE_SYSTEM_REQ, true },
 	{ BRIDGE_CMD_REPLY, BRIDGE_CMD, true },
+	{ BRIDGE_KISMETDB_DATA, BRIDGE_KISMETDB_REQ, false },
+	{ BRIDGE_KISMETDB_END, BRIDGE_KISMETDB_REQ, true },
 	{ BRIDGE_PACKET, 0, false },
 	{ BRIDGE_PACKET_SOURCE, 0, false },
 	{ BRIDGE_PING, 0, false },	/* the core's liveness check */
@@ -455,6 +457,35 @@ core_cmd(struct core *c, const struct bridge_cmd *r, core_reply_cb cb,
 	    BRIDGE_CMD, seq, cb, arg, ret_seq);
 }
 
+int
+core_kismetdb(struct core *c, const struct bridge_kismetdb_req *r,
+    core_reply_cb cb, void *arg, uint32_t *ret_seq)
+{
+	uint32_t seq;
+
+	if (!core_up(c))
+		return -ENOTCONN;
+	seq = bridge_next_seq(&c->seq);
+	return core_request(c, bridge_encode_kismetdb_req(&c->out, seq, r),
+	    BRIDGE_KISMETDB_REQ, seq, cb, arg, ret_seq);
+}
+
+int
+core_kismetdb_more(struct core *c, uint32_t seq)
+{
+	struct core_pending *p;
+	int rc;
+
+	if (!core_up(c))
+		return -ENOTCONN;
+	if ((rc = bridge_encode_empty(&c->out, BRIDGE_KISMETDB_MORE, seq)) !=
+	    0)
+		return rc;
+	if ((p = core_find(c, seq)) != NULL)
+		p->deadline = time(NULL) + CORE_TIMEOUT_S;
+	return core_write(c);
+}
+
 void
 core_forget(struct core *c, uint32_t seq)
 {
@@ -465,6 +496,9 @@ core_forget(struct core *c, uint32_t seq)
 	TAILQ_REMOVE(&c->pending, p, entry);
 	if (p->req_type == BRIDGE_DEVICES_REQ && c->up &&
 	    bridge_encode_empty(&c->out, BRIDGE_DEVICES_CANCEL, seq) == 0)
+		(void)core_write(c);
+	if (p->req_type == BRIDGE_KISMETDB_REQ && c->up &&
+	    bridge_encode_empty(&c->out, BRIDGE_KISMETDB_CANCEL, seq) == 0)
 		(void)core_write(c);
 	free(p);
 }

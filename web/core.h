@@ -77,8 +77,16 @@ int	core_cmd(struct core *, const struct bridge_cmd *, core_reply_cb,
 	    void *arg, uint32_t *ret_seq);
 
 /*
+ * A pcapng export of the kismetdb log: KISMETDB_DATA chunks, one per
+ * core_kismetdb_more(), then KISMETDB_END or ERROR.
+ */
+int	core_kismetdb(struct core *, const struct bridge_kismetdb_req *,
+	    core_reply_cb, void *arg, uint32_t *ret_seq);
+int	core_kismetdb_more(struct core *, uint32_t seq);
+
+/*
  * Forget a request: its callback is never called again.  A devices
- * query still running is cancelled at the core.
+ * query or an export still running is cancelled at the core.
  */
 void	core_forget(struct core *, uint32_t seq);
 

@@ -547,6 +547,7 @@ main(int argc, char **argv)
 	http_add_routes(w.http, api_gps_routes, api_gps_nroutes);
 	http_add_routes(w.http, api_packetchain_routes,
 	    api_packetchain_nroutes);
+	http_add_routes(w.http, api_kismetdb_routes, api_kismetdb_nroutes);
 	http_set_fallback(w.http, api_system_static);
 
 	sigint = evsignal_new(w.base, SIGINT, web_signal_cb, &w);

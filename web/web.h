@@ -56,6 +56,10 @@ extern const size_t		api_sources_nroutes;
 extern const struct http_route	api_devices_routes[];
 extern const size_t		api_devices_nroutes;
 
+/* api_kismetdb.c: the kismetdb log's pcapng export. */
+extern const struct http_route	api_kismetdb_routes[];
+extern const size_t		api_kismetdb_nroutes;
+
 /*
  * Device queries for the other device endpoints (api_views.c): r as a
  * list (wrapped in Kismet's last-time object when wrapped is set and

@@ -116,6 +116,8 @@ datasource_error(const struct datasource *ds)
 	return ds->state == DS_ERROR || ds->state == DS_RETRYING;
 }
 
+static void	ds_apply_hold(struct datasource *);
+
 void
 ds_set_state(struct datasource *ds, enum ds_state st)
 {
@@ -124,8 +126,30 @@ ds_set_state(struct datasource *ds, enum ds_state st)
 	log_debug("source '%s': %s -> %s", ds->name,
 	    datasource_state_name(ds->state), datasource_state_name(st));
 	ds->state = st;
+	ds_apply_hold(ds);
 	if (ds->mgr->state_cb != NULL)
 		ds->mgr->state_cb(ds, ds->mgr->cb_arg);
+}
+
+/*
+ * A running capture file's helper is held (not read) while the manager
+ * holds files (datasource_mgr_hold_files); anything else never is.
+ */
+static void
+ds_apply_hold(struct datasource *ds)
+{
+	bool want;
+
+	if (ds->peer == NULL) {
+		ds->held = false;
+		return;
+	}
+	want = ds->mgr->hold_files && ds->state == DS_RUNNING &&
+	    !ds->remote && strcmp(ds->type, "pcapfile") == 0;
+	if (want != ds->held) {
+		ds->held = want;
+		peer_hold(ds->peer, want);
+	}
 }
 
 /* One line to the log and the same to the message bus. */
@@ -282,6 +306,7 @@ ds_disconnect(struct datasource *ds)
 	ds_chan_cancel(ds, -ECONNRESET, "source stopped");
 	peer_free(ds->peer);
 	ds->peer = NULL;
+	ds->held = false;
 	ds_bury(ds);
 	/* A remote record counts from here towards its removal. */
 	if (ds->remote && ds->gone_ms == 0)
@@ -503,6 +528,7 @@ ds_peer_gone(struct datasource *ds, int err)
 	evtimer_del(ds->ev_req);
 	peer_free(ds->peer);
 	ds->peer = NULL;
+	ds->held = false;
 	/* A local helper that died with input unread resets the socket. */
 	if (err == -ECONNRESET && !ds->remote)
 		err = 0;
@@ -1312,6 +1338,16 @@ datasource_uuid_by_id(uint32_t id, void *mgr)
 	struct datasource *ds = datasource_find_id(mgr, id);
 
 	return ds != NULL ? ds->uuid : NULL;
+}
+
+void
+datasource_mgr_hold_files(struct datasource_mgr *m, bool hold)
+{
+	struct datasource *ds;
+
+	m->hold_files = hold;
+	TAILQ_FOREACH(ds, &m->sources, entry)
+		ds_apply_hold(ds);
 }
 
 bool

@@ -149,6 +149,7 @@ struct datasource {
 	uint32_t		 spawn_req;	/* launcher request in flight */
 	const struct ds_type	*spawn_type;
 	bool			 lingering;	/* socket closed, awaiting exit */
+	bool			 held;		/* not read: hold_files */
 	bool			 tell_exit;	/* failed before its helper's end
 						   was known: report it later */
 	char			 linger_reason[DS_REASON_MAX];
@@ -341,5 +342,12 @@ bool	datasource_error(const struct datasource *);
  * its file), or failed without a retry pending.  --exit-when-done.
  */
 bool	datasource_mgr_all_done(const struct datasource_mgr *);
+
+/*
+ * Stop reading from the helpers of running capture files (hold true),
+ * or read them again: the kismetdb log's writer is behind.  Radios and
+ * remote sensors are never held.
+ */
+void	datasource_mgr_hold_files(struct datasource_mgr *, bool hold);
 
 #endif

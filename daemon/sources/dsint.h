@@ -46,6 +46,7 @@ struct datasource_mgr {
 	struct event		*ev_reclaim;
 	uint32_t		 next_id;
 	bool			 locked;	/* no file system access */
+	bool			 hold_files;	/* datasource_mgr_hold_files */
 	bool			 installed[2];	/* per ds_types[], at lock-down */
 };
 

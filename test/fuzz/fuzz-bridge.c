@@ -52,6 +52,10 @@ reencode(const struct bridge_msg *m)
 	case BRIDGE_PONG:
 		rc = bridge_encode_empty(&sb, m->hdr.type, m->hdr.seq);
 		break;
+	case BRIDGE_KISMETDB_REQ:
+		rc = bridge_encode_kismetdb_req(&sb, m->hdr.seq,
+		    &m->u.kismetdb_req);
+		break;
 	default:
 		msgpack_sbuffer_destroy(&sb);
 		return;
@@ -80,6 +84,9 @@ reencode(const struct bridge_msg *m)
 	case BRIDGE_FATAL:
 		assert(m2.u.fatal.err == m->u.fatal.err);
 		assert(strcmp(m2.u.fatal.reason, m->u.fatal.reason) == 0);
+		break;
+	case BRIDGE_KISMETDB_REQ:
+		assert(m2.u.kismetdb_req.count == m->u.kismetdb_req.count);
 		break;
 	}
 	bridge_msg_clear(&m2);

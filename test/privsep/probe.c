@@ -23,6 +23,7 @@
 #include <sys/resource.h>
 #include <sys/sendfile.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/types.h>
 
@@ -284,6 +285,27 @@ probe_netlink(struct probe *p)
 		    ((struct nlmsghdr *)buf)->nlmsg_type);
 }
 
+/*
+ * What SQLite does to a log and its WAL after the kismetdb writer locked
+ * down: create read-write, lock, write, sync, size, stat by name, remove.
+ * (test/unit/test_kislog.c runs the real writer under its filter.)
+ */
+static void
+probe_kismetdb(struct probe *p)
+{
+	struct flock fl = { .l_type = F_WRLCK, .l_whence = SEEK_SET };
+	struct stat sb;
+	int fd;
+
+	if ((fd = open(p->path_w, O_RDWR | O_CREAT | O_CLOEXEC, 0640)) < 0 ||
+	    fcntl(fd, F_SETLK, &fl) != 0 || fcntl(fd, F_GETLK, &fl) != 0 ||
+	    pwrite(fd, "page", 4, 65536) != 4 || fdatasync(fd) != 0 ||
+	    ftruncate(fd, 4) != 0 || fstat(fd, &sb) != 0 ||
+	    stat(p->path_w, &sb) != 0 || access(p->path_w, F_OK) != 0 ||
+	    close(fd) != 0 || unlink(p->path_w) != 0)
+		die(2, "kismetdb file %s: %s", p->path_w, strerror(errno));
+}
+
 /* After lockdown: the calls each role's job needs must still work. */
 static void
 probe_allowed(struct probe *p)
@@ -324,6 +346,9 @@ probe_allowed(struct probe *p)
 		break;
 	case SANDBOX_HELPER_LINUX_WIFI:
 		probe_netlink(p);
+		break;
+	case SANDBOX_KISMETDB:
+		probe_kismetdb(p);
 		break;
 	default:
 		break;
@@ -421,6 +446,7 @@ probe_role(struct probe *p)
 		    SANDBOX_AFTER_OPEN_REMOTE, true },
 		{ "wifi-remote", SANDBOX_HELPER_LINUX_WIFI,
 		    SANDBOX_AFTER_OPEN_REMOTE, true },
+		{ "kismetdb", SANDBOX_KISMETDB, SANDBOX_FORKED, false },
 	};
 	size_t i;
 

@@ -205,6 +205,25 @@ test_remote_helpers(void **state)
 	check_role("wifi-remote", lists);
 }
 
+/*
+ * The kismetdb writer: files of any kind (SQLite opens its log, WAL and a
+ * read connection for exports), and still none of the rest.
+ */
+static void
+test_kismetdb(void **state)
+{
+	static const struct expect files_kismetdb[] = {
+		{ "open-read", SURVIVES },
+		{ "open-write", SURVIVES },
+		{ "socket-udp", SYS_socket },
+		{ NULL, 0 },
+	};
+	const struct expect *lists[] = { forbidden_all, files_kismetdb,
+	    NULL };
+
+	check_role("kismetdb", lists);
+}
+
 /* A pair that has no list is refused, and nothing is loaded. */
 static void
 test_bad_pairs(void **state)
@@ -238,6 +257,7 @@ main(int argc, char **argv)
 		cmocka_unit_test(test_pcapfile),
 		cmocka_unit_test(test_linux_wifi),
 		cmocka_unit_test(test_remote_helpers),
+		cmocka_unit_test(test_kismetdb),
 		cmocka_unit_test(test_bad_pairs),
 	};
 

@@ -469,6 +469,54 @@ test_packet_roundtrip(void **state)
 }
 
 static void
+test_kismetdb_export(void **state)
+{
+	const char *keys[] = { "timestamp_start", "datasource" };
+	const char *values[] = { "1700000000.5", "aa-bb" };
+	struct bridge_kismetdb_req r = { keys, values, 2 };
+	struct bridge_kismetdb_end e = { 12345 };
+	static const uint8_t pcapng[] = { 0x0a, 0x0d, 0x0d, 0x0a, 0, 1 };
+	msgpack_sbuffer sb;
+	struct bridge_msg m;
+
+	msgpack_sbuffer_init(&sb);
+	assert_int_equal(bridge_encode_kismetdb_req(&sb, 4, &r), 0);
+	assert_int_equal(roundtrip(&sb, BRIDGE_MAX_REQUEST, &m), 0);
+	assert_int_equal(m.u.kismetdb_req.count, 2);
+	assert_string_equal(m.u.kismetdb_req.keys[1], "datasource");
+	assert_string_equal(m.u.kismetdb_req.values[0], "1700000000.5");
+	bridge_msg_clear(&m);
+	/* The data is raw bytes, left in the frame. */
+	assert_int_equal(bridge_encode_kismetdb_data(&sb, 4, pcapng,
+	    sizeof(pcapng)), 0);
+	assert_int_equal(roundtrip(&sb, BRIDGE_MAX_PAYLOAD, &m), 0);
+	assert_int_equal(m.u.bytes.len, sizeof(pcapng));
+	assert_memory_equal(m.u.bytes.data, pcapng, sizeof(pcapng));
+	bridge_msg_clear(&m);
+	assert_int_equal(bridge_encode_kismetdb_end(&sb, 4, &e), 0);
+	assert_int_equal(roundtrip(&sb, BRIDGE_MAX_PAYLOAD, &m), 0);
+	assert_int_equal(m.u.kismetdb_end.packets, 12345);
+	bridge_msg_clear(&m);
+	assert_int_equal(bridge_encode_empty(&sb, BRIDGE_KISMETDB_MORE, 4), 0);
+	assert_int_equal(roundtrip(&sb, BRIDGE_MAX_REQUEST, &m), 0);
+	assert_int_equal(bridge_type_sender(BRIDGE_KISMETDB_DATA),
+	    BRIDGE_FROM_CORE);
+	assert_int_equal(bridge_type_sender(BRIDGE_KISMETDB_CANCEL),
+	    BRIDGE_FROM_WEB);
+	/* A request without its filter map, a filter value not a string. */
+	bridge_out_begin(&sb, BRIDGE_KISMETDB_REQ, 5);
+	msgpack_sbuffer_write(&sb, "\x80", 1);
+	assert_int_equal(bridge_out_end(&sb, BRIDGE_MAX_REQUEST), 0);
+	assert_int_equal(roundtrip(&sb, BRIDGE_MAX_REQUEST, &m), -EBADMSG);
+	bridge_out_begin(&sb, BRIDGE_KISMETDB_REQ, 6);
+	msgpack_sbuffer_write(&sb, "\x81\xa6" "filter" "\x81\xa3" "dlt"
+	    "\x7f", 13);
+	assert_int_equal(bridge_out_end(&sb, BRIDGE_MAX_REQUEST), 0);
+	assert_int_equal(roundtrip(&sb, BRIDGE_MAX_REQUEST, &m), -EBADMSG);
+	msgpack_sbuffer_destroy(&sb);
+}
+
+static void
 test_mp_check(void **state)
 {
 	/* {"a": [1, "x"]}, then nil: two objects. */
@@ -683,6 +731,7 @@ main(void)
 		cmocka_unit_test(test_records_slice),
 		cmocka_unit_test(test_object_reply),
 		cmocka_unit_test(test_packet_roundtrip),
+		cmocka_unit_test(test_kismetdb_export),
 		cmocka_unit_test(test_mp_check),
 		cmocka_unit_test(test_decode_refusals),
 		cmocka_unit_test(test_read_frame),
