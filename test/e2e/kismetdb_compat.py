@@ -42,6 +42,7 @@ import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from tshark_cache import tshark  # noqa: E402
+from core_tracker import honest_exit  # noqa: E402
 
 OPENED = re.compile(r"source '(.*)': opened \(.*, uuid ([0-9a-f-]{36}), ")
 # What the helper's reader (libpcap) and tshark's (wiretap) read
@@ -102,7 +103,9 @@ def run_osprey(osprey, tmp, caps):
     r = subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
                        env=env, universal_newlines=True, errors="replace",
                        timeout=900)
-    if r.returncode != 0:
+    # A damaged capture ends the batch run with status 1 and its name
+    # (doc/core.md); the log must still hold every packet that was read.
+    if not honest_exit(r.returncode, r.stderr):
         print(r.stderr[-3000:])
         sys.exit("osprey exited %d" % r.returncode)
     logs = [f for f in os.listdir(tmp) if f.endswith(".kismet")]
