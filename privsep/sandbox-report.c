@@ -86,6 +86,8 @@ sandbox_role_name(enum sandbox_role role)
 		return "helper_pcapfile";
 	case SANDBOX_HELPER_LINUX_WIFI:
 		return "helper_linux_wifi";
+	case SANDBOX_HELPER_GPS:
+		return "helper_gps";
 	}
 	return "unknown";
 }
