@@ -21,6 +21,7 @@
 struct alerts;
 struct devnames;
 struct event_base;
+struct gps;
 struct control;
 struct pcaplog;
 struct pktstats;
@@ -50,6 +51,7 @@ struct control_deps {
 	struct pktstats		*stats;		/* packet histories */
 	struct pcaplog		*log;		/* the packet log, or NULL */
 	const char		*log_path;	/* its file (borrowed) */
+	struct gps		*gps;		/* the GPS layer, or NULL */
 };
 
 /*
