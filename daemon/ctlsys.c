@@ -224,33 +224,44 @@ ctlsys_pack_gps_drivers(const struct control_deps *d, msgpack_packer *pk)
 	gps_pack_drivers(pk);
 }
 
-/* "LAT,LON[,ALT[,SPEED]]" as the web sends a browser's position. */
+/*
+ * "LAT,LON,ALT,SPEED" as the web sends a browser's position, the last
+ * two possibly empty.
+ */
 static int
 ctlsys_web_gps(const struct control_deps *d, const struct bridge_cmd *c,
     msgpack_packer *pk, char *reason, size_t len)
 {
 	const struct gps_dev *dev;
-	double v[4];
-	char *p, *end;
+	bool has[4] = { false, false, false, false };
 	const char *s = c->value;
-	int n = 0, rc;
+	double v[4];
+	char *end;
+	int i, rc;
 
-	while (n < 4) {
-		v[n] = strtod(s, &end);
-		if (end == s)
-			break;
-		n++;
-		if (*end != ',')
-			break;
-		s = end + 1;
+	for (i = 0; i < 4; i++) {
+		if (*s != ',' && *s != '\0') {
+			v[i] = strtod(s, &end);
+			if (end == s) {
+				snprintf(reason, len, "not a number");
+				return -EINVAL;
+			}
+			has[i] = true;
+			s = end;
+		}
+		if (*s != (i < 3 ? ',' : '\0')) {
+			snprintf(reason, len, "expected lat and lon");
+			return -EINVAL;
+		}
+		if (i < 3)
+			s++;
 	}
-	p = end;
-	if (n < 2 || *p != '\0') {
+	if (!has[0] || !has[1]) {
 		snprintf(reason, len, "expected lat and lon");
 		return -EINVAL;
 	}
-	if ((rc = gps_web_update(d->gps, c->name, v[0], v[1], n > 2 ? &v[2] :
-	    NULL, n > 3 ? &v[3] : NULL, &dev, reason, len)) != 0)
+	if ((rc = gps_web_update(d->gps, c->name, v[0], v[1], has[2] ? &v[2] :
+	    NULL, has[3] ? &v[3] : NULL, &dev, reason, len)) != 0)
 		return rc;
 	gps_pack_dev(d->gps, dev, pk);
 	return 0;

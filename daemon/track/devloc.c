@@ -87,7 +87,9 @@ devloc_avg(const struct devloc *l, struct devloc_point *ret)
 	memset(ret, 0, sizeof(*ret));
 	if (l->n_avg == 0)
 		return;
-	if (l->n_avg == 1) {
+	/* One place (a fixed sensor): that place, without rounding. */
+	if (l->n_avg == 1 || (l->min.lat == l->max.lat &&
+	    l->min.lon == l->max.lon)) {
 		ret->lat = l->last.lat;
 		ret->lon = l->last.lon;
 	} else {
