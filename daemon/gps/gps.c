@@ -717,7 +717,8 @@ gps_add(struct gps *g, const char *definition, const struct gps_dev **ret,
 	    d->priority);
 	if (d->drv->type == GPS_T_VIRTUAL)
 		gps_virtual_fix(d, &gd);
-	else if (d->drv->helper)
+	else if (d->drv->helper && g->deps.base != NULL &&
+	    g->deps.proc != NULL)
 		d->link = gpslink_new(g->deps.base, g->deps.proc, d->request,
 		    d->drv->type == GPS_T_GPSD ? GPSDJSON_LINE_MAX :
 		    NMEA_LINE_MAX, d->reconnect, &gps_link_ops, d);

@@ -263,7 +263,10 @@ nmea_days(unsigned y, unsigned m, unsigned d)
 	return era * 146097 + doe - 719468;
 }
 
-/* "ddmmyy": two-digit years are 2000-2099, as receivers mean them. */
+/*
+ * "ddmmyy": two-digit years 80-99 are 1980-1999 (GPS time starts in
+ * 1980), the rest 2000-2079.
+ */
 static int
 nmea_date(const struct nmea_field *f, uint32_t *ret)
 {
@@ -282,7 +285,7 @@ nmea_date(const struct nmea_field *f, uint32_t *ret)
 	part.p = f->p + 4;
 	if (nmea_uint(&part, 99, &y) < 0)
 		return -EBADMSG;
-	*ret = nmea_days(2000 + y, m, d);
+	*ret = nmea_days(y >= 80 ? 1900 + y : 2000 + y, m, d);
 	return 0;
 }
 
