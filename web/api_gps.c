@@ -16,6 +16,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include <event2/buffer.h>
 #include <yajl/yajl_tree.h>
@@ -59,6 +60,127 @@ static void
 api_gps_track(struct http_call *call)
 {
 	api_gps_forward(call, BRIDGE_SYS_GPS_TRACK);
+}
+
+/*
+ * Kismet's /gps/all_locations (every receiver's location by uuid) and
+ * /gps/by-uuid/UUID/location: taken from the receivers' records.
+ */
+struct gps_locq {
+	struct http_call	*call;
+	struct web		*web;
+	uint32_t		 seq;
+	char			*uuid;		/* one receiver, or NULL */
+};
+
+static const msgpack_object *geo_get(const msgpack_object *,
+		    const char *);
+
+static void
+api_gps_locq_free(struct gps_locq *q)
+{
+	free(q->uuid);
+	free(q);
+}
+
+static void
+api_gps_locq_gone(struct http_call *call, void *arg)
+{
+	struct gps_locq *q = arg;
+
+	core_forget(q->web->core, q->seq);
+	api_gps_locq_free(q);
+}
+
+static bool
+api_gps_is(const msgpack_object *o, const char *s)
+{
+	return o != NULL && o->type == MSGPACK_OBJECT_STR &&
+	    o->via.str.size == strlen(s) &&
+	    strncasecmp(o->via.str.ptr, s, o->via.str.size) == 0;
+}
+
+static void
+api_gps_locq_cb(const struct bridge_msg *m, void *arg)
+{
+	struct gps_locq *q = arg;
+	const msgpack_object *all, *g, *uuid, *loc;
+	msgpack_sbuffer sb;
+	msgpack_packer pk;
+	uint32_t i, n = 0;
+
+	http_call_on_gone(q->call, NULL, NULL);
+	if (m->hdr.type == BRIDGE_ERROR) {
+		http_reply_error(q->call, (int)m->u.error.status,
+		    m->u.error.reason);
+		api_gps_locq_free(q);
+		return;
+	}
+	all = m->u.object.obj;
+	msgpack_sbuffer_init(&sb);
+	msgpack_packer_init(&pk, &sb, msgpack_sbuffer_write);
+	if (all->type == MSGPACK_OBJECT_ARRAY && q->uuid == NULL) {
+		for (i = 0; i < all->via.array.size; i++)
+			n += geo_get(&all->via.array.ptr[i],
+			    "kismet.gps.uuid") != NULL;
+		msgpack_pack_map(&pk, n);
+	}
+	for (i = 0; all->type == MSGPACK_OBJECT_ARRAY &&
+	    i < all->via.array.size; i++) {
+		g = &all->via.array.ptr[i];
+		uuid = geo_get(g, "kismet.gps.uuid");
+		loc = geo_get(g, "kismet.gps.location");
+		if (uuid == NULL)
+			continue;
+		if (q->uuid == NULL) {
+			msgpack_pack_object(&pk, *uuid);
+			if (loc != NULL)
+				msgpack_pack_object(&pk, *loc);
+			else
+				msgpack_pack_map(&pk, 0);
+		} else if (api_gps_is(uuid, q->uuid) && loc != NULL) {
+			msgpack_pack_object(&pk, *loc);
+			n = 1;
+			break;
+		}
+	}
+	if (q->uuid != NULL && n == 0)
+		http_reply_error(q->call, 404, "no GPS with that uuid");
+	else
+		http_reply_packed(q->call, 200, sb.data, sb.size);
+	msgpack_sbuffer_destroy(&sb);
+	api_gps_locq_free(q);
+}
+
+static void
+api_gps_locations(struct http_call *call, const char *uuid)
+{
+	struct bridge_system_req r = { BRIDGE_SYS_GPS_ALL, false, 0 };
+	struct gps_locq *q = xcalloc(1, sizeof(*q));
+	int rc;
+
+	q->call = call;
+	q->web = http_call_ctx(call);
+	q->uuid = uuid != NULL ? xstrdup(uuid) : NULL;
+	if ((rc = core_system(q->web->core, &r, api_gps_locq_cb, q,
+	    &q->seq)) != 0) {
+		api_core_error(call, rc);
+		api_gps_locq_free(q);
+		return;
+	}
+	http_call_on_gone(call, api_gps_locq_gone, q);
+}
+
+static void
+api_gps_all_locations(struct http_call *call)
+{
+	api_gps_locations(call, NULL);
+}
+
+static void
+api_gps_uuid_location(struct http_call *call)
+{
+	api_gps_locations(call, http_call_arg(call, 0));
 }
 
 static void
@@ -430,6 +552,10 @@ const struct http_route api_gps_routes[] = {
 	{ "/gps/all_gps.@", API_GP, HTTP_F_DATA, false, api_gps_all },
 	{ "/gps/drivers.@", API_GP, HTTP_F_DATA, false, api_gps_drivers },
 	{ "/gps/track.@", API_GP, HTTP_F_DATA, false, api_gps_track },
+	{ "/gps/all_locations.@", API_GP, HTTP_F_DATA, false,
+	    api_gps_all_locations },
+	{ "/gps/by-uuid/*/location.@", API_GP, HTTP_F_DATA, false,
+	    api_gps_uuid_location },
 	{ "/gps/add_gps.@", HTTP_M_POST, API_CMD, false, api_gps_add },
 	{ "/gps/by-uuid/*/remove_gps.@", API_GP, API_CMD, false,
 	    api_gps_remove },
