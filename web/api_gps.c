@@ -22,6 +22,7 @@
 #include <yajl/yajl_tree.h>
 
 #include "bridge.h"
+#include "conf.h"
 #include "core.h"
 #include "format.h"
 #include "http.h"
@@ -314,6 +315,38 @@ api_gps_web_update(struct http_call *call)
 	api_gps_send(call, &c);
 }
 
+/*
+ * /gps/map.json (osprey): what the UI's map needs from the config.
+ * httpd_map_tiles is a tile URL template on this server ("/tiles/{z}/
+ * {x}/{y}.png": the UI's Content-Security-Policy allows images from
+ * this origin only); anything else is refused with the reason, and the
+ * map draws without tiles.
+ */
+static void
+api_gps_map(struct http_call *call)
+{
+	struct web *w = http_call_ctx(call);
+	const char *t = conf_get(w->conf, "httpd_map_tiles", "");
+	const char *why = "";
+	msgpack_sbuffer sb;
+	msgpack_packer pk;
+
+	if (*t != '\0' && (t[0] != '/' || t[1] == '/' ||
+	    strstr(t, "{z}") == NULL || strstr(t, "{x}") == NULL ||
+	    strstr(t, "{y}") == NULL || strpbrk(t, "\"'<> \\") != NULL)) {
+		why = "httpd_map_tiles must be a path on this server with "
+		    "{z}, {x} and {y}";
+		t = "";
+	}
+	msgpack_sbuffer_init(&sb);
+	msgpack_packer_init(&pk, &sb, msgpack_sbuffer_write);
+	msgpack_pack_map(&pk, 2);
+	bridge_pack_kv_str(&pk, "osprey.map.tiles", t);
+	bridge_pack_kv_str(&pk, "osprey.map.tiles_error", why);
+	http_reply_packed(call, 200, sb.data, sb.size);
+	msgpack_sbuffer_destroy(&sb);
+}
+
 /* --- GeoJSON ---------------------------------------------------------- */
 
 struct geo_q {
@@ -552,6 +585,7 @@ const struct http_route api_gps_routes[] = {
 	{ "/gps/all_gps.@", API_GP, HTTP_F_DATA, false, api_gps_all },
 	{ "/gps/drivers.@", API_GP, HTTP_F_DATA, false, api_gps_drivers },
 	{ "/gps/track.@", API_GP, HTTP_F_DATA, false, api_gps_track },
+	{ "/gps/map.@", API_GP, HTTP_F_DATA, false, api_gps_map },
 	{ "/gps/all_locations.@", API_GP, HTTP_F_DATA, false,
 	    api_gps_all_locations },
 	{ "/gps/by-uuid/*/location.@", API_GP, HTTP_F_DATA, false,

@@ -478,6 +478,11 @@ def chk_gps_uuid_location(ctx, v):
     assert v["kismet.common.location.fix"] == 3, v
 
 
+def chk_map(ctx, v):
+    # No tiles unless httpd_map_tiles names some: the map is offline.
+    assert v == {"osprey.map.tiles": "", "osprey.map.tiles_error": ""}, v
+
+
 def chk_track(ctx, v):
     assert [TOWER[1], TOWER[0]] == v["osprey.gps.track"][0][:2], v
 
@@ -906,6 +911,7 @@ ROWS = {
     "/gps/by-uuid/{GPSUUID}/remove_gps": Row(run=run_remove_gps),
     "/gps/web/update": Row(run=run_web_gps),
     "/gps/track": Row(chk_track, ["osprey.gps.track"]),
+    "/gps/map": Row(chk_map),
     "/devices/location/devices": Row(run=run_geojson),
     P + "packet_stats": Row(chk_packet_stats),
     P + "packet_rate": Row(chk_rate, ["kismet.common.rrd.minute_vec"]),
