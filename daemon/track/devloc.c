@@ -23,11 +23,35 @@ devloc_point_set(struct devloc_point *pt, const struct packet_loc *loc)
 	pt->time_usec = loc->time_usec;
 }
 
+/*
+ * The unit vector of a position, for the average.  Packets in a row
+ * share the fix of the moment, so the last one is kept: the core is one
+ * thread, and the trigonometry is most of what a location costs a
+ * packet.
+ */
+static void
+devloc_vector(double lat, double lon, double v[3])
+{
+	static double last_lat = NAN, last_lon = NAN, last_v[3];
+	double la, lo;
+
+	if (lat != last_lat || lon != last_lon) {
+		la = DEG2RAD(lat);
+		lo = DEG2RAD(lon);
+		last_v[0] = cos(la) * cos(lo);
+		last_v[1] = cos(la) * sin(lo);
+		last_v[2] = sin(la);
+		last_lat = lat;
+		last_lon = lon;
+	}
+	memcpy(v, last_v, sizeof(last_v));
+}
+
 void
 devloc_add(struct device *d, const struct packet_loc *loc, const int8_t *sig)
 {
 	struct devloc *l = d->loc;
-	double la, lo;
+	double v[3];
 
 	if (loc->fix < 2 || !isfinite(loc->lat) || !isfinite(loc->lon) ||
 	    fabs(loc->lat) > 90 || fabs(loc->lon) > 180)
@@ -63,11 +87,10 @@ devloc_add(struct device *d, const struct packet_loc *loc, const int8_t *sig)
 	}
 	l->min.fix = l->max.fix = l->loc_fix;
 
-	la = DEG2RAD(loc->lat);
-	lo = DEG2RAD(loc->lon);
-	l->agg_x += cos(la) * cos(lo);
-	l->agg_y += cos(la) * sin(lo);
-	l->agg_z += sin(la);
+	devloc_vector(loc->lat, loc->lon, v);
+	l->agg_x += v[0];
+	l->agg_y += v[1];
+	l->agg_z += v[2];
 	l->n_avg++;
 	l->avg_time_usec = loc->time_usec;
 
