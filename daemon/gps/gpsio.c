@@ -310,9 +310,12 @@ main(int argc, char **argv)
 			printf("osprey_gps %s\n", OSPREY_VERSION);
 			return 0;
 		} else {
-			fprintf(stderr, "usage: osprey_gps --ipc-fd=N (run by "
-			    "osprey, doc/gps.md)\n");
-			return 1;
+			fprintf(strcmp(argv[i], "--help") == 0 ? stdout : stderr,
+			    "usage: osprey_gps --ipc-fd=N\n"
+			    "  --ipc-fd=N    the socket to the core (osprey runs "
+			    "this program)\n"
+			    "  --version, --help\n");
+			return strcmp(argv[i], "--help") == 0 ? 0 : 1;
 		}
 	}
 	log_init("osprey_gps", LOG_LEVEL_INFO);
