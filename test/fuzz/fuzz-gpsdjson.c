@@ -17,6 +17,7 @@
 #include <msgpack.h>
 
 #include "gps.h"
+#include "log.h"
 #include "gpsdjson.h"
 
 int	LLVMFuzzerTestOneInput(const uint8_t *, size_t);
@@ -36,6 +37,9 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	size_t n;
 	int rc;
 
+	/* The receiver's state changes are told: not here, thousands a
+	 * second. */
+	log_set_level(LOG_LEVEL_ERROR);
 	g = gps_new(&deps);
 	rc = gps_add(g, "gpsd:uuid=00000000-0000-0000-0000-0000000000bb",
 	    NULL, err, sizeof(err));

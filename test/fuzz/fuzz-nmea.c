@@ -17,6 +17,7 @@
 #include <msgpack.h>
 
 #include "gps.h"
+#include "log.h"
 #include "nmea.h"
 
 int	LLVMFuzzerTestOneInput(const uint8_t *, size_t);
@@ -51,6 +52,9 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	size_t n;
 	int rc;
 
+	/* The receiver's state changes are told: not here, thousands a
+	 * second. */
+	log_set_level(LOG_LEVEL_ERROR);
 	nmea_init(&st);
 	g = gps_new(&deps);
 	rc = gps_add(g, "serial:device=/dev/null,uuid="
