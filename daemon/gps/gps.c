@@ -102,7 +102,7 @@ struct gps_dev {
 
 	enum gps_state		 state;
 	struct gps_fix		 cur, prev;	/* prev: before the last move */
-	uint64_t		 fix_at;	/* wall usec of the last position */
+	uint64_t		 fix_at;	/* wall usec, last position */
 	uint64_t		 data_at;	/* of the last good line */
 
 	/* Drivers. */

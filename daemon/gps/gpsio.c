@@ -310,12 +310,14 @@ main(int argc, char **argv)
 			printf("osprey_gps %s\n", OSPREY_VERSION);
 			return 0;
 		} else {
-			fprintf(strcmp(argv[i], "--help") == 0 ? stdout : stderr,
+			bool help = strcmp(argv[i], "--help") == 0;
+
+			fprintf(help ? stdout : stderr,
 			    "usage: osprey_gps --ipc-fd=N\n"
-			    "  --ipc-fd=N    the socket to the core (osprey runs "
-			    "this program)\n"
+			    "  --ipc-fd=N    the socket to the core (osprey "
+			    "runs this program)\n"
 			    "  --version, --help\n");
-			return strcmp(argv[i], "--help") == 0 ? 0 : 1;
+			return help ? 0 : 1;
 		}
 	}
 	log_init("osprey_gps", LOG_LEVEL_INFO);

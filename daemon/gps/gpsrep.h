@@ -15,16 +15,16 @@
 enum gps_has {
 	GPS_HAS_FIX		= 1 << 0,	/* fix: 1 none, 2 2D, 3 3D */
 	GPS_HAS_POS		= 1 << 1,	/* lat, lon */
-	GPS_HAS_ALT		= 1 << 2,	/* alt, metres above sea level */
+	GPS_HAS_ALT		= 1 << 2,	/* alt, metres (sea level) */
 	GPS_HAS_SPEED		= 1 << 3,	/* speed, km/h */
 	GPS_HAS_HEADING		= 1 << 4,	/* heading, degrees true */
-	GPS_HAS_PREC		= 1 << 5,	/* precision, metres (horizontal) */
+	GPS_HAS_PREC		= 1 << 5,	/* precision, metres */
 	GPS_HAS_PREC_V		= 1 << 6,	/* precision_v, metres */
 	GPS_HAS_HDOP		= 1 << 7,
 	GPS_HAS_VDOP		= 1 << 8,
 	GPS_HAS_SATS_USED	= 1 << 9,
 	GPS_HAS_SATS_VIS	= 1 << 10,
-	GPS_HAS_TIME		= 1 << 11,	/* time_usec, the receiver's UTC */
+	GPS_HAS_TIME		= 1 << 11,	/* time_usec, UTC */
 };
 
 struct gps_report {

@@ -189,9 +189,9 @@ wiglecsv_seen(struct wiglecsv *w, const uint8_t mac[6])
 
 			if (old[i].key == 0)
 				continue;
-			for (s = wiglecsv_slot(w, old[i].key);
-			    w->seen[s].key != 0; s = (s + 1) & (w->seen_cap - 1))
-				;
+			s = wiglecsv_slot(w, old[i].key);
+			while (w->seen[s].key != 0)
+				s = (s + 1) & (w->seen_cap - 1);
 			w->seen[s] = old[i];
 		}
 		free(old);

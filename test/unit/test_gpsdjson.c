@@ -28,8 +28,9 @@ parse(const char *line, struct gps_report *r, enum gpsdjson_class *cls,
 static void
 test_tpv_3d(void **state)
 {
-	static const char tpv[] = "{\"class\":\"TPV\",\"device\":\"/dev/pts/3\","
-	    "\"mode\":3,\"time\":\"2023-11-14T22:13:20.250Z\",\"ept\":0.005,"
+	static const char tpv[] = "{\"class\":\"TPV\","
+	    "\"device\":\"/dev/pts/3\",\"mode\":3,"
+	    "\"time\":\"2023-11-14T22:13:20.250Z\",\"ept\":0.005,"
 	    "\"lat\":48.858400000,\"lon\":2.294500000,\"altHAE\":82.0,"
 	    "\"altMSL\":35.000,\"alt\":35.000,\"epx\":3.1,\"epy\":4.0,"
 	    "\"epv\":9.2,\"track\":90.0,\"speed\":12.500,\"climb\":0.0,"

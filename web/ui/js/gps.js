@@ -27,7 +27,8 @@ export class Gps {
 		this.listeners = [];
 		$('gps-state').addEventListener('click', () =>
 		    app.tabs.select($('tab-map')));
-		$('map-share').addEventListener('click', () => this.toggleShare());
+		$('map-share').addEventListener('click', () =>
+		    this.toggleShare());
 	}
 
 	// Call fn() after every poll.
@@ -91,7 +92,8 @@ export class Gps {
 
 			text = 'GPS ' + (fix >= 3 ? '3D' : '2D') + ' ' +
 			    lat.toFixed(5) + ', ' + lon.toFixed(5) +
-			    (sats !== undefined ? ' · ' + sats + ' sats' : '') +
+			    (sats !== undefined ? ' · ' + sats + ' sats' :
+			    '') +
 			    ' · ' + l['osprey.location.gps_name'] + ' (' +
 			    l['osprey.location.gps_type'] + ')';
 			s.dataset.fix = String(fix);
@@ -150,7 +152,8 @@ export class Gps {
 			    c.longitude.toFixed(5) + ' (±' +
 			    Math.round(c.accuracy) + ' m)');
 		} catch (e) {
-			setText($('map-share-result'), 'Not sent: ' + e.message);
+			setText($('map-share-result'), 'Not sent: ' +
+			    e.message);
 		}
 	}
 }

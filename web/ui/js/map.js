@@ -156,7 +156,8 @@ export class MapView {
 					continue;
 				this.devices.set(d['kismet.device.base.key'], {
 				    key: d['kismet.device.base.key'],
-				    name: d.ssid || d['kismet.device.base.commonname'] ||
+				    name: d.ssid ||
+					d['kismet.device.base.commonname'] ||
 					d['kismet.device.base.macaddr'],
 				    mac: d['kismet.device.base.macaddr'],
 				    type: d['kismet.device.base.type'] || '',
@@ -177,7 +178,8 @@ export class MapView {
 
 	// Every point to show: [lon, lat].
 	points() {
-		const pts = [...this.devices.values()].map((d) => [d.lon, d.lat]);
+		const pts = [...this.devices.values()].map((d) =>
+		    [d.lon, d.lat]);
 		const here = this.app.gps.point();
 
 		if ($('map-track-on').checked)
@@ -235,8 +237,8 @@ export class MapView {
 		    v.z);
 		const z = Math.max(1, Math.min(20, v.z + dz));
 		const [qx, qy] = project(plat, plon, z);
-		const [lat, lon] = unproject(qx - (px - w / 2), qy - (py - h / 2),
-		    z);
+		const [lat, lon] = unproject(qx - (px - w / 2),
+		    qy - (py - h / 2), z);
 
 		this.view = {lat, lon, z};
 		this.userMoved = true;
@@ -334,7 +336,8 @@ export class MapView {
 			const pts = this.track.map((t) => at(t[1], t[0])
 			    .map((n) => n.toFixed(1)).join(',')).join(' ');
 
-			s.append(svg('polyline', {points: pts, class: 'map-track',
+			s.append(svg('polyline', {points: pts,
+			    class: 'map-track',
 			    'data-track': this.track.length}));
 		}
 		// The sensor under the dots: a fixed sensor sits among them.
@@ -343,10 +346,10 @@ export class MapView {
 		if (here) {
 			const [x, y] = at(here[1], here[0]);
 
-			s.append(svg('path', {d: 'M' + x + ' ' + (y - 9) + ' l9 9 ' +
-			    'l-9 9 l-9 -9 z', class: 'map-sensor',
-			    'data-sensor': '1'}, svg('title', {}, 'The sensor ' +
-			    '(the best GPS fix)')));
+			s.append(svg('path', {d: 'M' + x + ' ' + (y - 9) +
+			    ' l9 9 l-9 9 l-9 -9 z', class: 'map-sensor',
+			    'data-sensor': '1'}, svg('title', {},
+			    'The sensor (the best GPS fix)')));
 		}
 		const dots = svg('g', {class: 'map-devices'});
 		const stacks = new Map();	// "x,y" -> [x, y, count]
@@ -358,15 +361,17 @@ export class MapView {
 				continue;
 			const ap = /AP/.test(d.type);
 			const c = svg('circle', {cx: x.toFixed(1),
-			    cy: y.toFixed(1), r: d.key === this.focusKey ? 8 : 5,
+			    cy: y.toFixed(1),
+			    r: d.key === this.focusKey ? 8 : 5,
 			    class: ap ? 'map-dev ap' : 'map-dev',
 			    tabindex: 0, role: 'button', 'data-key': d.key},
 			    svg('title', {}, d.name + ' (' + d.mac + ', ' +
 			    d.type + ')'));
 			const at3 = Math.round(x / 3) + ',' + Math.round(y / 3);
 
-			stacks.set(at3, [x, y, (stacks.get(at3) || [0, 0, 0])[2] +
-			    1]);
+			const was = stacks.get(at3);
+
+			stacks.set(at3, [x, y, was ? was[2] + 1 : 1]);
 			c.addEventListener('click', () =>
 			    this.app.details.open(d.key));
 			c.addEventListener('keydown', (ev) => {
@@ -377,11 +382,12 @@ export class MapView {
 			});
 			dots.append(c);
 		}
-		// Devices heard from one spot (a fixed sensor) stack: count them.
+		// Devices heard from one spot (a fixed sensor): counted.
 		for (const [x, y, n] of stacks.values())
 			if (n > 1)
 				dots.append(svg('text', {x: x + 8, y: y - 8,
-				    class: 'map-stack', 'data-stack': n}, String(n)));
+				    class: 'map-stack', 'data-stack': n},
+				    String(n)));
 		s.append(dots);
 		const [m, px] = scaleBar(v.lat, v.z, Math.min(150, w / 3));
 		const label = m >= 1000 ? m / 1000 + ' km' : m + ' m';
@@ -413,13 +419,15 @@ export class MapView {
 				const wx = ((tx % n) + n) % n;
 				const url = this.tiles.replace('{z}', zi)
 				    .replace('{x}', wx).replace('{y}', ty);
-				const img = svg('image', {x: tx * size - cx + w / 2,
-				    y: ty * size - cy + h / 2, width: size,
-				    height: size});
+				const img = svg('image', {
+				    x: tx * size - cx + w / 2,
+				    y: ty * size - cy + h / 2,
+				    width: size, height: size});
 
 				// A path on this server (checked by the web
 				// worker and again here): the CSP's img-src.
-				if (url.startsWith('/') && !url.startsWith('//'))
+				if (url.startsWith('/') &&
+				    !url.startsWith('//'))
 					img.setAttribute('href', url);
 				g.append(img);
 			}
