@@ -2,7 +2,7 @@
 /*
  * \summary: benchmark of decode + track over a capture, and its memory
  *
- *   bench_track [-s sources] CAPTURE
+ *   bench_track [-g] [-s sources] CAPTURE
  *
  * Reads the capture with libpcap in chunks of 65,536 frames held in
  * memory, and for each chunk times decode_packet() + tracker_update() on
@@ -10,7 +10,11 @@
  * times as from N sources (deduplication at work).  Prints frames/s by
  * CPU time and wall time, the devices tracked, and the tracker's heap
  * (mallinfo2 after the run, less before, with the chunk buffer freed)
- * per device.  bench/run adds peak RSS.  Built once the decoders are in.
+ * per device, and the records' own bytes (device_bytes: mean and
+ * largest).  With -g every frame comes with a 3D fix, as from a sensor
+ * driving at 50 km/h (one position per capture second), so that every
+ * device gets its location record.  bench/run adds peak RSS.  Built
+ * once the decoders are in.
  */
 
 #include <malloc.h>
@@ -23,6 +27,7 @@
 #include <pcap/pcap.h>
 
 #include "decode.h"
+#include "device.h"
 #include "oui.h"
 #include "packet.h"
 #include "tracker.h"
@@ -76,12 +81,17 @@ main(int argc, char **argv)
 	size_t cap = 64 << 20, used, n, i, heap0, heap1;
 	unsigned long frames = 0, bad = 0;
 	double cpu = 0, wall = 0, c0, w0;
+	const struct device *d;
+	size_t rec = 0, rec_max = 0, located = 0;
+	uint64_t t0 = 0;
 	pcap_t *pc;
-	int ch, r = 1, s, sources = 1, dlt;
+	int ch, r = 1, s, sources = 1, dlt, gps = 0;
 
-	while ((ch = getopt(argc, argv, "s:")) != -1) {
-		if (ch != 's' || (sources = atoi(optarg)) < 1) {
-			fprintf(stderr, "usage: bench_track [-s sources] "
+	while ((ch = getopt(argc, argv, "gs:")) != -1) {
+		if (ch == 'g')
+			gps = 1;
+		else if (ch != 's' || (sources = atoi(optarg)) < 1) {
+			fprintf(stderr, "usage: bench_track [-g] [-s sources] "
 			    "capture\n");
 			return 2;
 		}
@@ -129,6 +139,18 @@ main(int argc, char **argv)
 				p.data = bytes + fr[i].off;
 				p.caplen = fr[i].h.caplen;
 				p.len = fr[i].h.len;
+				if (gps) {
+					/* 50 km/h east: 13.9 m a second. */
+					if (t0 == 0)
+						t0 = p.ts_sec;
+					p.loc.fix = 3;
+					p.loc.lat = 48.85;
+					p.loc.lon = 2.29 + (double)(p.ts_sec -
+					    t0) * 1.9e-4;
+					p.loc.alt = 35;
+					p.loc.speed = 50;
+					p.loc.time_usec = p.ts_sec * 1000000;
+				}
 				if (decode_packet(&p) != 0 && s == 0)
 					bad++;
 				tracker_update(tr, &p);
@@ -143,6 +165,14 @@ main(int argc, char **argv)
 	free(fr);
 	heap1 = heap();
 	tracker_stats(tr, &st);
+	for (d = tracker_first(tr); d != NULL; d = tracker_next(d)) {
+		size_t b = device_bytes(d);
+
+		rec += b;
+		if (b > rec_max)
+			rec_max = b;
+		located += d->loc != NULL;
+	}
 	printf("decode+track: %lu frames x %d source%s (%lu not decoded), "
 	    "%zu devices, %llu dups\n", frames, sources, sources > 1 ? "s" :
 	    "", bad, st.devices, (unsigned long long)st.dups);
@@ -154,6 +184,10 @@ main(int argc, char **argv)
 	printf("tracker heap: %zu bytes, %.0f bytes per device\n",
 	    heap1 - heap0, st.devices ? (double)(heap1 - heap0) /
 	    (double)st.devices : 0.0);
+	printf("device records: %.0f bytes mean, %zu largest; %zu of %zu "
+	    "with a location%s\n", st.devices ? (double)rec /
+	    (double)st.devices : 0.0, rec_max, located, st.devices,
+	    gps ? " (-g)" : "");
 	tracker_free(tr);
 	oui_db_free(oui);
 	return 0;

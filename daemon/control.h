@@ -26,6 +26,7 @@ struct alerts;
 struct datasource;
 struct devnames;
 struct event_base;
+struct gps;
 struct control;
 struct pcaplog;
 struct pktstats;
@@ -68,6 +69,7 @@ struct control_deps {
 	const char		*log_path;	/* its file (borrowed) */
 	uint64_t		 ping_ms;	/* 0: CONTROL_PING_MS */
 	uint64_t		 pong_timeout_ms; /* 0: CONTROL_PONG_TIMEOUT_MS */
+	struct gps		*gps;		/* the GPS layer, or NULL */
 };
 
 /*

@@ -16,6 +16,7 @@
 #include "datasource.h"
 #include "device.h"
 #include "devnames.h"
+#include "gps.h"
 #include "pcaplog.h"
 #include "pktstats.h"
 #include "tracker.h"
@@ -193,12 +194,16 @@ ctlsys_pack_defaults(const struct control_deps *d, msgpack_packer *pk)
 }
 
 /*
- * GPS: the GPS layer will fill these three.  Until a GPS can be
- * configured there is no fix, no GPS to list and no driver either.
+ * GPS: the GPS layer's answers (daemon/gps/gps.h).  A core run without
+ * it (tests of other parts) has no fix and no receiver.
  */
 static void
 ctlsys_pack_gps_location(const struct control_deps *d, msgpack_packer *pk)
 {
+	if (d->gps != NULL) {
+		gps_pack_location(d->gps, pk);
+		return;
+	}
 	msgpack_pack_map(pk, 2);
 	bridge_pack_kv_u64(pk, "kismet.common.location.fix", 0);
 	bridge_pack_kv_bool(pk, "kismet.common.location.valid", false);
@@ -207,13 +212,88 @@ ctlsys_pack_gps_location(const struct control_deps *d, msgpack_packer *pk)
 static void
 ctlsys_pack_gps_all(const struct control_deps *d, msgpack_packer *pk)
 {
-	msgpack_pack_array(pk, 0);
+	if (d->gps != NULL)
+		gps_pack_all(d->gps, pk);
+	else
+		msgpack_pack_array(pk, 0);
 }
 
 static void
 ctlsys_pack_gps_drivers(const struct control_deps *d, msgpack_packer *pk)
 {
-	msgpack_pack_array(pk, 0);
+	gps_pack_drivers(pk);
+}
+
+/*
+ * "LAT,LON,ALT,SPEED" as the web sends a browser's position, the last
+ * two possibly empty.
+ */
+static int
+ctlsys_web_gps(const struct control_deps *d, const struct bridge_cmd *c,
+    msgpack_packer *pk, char *reason, size_t len)
+{
+	const struct gps_dev *dev;
+	bool has[4] = { false, false, false, false };
+	const char *s = c->value;
+	double v[4];
+	char *end;
+	int i, rc;
+
+	for (i = 0; i < 4; i++) {
+		if (*s != ',' && *s != '\0') {
+			v[i] = strtod(s, &end);
+			if (end == s) {
+				snprintf(reason, len, "not a number");
+				return -EINVAL;
+			}
+			has[i] = true;
+			s = end;
+		}
+		if (*s != (i < 3 ? ',' : '\0')) {
+			snprintf(reason, len, "expected lat and lon");
+			return -EINVAL;
+		}
+		if (i < 3)
+			s++;
+	}
+	if (!has[0] || !has[1]) {
+		snprintf(reason, len, "expected lat and lon");
+		return -EINVAL;
+	}
+	if ((rc = gps_web_update(d->gps, c->name, v[0], v[1], has[2] ? &v[2] :
+	    NULL, has[3] ? &v[3] : NULL, &dev, reason, len)) != 0)
+		return rc;
+	gps_pack_dev(d->gps, dev, pk);
+	return 0;
+}
+
+static int
+ctlsys_gps_cmd(const struct control_deps *d, const struct bridge_cmd *c,
+    msgpack_packer *pk, char *reason, size_t len)
+{
+	const struct gps_dev *dev;
+	int rc;
+
+	if (d->gps == NULL) {
+		snprintf(reason, len, "the GPS layer is not running");
+		return -ENOSYS;
+	}
+	switch (c->cmd) {
+	case BRIDGE_CMD_ADD_GPS:
+		if ((rc = gps_add(d->gps, c->value, &dev, reason, len)) != 0)
+			return rc;
+		gps_pack_dev(d->gps, dev, pk);
+		return 0;
+	case BRIDGE_CMD_REMOVE_GPS:
+		if ((rc = gps_remove(d->gps, c->key, reason, len)) != 0)
+			return rc;
+		msgpack_pack_map(pk, 2);
+		bridge_pack_kv_str(pk, "kismet.gps.uuid", c->key);
+		bridge_pack_kv_bool(pk, "osprey.gps.removed", true);
+		return 0;
+	default:
+		return ctlsys_web_gps(d, c, pk, reason, len);
+	}
 }
 
 /*
@@ -297,6 +377,15 @@ ctlsys_pack(const struct control_deps *d, const struct bridge_system_req *r,
 		return 0;
 	case BRIDGE_SYS_GPS_DRIVERS:
 		ctlsys_pack_gps_drivers(d, pk);
+		return 0;
+	case BRIDGE_SYS_GPS_TRACK:
+		if (d->gps != NULL)
+			gps_pack_track(d->gps, pk);
+		else {
+			msgpack_pack_map(pk, 1);
+			bridge_pack_cstr(pk, "osprey.gps.track");
+			msgpack_pack_array(pk, 0);
+		}
 		return 0;
 	case BRIDGE_SYS_VIEWS:
 		ctlsys_pack_views(d, pk);
@@ -392,6 +481,10 @@ ctlsys_cmd(const struct control_deps *d, const struct bridge_cmd *c,
 			return rc;
 		ctlsys_pack_user(d, c->key, pk);
 		return 0;
+	case BRIDGE_CMD_ADD_GPS:
+	case BRIDGE_CMD_REMOVE_GPS:
+	case BRIDGE_CMD_WEB_GPS:
+		return ctlsys_gps_cmd(d, c, pk, reason, len);
 	case BRIDGE_CMD_DEFINE_ALERT:
 	case BRIDGE_CMD_RAISE_ALERT:
 		if (d->alerts == NULL) {

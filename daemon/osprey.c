@@ -42,6 +42,7 @@
 #include "devnames.h"
 #include "devrec.h"
 #include "devtrack.h"
+#include "gps.h"
 #include "kislog.h"
 #include "launcher.h"
 #include "log.h"
@@ -57,6 +58,7 @@
 #include "remote.h"
 #include "sandbox.h"
 #include "tracker.h"
+#include "wiglecsv.h"
 #include "xmalloc.h"
 
 #define DEFAULT_REMOTE_LISTEN	"127.0.0.1"
@@ -78,7 +80,7 @@ static const char *const known_keys[] = {
 	"httpd_*", "allowplugins", "enable_logging", "log_prefix",
 	"log_title", "log_types", "log_template", "tracker_device_timeout",
 	"tracker_max_devices", "packet_backlog_limit", "gps", "ouifile",
-	"server_*", "kis_log_*", NULL,
+	"server_*", "kis_log_*", "wiglecsv_rate_limit", NULL,
 };
 
 static struct osprey	osprey;		/* the core's only global */
@@ -343,6 +345,29 @@ log_type_on(const char *types, const char *type)
 	return false;
 }
 
+/*
+ * The WiGLE CSV log (log_types=wiglecsv): named like the packet log,
+ * created now, before the lock-down, so that a path that cannot be
+ * written fails the start.
+ */
+static void
+open_wiglecsv(struct osprey *o, const char *tmpl, struct pcaplog_names *nm)
+{
+	char path[PATH_MAX], err[PATH_MAX + 128];
+	uint64_t rate;
+
+	if (config_get_uint(&o->cfg, "wiglecsv_rate_limit",
+	    WIGLECSV_RATE_DEFAULT, 86400, &rate, err, sizeof(err)) < 0)
+		fatalx("config: %s", err);
+	nm->type = "wiglecsv";
+	if ((o->wigle = wiglecsv_open(o->base, tmpl, nm, (unsigned)rate,
+	    path, sizeof(path), err, sizeof(err))) == NULL)
+		fatalx("wiglecsv log: %s", err);
+	o->wigle_path = xstrdup(path);
+	log_info("logging access points for WiGLE to %s (one line per AP "
+	    "every %llu s at most)", path, (unsigned long long)rate);
+}
+
 static void
 open_log(struct osprey *o)
 {
@@ -350,7 +375,7 @@ open_log(struct osprey *o)
 	const char *types, *tmpl;
 	char path[PATH_MAX], err[PATH_MAX + 128], prefix[PATH_MAX];
 	size_t n;
-	bool on;
+	bool on, wigle, pcapng;
 
 	cfg_bool(o, "enable_logging", true, &on);
 	if (!on)
@@ -359,10 +384,12 @@ open_log(struct osprey *o)
 	if (types == NULL)
 		types = "pcapng";
 	o->kismetdb = log_type_on(types, "kismet");
-	if (!log_type_on(types, "pcapng")) {
+	wigle = log_type_on(types, "wiglecsv");
+	pcapng = log_type_on(types, "pcapng");
+	if (!pcapng && !wigle) {
 		if (!o->kismetdb)
 			log_warnx("log_types=%s: no type osprey writes "
-			    "(kismet, pcapng); no packet log", types);
+			    "(kismet, pcapng, wiglecsv); no log", types);
 		return;
 	}
 	tmpl = config_get(&o->cfg, "log_template");
@@ -383,6 +410,11 @@ open_log(struct osprey *o)
 	nm.type = "pcapng";
 	nm.home = o->home;
 	nm.when = time(NULL);
+	if (wigle)
+		open_wiglecsv(o, tmpl, &nm);
+	if (!pcapng)
+		return;
+	nm.type = "pcapng";
 	if ((o->log = pcaplog_open(o->base, tmpl, &nm, path, sizeof(path),
 	    err, sizeof(err))) == NULL)
 		fatalx("packet log: %s", err);
@@ -737,6 +769,47 @@ start_sources(struct osprey *o)
 }
 
 /*
+ * The receivers of the gps= lines, each checked before any starts (a bad
+ * line fails the start with file:line).  gpsd, serial and tcp receivers
+ * need the osprey_gps helper; without it they stay down, said once.
+ */
+static void
+start_gps(struct osprey *o, const struct datasource_policy *p)
+{
+	const struct config_entry *e = NULL;
+	struct gps_deps deps;
+	char err[512], path[PROC_PATH_MAX];
+	bool helper = false;
+
+	while ((e = config_next(&o->cfg, "gps", e)) != NULL) {
+		if (gps_check(e->value, err, sizeof(err)) < 0) {
+			if (e->line > 0)
+				fatalx("%s:%u: gps=%s: %s", e->file, e->line,
+				    e->value, err);
+			fatalx("gps=%s: %s", e->value, err);
+		}
+		if (strncasecmp(e->value, "gpsd", 4) == 0 ||
+		    strncasecmp(e->value, "serial", 6) == 0 ||
+		    strncasecmp(e->value, "tcp", 3) == 0)
+			helper = true;
+	}
+	if (helper && proc_find_program("osprey_gps", p->helper_search,
+	    p->helper_binary_path, path, sizeof(path)) < 0)
+		log_warnx("osprey_gps not found (OSPREY_HELPER_PATH, "
+		    "helper_binary_path): gpsd, serial and tcp GPS cannot "
+		    "open");
+	memset(&deps, 0, sizeof(deps));
+	deps.base = o->base;
+	deps.proc = o->proc;
+	deps.bus = o->bus;
+	o->gps = gps_new(&deps);
+	packet_ctx_set_gps(o->packets, o->gps);
+	while ((e = config_next(&o->cfg, "gps", e)) != NULL)
+		if (gps_add(o->gps, e->value, NULL, err, sizeof(err)) < 0)
+			fatalx("gps=%s: %s", e->value, err);
+}
+
+/*
  * Is osprey_web where the launcher will look?  Without it the core still
  * captures and tracks: it says so once and runs as with --no-web.
  */
@@ -853,6 +926,7 @@ start_web(struct osprey *o)
 	cfg_msec(o, "web_ping_interval", CONTROL_PING_MS, &deps.ping_ms);
 	cfg_msec(o, "web_pong_timeout", CONTROL_PONG_TIMEOUT_MS,
 	    &deps.pong_timeout_ms);
+	deps.gps = o->gps;
 	o->web = control_new(&deps, keys, values, n);
 	free(keys);
 	free(values);
@@ -893,6 +967,7 @@ main(int argc, char **argv)
 	open_log(o);
 	open_devices_json(o);
 	o->packets = packet_ctx_new(o->log);
+	packet_ctx_set_wiglecsv(o->packets, o->wigle);
 	start_tracking(o);
 	o->sources = datasource_mgr_new(o->base, o->proc, o->bus, &policy,
 	    packet_cb, state_cb, o);
@@ -912,6 +987,7 @@ main(int argc, char **argv)
 	start_launcher(o, &policy);
 	/* Sources first: their definitions may name files to look at. */
 	start_sources(o);
+	start_gps(o, &policy);
 	if (!o->opts.no_web)
 		start_web(o);
 	lock_down(o);
@@ -934,12 +1010,20 @@ main(int argc, char **argv)
 	/* Its last device and source records need both still there. */
 	kislog_close(o->kislog);
 	datasource_mgr_free(o->sources);
+	/* After the sources' last packets, before the launcher goes. */
+	packet_ctx_set_gps(o->packets, NULL);
+	gps_free(o->gps);
 	packet_ctx_free(o->packets);
 	devtrack_free(o->devtrack);
 	if (o->log != NULL)
 		log_info("packet log %s: %llu packets", o->log_path,
 		    (unsigned long long)pcaplog_packets(o->log));
 	pcaplog_close(o->log);
+	if (o->wigle != NULL)
+		log_info("wiglecsv log %s: %llu lines", o->wigle_path,
+		    (unsigned long long)wiglecsv_lines(o->wigle));
+	wiglecsv_close(o->wigle);
+	free(o->wigle_path);
 	proc_free(o->proc);
 	msgbus_free(o->bus);
 	event_free(o->ev_int);

@@ -22,12 +22,14 @@ struct devtrack;
 struct event;
 struct event_base;
 struct kislog;
+struct gps;
 struct msgbus;
 struct packet_ctx;
 struct pcaplog;
 struct pktstats;
 struct proc;
 struct remote;
+struct wiglecsv;
 
 /* What the command line says (SPEC section 2). */
 struct osprey_opts {
@@ -69,6 +71,9 @@ struct osprey {
 	struct alerts		*alerts;	/* for the web's alert API */
 	struct devnames		*names;		/* users' device names, tags */
 	struct pktstats		*stats;		/* packet histories */
+	struct gps		*gps;		/* receivers, the best fix */
+	struct wiglecsv		*wigle;		/* log_types=wiglecsv, or NULL */
+	char			*wigle_path;
 	struct event		*ev_int, *ev_term, *ev_hup, *ev_done;
 	bool			 done_scheduled;
 	int			 exit_status;

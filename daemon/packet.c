@@ -12,6 +12,7 @@
 #include <sys/time.h>
 
 #include <errno.h>
+#include <math.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,11 +21,13 @@
 
 #include "datasource.h"
 #include "decode.h"
+#include "gps.h"
 #include "log.h"
 #include "msg.h"
 #include "packet.h"
 #include "pcaplog.h"
 #include "tracker.h"
+#include "wiglecsv.h"
 #include "xmalloc.h"
 
 #define PACKET_MAX_TAPS		32
@@ -39,6 +42,8 @@ struct packet_tap {
 struct packet_ctx {
 	struct pcaplog		*log;
 	struct tracker		*tracker;
+	struct gps		*gps;		/* locations, or NULL */
+	struct wiglecsv		*wigle;		/* the WiGLE log, or NULL */
 	struct event_base	*base;		/* its clock, when set */
 	uint64_t		 clock_usec;	/* last given to the tracker */
 	struct packet_tap	 taps[PACKET_MAX_TAPS];
@@ -81,6 +86,30 @@ packet_fill(struct packet *p, uint32_t source, const struct msg_packet *pkt,
 	return 0;
 }
 
+void
+packet_fill_gps(struct packet *p, const struct msg_gps *g)
+{
+	memset(&p->loc, 0, sizeof(p->loc));
+	if (g->fix < 2 || !isfinite(g->lat) || !isfinite(g->lon) ||
+	    fabs(g->lat) > 90 || fabs(g->lon) > 180 ||
+	    (g->lat == 0 && g->lon == 0))
+		return;
+	p->loc.lat = g->lat;
+	p->loc.lon = g->lon;
+	p->loc.fix = g->fix >= 3 ? 3 : 2;
+	if (p->loc.fix == 3 && isfinite(g->alt) && fabs(g->alt) < 1e6)
+		p->loc.alt = (float)g->alt;
+	if (isfinite(g->speed) && g->speed >= 0 && g->speed < 1e5)
+		p->loc.speed = (float)g->speed;
+	if (isfinite(g->heading) && g->heading >= 0 && g->heading <= 360)
+		p->loc.heading = (float)g->heading;
+	if (isfinite(g->precision) && g->precision > 0 && g->precision < 1e6)
+		p->loc.precision = (float)g->precision;
+	if (g->time_usec < 1000000 && g->time_sec < UINT64_MAX / 2000000)
+		p->loc.time_usec = g->time_sec * 1000000 + g->time_usec;
+	p->loc.from_source = true;
+}
+
 struct packet_ctx *
 packet_ctx_new(struct pcaplog *log)
 {
@@ -104,6 +133,18 @@ packet_ctx_set_tracker(struct packet_ctx *c, struct tracker *tr,
 	c->tracker = tr;
 	c->base = base;
 	c->clock_usec = 0;
+}
+
+void
+packet_ctx_set_gps(struct packet_ctx *c, struct gps *gps)
+{
+	c->gps = gps;
+}
+
+void
+packet_ctx_set_wiglecsv(struct packet_ctx *c, struct wiglecsv *w)
+{
+	c->wigle = w;
 }
 
 /*
@@ -136,6 +177,16 @@ packet_process(struct packet_ctx *c, struct packet *p,
 
 	c->packets++;
 	/*
+	 * Where it was heard: the sensor's own position (a remote sensor's
+	 * receiver is also listed as a GPS), else the core's best fix.
+	 */
+	if (c->gps != NULL) {
+		if (p->loc.from_source)
+			gps_remote_seen(c->gps, ds->uuid, ds->name, &p->loc);
+		else
+			gps_locate(c->gps, &p->loc);
+	}
+	/*
 	 * A frame that does not decode is counted (the caller counts it
 	 * against its source too) and still logged, but touches no device.
 	 */
@@ -144,6 +195,8 @@ packet_process(struct packet_ctx *c, struct packet *p,
 	else if (c->tracker != NULL) {
 		packet_tracker_clock(c);
 		tracker_update(c->tracker, p);
+		if (c->wigle != NULL && p->loc.fix >= 2)
+			(void)wiglecsv_packet(c->wigle, c->tracker, p);
 	}
 	if (c->log != NULL &&
 	    (r = pcaplog_write(c->log, p, ds->name, ds->uuid)) < 0 &&

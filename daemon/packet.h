@@ -203,6 +203,22 @@ struct packet_dot11 {
 	const uint8_t	*body;		/* body_len bytes after the header */
 };
 
+/*
+ * Where the sensor was when the frame was heard: the helper's own GPS
+ * (the report's SubGps) or the core's best fix (daemon/gps/gps.h) at the
+ * time the packet was handled.  fix 0 means no location.
+ */
+struct packet_loc {
+	double		 lat, lon;	/* degrees, WGS84 */
+	float		 alt;		/* metres; meaningful with fix 3 */
+	float		 speed;		/* km/h */
+	float		 heading;	/* degrees from true north */
+	float		 precision;	/* horizontal error, metres; 0 unknown */
+	uint64_t	 time_usec;	/* when the fix was taken, epoch */
+	uint8_t		 fix;		/* 0 none, 2 2D, 3 3D */
+	bool		 from_source;	/* the helper's GPS, not the core's */
+};
+
 struct packet {
 	/* Filled by the core from the datasource's report. */
 	uint32_t	 source;	/* datasource id, see datasource.h */
@@ -214,6 +230,7 @@ struct packet {
 	bool		 has_helper_signal;	/* a SubSignal came with it */
 	int16_t		 helper_signal_dbm;
 	uint16_t	 helper_freq_mhz;
+	struct packet_loc loc;		/* see packet_fill_gps(), gps.h */
 
 	/* Filled by the radio header decoder. */
 	struct packet_radio radio;
@@ -231,12 +248,15 @@ struct packet {
  * data report, then decode, track, log and hand to taps.
  */
 struct datasource;
+struct msg_gps;
 struct msg_packet;
 struct msg_signal;
 struct event_base;
 struct packet_ctx;
+struct gps;
 struct pcaplog;
 struct tracker;
+struct wiglecsv;
 
 /*
  * Fill the capture part of p from a report's packet (and signal, may be
@@ -247,6 +267,13 @@ struct tracker;
  */
 int	packet_fill(struct packet *p, uint32_t source,
 	    const struct msg_packet *pkt, const struct msg_signal *sig);
+
+/*
+ * Take the location of a report's SubGps (a sensor with its own
+ * receiver, or --fixed-gps) for p.  A fix below 2 or coordinates out of
+ * range leave p without one.
+ */
+void	packet_fill_gps(struct packet *p, const struct msg_gps *gps);
 
 /* A pipeline; log may be NULL (no packet log). */
 struct packet_ctx *packet_ctx_new(struct pcaplog *log);
@@ -261,6 +288,19 @@ void	packet_ctx_free(struct packet_ctx *);
  */
 void	packet_ctx_set_tracker(struct packet_ctx *, struct tracker *tr,
 	    struct event_base *base);
+
+/*
+ * Give the pipeline its location stage (gps, not owned; NULL turns it
+ * off): a packet that came without its own location gets the GPS
+ * layer's best fix of the moment, before it is tracked and logged.
+ */
+void	packet_ctx_set_gps(struct packet_ctx *, struct gps *gps);
+
+/*
+ * Add the WiGLE CSV log (not owned; NULL turns it off): it sees every
+ * packet after the tracker, with the tracker's devices.
+ */
+void	packet_ctx_set_wiglecsv(struct packet_ctx *, struct wiglecsv *w);
 
 /*
  * Run p through the pipeline on behalf of ds: decode, track (only a

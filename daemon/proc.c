@@ -261,7 +261,8 @@ proc_spawn_kind(struct proc *p, enum launcher_kind kind, const char *name,
 		p->next_id = 1;
 	r->id = p->next_id;
 	r->kind = kind;
-	if (kind == LAUNCHER_KIND_WEB)
+	/* Capture helpers go by their type; other programs by name. */
+	if (kind == LAUNCHER_KIND_WEB || strncmp(name, "osprey_", 7) == 0)
 		snprintf(r->name, sizeof(r->name), "%s", name);
 	else
 		snprintf(r->name, sizeof(r->name), "osprey_cap_%s", name);
@@ -291,6 +292,16 @@ proc_spawn_web(struct proc *p, void (*done)(int, pid_t, int, void *),
     void *arg, uint32_t *ret_req)
 {
 	return proc_spawn_kind(p, LAUNCHER_KIND_WEB, "osprey_web", done, arg,
+	    ret_req);
+}
+
+int
+proc_spawn_program(struct proc *p, const char *program,
+    void (*done)(int, pid_t, int, void *), void *arg, uint32_t *ret_req)
+{
+	if (strncmp(program, "osprey_", 7) != 0)
+		return -EINVAL;
+	return proc_spawn_kind(p, LAUNCHER_KIND_HELPER, program, done, arg,
 	    ret_req);
 }
 

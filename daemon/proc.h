@@ -87,6 +87,15 @@ int		 proc_spawn_web(struct proc *,
 		    uint32_t *ret_req);
 
 /*
+ * The same for another helper program the launcher knows by its full
+ * name (osprey_gps, run as "osprey_gps --ipc-fd=3"); -EINVAL for a name
+ * that does not start with "osprey_".
+ */
+int		 proc_spawn_program(struct proc *, const char *program,
+		    void (*done)(int, pid_t, int, void *), void *arg,
+		    uint32_t *ret_req);
+
+/*
  * Forget a spawn request whose requester went away: if the child
  * starts, it is sent SIGTERM and its socket closed.
  */

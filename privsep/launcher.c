@@ -44,6 +44,9 @@ static const struct launcher_program {
 	    { "--in-fd=3", "--out-fd=3", NULL } },
 	{ LAUNCHER_KIND_WEB, "osprey_web",
 	    { "--ipc-fd=3", NULL, NULL } },
+	/* Opens gpsd's socket or a serial receiver for the core. */
+	{ LAUNCHER_KIND_HELPER, "osprey_gps",
+	    { "--ipc-fd=3", NULL, NULL } },
 };
 
 /* Environment variables a child inherits from the launcher, if set: the

@@ -88,6 +88,8 @@ sandbox_role_name(enum sandbox_role role)
 		return "helper_linux_wifi";
 	case SANDBOX_KISMETDB:
 		return "kismetdb";
+	case SANDBOX_HELPER_GPS:
+		return "helper_gps";
 	}
 	return "unknown";
 }

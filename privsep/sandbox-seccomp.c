@@ -350,6 +350,9 @@ static const struct sandbox_policy {
 	    { SET(rules_base), SET(rules_linux_wifi), SET(rules_remote) } },
 	{ SANDBOX_KISMETDB, SANDBOX_FORKED,
 	    { SET(rules_base), SET(rules_kismetdb) } },
+	/* The GPS helper holds its gpsd socket or serial port and only
+	 * copies bytes to the core: the base set (doc/gps.md). */
+	{ SANDBOX_HELPER_GPS, SANDBOX_AFTER_OPEN, { SET(rules_base) } },
 	/* The launcher loads no filter: see sandbox_enter(). */
 	{ SANDBOX_LAUNCHER, SANDBOX_FORKED, { { NULL, 0 } } },
 };

@@ -27,6 +27,7 @@ enum sandbox_role {
 	SANDBOX_HELPER_PCAPFILE,	/* osprey_cap_pcapfile */
 	SANDBOX_HELPER_LINUX_WIFI,	/* osprey_cap_linux_wifi */
 	SANDBOX_KISMETDB,		/* the core's kismetdb writer */
+	SANDBOX_HELPER_GPS,		/* osprey_gps: gpsd or a receiver */
 };
 
 enum sandbox_phase {

@@ -642,6 +642,7 @@ static const char *bridge_sys_names[BRIDGE_SYS_MAX] = {
 	[BRIDGE_SYS_SOURCE_DEFAULTS] = "source_defaults",
 	[BRIDGE_SYS_LOG_DRIVERS] = "log_drivers",
 	[BRIDGE_SYS_LOG_ACTIVE] = "log_active",
+	[BRIDGE_SYS_GPS_TRACK] = "gps_track",
 };
 
 static const char *bridge_cmd_kinds[BRIDGE_CMD_MAX] = {
@@ -649,6 +650,9 @@ static const char *bridge_cmd_kinds[BRIDGE_CMD_MAX] = {
 	[BRIDGE_CMD_SET_TAG] = "set_tag",
 	[BRIDGE_CMD_DEFINE_ALERT] = "define_alert",
 	[BRIDGE_CMD_RAISE_ALERT] = "raise_alert",
+	[BRIDGE_CMD_ADD_GPS] = "add_gps",
+	[BRIDGE_CMD_REMOVE_GPS] = "remove_gps",
+	[BRIDGE_CMD_WEB_GPS] = "web_gps",
 };
 
 /* The strings of a CMD: wire key and where the struct keeps it. */
@@ -1058,6 +1062,11 @@ bridge_decode_map(const struct bridge_hdr *hdr, msgpack_zone *z,
 			    bridge_cmd_strs[i].key, (const char **)((char *)c +
 			    bridge_cmd_strs[i].off)));
 		/* What each command needs to mean anything. */
+		if (c->cmd == BRIDGE_CMD_REMOVE_GPS)
+			return c->key != NULL ? 0 : -EBADMSG;
+		if (c->cmd == BRIDGE_CMD_ADD_GPS ||
+		    c->cmd == BRIDGE_CMD_WEB_GPS)
+			return c->value != NULL ? 0 : -EBADMSG;
 		if (c->name == NULL || ((c->cmd == BRIDGE_CMD_SET_NAME ||
 		    c->cmd == BRIDGE_CMD_SET_TAG) && c->key == NULL) ||
 		    (c->cmd != BRIDGE_CMD_SET_NAME && c->value == NULL))

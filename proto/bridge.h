@@ -344,6 +344,7 @@ enum bridge_system_what {
 	BRIDGE_SYS_SOURCE_DEFAULTS,	/* /datasource/defaults.json */
 	BRIDGE_SYS_LOG_DRIVERS,		/* /logging/drivers.json */
 	BRIDGE_SYS_LOG_ACTIVE,		/* /logging/active.json */
+	BRIDGE_SYS_GPS_TRACK,		/* /gps/track.json */
 	BRIDGE_SYS_MAX
 };
 
@@ -361,6 +362,10 @@ enum bridge_cmd_kind {
 					   phyname?, throttle?, burst? */
 	BRIDGE_CMD_RAISE_ALERT,		/* name, value (text), bssid?,
 					   source?, dest?, other?, channel? */
+	BRIDGE_CMD_ADD_GPS,		/* value (definition) */
+	BRIDGE_CMD_REMOVE_GPS,		/* key (uuid) */
+	BRIDGE_CMD_WEB_GPS,		/* value "LAT,LON[,ALT[,SPEED]]",
+					   name? (which web GPS) */
 	BRIDGE_CMD_MAX
 };
 

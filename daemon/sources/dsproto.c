@@ -322,6 +322,8 @@ ds_packet(struct datasource *ds, const struct msg_data_report *d)
 		    (unsigned long long)d->packet.size);
 		return;
 	}
+	if (d->has_gps)
+		packet_fill_gps(&p, &d->gps);
 	event_base_gettimeofday_cached(ds->mgr->base, &now);
 	if (ds->remote && ds->opts.server_ts) {
 		p.ts_sec = (uint64_t)now.tv_sec;

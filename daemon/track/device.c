@@ -14,6 +14,7 @@
 
 #include "bytes.h"
 #include "device.h"
+#include "devloc.h"
 #include "packet.h"
 #include "xmalloc.h"
 
@@ -49,6 +50,7 @@ device_free(struct device *d)
 			free(d->eapol[i]);
 		free(d->eapol);
 	}
+	free(d->loc);
 	free(d);
 }
 
@@ -80,6 +82,7 @@ device_bytes(const struct device *d)
 			if (d->eapol[i] != NULL)
 				n += sizeof(*d->eapol[i]) + d->eapol[i]->len;
 	}
+	n += devloc_bytes(d->loc);
 	return n;
 }
 

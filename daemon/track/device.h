@@ -23,6 +23,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+struct devloc;
 struct packet;
 
 /*
@@ -197,6 +198,7 @@ struct device {
 	struct device_assoc *clients;	/* AP side, most recent first */
 	struct device_assoc *aps;	/* client side, most recent first */
 	struct device_eapol **eapol;	/* DEVICE_EAPOL_MSGS slots, lazily */
+	struct devloc	*loc;		/* where heard (devloc.h), lazily */
 	uint16_t	 n_clients;	/* length of the AP-side assoc list */
 
 	/* Packets per minute, slot (t / 60) % 60; see device_rrd(). */

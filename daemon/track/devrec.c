@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "device.h"
+#include "devloc.h"
 #include "devrec.h"
 #include "oui.h"
 #include "packet.h"
@@ -186,11 +187,21 @@ kv_mac(msgpack_packer *pk, const char *k, const uint8_t mac[6])
 	kv_str(pk, k, buf);
 }
 
-/* kismet.common.signal: the Kismet names and the older _dbm ones. */
+/*
+ * kismet.common.signal: the Kismet names and the older _dbm ones, and
+ * for a device heard with a fix, where its signal was strongest.
+ */
 static void
-pack_signal(msgpack_packer *pk, const struct device_signal *s)
+pack_signal(msgpack_packer *pk, const struct device_signal *s,
+    const struct devloc *loc)
 {
-	msgpack_pack_map(pk, 9);
+	bool peak = loc != NULL && loc->has_peak;
+
+	msgpack_pack_map(pk, 9 + peak);
+	if (peak) {
+		pk_str(pk, "kismet.common.signal.peak_loc");
+		devloc_pack_point(pk, &loc->peak, true, NULL);
+	}
 	kv_str(pk, "kismet.common.signal.type", s->has ? "dbm" : "none");
 	kv_i64(pk, "kismet.common.signal.last_signal", s->last);
 	kv_i64(pk, "kismet.common.signal.min_signal", s->min);
@@ -238,7 +249,7 @@ pack_seenby(msgpack_packer *pk, const struct device *d,
 		kv_u64(pk, "kismet.common.seenby.last_time", sb->last_time);
 		kv_u64(pk, "kismet.common.seenby.num_packets", sb->packets);
 		pk_str(pk, "kismet.common.seenby.signal");
-		pack_signal(pk, &sb->signal);
+		pack_signal(pk, &sb->signal, NULL);
 	}
 }
 
@@ -410,7 +421,7 @@ devrec_pack(msgpack_packer *pk, const struct tracker *tr,
 
 	extra = opts != NULL && opts->extra != NULL ? opts->extra(NULL, key,
 	    opts->arg) : 0;
-	msgpack_pack_map(pk, 25 + extra);
+	msgpack_pack_map(pk, 25 + (d->loc != NULL) + extra);
 	kv_str(pk, "kismet.device.base.key", key);
 	kv_str(pk, "kismet.device.base.macaddr", mac);
 	kv_str(pk, "kismet.device.base.phyname", device_phy_name(d->phy));
@@ -450,11 +461,14 @@ devrec_pack(msgpack_packer *pk, const struct tracker *tr,
 	pk_str(pk, "kismet.device.base.packets.rrd");
 	pack_rrd(pk, d, now);
 	pk_str(pk, "kismet.device.base.signal");
-	pack_signal(pk, &d->signal);
+	pack_signal(pk, &d->signal, d->loc);
 	pk_str(pk, "kismet.device.base.seenby");
 	pack_seenby(pk, d, opts);
-	/* (kismet.device.base.location is absent: no GPS yet; Kismet
-	 * leaves it out too when it has no fix.) */
+	/* Only for a device heard with a fix, as in Kismet. */
+	if (d->loc != NULL) {
+		pk_str(pk, "kismet.device.base.location");
+		devloc_pack(pk, d->loc);
+	}
 	pk_str(pk, "dot11.device");
 	pack_dot11(pk, d);
 	if (extra > 0)

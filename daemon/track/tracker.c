@@ -18,6 +18,7 @@
 #include <string.h>
 
 #include "device.h"
+#include "devloc.h"
 #include "oui.h"
 #include "packet.h"
 #include "tracker.h"
@@ -543,6 +544,8 @@ account(struct tracker *tr, struct device *d, const struct packet *p,
 		    p->radio.noise_dbm > 127 ? 127 : p->radio.noise_dbm);
 	if (has_sig)
 		device_signal_add(&d->signal, sig, has_noise, noise);
+	if (p->loc.fix >= 2)
+		devloc_add(d, &p->loc, has_sig ? &sig : NULL);
 	if (device_seenby_add(d, p->source, t, has_sig ? &sig : NULL,
 	    has_noise, noise) != 0)
 		tr->st.capped++;

@@ -95,6 +95,9 @@ def expected(src):
     }
     if os.path.exists(os.path.join(src, "daemon", "osprey.c")):
         exp["osprey"].append("/usr/bin/osprey")
+    if os.path.exists(os.path.join(src, "daemon", "gps", "gpsio.c")):
+        exp["osprey"] += ["/usr/libexec/osprey/osprey_gps",
+                          "/usr/share/man/man8/osprey_gps.8.gz"]
     if os.path.exists(os.path.join(src, "web", "web.c")):
         exp["osprey"] += ["/usr/libexec/osprey/osprey_web",
                           "/usr/share/man/man8/osprey_web.8.gz"]

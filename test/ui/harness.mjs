@@ -128,6 +128,22 @@ export const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 // --- the system ---------------------------------------------------------
 
+// Where the system's virtual GPS puts the sensor.
+export const SENSOR = {lat: 52.3731, lon: 4.8922, alt: 12};
+
+// The Web Mercator tile under the sensor at zoom 18 (the zoom the map
+// frames one point at), and a 1x1 grey PNG to serve as that tile.
+export const TILE = (() => {
+	const n = 2 ** 18;
+	const l = SENSOR.lat * Math.PI / 180;
+
+	return {z: 18, x: Math.floor((SENSOR.lon + 180) / 360 * n),
+	    y: Math.floor((1 - Math.log(Math.tan(l) + 1 / Math.cos(l)) /
+	    Math.PI) / 2 * n)};
+})();
+const TILE_PNG = 'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAAAAAA6fptVAAAACklEQVR4' +
+    'nGNoAAAAggCBd81ytgAAAABJRU5ErkJggg==';
+
 // A free TCP port on loopback (free when asked; taken soon after).
 function freePort() {
 	return new Promise((resolve, reject) => {
@@ -165,6 +181,14 @@ export async function startSystem(opt) {
 	    mode: 0o700});
 	copyDir(opt.plugin, path.join(home, '.osprey', 'plugins',
 	    path.basename(opt.plugin)));
+	// One map tile under the sensor, served by the test plugin: the
+	// map's optional tiles come from this server (httpd_map_tiles).
+	const tileDir = path.join(home, '.osprey', 'plugins',
+	    path.basename(opt.plugin), 'httpd', 'tiles', String(TILE.z),
+	    String(TILE.x));
+	fs.mkdirSync(tileDir, {recursive: true});
+	fs.writeFileSync(path.join(tileDir, TILE.y + '.png'), Buffer.from(
+	    TILE_PNG, 'base64'));
 	const conf = path.join(tmp, 'osprey.conf');
 	fs.writeFileSync(conf, [
 		'# written by test/ui/harness.mjs',
@@ -178,6 +202,12 @@ export async function startSystem(opt) {
 		'remote_capture_listen=127.0.0.1',
 		'remote_capture_port=' + remotePort,
 		'enable_logging=false',
+		// A fixed sensor, and a receiver a browser can feed.
+		'gps=virtual:lat=' + SENSOR.lat + ',lon=' + SENSOR.lon +
+		    ',alt=' + SENSOR.alt + ',name=sensor',
+		'gps=web:name=phone',
+		'httpd_map_tiles=/plugin/' + path.basename(opt.plugin) +
+		    '/tiles/{z}/{x}/{y}.png',
 		'',
 	].join('\n'), {mode: 0o600});
 

@@ -14,7 +14,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import {test, runAll, note, assert, assertEq, until, sleep, startSystem,
-    launchBrowser, freshPage, webPid, SCALE} from './harness.mjs';
+    launchBrowser, freshPage, webPid, SCALE, SENSOR, TILE} from './harness.mjs';
 
 const XSS_SSID = '<img src=x onerror=alert(1)>';
 const XSS_PROBE = '<svg onload=alert(2)>';
@@ -301,8 +301,10 @@ test('SSIDs holding HTML are shown as text', async (ctx) => {
 	    r.name === XSS_SSID), 'the row of the XSS access point', 15000);
 
 	assertEq(row.channel, '6', 'its channel');
-	const count = () => page.evaluate(() =>
-	    document.querySelectorAll('img, svg, script:not([src])').length);
+	// (The map is the page's own SVG; anything else would be the SSID's.)
+	const count = () => page.evaluate(() => [...document.querySelectorAll(
+	    'img, svg, script:not([src])')].filter((e) => e.id !== 'map' &&
+	    !e.closest('#map')).length);
 	assertEq(await count(), 0, 'no element came from the SSID');
 	await openDetails(page, row.mac);
 	const ssids = await detailTable(page, 'ssids-advertised');
@@ -472,6 +474,132 @@ test('messages from the server are listed', async (ctx) => {
 	note(msgs.length + ' messages, newest: ' + msgs[0].level + ': ' +
 	    msgs[0].text);
 	assert(await page.$('#msg-empty[hidden]'), 'no "no messages"');
+});
+
+test('the header shows the GPS fix and where it comes from',
+    async (ctx) => {
+	const page = ctx.page;
+
+	await page.waitForSelector('#gps-state[data-fix="3"]');
+	const text = await page.textContent('#gps-state');
+	assert(text.includes('3D') && text.includes(SENSOR.lat.toFixed(5)) &&
+	    text.includes(SENSOR.lon.toFixed(5)), 'fix and position: ' + text);
+	assert(text.includes('sensor (virtual)'), 'the source: ' + text);
+	note(text);
+});
+
+test('device details show where the device was heard', async (ctx) => {
+	const page = ctx.page;
+	const ap = await until(async () => (await rows(page)).find((r) =>
+	    r.type === 'Wi-Fi AP'), 'an access point');
+
+	await openDetails(page, ap.mac);
+	const sec = await until(() => page.$$eval('#details-body ' +
+	    'section.detail', (ss) => {
+		const s = ss.find((x) => x.querySelector('h3').textContent ===
+		    'Location');
+
+		return s ? s.textContent : null;
+	    }), 'the Location section');
+	const where = SENSOR.lat.toFixed(6) + ', ' + SENSOR.lon.toFixed(6);
+	assert(sec.includes('Average' + where + ' (' + SENSOR.alt.toFixed(1) +
+	    ' m)'), 'the average: ' + sec);
+	assert(sec.includes('Strongest signal at' + where), 'the peak: ' +
+	    sec);
+	assert(sec.includes('Best fix3D'), 'the fix: ' + sec);
+	// "Show on the map" goes to that device on the map.
+	await page.click('#details-body [data-action=show-on-map]');
+	await page.waitForSelector('#panel-map:not([hidden])');
+	await page.waitForSelector('#map circle[data-key="' + ap.key +
+	    '"][r="8"]');
+});
+
+test('the map: devices, the sensor and a scale, nothing from elsewhere',
+    async (ctx) => {
+	const page = ctx.page;
+	const foreign = [];
+	const watch = (req) => {
+		if (!req.url().startsWith(ctx.sys.base))
+			foreign.push(req.url());
+	};
+
+	page.on('request', watch);
+	await showTab(page, 'map');
+	// The configured tile under the sensor is drawn, from this server.
+	const tile = '/plugin/uitest/tiles/' + TILE.z + '/' + TILE.x + '/' +
+	    TILE.y + '.png';
+	const served = page.waitForResponse((r) => r.url() ===
+	    ctx.sys.base + tile && r.status() === 200);
+	await page.click('#map-fit');
+	await served;
+	assert(await page.$('#map image[href="' + tile + '"]'), 'the tile');
+	const n = await until(async () => {
+		const c = await page.$$eval('#map circle[data-key]',
+		    (cs) => cs.length);
+
+		return c >= 20 ? c : null;
+	}, '20 devices on the map', 15000);
+	const withLoc = (await ctx.sys.json('/devices/all_devices.json'))
+	    .filter((d) => d['kismet.device.base.location']).length;
+	assert(n <= withLoc, n + ' dots, ' + withLoc + ' located devices');
+	assert(await page.$('#map [data-sensor]'), 'the sensor');
+	const scale = await page.getAttribute('#map [data-scale]',
+	    'data-scale');
+	assert(/^\d+ k?m$/.test(scale), 'a scale bar: ' + scale);
+	assert((await page.textContent('#map-count')).includes(
+	    'with a location'), 'the count');
+	// Zooming out makes the scale bar stand for more.
+	const m0 = Number(await page.getAttribute('#map [data-scale]',
+	    'data-metres'));
+	await page.click('#map-out');
+	await page.click('#map-out');
+	const m1 = Number(await page.getAttribute('#map [data-scale]',
+	    'data-metres'));
+	assert(m1 > m0, 'zoomed out: ' + m0 + ' m then ' + m1 + ' m');
+	// Activating a dot opens its device.
+	await page.click('#map-fit');
+	const key = await page.getAttribute('#map circle[data-key]',
+	    'data-key');
+	await page.focus('#map circle[data-key="' + key + '"]');
+	await page.keyboard.press('Enter');
+	await page.waitForSelector('#details[open]');
+	await until(async () => (await page.textContent('#details-title'))
+	    .length > 0 && (await page.textContent('#details-body'))
+	    .includes(key), 'the details of ' + key);
+	await page.click('#details-close');
+	await sleep(2500 * SCALE);	// a poll or two
+	page.off('request', watch);
+	assertEq(foreign.length, 0, 'requests to other servers: ' +
+	    foreign.join(' '));
+	note(n + ' devices on the map; scale ' + scale + ' then ' + m1 +
+	    ' m');
+});
+
+test('a browser\'s position goes to the web GPS', async (ctx) => {
+	const page = ctx.page;
+	const context = page.context();
+
+	await context.grantPermissions(['geolocation'], {origin:
+	    ctx.sys.base});
+	await context.setGeolocation({latitude: 48.1372, longitude: 11.5756,
+	    accuracy: 12});
+	await showTab(page, 'map');
+	await page.waitForSelector('#map-share:not([hidden])');
+	await page.click('#map-share');
+	await until(async () => (await page.textContent('#map-share-result'))
+	    .startsWith('Sent 48.13720, 11.57560'), 'the position sent');
+	const phone = (await ctx.sys.json('/gps/all_gps.json')).find((g) =>
+	    g['kismet.gps.name'] === 'phone');
+	const g = phone['kismet.gps.location']['kismet.common.location.geopoint'];
+	assert(Math.abs(g[0] - 11.5756) < 1e-6 && Math.abs(g[1] - 48.1372) <
+	    1e-6, 'the web GPS has it: ' + JSON.stringify(g));
+	assertEq(phone['osprey.gps.state'], 'fix', 'its state');
+	await page.click('#map-share');
+	assertEq(await page.textContent('#map-share'),
+	    'Share this browser\'s position', 'stopped');
+	// The sensor's 3D fix still wins over the browser's 2D one.
+	assert((await page.textContent('#gps-state')).includes('sensor'),
+	    'the header still names the virtual GPS');
 });
 
 test('a plugin\'s js module is loaded', async (ctx) => {

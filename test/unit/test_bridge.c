@@ -338,6 +338,32 @@ test_cmd_roundtrip_and_requirements(void **state)
 	c.cmd = BRIDGE_CMD_MAX;
 	assert_int_equal(bridge_encode_cmd(&sb, 6, &c), -EINVAL);
 
+	/* GPS: a definition or a position needs its value, a removal its
+	 * uuid; none needs a name. */
+	memset(&c, 0, sizeof(c));
+	c.cmd = BRIDGE_CMD_ADD_GPS;
+	assert_int_equal(bridge_encode_cmd(&sb, 9, &c), 0);
+	assert_int_equal(roundtrip(&sb, BRIDGE_MAX_REQUEST, &m), -EBADMSG);
+	c.value = "virtual:lat=1,lon=2";
+	assert_int_equal(bridge_encode_cmd(&sb, 10, &c), 0);
+	assert_int_equal(roundtrip(&sb, BRIDGE_MAX_REQUEST, &m), 0);
+	assert_int_equal(m.u.cmd.cmd, BRIDGE_CMD_ADD_GPS);
+	assert_string_equal(m.u.cmd.value, "virtual:lat=1,lon=2");
+	bridge_msg_clear(&m);
+	c.cmd = BRIDGE_CMD_WEB_GPS;
+	c.value = "1,2,,";
+	assert_int_equal(bridge_encode_cmd(&sb, 11, &c), 0);
+	assert_int_equal(roundtrip(&sb, BRIDGE_MAX_REQUEST, &m), 0);
+	bridge_msg_clear(&m);
+	c.cmd = BRIDGE_CMD_REMOVE_GPS;
+	assert_int_equal(bridge_encode_cmd(&sb, 12, &c), 0);
+	assert_int_equal(roundtrip(&sb, BRIDGE_MAX_REQUEST, &m), -EBADMSG);
+	c.key = "00000000-0000-0000-0000-000000000001";
+	assert_int_equal(bridge_encode_cmd(&sb, 13, &c), 0);
+	assert_int_equal(roundtrip(&sb, BRIDGE_MAX_REQUEST, &m), 0);
+	assert_string_equal(m.u.cmd.key, c.key);
+	bridge_msg_clear(&m);
+
 	/* The new system subjects and device filters travel too. */
 	assert_int_equal(bridge_encode_system_req(&sb, 7, &sr), 0);
 	assert_int_equal(roundtrip(&sb, BRIDGE_MAX_REQUEST, &m), 0);

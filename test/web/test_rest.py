@@ -42,6 +42,7 @@ MAIN_CAP = "ehn1225-airodump__sample2.pcap"     # 74 APs, radiotap
 CLIENT_CAP = "ehn1225-airodump__80211-icmp.pcap"  # APs with clients
 REMOTE_CAP = "aircrack-ng__test1.pcap"
 HANDSHAKE_CAP = "aircrack-ng__testm1m2m3.pcap"  # a beacon, EAPOL M1-M3
+TOWER = (48.8584, 2.2945, 35)
 USER, PASSWORD = "tester", "Rest-Password-42"
 FORMATS = {"json", "msgpack", "itjson", "ekjson", "prettyjson"}
 
@@ -99,6 +100,9 @@ class Core:
                        PASSWORD))
             for s in sources:
                 f.write("source=%s\n" % s)
+            # A fixed position and a browser's, for the /gps rows.
+            f.write("gps=virtual:lat=%.4f,lon=%.4f,alt=%d,name=tower\n"
+                    "gps=web:name=phone\n" % TOWER)
         self.log_path = os.path.join(self.tmp, "osprey.log")
         self.log = open(self.log_path, "w+")
         env = dict(os.environ, HOME=self.home, OSPREY_HELPER_PATH=bindir)
@@ -442,12 +446,114 @@ def chk_channels(ctx, v):
                for s in v["osprey.channels.sources"])
 
 
-def chk_empty(ctx, v):
-    assert v == [], v
+def chk_gps_drivers(ctx, v):
+    classes = {d["kismet.gps.type.class"] for d in v}
+    assert {"gpsd", "serial", "tcp", "virtual", "web"} <= classes, classes
+
+
+def chk_all_gps(ctx, v):
+    names = {g["kismet.gps.name"]: g for g in v}
+    assert {"tower", "phone"} <= set(names), names
+    t = names["tower"]
+    assert t["osprey.gps.state"] == "fix" and t["osprey.gps.best"], t
+    assert t["kismet.gps.location"]["kismet.common.location.geopoint"] == \
+        [TOWER[1], TOWER[0]], t
 
 
 def chk_location(ctx, v):
-    assert v["kismet.common.location.fix"] == 0
+    # The 3D virtual fix wins over the web GPS's 2D one.
+    assert v["kismet.common.location.fix"] == 3, v
+    assert v["kismet.common.location.valid"] is True, v
+    assert v["kismet.common.location.geopoint"] == [TOWER[1], TOWER[0]], v
+    assert v["kismet.common.location.alt"] == TOWER[2], v
+    assert v["kismet.common.location.gps_uuid"] == ctx["GPSUUID"], v
+
+
+def chk_all_locations(ctx, v):
+    assert v[ctx["GPSUUID"]]["kismet.common.location.geopoint"] == \
+        [TOWER[1], TOWER[0]], v
+
+
+def chk_gps_uuid_location(ctx, v):
+    assert v["kismet.common.location.fix"] == 3, v
+
+
+def chk_map(ctx, v):
+    # No tiles unless httpd_map_tiles names some: the map is offline.
+    assert v == {"osprey.map.tiles": "", "osprey.map.tiles_error": ""}, v
+
+
+def chk_track(ctx, v):
+    assert [TOWER[1], TOWER[0]] == v["osprey.gps.track"][0][:2], v
+
+
+def run_web_gps(ctx, row):
+    """A browser's position: JSON or a form; then the 3D fix still wins."""
+    c = ctx["core"]
+    path = row["endpoint"] + ".cmd"
+    g = c.get_json(path, "POST", {"lat": 51.5, "lon": -0.12, "spd": 4})
+    assert g["kismet.gps.name"] == "phone", g
+    assert g["kismet.gps.location"]["kismet.common.location.geopoint"] == \
+        [-0.12, 51.5], g
+    assert g["kismet.gps.location"]["kismet.common.location.speed"] == 4
+    st, _, data = c.request("POST", path, {"lat": "51.6", "lon": "-0.2"},
+                            form=True)
+    assert st == 200, (st, data)
+    for bad in [{"lat": 91, "lon": 0}, {"lon": 1}, {"lat": "x", "lon": 1},
+                {"lat": 1, "lon": 2, "alt": "high"}]:
+        st, _, _ = c.request("POST", path, bad)
+        assert st == 400, (bad, st)
+    st, _, _ = c.request("POST", path, {"lat": 1, "lon": 2,
+                                        "name": "nosuch"})
+    assert st == 404, st
+    loc = c.get_json("/gps/location.json")
+    assert loc["kismet.common.location.gps_uuid"] == ctx["GPSUUID"]
+
+
+def run_add_gps(ctx, row):
+    c = ctx["core"]
+    path = row["endpoint"] + ".cmd"
+    g = c.get_json(path, "POST", {"definition":
+                                  "virtual:lat=1,lon=2,name=resttest"})
+    assert g["kismet.gps.name"] == "resttest", g
+    st, _, _ = c.request("POST", path, {"definition":
+                                        "virtual:lat=1,lon=2,name=resttest"})
+    assert st == 409, st
+    for bad in ["nosuch:x=1", "virtual:lat=100,lon=0", "serial"]:
+        st, _, data = c.request("POST", path, {"definition": bad})
+        assert st == 400, (bad, st, data)
+    st, _, _ = c.request("POST", path, {"nodefinition": 1})
+    assert st == 400, st
+    ctx["ADDED"] = g["kismet.gps.uuid"]
+
+
+def run_remove_gps(ctx, row):
+    c = ctx["core"]
+    for m in row["methods"]:
+        g = c.get_json("/gps/add_gps.cmd", "POST", {
+            "definition": "virtual:lat=3,lon=4,name=gone-" + m})
+        path = "/gps/by-uuid/%s/remove_gps.cmd" % g["kismet.gps.uuid"]
+        v = c.get_json(path, m, {} if m == "POST" else None)
+        assert v["osprey.gps.removed"] is True, v
+        st, _, _ = c.request(m, path)
+        assert st == 404, st
+        assert g["kismet.gps.uuid"] not in {
+            x["kismet.gps.uuid"] for x in c.get_json("/gps/all_gps.json")}
+
+
+def run_geojson(ctx, row):
+    """Devices with a location (all, here: the tower's) as GeoJSON."""
+    c = ctx["core"]
+    for m in row["methods"]:
+        st, r, data = c.request(m, row["endpoint"] + ".geojson")
+        assert st == 200, (st, data[:200])
+        assert r.getheader("Content-Type") == "application/geo+json"
+        v = json.loads(data)
+        assert v["type"] == "FeatureCollection"
+        macs = {f["properties"]["mac"] for f in v["features"]}
+        assert ctx["MAC"] in macs, ctx["MAC"]
+        f = v["features"][0]
+        assert f["geometry"]["coordinates"] == [TOWER[1], TOWER[0]], f
 
 
 def chk_rrd(ctx, v):
@@ -796,9 +902,17 @@ ROWS = {
     "/alerts/definitions/define_alert": Row(run=run_define_alert),
     "/alerts/raise_alerts": Row(run=run_raise_alert),
     "/channels/channels": Row(chk_channels, ["osprey.channels.sources"]),
-    "/gps/drivers": Row(chk_empty),
-    "/gps/all_gps": Row(chk_empty),
+    "/gps/drivers": Row(chk_gps_drivers, ["kismet.gps.type.class"]),
+    "/gps/all_gps": Row(chk_all_gps, ["kismet.gps.name"]),
     "/gps/location": Row(chk_location, ["kismet.common.location.fix"]),
+    "/gps/all_locations": Row(chk_all_locations),
+    "/gps/by-uuid/{GPSUUID}/location": Row(chk_gps_uuid_location),
+    "/gps/add_gps": Row(run=run_add_gps),
+    "/gps/by-uuid/{GPSUUID}/remove_gps": Row(run=run_remove_gps),
+    "/gps/web/update": Row(run=run_web_gps),
+    "/gps/track": Row(chk_track, ["osprey.gps.track"]),
+    "/gps/map": Row(chk_map),
+    "/devices/location/devices": Row(run=run_geojson),
     P + "packet_stats": Row(chk_packet_stats),
     P + "packet_rate": Row(chk_rate, ["kismet.common.rrd.minute_vec"]),
     P + "packet_peak": Row(chk_rrd, ["kismet.common.rrd.minute_vec"]),
@@ -946,6 +1060,8 @@ def setup():
         "TS": 1, "VIEW": "phy-IEEE802.11", "PHY": "IEEE802.11",
         "FIELD": "kismet.device.base.packets.total",
         "NAME": "resttest", "PATH": "js/resttest.js",
+        "GPSUUID": next(g["kismet.gps.uuid"] for g in c.get_json(
+            "/gps/all_gps.json") if g["kismet.gps.name"] == "tower"),
     })
 
 

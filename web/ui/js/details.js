@@ -115,6 +115,7 @@ export class Details {
 			['Max', fmtSignal(s('max_signal')) || 'none'],
 			['Noise', fmtSignal(s('last_noise')) || 'none'],
 		    ])),
+		    this.location(d),
 		    this.advertised(dot11),
 		    this.probed(dot11),
 		    this.clients(dot11),
@@ -122,6 +123,50 @@ export class Details {
 		    this.seenBy(b('seenby', [])),
 		    this.handshakes(dot11));
 		body.scrollTop = scroll;
+	}
+
+	/*
+	 * Where the sensor was when it heard the device: Kismet's location
+	 * record (average, last, box, best fix) and where its signal was
+	 * strongest.  Absent for a device never heard with a fix.
+	 */
+	location(d) {
+		const loc = field(d, 'kismet.device.base.location', null);
+		const l = (p) => field(loc, 'kismet.common.location.' + p, null);
+		const pt = (r) => {
+			const g = field(r, 'kismet.common.location.geopoint',
+			    null);
+
+			return Array.isArray(g) ? g[1].toFixed(6) + ', ' +
+			    g[0].toFixed(6) : null;
+		};
+		const alt = (r) => field(r, 'kismet.common.location.fix', 0) >=
+		    3 ? ' (' + Number(field(r, 'kismet.common.location.alt',
+		    0)).toFixed(1) + ' m)' : '';
+		const peak = field(d, 'kismet.device.base.signal/' +
+		    'kismet.common.signal.peak_loc', null);
+
+		if (loc === null)
+			return null;
+		const avg = l('avg_loc');
+		const g = field(avg, 'kismet.common.location.geopoint', null);
+		const last = l('last');
+		const fix = l('loc_fix');
+
+		return section('Location', deflist([
+			['Average', pt(avg) + alt(avg)],
+			['Last', pt(last) + alt(last) + ' at ' + fmtTime(field(
+			    last, 'kismet.common.location.time_sec', 0))],
+			['Area', pt(l('min_loc')) + ' to ' + pt(l('max_loc'))],
+			['Strongest signal at', peak !== null ? pt(peak) : null],
+			['Best fix', fix >= 3 ? '3D' : fix === 2 ? '2D' : 'none'],
+		    ]), Array.isArray(g) ? el('button', {type: 'button',
+		    text: 'Show on the map', attrs: {type: 'button',
+		    'data-action': 'show-on-map'}, on: {click: () => {
+			this.dialog.close();
+			this.app.map.show(field(d, 'kismet.device.base.key', ''),
+			    g[0], g[1]);
+		    }}}) : null);
 	}
 
 	advertised(dot11) {

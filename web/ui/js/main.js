@@ -14,6 +14,8 @@ import {Details} from './details.js';
 import {Sources} from './sources.js';
 import {Channels} from './channels.js';
 import {Messages} from './messages.js';
+import {Gps} from './gps.js';
+import {MapView} from './map.js';
 import {Session} from './session.js';
 import {loadPlugins} from './plugins.js';
 
@@ -118,12 +120,15 @@ class App {
 		this.sources = new Sources(this);
 		this.channels = new Channels(this);
 		this.messages = new Messages(this);
+		this.gps = new Gps(this);
+		this.map = new MapView(this);
 		this.session = new Session(this);
 		this.running = false;
 		this.pluginsLoaded = false;
 		this.tabs.onSelect((id) => {
 			this.channels.visible(id === 'tab-channels');
 			this.messages.visible(id === 'tab-messages');
+			this.map.visible(id === 'tab-map' && this.running);
 		});
 		api.onConnState(showConnState);
 		api.onUnauthorized(() => this.loggedOut());
@@ -142,6 +147,9 @@ class App {
 		this.devices.start();
 		this.sources.start();
 		this.messages.start();
+		this.gps.start();
+		if (!$('panel-map').hidden)
+			this.map.visible(true);
 		if (!this.pluginsLoaded) {
 			this.pluginsLoaded = true;
 			loadPlugins(this).catch(() => {
@@ -159,6 +167,8 @@ class App {
 		this.devices.stop();
 		this.sources.stop();
 		this.messages.stop();
+		this.gps.stop();
+		this.map.stop();
 		this.details.close();
 		this.session.lost();
 	}

@@ -1,0 +1,369 @@
+# SPDX-License-Identifier: ISC
+# \summary: what the GPS end-to-end tests share: the core, NMEA, a drive
+#
+# Core runs the real osprey with its real helpers (osprey_cap_pcapfile,
+# osprey_web, osprey_gps) from a scratch folder, with a config the test
+# writes, and talks to it over HTTP.  drive() writes a drive along a
+# route: a pcapng capture of the access points a car passes, the NMEA log
+# of the same drive with matching times, and the truth (where each access
+# point stands).  Everything here is the project's own; gpsd and gpsfake
+# come from Debian.
+
+import base64
+import http.client
+import json
+import math
+import os
+import re
+import shutil
+import signal
+import socket
+import struct
+import subprocess
+import tempfile
+import time
+import traceback
+import sys
+
+USER, PASSWORD = "tester", "Gps-Test-Password-42"
+# 2023-11-14 22:13:20 UTC: the capture and the NMEA log start here.
+EPOCH = 1700000000
+EARTH = 6371000.0
+
+
+def nmea(body):
+    """A sentence with its checksum and CR LF."""
+    s = 0
+    for c in body.encode():
+        s ^= c
+    return "$%s*%02X\r\n" % (body, s)
+
+
+def nmea_coord(v, lon):
+    a = abs(v)
+    deg = int(a)
+    minutes = (a - deg) * 60
+    if lon:
+        return "%03d%07.4f,%s" % (deg, minutes, "E" if v >= 0 else "W")
+    return "%02d%07.4f,%s" % (deg, minutes, "N" if v >= 0 else "S")
+
+
+def nmea_epoch(t, lat, lon, alt=35.0, speed_ms=0.0, track=0.0, fix=True):
+    """GGA and RMC for one second t after EPOCH (a 3D fix, or none)."""
+    tm = time.gmtime(EPOCH + t)
+    hms = time.strftime("%H%M%S", tm) + ".00"
+    dmy = time.strftime("%d%m%y", tm)
+    if not fix:
+        return (nmea("GPGGA,%s,,,,,0,00,,,M,,M,," % hms) +
+                nmea("GPRMC,%s,V,,,,,,,%s,," % (hms, dmy)))
+    pos = "%s,%s" % (nmea_coord(lat, False), nmea_coord(lon, True))
+    return (nmea("GPGGA,%s,%s,1,08,0.9,%.1f,M,46.9,M,," % (hms, pos, alt)) +
+            nmea("GPRMC,%s,A,%s,%.1f,%.1f,%s,," % (
+                hms, pos, speed_ms / 0.514444, track, dmy)))
+
+
+def offset(lat0, lon0, east, north):
+    """The point east and north metres from (lat0, lon0)."""
+    return (lat0 + math.degrees(north / EARTH),
+            lon0 + math.degrees(east / (EARTH *
+                                        math.cos(math.radians(lat0)))))
+
+
+def distance(lat1, lon1, lat2, lon2):
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    dp, dl = p2 - p1, math.radians(lon2 - lon1)
+    a = (math.sin(dp / 2) ** 2 +
+         math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2)
+    return EARTH * 2 * math.atan2(math.sqrt(a), math.sqrt(1 - a))
+
+
+# --- pcapng of radiotap beacons -------------------------------------------
+
+def _block(btype, body):
+    body += b"\0" * (-len(body) % 4)
+    n = len(body) + 12
+    return struct.pack("<II", btype, n) + body + struct.pack("<I", n)
+
+
+def pcapng(frames):
+    """frames: (epoch seconds as float, radiotap+802.11 bytes)."""
+    out = _block(0x0A0D0D0A, struct.pack("<IHHq", 0x1A2B3C4D, 1, 0, -1))
+    out += _block(1, struct.pack("<HHI", 127, 0, 65535))
+    for ts, data in frames:
+        us = int(round(ts * 1e6))
+        out += _block(6, struct.pack("<IIIII", 0, us >> 32, us & 0xffffffff,
+                                     len(data), len(data)) + data)
+    return out
+
+
+def radiotap(chan, signal):
+    freq = 2407 + 5 * chan
+    # Channel (bit 3) and antenna signal (bit 5).
+    return struct.pack("<BBHIHHb", 0, 0, 13, (1 << 3) | (1 << 5), freq,
+                       0x00a0, signal)
+
+
+RSN_WPA2_PSK = bytes([48, 20, 1, 0, 0, 0x0f, 0xac, 4, 1, 0, 0, 0x0f, 0xac,
+                      4, 1, 0, 0, 0x0f, 0xac, 2, 0, 0])
+
+
+def beacon(bssid, ssid, chan, wpa2, seq):
+    cap = 0x0011 if wpa2 else 0x0001
+    hdr = struct.pack("<HH6s6s6sH", 0x0080, 0, b"\xff" * 6, bssid, bssid,
+                      (seq & 0xfff) << 4)
+    body = struct.pack("<QHH", seq * 102400, 100, cap)
+    s = ssid.encode()
+    body += bytes([0, len(s)]) + s
+    body += bytes([1, 8, 0x82, 0x84, 0x8b, 0x96, 0x0c, 0x12, 0x18, 0x24])
+    body += bytes([3, 1, chan])
+    if wpa2:
+        body += RSN_WPA2_PSK
+    return hdr + body
+
+
+def probe_req(sta, ssid, seq):
+    hdr = struct.pack("<HH6s6s6sH", 0x0040, 0, b"\xff" * 6, sta,
+                      b"\xff" * 6, (seq & 0xfff) << 4)
+    s = ssid.encode()
+    return hdr + bytes([0, len(s)]) + s + bytes([1, 4, 0x82, 0x84, 0x8b,
+                                                 0x96])
+
+
+# --- the drive -----------------------------------------------------------
+
+START = (48.8500, 2.2900)
+SPEED = 25.0			# m/s, east
+DWELL = 10			# seconds parked before moving
+CAPTURE_FROM = 6		# the capture starts at this second of the log
+RANGE = 100.0			# metres an access point is heard within
+APS = [
+    # (east metres, north metres, bssid, ssid, channel, wpa2)
+    (150.0, 20.0, "02:00:00:00:0a:01", "Bakery", 1, True),
+    (450.0, -20.0, "02:00:00:00:0a:02", 'Cafe, "Le Nord"', 6, False),
+    (750.0, 20.0, "02:00:00:00:0a:03", "", 11, True),
+]
+MARKER = "02:00:00:00:0b:01"	# a phone at the start, heard once
+
+
+def position(t):
+    """Where the car is t seconds after EPOCH: (east metres, lat, lon)."""
+    east = max(0.0, (t - DWELL) * SPEED)
+    lat, lon = offset(START[0], START[1], east, 0.0)
+    return east, lat, lon
+
+
+def mac_bytes(s):
+    return bytes(int(x, 16) for x in s.split(":"))
+
+
+def drive(folder):
+    """Write drive.pcapng, drive.nmea and drive.json; their paths."""
+    end = DWELL + int((APS[-1][0] + RANGE + 50) / SPEED) + 1
+    frames, seq = [], 0
+    # The capture starts CAPTURE_FROM seconds into the log, with the
+    # phone at the start; then every 0.5 s each AP within range beacons.
+    t = float(CAPTURE_FROM)
+    frames.append((EPOCH + t, radiotap(6, -40) +
+                   probe_req(mac_bytes(MARKER), "", seq)))
+    while t < end:
+        east, _, _ = position(t)
+        for ax, ay, bssid, ssid, chan, wpa2 in APS:
+            d = math.hypot(ax - east, ay)
+            if d > RANGE:
+                continue
+            sig = int(round(-30 - 20 * math.log10(max(d, 1.0))))
+            seq += 1
+            frames.append((EPOCH + t, radiotap(chan, sig) +
+                           beacon(mac_bytes(bssid), ssid, chan, wpa2, seq)))
+        t += 0.5
+    with open(os.path.join(folder, "drive.pcapng"), "wb") as f:
+        f.write(pcapng(frames))
+    with open(os.path.join(folder, "drive.nmea"), "w") as f:
+        for s in range(end + 1):
+            _, lat, lon = position(s)
+            f.write(nmea_epoch(s, lat, lon, speed_ms=SPEED if s >= DWELL
+                               else 0.0, track=90.0))
+    truth = {"start": START, "aps": []}
+    for ax, ay, bssid, ssid, chan, wpa2 in APS:
+        lat, lon = offset(START[0], START[1], ax, ay)
+        rlat, rlon = offset(START[0], START[1], ax, 0.0)
+        truth["aps"].append({"bssid": bssid.upper(), "ssid": ssid,
+                             "lat": lat, "lon": lon, "road_lat": rlat,
+                             "road_lon": rlon, "channel": chan,
+                             "wpa2": wpa2})
+    with open(os.path.join(folder, "drive.json"), "w") as f:
+        json.dump(truth, f)
+    return [os.path.join(folder, n) for n in
+            ("drive.pcapng", "drive.nmea", "drive.json")]
+
+
+# --- the core -----------------------------------------------------------
+
+def free_port():
+    s = socket.socket()
+    s.bind(("127.0.0.1", 0))
+    port = s.getsockname()[1]
+    s.close()
+    return port
+
+
+class Core:
+    """osprey from a scratch folder with its helpers and a config."""
+
+    def __init__(self, bins, extra=(), sources=()):
+        self.tmp = tempfile.mkdtemp(prefix="osprey-gps-test-")
+        self.home = os.path.join(self.tmp, "home")
+        os.makedirs(self.home)
+        bindir = os.path.join(self.tmp, "bin")
+        os.makedirs(bindir)
+        for name in ("osprey_cap_pcapfile", "osprey_web", "osprey_gps"):
+            if name in bins:
+                os.symlink(bins[name], os.path.join(bindir, name))
+        self.conf = os.path.join(self.tmp, "osprey.conf")
+        with open(self.conf, "w") as f:
+            f.write("log_prefix=%s/\nenable_logging=false\n"
+                    "remote_capture_port=0\nhttpd_port=0\n"
+                    "httpd_bind_address=127.0.0.1\nchannel_hop=false\n"
+                    "httpd_username=%s\nhttpd_password=%s\n"
+                    % (self.tmp, USER, PASSWORD))
+            for line in extra:
+                f.write(line + "\n")
+            for s in sources:
+                f.write("source=%s\n" % s)
+        self.log_path = os.path.join(self.tmp, "osprey.log")
+        self.log = open(self.log_path, "w+")
+        env = dict(os.environ, HOME=self.home, OSPREY_HELPER_PATH=bindir)
+        self.proc = subprocess.Popen([bins["osprey"], "--allow-root", "-f",
+                                      self.conf], env=env, stdout=self.log,
+                                     stderr=subprocess.STDOUT)
+        self.port = self.wait_port()
+
+    def text(self):
+        with open(self.log_path, errors="replace") as f:
+            return f.read()
+
+    def wait_port(self, timeout=120):
+        deadline = time.time() + timeout
+        while time.time() < deadline:
+            ports = re.findall(r"web worker \d+ listening on port (\d+)",
+                               self.text())
+            if ports:
+                return int(ports[-1])
+            if self.proc.poll() is not None:
+                raise AssertionError("osprey exited:\n" + self.text())
+            time.sleep(0.05)
+        raise AssertionError("no web worker:\n" + self.text())
+
+    def request(self, method, path, body=None, timeout=60):
+        c = http.client.HTTPConnection("127.0.0.1", self.port,
+                                       timeout=timeout)
+        tok = base64.b64encode(("%s:%s" % (USER, PASSWORD)).encode())
+        h = {"Authorization": "Basic " + tok.decode()}
+        if body is not None:
+            body = json.dumps(body)
+            h["Content-Type"] = "application/json"
+        c.request(method, path, body=body, headers=h)
+        r = c.getresponse()
+        data = r.read()
+        c.close()
+        return r.status, data
+
+    def get(self, path):
+        st, data = self.request("GET", path)
+        assert st == 200, (path, st, data[:300])
+        return json.loads(data)
+
+    def post(self, path, obj, expect=200):
+        st, data = self.request("POST", path, obj)
+        assert st == expect, (path, st, data[:300])
+        return json.loads(data)
+
+    def wait(self, pred, what, timeout=120):
+        """Poll pred until it answers; the deadline is a safety net."""
+        deadline = time.time() + timeout
+        while time.time() < deadline:
+            v = pred()
+            if v:
+                return v
+            if self.proc.poll() is not None:
+                raise AssertionError("osprey exited waiting for %s:\n%s" %
+                                     (what, self.text()))
+            time.sleep(0.1)
+        raise AssertionError("timed out waiting for %s:\n%s" %
+                             (what, self.text()[-3000:]))
+
+    def gps(self, name):
+        for g in self.get("/gps/all_gps.json"):
+            if g["kismet.gps.name"] == name:
+                return g
+        return None
+
+    def source(self, name):
+        for s in self.get("/datasource/all_sources.json"):
+            if s["kismet.datasource.name"] == name:
+                return s
+        return None
+
+    def devices(self):
+        return {d["kismet.device.base.macaddr"]: d
+                for d in self.get("/devices/all_devices.json")}
+
+    def pids(self, name):
+        """Child processes of the launcher running name."""
+        out = []
+        for p in os.listdir("/proc"):
+            if not p.isdigit():
+                continue
+            try:
+                with open("/proc/%s/comm" % p) as f:
+                    comm = f.read().strip()
+                with open("/proc/%s/environ" % p, "rb") as f:
+                    env = f.read()
+            except OSError:
+                continue
+            if comm == name[:15] and b"OSPREY_SANDBOX_REPORT_FD" in env:
+                out.append(int(p))
+        return out
+
+    def stop(self):
+        if self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGTERM)
+            try:
+                self.proc.wait(30)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+        text = self.text()
+        self.log.close()
+        shutil.rmtree(self.tmp, ignore_errors=True)
+        assert "Sanitizer" not in text and "runtime error" not in text, text
+        return text
+
+
+def status_field(pid, field):
+    with open("/proc/%d/status" % pid) as f:
+        for line in f:
+            if line.startswith(field + ":"):
+                return line.split(":", 1)[1].strip()
+    return None
+
+
+def run_tap(tests, skip=None):
+    """Run tests (functions) as TAP; skip is a reason to skip them all."""
+    if skip:
+        print("1..0 # SKIP " + skip)
+        return 0
+    print("1..%d" % len(tests))
+    failed = 0
+    for i, t in enumerate(tests, 1):
+        t0 = time.time()
+        try:
+            t()
+            print("ok %d - %s (%.1fs)" % (i, t.__name__, time.time() - t0))
+        except Exception:
+            failed += 1
+            print("not ok %d - %s" % (i, t.__name__))
+            for line in traceback.format_exc().splitlines():
+                print("# " + line)
+        sys.stdout.flush()
+    return 1 if failed else 0
