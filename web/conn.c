@@ -185,7 +185,10 @@ conn_deadline_cb(evutil_socket_t unused, short what, void *arg)
 			conn_close(c);
 			break;
 		}
-		/* FALLTHROUGH */
+		/* A request begun and not finished: too slow, as a body. */
+		c->http->stats.refused_slow++;
+		conn_refuse(c, 408);
+		break;
 	case CONN_BODY:
 		c->http->stats.refused_slow++;
 		conn_refuse(c, 408);

@@ -309,21 +309,31 @@ class Core:
                 for d in self.get("/devices/all_devices.json")}
 
     def pids(self, name):
-        """Child processes of the launcher running name."""
-        out = []
+        """This core's descendants running name (the launcher's children):
+        not another copy's, when suites run side by side."""
+        parent = {}
+        comm = {}
         for p in os.listdir("/proc"):
             if not p.isdigit():
                 continue
             try:
-                with open("/proc/%s/comm" % p) as f:
-                    comm = f.read().strip()
-                with open("/proc/%s/environ" % p, "rb") as f:
-                    env = f.read()
+                with open("/proc/%s/stat" % p) as f:
+                    st = f.read()
             except OSError:
                 continue
-            if comm == name[:15] and b"OSPREY_SANDBOX_REPORT_FD" in env:
-                out.append(int(p))
-        return out
+            # comm is in parentheses and may hold spaces: ppid follows.
+            r = st.rindex(")")
+            comm[int(p)] = st[st.index("(") + 1:r]
+            parent[int(p)] = int(st[r + 2:].split()[1])
+
+        def ours(pid):
+            while pid > 1:
+                if pid == self.proc.pid:
+                    return True
+                pid = parent.get(pid, 0)
+            return False
+        return [p for p, c in comm.items()
+                if c == name[:15] and p != self.proc.pid and ours(p)]
 
     def stop(self):
         if self.proc.poll() is None:

@@ -86,6 +86,40 @@ static const struct expect remote[] = {
 	{ NULL, 0 },
 };
 
+#if defined(__x86_64__)
+/*
+ * Whether this kernel has an i386 entry at all.  Without one (no IA32
+ * emulation, or ia32_emulation=0) int 0x80 ends a 64-bit process by
+ * SIGSEGV before seccomp sees it, with or without a filter: the "int80"
+ * case then proves nothing and is skipped, with the reason.
+ */
+static int
+has_ia32_entry(void)
+{
+	static int known = -1;
+	pid_t pid;
+	int status;
+
+	if (known != -1)
+		return known;
+	if ((pid = fork()) == -1)
+		return known = 1;	/* cannot tell: keep the case */
+	if (pid == 0) {
+		long r = 20;	/* i386 getpid */
+
+		__asm__ volatile ("int $0x80" : "+a"(r) : : "memory");
+		_exit(0);
+	}
+	if (waitpid(pid, &status, 0) != pid)
+		return known = 1;
+	known = !(WIFSIGNALED(status) && WTERMSIG(status) == SIGSEGV);
+	if (!known)
+		fprintf(stderr, "# skip int80: this kernel has no i386 "
+		    "syscall entry (int 0x80 is SIGSEGV with no filter)\n");
+	return known;
+}
+#endif
+
 /* Run role through its checkpoints; at "locked" check the status. */
 static int
 run_one(const char *role, const char *action, int *ret_status,
@@ -130,6 +164,11 @@ check_role(const char *role, const struct expect *const *lists)
 
 	for (; *lists != NULL; lists++)
 		for (e = *lists; e->action != NULL; e++) {
+#if defined(__x86_64__)
+			if (strcmp(e->action, "int80") == 0 &&
+			    !has_ia32_entry())
+				continue;
+#endif
 			if (run_one(role, e->action, &status, &v, &rep) != 0) {
 				failed++;
 				continue;
