@@ -567,7 +567,7 @@ test('the map: devices, the sensor and a scale, nothing from elsewhere',
 	    .length > 0 && (await page.textContent('#details-body'))
 	    .includes(key), 'the details of ' + key);
 	await page.click('#details-close');
-	await sleep(2500 * SCALE);	// a poll or two
+	await sleep(2500);	// a poll or two
 	page.off('request', watch);
 	assertEq(foreign.length, 0, 'requests to other servers: ' +
 	    foreign.join(' '));
