@@ -20,11 +20,8 @@
 import csv
 import glob
 import json
-import math
 import os
 import shutil
-import signal
-import subprocess
 import sys
 import tempfile
 import time
@@ -46,26 +43,7 @@ SLACK_M = 120.0
 STATE = {}
 
 
-class Gpsfake:
-    """gpsfake (and its gpsd) on a port, replaying a log in a loop."""
-
-    def __init__(self, log, port, folder):
-        self.out = open(os.path.join(folder, "gpsfake-%d.log" %
-                                     time.monotonic_ns()), "w")
-        # Two sentences an epoch, half a second apart: real time.
-        self.proc = subprocess.Popen(
-            ["gpsfake", "-q", "-P", str(port), "-c", "0.5", log],
-            stdout=self.out, stderr=subprocess.STDOUT,
-            start_new_session=True)
-
-    def kill(self):
-        """gpsd and gpsfake, at once, as a crash would."""
-        try:
-            os.killpg(self.proc.pid, signal.SIGKILL)
-        except ProcessLookupError:
-            pass
-        self.proc.wait()
-        self.out.close()
+Gpsfake = gpslib.Gpsfake
 
 
 def located(c):
