@@ -804,6 +804,7 @@ start_gps(struct osprey *o, const struct datasource_policy *p)
 	deps.bus = o->bus;
 	o->gps = gps_new(&deps);
 	packet_ctx_set_gps(o->packets, o->gps);
+	kislog_set_gps(o->kislog, o->gps);
 	while ((e = config_next(&o->cfg, "gps", e)) != NULL)
 		if (gps_add(o->gps, e->value, NULL, err, sizeof(err)) < 0)
 			fatalx("gps=%s: %s", e->value, err);

@@ -864,6 +864,20 @@ gps_best(const struct gps *g)
 	return &g->best;
 }
 
+const struct gps_dev *
+gps_next(const struct gps *g, const struct gps_dev *prev)
+{
+	return prev == NULL ? TAILQ_FIRST(&g->devs) : TAILQ_NEXT(prev, entry);
+}
+
+void
+gps_dev_location(const struct gps_dev *d, struct packet_loc *ret)
+{
+	*ret = d->cur.loc;
+	if (d->state != GPS_ST_FIX && d->state != GPS_ST_STALE)
+		ret->fix = 0;
+}
+
 size_t
 gps_count(const struct gps *g)
 {
@@ -1104,11 +1118,10 @@ gps_pack_dev(const struct gps *g, const struct gps_dev *d,
     msgpack_packer *pk)
 {
 	const struct gps_fix *f = &d->cur;
-	struct packet_loc loc = f->loc;
+	struct packet_loc loc;
 	size_t n = 21;
 
-	if (d->state != GPS_ST_FIX && d->state != GPS_ST_STALE)
-		loc.fix = 0;
+	gps_dev_location(d, &loc);
 	n += ((f->has & GPS_HAS_SATS_USED) != 0) +
 	    ((f->has & GPS_HAS_SATS_VIS) != 0) +
 	    ((f->has & GPS_HAS_HDOP) != 0) + ((f->has & GPS_HAS_VDOP) != 0) +

@@ -110,6 +110,19 @@ gps_locate(const struct gps *g, struct packet_loc *loc)
 	*loc = *b;
 }
 
+/*
+ * The receivers in the order they were added, remote ones included:
+ * the first after prev (NULL: the first), or NULL after the last.
+ */
+const struct gps_dev *gps_next(const struct gps *,
+		    const struct gps_dev *prev);
+
+/*
+ * A receiver's position as /gps/all_gps.json shows it: its fix while
+ * it has one (fresh or stale), else fix 0.
+ */
+void		 gps_dev_location(const struct gps_dev *, struct packet_loc *);
+
 /* How many receivers there are (remote ones included). */
 size_t		 gps_count(const struct gps *);
 

@@ -26,6 +26,7 @@
 #include "datasource.h"
 #include "device.h"
 #include "devrec.h"
+#include "gps.h"
 #include "kislog.h"
 #include "klmsg.h"
 #include "log.h"
@@ -55,7 +56,7 @@ struct kislog {
 	struct evbuffer		*in;		/* from the writer */
 	struct event		*ev_read, *ev_write;
 	struct event		*ev_devices, *ev_slice, *ev_sources;
-	struct event		*ev_messages, *ev_system, *ev_hold;
+	struct event		*ev_messages, *ev_system, *ev_hold, *ev_gps;
 	int			 tap;
 	struct klbuf		 buf;
 	msgpack_sbuffer		 sb;
@@ -80,8 +81,7 @@ struct kislog {
 	uint64_t		 msg_seq;	/* last message bus line sent */
 	uint64_t		 packetid;
 	uint64_t		 dups;		/* tracker's dups, last seen */
-	struct kismetdb_loc	 loc;
-	uint64_t		 gps_last_sec;
+	const struct gps	*gps;		/* kislog_set_gps(), or NULL */
 
 	/* Holding file sources while the writer catches up. */
 	size_t			 queue_max, hold_bytes, resume_bytes;
@@ -463,6 +463,35 @@ kislog_filtered(struct kislog *k, const struct packet *p)
 
 static void	kislog_source(struct kislog *, const struct datasource *);
 
+/* A fix as the log's columns hold it: 0 everywhere without one. */
+static void
+kislog_loc(const struct packet_loc *l, struct kismetdb_loc *ret)
+{
+	memset(ret, 0, sizeof(*ret));
+	if (l->fix < 2)
+		return;
+	ret->lat = l->lat;
+	ret->lon = l->lon;
+	ret->alt = l->fix >= 3 ? l->alt : 0;
+	ret->speed = l->speed;		/* km/h, as Kismet's */
+	ret->heading = l->heading;
+}
+
+/*
+ * The position stamped on a row that is not a packet's (messages,
+ * alerts, system snapshots): the GPS layer's best fix as the row is
+ * written, as Kismet stamps them with its best location.
+ */
+static void
+kislog_stamp(const struct kislog *k, struct kismetdb_loc *ret)
+{
+	if (k->gps == NULL) {
+		memset(ret, 0, sizeof(*ret));
+		return;
+	}
+	kislog_loc(gps_best(k->gps), ret);
+}
+
 static void
 kislog_tap_cb(const struct packet *p, const struct datasource *ds,
     void *arg)
@@ -540,7 +569,8 @@ kislog_tap_cb(const struct packet *p, const struct datasource *ds,
 	m.packetid = ++k->packetid;
 	memcpy(m.uuid, ds->uuid, sizeof(ds->uuid) < sizeof(m.uuid) ?
 	    sizeof(ds->uuid) : sizeof(m.uuid) - 1);
-	m.loc = k->loc;
+	/* Where the packet was heard: the best fix, or the sensor's own. */
+	kislog_loc(&p->loc, &m.loc);
 	klmsg_packet_head(head, &m);
 	evbuffer_add(k->q, head, sizeof(head));
 	evbuffer_add(k->q, p->data, p->caplen);
@@ -670,7 +700,7 @@ kislog_message_cb(const struct msgbus_msg *m, void *arg)
 	memset(&km, 0, sizeof(km));
 	km.ts_sec = m->ts_sec;
 	km.level = m->level;
-	km.loc = k->loc;
+	kislog_stamp(k, &km.loc);
 	km.text = m->text;
 	klmsg_put_message(&k->buf, &km);
 	return 0;
@@ -691,10 +721,10 @@ kislog_messages_cb(evutil_socket_t fd, short what, void *arg)
 	kislog_messages(arg);
 }
 
-/* A snapshot whose JSON is the msgpack map in k->sb. */
+/* A snapshot at loc whose JSON is the msgpack map in k->sb. */
 static void
-kislog_snapshot(struct kislog *k, const char *type, uint64_t sec,
-    uint64_t usec)
+kislog_snapshot(struct kislog *k, const char *type,
+    const struct kismetdb_loc *loc, uint64_t sec, uint64_t usec)
 {
 	struct klmsg_record r;
 
@@ -703,7 +733,7 @@ kislog_snapshot(struct kislog *k, const char *type, uint64_t sec,
 	r.is_msgpack = true;
 	r.r.ts_sec = sec;
 	r.r.ts_usec = usec;
-	r.r.loc = k->loc;
+	r.r.loc = *loc;
 	r.r.header = type;
 	r.r.json = k->sb.data;
 	r.r.json_len = k->sb.size;
@@ -716,6 +746,7 @@ kislog_system_cb(evutil_socket_t fd, short what, void *arg)
 {
 	struct kislog *k = arg;
 	struct tracker_stats ts;
+	struct kismetdb_loc loc;
 	struct mallinfo2 mi;
 	struct timeval tv;
 	msgpack_packer pk;
@@ -739,39 +770,53 @@ kislog_system_cb(evutil_socket_t fd, short what, void *arg)
 	    k->deps.packets != NULL ? packet_count(k->deps.packets) : 0);
 	bridge_pack_kv_u64(&pk, "osprey.kismetdb.packets_not_logged",
 	    k->st.packets_dropped + k->stopped + k->st.lost);
-	kislog_snapshot(k, "SYSTEM", (uint64_t)tv.tv_sec,
+	kislog_stamp(k, &loc);
+	kislog_snapshot(k, "SYSTEM", &loc, (uint64_t)tv.tv_sec,
 	    (uint64_t)tv.tv_usec);
 }
 
-void
-kislog_location(struct kislog *k, const struct kismetdb_loc *loc,
-    uint64_t ts_sec, uint64_t ts_usec)
+/*
+ * The GPS track as Kismet logs it (kis_log_gps_track): once a second,
+ * a "GPS" snapshot of every receiver, at its own position (0 without a
+ * fix), whose json is the receiver's record as /gps/all_gps.json gives
+ * it.  Tools draw the track from the rows' lat and lon.
+ */
+static void
+kislog_gps_cb(evutil_socket_t fd, short what, void *arg)
 {
+	struct kislog *k = arg;
+	const struct gps_dev *d = NULL;
+	struct packet_loc l;
+	struct kismetdb_loc loc;
+	struct timeval tv;
 	msgpack_packer pk;
+
+	if (k->gps == NULL || !kislog_alive(k))
+		return;
+	gettimeofday(&tv, NULL);
+	while ((d = gps_next(k->gps, d)) != NULL) {
+		gps_dev_location(d, &l);
+		kislog_loc(&l, &loc);
+		msgpack_sbuffer_clear(&k->sb);
+		msgpack_packer_init(&pk, &k->sb, msgpack_sbuffer_write);
+		gps_pack_dev(k->gps, d, &pk);
+		kislog_snapshot(k, "GPS", &loc, (uint64_t)tv.tv_sec,
+		    (uint64_t)tv.tv_usec);
+	}
+}
+
+void
+kislog_set_gps(struct kislog *k, const struct gps *g)
+{
+	struct timeval tv = { 1, 0 };
 
 	if (k == NULL)
 		return;
-	if (loc == NULL) {
-		memset(&k->loc, 0, sizeof(k->loc));
-		return;
-	}
-	k->loc = *loc;
-	if (!k->conf.gps_track || ts_sec == k->gps_last_sec)
-		return;
-	k->gps_last_sec = ts_sec;
-	msgpack_sbuffer_clear(&k->sb);
-	msgpack_packer_init(&pk, &k->sb, msgpack_sbuffer_write);
-	msgpack_pack_map(&pk, 7);
-	bridge_pack_kv_double(&pk, "kismet.common.location.lat", loc->lat);
-	bridge_pack_kv_double(&pk, "kismet.common.location.lon", loc->lon);
-	bridge_pack_kv_double(&pk, "kismet.common.location.alt", loc->alt);
-	bridge_pack_kv_double(&pk, "kismet.common.location.speed",
-	    loc->speed);
-	bridge_pack_kv_double(&pk, "kismet.common.location.heading",
-	    loc->heading);
-	bridge_pack_kv_u64(&pk, "kismet.common.location.time_sec", ts_sec);
-	bridge_pack_kv_u64(&pk, "kismet.common.location.time_usec", ts_usec);
-	kislog_snapshot(k, "GPS", ts_sec, ts_usec);
+	k->gps = g;
+	if (g == NULL)
+		event_del(k->ev_gps);
+	else if (k->conf.gps_track)
+		event_add(k->ev_gps, &tv);
 }
 
 void
@@ -790,7 +835,7 @@ kislog_alert(struct kislog *k, uint64_t ts_sec, uint64_t ts_usec,
 	r.r.ts_usec = ts_usec;
 	r.r.phyname = phyname;
 	r.r.devmac = devmac;
-	r.r.loc = k->loc;
+	kislog_stamp(k, &r.r.loc);
 	r.r.header = header;
 	r.r.json = record;
 	r.r.json_len = len;
@@ -1009,6 +1054,7 @@ kislog_free(struct kislog *k)
 	event_free(k->ev_messages);
 	event_free(k->ev_system);
 	event_free(k->ev_hold);
+	event_free(k->ev_gps);
 	if (k->fd >= 0)
 		close(k->fd);
 	evbuffer_free(k->q);
@@ -1084,6 +1130,10 @@ kislog_start(const struct kislog_conf *conf, const struct kislog_deps *deps,
 	    conf->messages ? 1 : 0);
 	k->ev_system = kislog_timer(k, kislog_system_cb,
 	    conf->system ? conf->system_rate : 0);
+	/* Added by kislog_set_gps(). */
+	if ((k->ev_gps = event_new(deps->base, -1, EV_PERSIST, kislog_gps_cb,
+	    k)) == NULL)
+		fatalx("kismetdb: out of memory");
 	if (conf->packets && deps->packets != NULL &&
 	    (k->tap = packet_tap_add(deps->packets, kislog_tap_cb, k)) < 0)
 		fatalx("kismetdb: no room for the packet tap");

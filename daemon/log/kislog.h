@@ -17,9 +17,10 @@
  * drops packets from the log and counts them.  What was not logged, and
  * why, shows in /system/status.json.
  *
- * Hooks for parts still to come: kislog_location() (the GPS layer: the
- * position stamped on every row, and the GPS track snapshots) and
- * kislog_alert() (the alert engine).
+ * Every packet row carries the location the packet got in the pipeline
+ * (the GPS layer's best fix, or a remote sensor's own); with the GPS
+ * layer attached (kislog_set_gps()) the other rows carry its best fix,
+ * and the GPS track is written.  kislog_alert() is the alert engine's.
  */
 #ifndef DAEMON_KISLOG_H
 #define DAEMON_KISLOG_H
@@ -48,6 +49,7 @@
 struct config;
 struct datasource_mgr;
 struct event_base;
+struct gps;
 struct kislog;
 struct msgbus;
 struct packet_ctx;
@@ -107,17 +109,14 @@ void		 kislog_close(struct kislog *);
 const char	*kislog_path(const struct kislog *);
 pid_t		 kislog_pid(const struct kislog *);
 
-/* Hooks for the GPS layer and the alert engine. */
-
 /*
- * The position to stamp on every row from now on (packets, messages,
- * alerts, snapshots); loc NULL: no fix (0, as Kismet writes).  With
- * kis_log_gps_track, a "GPS" snapshot of it is written at most once a
- * second (ts is the fix's time).
+ * Attach the GPS layer (not owned; NULL detaches it): messages, alerts
+ * and snapshots are stamped with its best fix when they are written (0
+ * without one, as Kismet writes), and with kis_log_gps_track every
+ * receiver is logged once a second as a "GPS" snapshot, as Kismet's
+ * track is.  Packets need nothing: they carry their own location.
  */
-void		 kislog_location(struct kislog *,
-		    const struct kismetdb_loc *loc, uint64_t ts_sec,
-		    uint64_t ts_usec);
+void		 kislog_set_gps(struct kislog *, const struct gps *);
 
 /*
  * An alert, as the alerts table holds it: the alert record (a msgpack

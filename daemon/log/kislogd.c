@@ -393,15 +393,37 @@ mp_int(const msgpack_object *o, const char *key)
 	return 0;
 }
 
-static double
-mp_dbl(const msgpack_object *o, const char *key)
+/*
+ * A location point's "kismet.common.location.geopoint" [lon, lat] into
+ * lat and lon; left as they are (0) when o holds none.
+ */
+static void
+mp_geopoint(const msgpack_object *o, double *lat, double *lon)
 {
-	const msgpack_object *v = mp_get(o, key);
+	const msgpack_object *v, *e;
+	double d[2];
+	uint32_t i;
 
-	if (v != NULL && (v->type == MSGPACK_OBJECT_FLOAT32 ||
-	    v->type == MSGPACK_OBJECT_FLOAT64))
-		return v->via.f64;
-	return (double)mp_int(o, key);
+	v = mp_get(o, "kismet.common.location.geopoint");
+	if (v == NULL || v->type != MSGPACK_OBJECT_ARRAY ||
+	    v->via.array.size != 2)
+		return;
+	for (i = 0; i < 2; i++) {
+		e = &v->via.array.ptr[i];
+		if (e->type == MSGPACK_OBJECT_FLOAT32 ||
+		    e->type == MSGPACK_OBJECT_FLOAT64)
+			d[i] = e->via.f64;
+		else if (e->type == MSGPACK_OBJECT_POSITIVE_INTEGER)
+			d[i] = (double)e->via.u64;
+		else if (e->type == MSGPACK_OBJECT_NEGATIVE_INTEGER)
+			d[i] = (double)e->via.i64;
+		else
+			return;
+	}
+	if (!isfinite(d[0]) || !isfinite(d[1]))
+		return;
+	*lon = d[0];
+	*lat = d[1];
 }
 
 /* Messages from the core */
@@ -568,26 +590,17 @@ kdw_device(struct kdw *w, const msgpack_object *o)
 	d.bytes_data = (uint64_t)mp_int(o, "kismet.device.base.datasize");
 	sig = mp_get(o, "kismet.device.base.signal");
 	d.strongest_signal = mp_int(sig, "kismet.common.signal.max_signal");
-	/* Kismet's location record, once the GPS layer fills it. */
+	/*
+	 * Kismet's location record (devloc.h): the box and the average are
+	 * points whose geopoint is [lon, lat], as in Kismet's own records.
+	 */
 	if ((loc = mp_get(o, "kismet.device.base.location")) != NULL) {
-		d.min_lat = mp_dbl(mp_get(loc,
-		    "kismet.common.location.min_loc"),
-		    "kismet.common.location.lat");
-		d.min_lon = mp_dbl(mp_get(loc,
-		    "kismet.common.location.min_loc"),
-		    "kismet.common.location.lon");
-		d.max_lat = mp_dbl(mp_get(loc,
-		    "kismet.common.location.max_loc"),
-		    "kismet.common.location.lat");
-		d.max_lon = mp_dbl(mp_get(loc,
-		    "kismet.common.location.max_loc"),
-		    "kismet.common.location.lon");
-		d.avg_lat = mp_dbl(mp_get(loc,
-		    "kismet.common.location.avg_loc"),
-		    "kismet.common.location.lat");
-		d.avg_lon = mp_dbl(mp_get(loc,
-		    "kismet.common.location.avg_loc"),
-		    "kismet.common.location.lon");
+		mp_geopoint(mp_get(loc, "kismet.common.location.min_loc"),
+		    &d.min_lat, &d.min_lon);
+		mp_geopoint(mp_get(loc, "kismet.common.location.max_loc"),
+		    &d.max_lat, &d.max_lon);
+		mp_geopoint(mp_get(loc, "kismet.common.location.avg_loc"),
+		    &d.avg_lat, &d.avg_lon);
 	}
 	if (kdw_render(w, o) < 0) {
 		log_debug("kismetdb: device %s does not render as JSON", key);

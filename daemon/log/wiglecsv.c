@@ -56,8 +56,13 @@ struct wiglecsv {
 
 static void	wiglecsv_flush_cb(evutil_socket_t, short, void *);
 
+/*
+ * WiGLE's pre-header: the format, then appRelease (the writing program's
+ * version) and the device's model, release, device, display, board and
+ * brand, in that order; osprey_log writes the same line.
+ */
 static const char wiglecsv_header[] =
-    "WigleWifi-1.4,appRelease=osprey " OSPREY_VERSION ",model=osprey,"
+    "WigleWifi-1.4,appRelease=" OSPREY_VERSION ",model=osprey,"
     "release=" OSPREY_VERSION ",device=osprey,display=osprey,board=osprey,"
     "brand=osprey\n"
     "MAC,SSID,AuthMode,FirstSeen,Channel,RSSI,CurrentLatitude,"

@@ -6,7 +6,7 @@
  * pre-header line naming the app, the column line, then one line per
  * sighting of an access point:
  *
- *   WigleWifi-1.4,appRelease=osprey 0.1,model=osprey,release=0.1,...
+ *   WigleWifi-1.4,appRelease=0.1.0,model=osprey,release=0.1.0,...
  *   MAC,SSID,AuthMode,FirstSeen,Channel,RSSI,CurrentLatitude,
  *       CurrentLongitude,AltitudeMeters,AccuracyMeters,Type
  *   00:11:22:33:44:55,Home,[WPA2-PSK-CCMP][ESS],2023-11-14 22:13:20,6,

@@ -216,7 +216,13 @@ def test_wiglecsv():
     db.commit()
     db.close()
     out = olog("wiglecsv", path, "-").stdout.decode().splitlines()
-    assert out[0].startswith("WigleWifi-1.4,"), out[0]
+    # WiGLE 1.4's pre-header: the format, then its keys in order.
+    pre = out[0].split(",")
+    assert pre[0] == "WigleWifi-1.4", out[0]
+    assert [kv.split("=", 1)[0] for kv in pre[1:]] == [
+        "appRelease", "model", "release", "device", "display", "board",
+        "brand"], out[0]
+    assert all(kv.split("=", 1)[1] for kv in pre[1:]), out[0]
     assert out[1] == ("MAC,SSID,AuthMode,FirstSeen,Channel,RSSI,"
                       "CurrentLatitude,CurrentLongitude,AltitudeMeters,"
                       "AccuracyMeters,Type")

@@ -197,6 +197,30 @@ def drive(folder):
             ("drive.pcapng", "drive.nmea", "drive.json")]
 
 
+# --- gpsd -----------------------------------------------------------------
+
+class Gpsfake:
+    """gpsfake (and its gpsd) on a port, replaying a log in a loop."""
+
+    def __init__(self, log, port, folder):
+        self.out = open(os.path.join(folder, "gpsfake-%d.log" %
+                                     time.monotonic_ns()), "w")
+        # Two sentences an epoch, half a second apart: real time.
+        self.proc = subprocess.Popen(
+            ["gpsfake", "-q", "-P", str(port), "-c", "0.5", log],
+            stdout=self.out, stderr=subprocess.STDOUT,
+            start_new_session=True)
+
+    def kill(self):
+        """gpsd and gpsfake, at once, as a crash would."""
+        try:
+            os.killpg(self.proc.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+        self.proc.wait()
+        self.out.close()
+
+
 # --- the core -----------------------------------------------------------
 
 def free_port():

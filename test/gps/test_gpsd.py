@@ -20,11 +20,8 @@
 import csv
 import glob
 import json
-import math
 import os
 import shutil
-import signal
-import subprocess
 import sys
 import tempfile
 import time
@@ -34,6 +31,8 @@ import gpslib  # noqa: E402
 
 BINS = dict(zip(("osprey", "osprey_web", "osprey_cap_pcapfile",
                  "osprey_gps"), [os.path.abspath(a) for a in sys.argv[1:5]]))
+WIGLE_PREHEADER = ["appRelease", "model", "release", "device", "display",
+                   "board", "brand"]
 WIGLE_COLUMNS = ["MAC", "SSID", "AuthMode", "FirstSeen", "Channel", "RSSI",
                  "CurrentLatitude", "CurrentLongitude", "AltitudeMeters",
                  "AccuracyMeters", "Type"]
@@ -46,26 +45,7 @@ SLACK_M = 120.0
 STATE = {}
 
 
-class Gpsfake:
-    """gpsfake (and its gpsd) on a port, replaying a log in a loop."""
-
-    def __init__(self, log, port, folder):
-        self.out = open(os.path.join(folder, "gpsfake-%d.log" %
-                                     time.monotonic_ns()), "w")
-        # Two sentences an epoch, half a second apart: real time.
-        self.proc = subprocess.Popen(
-            ["gpsfake", "-q", "-P", str(port), "-c", "0.5", log],
-            stdout=self.out, stderr=subprocess.STDOUT,
-            start_new_session=True)
-
-    def kill(self):
-        """gpsd and gpsfake, at once, as a crash would."""
-        try:
-            os.killpg(self.proc.pid, signal.SIGKILL)
-        except ProcessLookupError:
-            pass
-        self.proc.wait()
-        self.out.close()
+Gpsfake = gpslib.Gpsfake
 
 
 def located(c):
@@ -168,10 +148,12 @@ def test_wiglecsv_strict():
     assert len(files) == 1, files
     with open(files[0], newline="") as f:
         pre = f.readline()
-        assert pre.startswith("WigleWifi-1.4,appRelease="), pre
-        # The pre-header is key=value pairs, as WiGLE's are.
-        for kv in pre.strip().split(",")[1:]:
-            assert "=" in kv, pre
+        # WiGLE 1.4's pre-header: the format, then its keys in order.
+        fields = pre.rstrip("\r\n").split(",")
+        assert fields[0] == "WigleWifi-1.4", pre
+        assert [kv.split("=", 1)[0] for kv in fields[1:]] == \
+            WIGLE_PREHEADER, pre
+        assert all(kv.split("=", 1)[1] for kv in fields[1:]), pre
         rows = list(csv.reader(f, strict=True))
     assert rows[0] == WIGLE_COLUMNS, rows[0]
     aps = {a["bssid"]: a for a in STATE["truth"]["aps"]}

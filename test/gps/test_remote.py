@@ -12,8 +12,10 @@
 # Usage: test_remote.py OSPREY OSPREY_WEB OSPREY_CAP_PCAPFILE
 
 import os
+import glob
 import re
 import signal
+import sqlite3
 import subprocess
 import sys
 import tempfile
@@ -35,7 +37,8 @@ def test_sensor_position():
     cap, _, truth = gpslib.drive(tmp)
     c = gpslib.Core(BINS, extra=[
         "remote_capture_enabled=true",
-        "gps=virtual:lat=%s,lon=%s,name=server" % SERVER])
+        "gps=virtual:lat=%s,lon=%s,name=server" % SERVER,
+        "enable_logging=true", "log_types=kismet", "log_prefix=%s/" % tmp])
     STATE["core"] = c
     port = int(c.wait(lambda: re.findall(
         r"remote capture listening on 127\.0\.0\.1:(\d+)", c.text()),
@@ -72,9 +75,46 @@ def test_sensor_position():
                                                       SERVER[0]], loc
 
 
+def test_sensor_position_logged():
+    """The kismetdb log's packets carry the sensor's position too."""
+    c = STATE["core"]
+    files = glob.glob(os.path.join(STATE["tmp"], "*.kismet"))
+    assert len(files) == 1, files
+
+    def track_logged():
+        db = sqlite3.connect(files[0])
+        try:
+            return db.execute("SELECT count(*) FROM snapshots WHERE "
+                              "snaptype = 'GPS'").fetchone()[0] > 0
+        except sqlite3.OperationalError:
+            return False
+        finally:
+            db.close()
+    # The track is written once a second: wait for its first point.
+    c.wait(track_logged, "the GPS track in the log")
+    STATE.pop("core").stop()
+    db = sqlite3.connect("file:%s?mode=ro" % files[0], uri=True)
+    rows = db.execute("SELECT lat, lon, alt FROM packets").fetchall()
+    snaps = db.execute("SELECT lat, lon, json FROM snapshots WHERE "
+                       "snaptype = 'GPS'").fetchall()
+    db.close()
+    assert len(rows) > 40, len(rows)
+    for lat, lon, alt in rows:
+        assert gpslib.distance(lat, lon, SENSOR[0], SENSOR[1]) < 1, (
+            lat, lon)
+        assert abs(alt - SENSOR[2]) < 0.01, alt
+    # The server's own receiver is in the GPS track at its place.
+    server = [(lat, lon) for lat, lon, js in snaps
+              if gpslib.json.loads(js)["kismet.gps.name"] == "server"]
+    assert server, snaps
+    assert all(gpslib.distance(lat, lon, *SERVER) < 1
+               for lat, lon in server), server
+
+
 def main():
     try:
-        rc = gpslib.run_tap([test_sensor_position])
+        rc = gpslib.run_tap([test_sensor_position,
+                             test_sensor_position_logged])
     finally:
         h = STATE.get("helper")
         if h is not None and h.poll() is None:

@@ -163,6 +163,7 @@ def check_scripts(debs):
     want = {
         "osprey": {
             "postinst": [r"adduser --system", r"--home /var/lib/osprey",
+                         r"adduser --quiet osprey dialout",
                          r"deb-systemd-helper enable 'osprey\.service'"],
             "postrm": [r"deluser --system", r"deb-systemd-helper purge"],
             "prerm": [r"deb-systemd-invoke stop 'osprey\.service'"],
@@ -251,6 +252,7 @@ dpkg_do() {
 facts() {
 	fact user "$(getent passwd osprey | cut -d: -f3,6,7)"
 	fact group "$(getent group osprey | cut -d: -f1)"
+	fact groups "$(id -nG osprey 2>/dev/null)"
 	for h in /usr/bin/osprey_cap_pcapfile /usr/bin/osprey_cap_linux_wifi; do
 		n=$(basename $h)
 		if [ -e $h ]; then
@@ -341,6 +343,8 @@ if [ -x /usr/bin/osprey ] && [ -x /usr/libexec/osprey/osprey_web ]; then
 	rm -f /etc/osprey/osprey_site.conf
 	cd /tmp/debs
 fi
+# An administrator takes osprey out of dialout: an upgrade leaves it so.
+gpasswd -d osprey dialout >/dev/null 2>&1
 echo "STAGE reinstall"
 # As an upgrade does: dpkg unpacks new files (no capabilities, owner from
 # the override) and runs postinst configure with the old version.
@@ -426,6 +430,8 @@ def throwaway_install(debs, outdir):
         check(stages["all"].get("run_osprey_" + h) == "ok" and
               stages["all"].get("run_nobody_" + h) == "no",
               "%s runs for the group osprey, not for nobody" % h)
+    check("dialout" in s.get("groups", "").split(),
+          "the user osprey is in dialout (a serial GPS)", s.get("groups"))
     for d in ("/var/lib/osprey", "/var/log/osprey"):
         check(s.get("dir_" + d) == "osprey:osprey:750",
               "%s is osprey:osprey 0750" % d, s.get("dir_" + d))
@@ -457,6 +463,10 @@ def throwaway_install(debs, outdir):
                   for k in ("stat_", "caps_", "override_")),
           "a reinstall (as an upgrade) keeps the user, the owner overrides "
           "and sets the capabilities again", "%r" % s)
+    check("dialout" not in s.get("groups", "dialout").split() and
+          "osprey" in s.get("groups", "").split(),
+          "an upgrade does not put osprey back in dialout once taken out",
+          s.get("groups"))
 
     s = stages["remove"]
     check(s.get("dpkg--remove") == "ok" and s.get("user", "") != "" and

@@ -29,10 +29,13 @@
 
 #include "config.h"
 #include "cursor.h"
+#include "device.h"
+#include "devloc.h"
 #include "kislog.h"
 #include "kislogd.h"
 #include "kismetdb.h"
 #include "klmsg.h"
+#include "packet.h"
 #include "pcapng.h"
 
 static char	 dir[PATH_MAX];
@@ -504,6 +507,71 @@ test_writer_ageout(void **state)
 	free(w);
 }
 
+/*
+ * A device heard with a fix: the devices row's min/max/avg columns are
+ * its location record's box and average, read from the geopoints
+ * ([lon, lat]) that devloc_pack() writes, as Kismet's records hold them.
+ */
+static void
+test_writer_device_location(void **state)
+{
+	struct wr *w = calloc(1, sizeof(*w));
+	struct packet_loc l;
+	struct devloc_point avg;
+	struct device d;
+	struct kismetdb *k;
+	struct kismetdb_device row;
+	msgpack_sbuffer sb;
+	msgpack_packer pk;
+	char err[512];
+
+	assert_non_null(w);
+	memset(&d, 0, sizeof(d));
+	memset(&l, 0, sizeof(l));
+	l.fix = 3;
+	l.alt = 35;
+	l.lat = 48.85;
+	l.lon = -2.29;
+	devloc_add(&d, &l, NULL);
+	l.lat = 48.86;
+	l.lon = -2.27;
+	devloc_add(&d, &l, NULL);
+	assert_non_null(d.loc);
+	devloc_avg(d.loc, &avg);
+
+	wr_start(w, false);
+	msgpack_sbuffer_init(&sb);
+	msgpack_packer_init(&pk, &sb, msgpack_sbuffer_write);
+	msgpack_pack_map(&pk, 4);
+	msgpack_pack_str_with_body(&pk, "kismet.device.base.key", 22);
+	msgpack_pack_str_with_body(&pk, "4202770D00000000_554433221100", 29);
+	msgpack_pack_str_with_body(&pk, "kismet.device.base.macaddr", 26);
+	msgpack_pack_str_with_body(&pk, "00:11:22:33:44:55", 17);
+	msgpack_pack_str_with_body(&pk, "kismet.device.base.phyname", 26);
+	msgpack_pack_str_with_body(&pk, "IEEE802.11", 10);
+	msgpack_pack_str_with_body(&pk, "kismet.device.base.location", 27);
+	devloc_pack(&pk, d.loc);
+	klmsg_put_raw(&w->out, KLMSG_DEVICES, sb.data, sb.size);
+	msgpack_sbuffer_destroy(&sb);
+	wr_send(w);
+	wr_sync(w, 1);
+	assert_int_equal(w->st.rows[KISMETDB_DEVICES], 1);
+
+	assert_int_equal(kismetdb_open_read(w->path, &k, err, sizeof(err)),
+	    0);
+	assert_int_equal(kismetdb_find_device(k, "IEEE802.11",
+	    "00:11:22:33:44:55", &row), 1);
+	assert_true(row.min_lat == 48.85 && row.min_lon == -2.29);
+	assert_true(row.max_lat == 48.86 && row.max_lon == -2.27);
+	assert_true(row.avg_lat == avg.lat && row.avg_lon == avg.lon);
+	assert_true(row.avg_lat > 48.85 && row.avg_lat < 48.86);
+	assert_true(row.avg_lon > -2.29 && row.avg_lon < -2.27);
+	kismetdb_close(k);
+	assert_int_equal(wr_end(w), 0);
+	free(d.loc);
+	free(w);
+}
+
 int
 main(void)
 {
@@ -512,6 +580,7 @@ main(void)
 		cmocka_unit_test(test_writer),
 		cmocka_unit_test(test_writer_reopen),
 		cmocka_unit_test(test_writer_ageout),
+		cmocka_unit_test(test_writer_device_location),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);

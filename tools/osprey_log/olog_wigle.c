@@ -212,7 +212,8 @@ olog_wigle(struct kismetdb *db, unsigned rate_limit, struct olog_out *out,
 	size_t i;
 	int r, n, ret = -1;
 
-	n = snprintf(line, sizeof(line), "WigleWifi-1.4,appRelease=osprey-%s,"
+	/* The same pre-header as the core's own log (wiglecsv.c). */
+	n = snprintf(line, sizeof(line), "WigleWifi-1.4,appRelease=%s,"
 	    "model=osprey,release=%s,device=osprey,display=osprey,"
 	    "board=osprey,brand=osprey\nMAC,SSID,AuthMode,FirstSeen,Channel,"
 	    "RSSI,CurrentLatitude,CurrentLongitude,AltitudeMeters,"
