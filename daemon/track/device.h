@@ -43,7 +43,7 @@ enum device_phy {
 
 /*
  * dot11.device.typeset bits, with Kismet's values so the REST field reads
- * the same.  The brief's "bridged" is WDS (4-address frames); "wired" is
+ * the same.  "Bridged" in doc/devices.md is WDS (4-address frames); "wired" is
  * a station behind an AP (Kismet's "Wi-Fi Bridged" type string).
  */
 enum device_type {
