@@ -19,7 +19,7 @@
  * - map keys that are not strings are written as their text (numbers,
  *   booleans) or "" (nil, containers): JSON keys are strings;
  * - with MPJSON_EKJSON, every "." in a map key becomes "_" (the .ekjson
- *   form of SPEC section 7, for Elasticsearch).
+ *   form of doc/rest.md, for Elasticsearch).
  *
  * It links yajl and msgpack-c, so it is a library of its own
  * (mpjson_dep), not part of libcommon: capture helpers never link yajl.

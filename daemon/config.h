@@ -2,7 +2,7 @@
 /*
  * \summary: config files: key=value lines, #, include=, repeatable keys
  *
- * The set of SPEC section 3: osprey.conf (which includes the httpd,
+ * The set of osprey.conf(5): osprey.conf (which includes the httpd,
  * logging and memory files), then osprey_site.conf, then osprey_FLAVOR.conf
  * for --override FLAVOR.  A key set in the site or flavor file replaces
  * every value the earlier files gave it (repeats inside that file add up,

@@ -157,7 +157,7 @@ control_pack_list(msgpack_packer *pk, const char *key,
 		bridge_pack_cstr(pk, l->v[i]);
 }
 
-/* One source as the REST API shows it (SPEC section 7, Datasources). */
+/* One source as the REST API shows it (doc/rest.md, Datasources). */
 void
 control_pack_source(msgpack_packer *pk, const struct datasource *ds)
 {

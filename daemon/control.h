@@ -96,7 +96,7 @@ int		 control_start(struct control *);
 void		 control_free(struct control *);
 
 /*
- * One datasource as the REST API shows it (SPEC section 7), as a msgpack
+ * One datasource as the REST API shows it (doc/rest.md), as a msgpack
  * map: the bridge's answers and the kismetdb log's datasources table.
  */
 void		 control_pack_source(msgpack_packer *,

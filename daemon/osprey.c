@@ -65,7 +65,7 @@
 #define DEFAULT_REMOTE_PORT	3501
 #define DEFAULT_TEMPLATE	"%p/%n-%D-%t-%i.%l"
 
-/* Config keys osprey knows (SPEC section 3 and doc/core.md). */
+/* Config keys osprey knows (osprey.conf(5) and doc/core.md). */
 static const char *const known_keys[] = {
 	"source", "helper_binary_path", "channel_hop", "channel_hop_speed",
 	"split_source_hopping", "randomized_hopping",
@@ -502,7 +502,7 @@ open_remote(struct osprey *o, const struct datasource_policy *p)
 }
 
 /*
- * Identity (SPEC section 2): --user NAME drops to NAME for good when
+ * Identity (osprey(1)): --user NAME drops to NAME for good when
  * started as root; otherwise root is refused unless --allow-root.
  */
 static void

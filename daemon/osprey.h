@@ -31,7 +31,7 @@ struct proc;
 struct remote;
 struct wiglecsv;
 
-/* What the command line says (SPEC section 2). */
+/* What the command line says (osprey(1)). */
 struct osprey_opts {
 	const char	 *config_file;
 	const char	 *homedir;

@@ -109,6 +109,9 @@ enum dot11_crypt {
 	DOT11_CRYPT_WPA2	= 1 << 2,	/* RSN with PSK/802.1X */
 	DOT11_CRYPT_WPA3	= 1 << 3,	/* RSN with SAE or Suite B */
 	DOT11_CRYPT_OWE		= 1 << 4,	/* RSN with OWE */
+	/* Encrypted, generation unknown: the Privacy bit of a frame cut
+	 * before its elements, or protected data frames alone. */
+	DOT11_CRYPT_UNKNOWN	= 1 << 5,
 	DOT11_CRYPT_TKIP	= 1 << 8,
 	DOT11_CRYPT_CCMP	= 1 << 9,
 	DOT11_CRYPT_GCMP	= 1 << 10,
@@ -153,6 +156,10 @@ struct dot11_ies {
 					   ID and was ignored */
 };
 
+/* EAPOL-Key descriptor types (IEEE 802.11-2020 §12.7.2; WPA's own). */
+#define DOT11_EAPOL_DESC_RSN	2
+#define DOT11_EAPOL_DESC_WPA	254
+
 /* The EAPOL-Key message of a WPA 4-way handshake (1 to 4), if any. */
 struct dot11_eapol {
 	uint8_t		 msg;		/* 0 when not a handshake frame */
@@ -162,6 +169,8 @@ struct dot11_eapol {
 	bool		 install;
 	/* Added by the decoder. */
 	uint16_t	 key_info;	/* Key Information field, host order */
+	uint8_t		 desc;		/* DOT11_EAPOL_DESC_*, 0 when not an
+					   RSN or WPA EAPOL-Key frame */
 };
 
 struct packet_dot11 {

@@ -126,7 +126,7 @@ api_hop_args(yajl_val root, struct bridge_source_cmd *c, char *store,
 		c->channels = list;
 		c->n_channels = v->u.array.len;
 	}
-	/* Kismet's documentation says "hoprate"; SPEC and its UI "rate". */
+	/* Kismet's documentation says "hoprate"; doc/rest.md and the UI "rate". */
 	if ((v = yajl_tree_get(root, prate, yajl_t_any)) != NULL ||
 	    (v = yajl_tree_get(root, phop, yajl_t_any)) != NULL) {
 		if (!YAJL_IS_NUMBER(v) || !isfinite(YAJL_GET_DOUBLE(v)) ||

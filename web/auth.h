@@ -2,7 +2,7 @@
 /*
  * \summary: web login: credentials, password file, sessions, slow-down
  *
- * There is no default password (SPEC section 7, "Auth").  The login comes
+ * There is no default password (doc/web.md, "Logins").  The login comes
  * from the global config (httpd_username/httpd_password), else from the
  * per-user auth file, else a random one is generated and written to that
  * file (directory 0700, file 0600) for the caller to show once on the

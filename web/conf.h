@@ -2,7 +2,7 @@
 /*
  * \summary: key=value settings: the line parser and the web's settings store
  *
- * One format serves the config files (SPEC section 3), the per-user auth
+ * One format serves the config files (osprey.conf(5)), the per-user auth
  * file and plugin manifests: "key=value" lines, "#" comments, blank lines
  * ignored, spaces around key and value trimmed.  The store keeps the last
  * value set for a key; the web worker fills it from its command line,

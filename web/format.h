@@ -4,7 +4,7 @@
  *
  * Device and datasource records reach the web worker as msgpack maps
  * whose JSON rendering is Kismet's REST JSON.  The URL's extension picks
- * how they go out (SPEC section 7): .json and .itjson as they are,
+ * how they go out (doc/rest.md, Conventions): .json and .itjson as they are,
  * .ekjson with every "." in a key turned into "_" (for Elasticsearch),
  * .prettyjson indented, .msgpack re-packed unchanged.  Kismet's
  * prettyjson also describes each field; osprey's does not (doc/rest.md).

@@ -4,7 +4,7 @@
  *
  * A plugin is a folder NAME/ in a plugin dir holding manifest.conf
  * (name=, version=, description=, author=, optional js=MODULE,PATH) and
- * httpd/, served at /plugin/NAME/ (SPEC section 7).  Plugins with code
+ * httpd/, served at /plugin/NAME/ (doc/web.md).  Plugins with code
  * (Kismet's object=) are not supported and are skipped like any folder
  * whose manifest does not validate.
  */

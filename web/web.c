@@ -97,7 +97,7 @@ web_home_dir(const struct web *w)
 
 /*
  * Expand a path setting.  "%h/.osprey", the per-user state folder of
- * the defaults (SPEC section 9), is the core's "homedir" setting when it
+ * the defaults (doc/install.md), is the core's "homedir" setting when it
  * sent one (its --homedir, or the home of the user it runs as); any
  * other "%h" is the user's home.
  */

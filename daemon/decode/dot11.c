@@ -204,11 +204,15 @@ dot11_mgmt_body(struct cursor *c, bool cut, struct packet_dot11 *d)
 	}
 	if (dot11_ie_parse(cur_ptr(c), cur_left(c), cut, &d->ies) != 0)
 		return -DOT11_ERR_BODY;
-	/* Privacy without an RSN or WPA element is WEP (§12.2.2). */
+	/*
+	 * Privacy without an RSN or WPA element is WEP (§12.2.2), in a
+	 * frame captured whole.  A frame the capture cut short may have
+	 * lost those elements: its Privacy bit says only "encrypted".
+	 */
 	if ((d->capability & DOT11_CAP_PRIVACY) && !(d->ies.crypt &
 	    (DOT11_CRYPT_WPA | DOT11_CRYPT_WPA2 | DOT11_CRYPT_WPA3 |
 	    DOT11_CRYPT_OWE)))
-		d->ies.crypt |= DOT11_CRYPT_WEP;
+		d->ies.crypt |= cut ? DOT11_CRYPT_UNKNOWN : DOT11_CRYPT_WEP;
 	return 0;
 }
 

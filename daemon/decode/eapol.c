@@ -23,8 +23,6 @@
 #include "packet.h"
 
 #define EAPOL_TYPE_KEY		3
-#define EAPOL_DESC_RSN		2
-#define EAPOL_DESC_WPA		254
 #define EAPOL_NONCE_LEN		32
 #define EAPOL_MIC_LEN		16
 
@@ -76,8 +74,9 @@ eapol_parse(const uint8_t *buf, size_t len, bool cut, struct dot11_eapol *e)
 		return 0;
 	if (cur_get_u8(&c, &desc) != 0 || cur_get_be16(&c, &key_info) != 0)
 		return cut ? 0 : -EBADMSG;
-	if (desc != EAPOL_DESC_RSN && desc != EAPOL_DESC_WPA)
+	if (desc != DOT11_EAPOL_DESC_RSN && desc != DOT11_EAPOL_DESC_WPA)
 		return 0;
+	e->desc = desc;
 	e->key_info = key_info;
 	e->install = (key_info & EAPOL_KI_INSTALL) != 0;
 	whole = cur_get_be16(&c, &key_len) == 0 &&

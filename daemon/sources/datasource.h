@@ -28,7 +28,7 @@
  * reports back is what the source records.
  *
  * The exported fields of struct datasource are for reading (the web
- * bridge serves them, SPEC section 7); change them only through the
+ * bridge serves them, doc/rest.md); change them only through the
  * functions below.  Every function that can fail returns 0 or a negative
  * errno and writes a one-line reason into reason (reasonlen bytes).
  */
@@ -332,7 +332,7 @@ struct ds_listing *datasource_list_interfaces(struct datasource_mgr *,
 	    void *arg);
 /* Stop a listing before it answers: done is never called.  NULL ok. */
 void	datasource_list_cancel(struct ds_listing *);
-/* The SPEC booleans. */
+/* The booleans of the REST datasource object (doc/rest.md). */
 bool	datasource_running(const struct datasource *);
 bool	datasource_paused(const struct datasource *);
 bool	datasource_error(const struct datasource *);

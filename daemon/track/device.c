@@ -255,6 +255,8 @@ device_crypt_str(uint32_t c)
 	}
 	if (c & DOT11_CRYPT_WEP)
 		return "WEP";
+	if (c & DOT11_CRYPT_UNKNOWN)
+		return "Encrypted (unknown)";
 	return "Open";
 }
 

@@ -43,7 +43,7 @@ enum device_phy {
 
 /*
  * dot11.device.typeset bits, with Kismet's values so the REST field reads
- * the same.  The brief's "bridged" is WDS (4-address frames); "wired" is
+ * the same.  "Bridged" in doc/devices.md is WDS (4-address frames); "wired" is
  * a station behind an AP (Kismet's "Wi-Fi Bridged" type string).
  */
 enum device_type {
@@ -102,6 +102,9 @@ enum device_ssid_flags {
 	DEVICE_SSID_CLOAKED	= 1 << 0,
 	DEVICE_SSID_BEACON	= 1 << 1,
 	DEVICE_SSID_PROBE_RESP	= 1 << 2,
+	/* crypt came from a frame captured whole (not cut by a snap
+	 * length), so a cut frame may not change it. */
+	DEVICE_SSID_CRYPT_WHOLE	= 1 << 3,
 };
 
 /* An SSID an AP advertised (dot11.advertisedssid). */
@@ -112,7 +115,8 @@ struct device_ssid {
 	uint8_t		 ht_mode;	/* enum device_ht_mode */
 	uint16_t	 channel;
 	uint16_t	 beacon_interval; /* TUs, 0 unknown */
-	uint32_t	 crypt;		/* enum dot11_crypt bits, merged */
+	uint32_t	 crypt;		/* enum dot11_crypt bits of its last
+					   whole frame (or merged cut ones) */
 	uint32_t	 first_time, last_time;
 };
 
@@ -187,7 +191,8 @@ struct device {
 	/* Seen-by: the busiest source inline, the others in seenby[]. */
 	struct device_seenby sb0;
 	uint64_t	 assoc_key;	/* (phy, MAC) of that one's AP */
-	uint32_t	 crypt;		/* crypt bits seen outside beacons */
+	uint32_t	 crypt;		/* crypt bits its BSS's data frames
+					   showed (protected, EAPOL-Key) */
 	uint8_t		 n_aps;		/* length of the client-side list */
 	uint8_t		 n_adv, n_probed;
 

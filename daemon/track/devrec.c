@@ -19,6 +19,7 @@
 #include "tracker.h"
 
 /* Kismet's crypt_set bits (its packet_ieee80211.h). */
+#define KCRYPT_UNKNOWN		(1ULL << 0)
 #define KCRYPT_WEP		(1ULL << 1)
 #define KCRYPT_WEP40		(1ULL << 3)
 #define KCRYPT_WEP104		(1ULL << 4)
@@ -51,6 +52,7 @@ devrec_kismet_crypt(uint32_t c)
 		uint32_t	 ours;
 		uint64_t	 kismet;
 	} map[] = {
+		{ DOT11_CRYPT_UNKNOWN, KCRYPT_UNKNOWN },
 		{ DOT11_CRYPT_WEP, KCRYPT_WEP },
 		{ DOT11_CRYPT_WEP40, KCRYPT_WEP40 },
 		{ DOT11_CRYPT_WEP104, KCRYPT_WEP104 },

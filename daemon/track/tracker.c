@@ -27,7 +27,6 @@
 /* IEEE 802.11-2020 §9.4.1.4 Capability Information bits. */
 #define CAP_ESS		0x0001
 #define CAP_IBSS	0x0002
-#define CAP_PRIVACY	0x0010
 
 struct slot {
 	uint64_t	 key;
@@ -555,8 +554,12 @@ account(struct tracker *tr, struct device *d, const struct packet *p,
 	    freq_channel(freq);
 	if (freq != 0)
 		d->freq_mhz = freq;
-	/* An AP's channel is the one it advertises, not where it leaked. */
-	if (chan != 0 && d->last_beacon == 0)
+	/*
+	 * An AP's channel is the one it advertises (track_bss()), not
+	 * where its other frames leaked to an overlapping channel.
+	 */
+	if (chan != 0 && d->last_beacon == 0 &&
+	    !(d->type_set & (DEVICE_TYPE_AP | DEVICE_TYPE_PROBE_AP)))
 		d->channel = chan;
 }
 
@@ -625,7 +628,50 @@ ht_mode(const struct dot11_ies *ies)
 	return DEVICE_HT_NONE;
 }
 
-/* A beacon or probe response from d: its network. */
+/*
+ * The channel a beacon or probe response advertises: its HT Operation
+ * primary channel, else its DS Parameter Set, else (neither element)
+ * the radio's.  0 when none is known.
+ */
+static uint16_t
+bss_channel(const struct packet *p)
+{
+	const struct dot11_ies *ies = &p->dot11.ies;
+
+	if (ies->has_ht && ies->ht_primary != 0)
+		return ies->ht_primary;
+	if (ies->ds_channel != 0)
+		return ies->ds_channel;
+	if (p->radio.has & RADIO_HAS_CHANNEL)
+		return p->radio.channel;
+	return 0;
+}
+
+/*
+ * Fold the security a beacon or probe response shows into s.  A frame
+ * cut short by the capture's snap length may have lost its RSN or WPA
+ * element with the rest of its body: it cannot tell WEP from WPA (the
+ * decoder gives its Privacy bit alone DOT11_CRYPT_UNKNOWN), so it never
+ * replaces what a frame captured whole showed.
+ */
+static void
+bss_crypt(struct device_ssid *s, const struct packet_dot11 *h)
+{
+	uint32_t crypt = h->ies.crypt;
+
+	if (!h->truncated) {
+		s->crypt = crypt;
+		s->flags |= DEVICE_SSID_CRYPT_WHOLE;
+	} else if (!(s->flags & DEVICE_SSID_CRYPT_WHOLE))
+		s->crypt |= crypt;
+}
+
+/*
+ * A beacon or probe response from d: its network.  The device's channel
+ * is the one its last beacon advertised or, having never beaconed, its
+ * last probe response; the radio's channel only when neither carried one
+ * (account() leaves an AP's channel alone).
+ */
 static void
 track_bss(struct tracker *tr, struct device *d, const struct packet *p,
     uint32_t t)
@@ -634,7 +680,6 @@ track_bss(struct tracker *tr, struct device *d, const struct packet *p,
 	const struct dot11_ies *ies = &h->ies;
 	bool beacon = h->subtype == DOT11_MGMT_BEACON;
 	struct device_ssid *s;
-	uint32_t crypt;
 	uint16_t chan;
 
 	if ((h->capability & CAP_IBSS) && !(h->capability & CAP_ESS))
@@ -643,6 +688,9 @@ track_bss(struct tracker *tr, struct device *d, const struct packet *p,
 		d->type_set |= beacon ? DEVICE_TYPE_AP : DEVICE_TYPE_PROBE_AP;
 	if (h->has_bssid)
 		set_last_bssid(d, h->bssid);
+	chan = bss_channel(p);
+	if (chan != 0 && (beacon || d->last_beacon == 0))
+		d->channel = chan;
 	if (!ies->has_ssid)
 		return;
 	s = device_adv_ssid(d, ies->ssid, ies->ssid_len, ies->ssid_cloaked,
@@ -654,27 +702,13 @@ track_bss(struct tracker *tr, struct device *d, const struct packet *p,
 	s->flags |= beacon ? DEVICE_SSID_BEACON : DEVICE_SSID_PROBE_RESP;
 	if (t > s->last_time)
 		s->last_time = t;
-	/* Privacy without an RSN or WPA element is WEP (§12.2). */
-	crypt = ies->crypt;
-	if ((h->capability & CAP_PRIVACY) && !(crypt & (DOT11_CRYPT_WPA |
-	    DOT11_CRYPT_WPA2 | DOT11_CRYPT_WPA3 | DOT11_CRYPT_OWE)))
-		crypt |= DOT11_CRYPT_WEP;
-	s->crypt = crypt;
-	chan = 0;
-	if (ies->has_ht && ies->ht_primary != 0)
-		chan = ies->ht_primary;
-	else if (ies->ds_channel != 0)
-		chan = ies->ds_channel;
-	else if (p->radio.has & RADIO_HAS_CHANNEL)
-		chan = p->radio.channel;
+	bss_crypt(s, h);
 	if (chan != 0)
 		s->channel = chan;
 	s->ht_mode = ht_mode(ies);
 	if (beacon) {
 		s->beacon_interval = h->beacon_interval;
 		d->last_beacon = (uint8_t)(s - d->adv + 1);
-		if (s->channel != 0)
-			d->channel = s->channel;
 	}
 }
 
@@ -775,6 +809,42 @@ track_ctrl(struct tracker *tr, const struct packet *p, uint32_t t)
 	account(tr, tx, p, t, true);
 }
 
+/*
+ * What a BSS's data frames tell of its security, for a BSSID that never
+ * advertised (device_crypt() prefers the advertised view): an EAPOL-Key
+ * descriptor names the generation (RSN: WPA2; WPA's own: WPA) and its
+ * version the cipher; a protected frame alone says only "encrypted".
+ * Unprotected frames prove nothing (a WPA2 BSS sends its handshake and
+ * null frames in the clear), so nothing ever clears these bits.
+ */
+static void
+data_crypt(struct device *ap, const struct packet_dot11 *h)
+{
+	if (h->protected_)
+		ap->crypt |= DOT11_CRYPT_UNKNOWN;
+	switch (h->eapol.desc) {
+	case DOT11_EAPOL_DESC_RSN:
+		ap->crypt |= DOT11_CRYPT_WPA2;
+		break;
+	case DOT11_EAPOL_DESC_WPA:
+		ap->crypt |= DOT11_CRYPT_WPA;
+		break;
+	default:
+		return;
+	}
+	/* Key Descriptor Version (IEEE 802.11-2020 §12.7.2 b.1). */
+	switch (h->eapol.key_info & 0x0007) {
+	case 1:
+		ap->crypt |= DOT11_CRYPT_TKIP;
+		break;
+	case 2:
+		ap->crypt |= DOT11_CRYPT_CCMP;
+		break;
+	default:
+		break;
+	}
+}
+
 static void
 track_data(struct tracker *tr, const struct packet *p, uint32_t t)
 {
@@ -832,7 +902,10 @@ track_data(struct tracker *tr, const struct packet *p, uint32_t t)
 			tx->type_set |= DEVICE_TYPE_ADHOC;
 		}
 	}
-	if (ap != NULL && h->eapol.msg != 0)
+	if (ap == NULL)
+		return;
+	data_crypt(ap, h);
+	if (h->eapol.msg != 0)
 		device_eapol_store(ap, p);
 }
 

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: ISC */
-/* \summary: capture helper command line (SPEC.md section 5) */
+/* \summary: capture helper command line (osprey_cap_pcapfile(1)) */
 
 #include <errno.h>
 #include <getopt.h>

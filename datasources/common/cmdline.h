@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: ISC */
 /*
- * \summary: capture helper command line (SPEC.md section 5)
+ * \summary: capture helper command line (osprey_cap_pcapfile(1))
  *
  *   osprey_cap_X --in-fd=N --out-fd=M            launched by the core
  *   osprey_cap_X --connect HOST:PORT --source=DEF  remote sensor

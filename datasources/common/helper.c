@@ -258,7 +258,7 @@ helper_lockdown(struct helper *h, char *err, size_t errlen)
 	/*
 	 * The source is open: keep only what the driver still needs (a
 	 * hopping radio CAP_NET_ADMIN, a file nothing), then enter the
-	 * role's seccomp allowlist (STYLE.md rule 21, doc/privsep.md).  A
+	 * role's seccomp allowlist (doc/privsep.md).  A
 	 * remote helper's list also allows the socket and connect calls
 	 * its reconnects make.
 	 */

@@ -180,7 +180,7 @@ void	helper_closing(struct helper *, int status);
  * The privilege seam: called once the driver has opened the source and
  * before its first frame is read.  This is where privsep/ drops what the
  * driver no longer needs (capabilities, then no_new_privs, then the
- * seccomp filter: STYLE.md rule 21).  0, or -errno with the reason in err.
+ * seccomp filter: doc/privsep.md).  0, or -errno with the reason in err.
  */
 int	helper_lockdown(struct helper *, char *err, size_t errlen);
 

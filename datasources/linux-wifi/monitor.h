@@ -34,7 +34,7 @@ struct nl80211;
 
 #define MONITOR_MSG_MAX		320
 
-/* linux_wifi options that shape the monitor interface (SPEC §4). */
+/* linux_wifi options that shape the monitor interface (doc/linux-wifi.md). */
 struct monitor_opts {
 	const char	*vif;		/* vif=NAME, or NULL */
 	bool		 ignoreprimary;	/* leave the parent interface up */

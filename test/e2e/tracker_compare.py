@@ -39,7 +39,8 @@ FIELDS = [
     "wlan_radio.channel", "wlan.rsn.akms.type", "wlan.wfa.ie.wpa.type",
     "wlan.wfa.ie.wpa.mcs.type", "wlan.fixed.status_code", "_ws.malformed",
     "radiotap.flags.badfcs", "ppi.80211-common.flags.fcs-invalid",
-    "wlan.fcs.bad_checksum",
+    "wlan.fcs.bad_checksum", "frame.len", "frame.cap_len",
+    "wlan.fc.protected", "eapol.keydes.type",
 ]
 
 # RSN AKM suite types (IEEE 802.11-2020 Table 9-151) by generation, as
@@ -49,7 +50,10 @@ AKM_GEN = {1: "WPA2", 2: "WPA2", 3: "WPA2", 4: "WPA2", 5: "WPA2",
            13: "WPA3", 14: "WPA2", 15: "WPA2", 16: "WPA2", 17: "WPA2",
            18: "OWE", 19: "WPA2", 20: "WPA2", 22: "WPA3", 23: "WPA3",
            24: "WPA3", 25: "WPA3"}
-GEN_ORDER = ["OWE", "WPA3", "WPA2", "WPA", "WEP", "Open"]
+GEN_ORDER = ["OWE", "WPA3", "WPA2", "WPA", "WEP", "Encrypted (unknown)",
+             "Open"]
+# EAPOL-Key descriptor types: RSN (WPA2) and WPA's own.
+EAPOL_GEN = {2: "WPA2", 254: "WPA"}
 
 # Differences explained, by (capture, what, MAC): what is "ap", "client",
 # "not-ap", "not-client", "ssids", "channel" or "crypt".
@@ -105,18 +109,32 @@ def unicast(mac):
     return int(mac[:2], 16) & 1 == 0
 
 
+def cut(t):
+    """The capture kept less of the frame than was sent (snap length)."""
+    n, c = ints(t["frame.len"]), ints(t["frame.cap_len"])
+    return bool(n and c and c[0] < n[0])
+
+
+def strongest(gens):
+    for g in GEN_ORDER:
+        if g in gens:
+            return g
+    return "Open"
+
+
 def crypt_gen(t):
-    """Security generation of a beacon or probe response, from tshark."""
+    """Security generation of a beacon or probe response, from tshark.
+
+    Privacy without an RSN or WPA element is WEP in a frame captured
+    whole; in a frame the snap length cut, that element may be what was
+    lost, so it is only "Encrypted (unknown)"."""
     gens = set(AKM_GEN.get(a) for a in ints(t["wlan.rsn.akms.type"]))
     if t["wlan.wfa.ie.wpa.type"] or t["wlan.wfa.ie.wpa.mcs.type"]:
         gens.add("WPA")
     if t["wlan.fixed.capabilities.privacy"] in ("1", "True") and \
             not gens & {"OWE", "WPA3", "WPA2", "WPA"}:
-        gens.add("WEP")
-    for g in GEN_ORDER:
-        if g in gens:
-            return g
-    return "Open"
+        gens.add("Encrypted (unknown)" if cut(t) else "WEP")
+    return strongest(gens)
 
 
 def tshark_rows(path):
@@ -145,11 +163,21 @@ def expected(rows):
     any_ap = set()	# AP, probe-answering AP or BSSID of traffic
     clients = {}	# MAC -> first frame that made it one
     devices = set()
+    bss_crypt = {}	# BSSID -> what its data frames showed
 
     def ap_rec(mac):
         return aps.setdefault(mac, {"ssids": {}, "adv": {}, "chan": None,
                                     "last": None, "first": None,
-                                    "frame": None})
+                                    "frame": None, "resp_chan": None})
+
+    def data_crypt(ap, t, num):
+        """A data frame of ap's BSS: protected bit, EAPOL descriptor."""
+        c = bss_crypt.setdefault(ap, {})
+        if first(t["wlan.fc.protected"]) in ("1", "True"):
+            c.setdefault("Encrypted (unknown)", num)
+        for d in ints(t["eapol.keydes.type"]):
+            if d in EAPOL_GEN:
+                c.setdefault(EAPOL_GEN[d], num)
 
     for t in rows:
         if "1" in (first(t["radiotap.flags.badfcs"]),
@@ -191,8 +219,15 @@ def expected(rows):
                 key = b"" if cloaked else raw[:32]
                 if not cloaked:
                     a["ssids"].setdefault(key, num)
-                a["adv"].setdefault(key, {})
-                a["adv"][key]["crypt"] = (crypt_gen(t), num)
+                adv = a["adv"].setdefault(key, {})
+                # A cut frame never replaces what a whole one showed.
+                if not cut(t):
+                    adv["crypt"] = (crypt_gen(t), num)
+                    adv["whole"] = True
+                elif not adv.get("whole"):
+                    g = strongest({crypt_gen(t),
+                                   adv.get("crypt", ("Open",))[0]})
+                    adv["crypt"] = (g, num)
                 ch = ints(t["wlan.ht.info.primarychannel"])
                 ds = ints(t["wlan.ds.current_channel"])
                 rc = ints(t["wlan_radio.channel"])
@@ -200,6 +235,8 @@ def expected(rows):
                         ds[0] if ds and ds[0] else rc[0] if rc else None)
                 if chan:
                     a["adv"][key]["chan"] = (chan, num)
+                    if sub == 5:
+                        a["resp_chan"] = (chan, num)
                 if a["first"] is None:
                     a["first"] = key
                 if sub == 8:
@@ -238,15 +275,20 @@ def expected(rows):
                     devices.add(ra)
                     any_ap.add(ra)
                     clients.setdefault(ta, num)
+                    data_crypt(ra, t, num)
             elif fromds:
                 any_ap.add(ta)
+                data_crypt(ta, t, num)
                 if unicast(ra) and ra != ta:
                     devices.add(ra)
                     clients.setdefault(ra, num)
             elif unicast(bssid) and bssid in any_ap and bssid != ta and \
                     bssid in devices:
                 clients.setdefault(ta, num)
-    return aps, clients
+                data_crypt(bssid, t, num)
+    # BSSIDs that never advertised: their data frames' view.
+    data_aps = {mac: bss_crypt.get(mac, {}) for mac in any_ap - set(aps)}
+    return aps, clients, data_aps
 
 
 def ssid_bytes(s):
@@ -261,9 +303,10 @@ def ssid_bytes(s):
 
 
 def observed(devs):
-    aps, clients = {}, set()
+    aps, clients, dcrypt = {}, set(), {}
     for d in devs:
         mac = d["kismet.device.base.macaddr"].lower()
+        dcrypt[mac] = d["kismet.device.base.crypt"]
         d11 = d["dot11.device"]
         ts = d11["dot11.device.typeset"]
         if ts & 4:
@@ -278,13 +321,13 @@ def observed(devs):
                         "chan": d["kismet.device.base.channel"],
                         "crypt": crypt,
                         "beaconed": ts & 1}
-    return aps, clients
+    return aps, clients, dcrypt
 
 
 def compare(name, devs, rows):
     """Differences as (what, mac, detail) tuples."""
-    want_aps, want_clients = expected(rows)
-    got_aps, got_clients = observed(devs)
+    want_aps, want_clients, want_data = expected(rows)
+    got_aps, got_clients, got_crypt = observed(devs)
     diffs = []
     for mac in sorted(set(want_aps) - set(got_aps)):
         diffs.append(("ap", mac, "tshark: AP from frame %d" %
@@ -309,9 +352,22 @@ def compare(name, devs, rows):
                 str(adv["chan"][0]) != g["chan"]:
             diffs.append(("channel", mac, "tshark %s (frame %d), osprey %s"
                           % (adv["chan"][0], adv["chan"][1], g["chan"])))
+        # Never beaconed: the channel its last probe response named.
+        rc = w["resp_chan"]
+        if w["last"] is None and rc is not None and str(rc[0]) != g["chan"]:
+            diffs.append(("channel", mac, "tshark %s (frame %d, probe "
+                          "response), osprey %s" % (rc[0], rc[1], g["chan"])))
         if "crypt" in adv and adv["crypt"][0] != g["crypt"]:
             diffs.append(("crypt", mac, "tshark %s (frame %d), osprey %s" %
                           (adv["crypt"][0], adv["crypt"][1], g["crypt"])))
+    # A BSSID seen only in traffic: the strongest its data frames show.
+    for mac in sorted(set(want_data) & set(got_crypt)):
+        w = want_data[mac]
+        gen = strongest(set(w))
+        got = got_crypt[mac].split("-")[0]
+        if gen != got:
+            diffs.append(("crypt", mac, "tshark %s (frame %s, data), "
+                          "osprey %s" % (gen, w.get(gen, "-"), got)))
     return diffs, len(want_aps), len(want_clients)
 
 

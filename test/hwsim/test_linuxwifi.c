@@ -600,7 +600,7 @@ test_hop(void **state)
 	m.u.configure.hop.channels.list = chans;
 	m.u.configure.hop.channels.count = 4;
 	m.u.configure.hop.has_rate = true;
-	m.u.configure.hop.rate = 20;		/* the fastest the spec asks */
+	m.u.configure.hop.rate = 20;		/* 50 ms dwell: the floor */
 	seq = harness_send(&sp->h, &m);
 	r = wait_for(sp, MSG_CONFIGUREREPORT);
 	assert_int_equal(r->type, MSG_CONFIGUREREPORT);

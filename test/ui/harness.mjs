@@ -24,15 +24,21 @@ import path from 'node:path';
 
 const cases = [];
 
-// Every wait and case time limit is a failure bound, not a budget: a
-// case waits for a state, and these only end a case that would wait
-// forever.  They are stretched far past what an idle machine needs
-// (a loaded two-core CI host took several times longer), and more again
-// for sanitizer builds (meson's asan setup sets ASAN_OPTIONS).
-export const SCALE = process.env.ASAN_OPTIONS ? 10 : 4;
+// Sanitizer builds (meson's asan setup sets ASAN_OPTIONS) run slower:
+// every bound below is stretched by this much.
+export const SCALE = process.env.ASAN_OPTIONS ? 2.5 : 1;
 
-// Register a test case: fn(ctx) must resolve; a throw is a failure.
-export function test(name, fn, timeoutMs = 20000) {
+/*
+ * The cases wait for states (a selector, a condition polled by until()),
+ * never for a time.  A bound only turns a state that never comes into a
+ * failure: on a loaded machine (CI, a second suite beside this one) a
+ * step that takes 300 ms here took over 30 s, so no bound is below this.
+ */
+export const MIN_BOUND_MS = 60000;
+
+// Register a test case: fn(ctx) must resolve; a throw is a failure.  The
+// case's bound is its own (longer) one or 120 s.
+export function test(name, fn, timeoutMs = 120000) {
 	cases.push({name, fn, timeoutMs});
 }
 
@@ -108,8 +114,13 @@ export function assertEq(got, want, what) {
 		    ', want ' + JSON.stringify(want));
 }
 
-// Poll fn until it returns a truthy value; that value, or a throw.
+/*
+ * Poll fn until it returns a truthy value; that value, or a throw.
+ * timeoutMs is what the state normally takes at most; the failure bound
+ * is at least MIN_BOUND_MS.
+ */
 export async function until(fn, what, timeoutMs = 10000, everyMs = 100) {
+	timeoutMs = Math.max(timeoutMs, MIN_BOUND_MS);
 	const end = Date.now() + timeoutMs * SCALE;
 	let last;
 
@@ -369,9 +380,26 @@ export async function freshPage(browser, base) {
 	    viewport: {width: 1280, height: 900}});
 	const page = await context.newPage();
 
-	page.setDefaultTimeout(15000 * SCALE);
+	page.setDefaultTimeout(MIN_BOUND_MS * SCALE);
 
-	page.seen = {errors: [], dialogs: [], console: []};
+	/*
+	 * refused: every 401 the page received, with whether the request
+	 * carried a session cookie, so that a lost session names its cause.
+	 */
+	page.seen = {errors: [], dialogs: [], console: [], refused: []};
+	page.on('response', (r) => {
+		if (r.status() !== 401)
+			return;
+		const q = r.request();
+		const e = {what: q.method() + ' ' + new URL(r.url()).pathname,
+		    at: new Date().toISOString().slice(11, 23), cookie: '?'};
+
+		page.seen.refused.push(e);
+		q.allHeaders().then((h) => {
+			e.cookie = /(^|;\s*)OSPREY=/.test(h.cookie || '') ?
+			    'with cookie' : 'no cookie';
+		}).catch(() => {});
+	});
 	page.on('pageerror', (e) => page.seen.errors.push(e.message));
 	page.on('console', (m) => page.seen.console.push(m.type() + ': ' +
 	    m.text()));

@@ -64,8 +64,15 @@ test_beacon(void **state)
 	assert_int_equal(d.body_len, f.n - 24);
 	assert_ptr_equal(d.body, f.b + 24);
 
+	/* The same frame cut by the capture (an RSN element may have
+	 * followed): encrypted, generation unknown. */
+	assert_int_equal(dot11_decode(f.b, f.n, DOT11_F_CUT, &d), 0);
+	assert_int_equal(d.ies.crypt, DOT11_CRYPT_UNKNOWN);
+
 	beacon(&f, 0x0001, 0);
 	assert_int_equal(dot11_decode(f.b, f.n, 0, &d), 0);
+	assert_int_equal(d.ies.crypt, 0);
+	assert_int_equal(dot11_decode(f.b, f.n, DOT11_F_CUT, &d), 0);
 	assert_int_equal(d.ies.crypt, 0);
 }
 

@@ -12,7 +12,11 @@
 #include <string.h>
 #include <time.h>
 
+#include "decode.h"
 #include "device.h"
+#include "dot11_ie.h"
+#include "eapol.h"
+#include "frames.h"
 #include "oui.h"
 #include "tracker.h"
 #include "trackpkt.h"
@@ -117,10 +121,9 @@ test_ssid_variants(void **state)
 	const struct device *d;
 	struct tpkt t;
 
-	/* Privacy bit and no RSN/WPA element: WEP. */
+	/* Privacy bit and no RSN/WPA element: WEP (the decoder's bit). */
 	tpkt_beacon(&t, DOT11_MGMT_BEACON, AP1, "old", DOT11_CRYPT_WEP, 11,
 	    10, 1, -50);
-	t.p.dot11.ies.crypt = 0;
 	tracker_update(tr, &t.p);
 	d = find(tr, AP1);
 	assert_string_equal(device_crypt_str(d->adv[0].crypt), "WEP");
@@ -666,6 +669,277 @@ test_eapol_capture(void **state)
 	tracker_free(tr);
 }
 
+/*
+ * Frames built byte by byte (frames.h) go through the real decoders
+ * (decode_packet()) before the tracker, as they do in the core: the
+ * tests below are about what the decoders leave for the tracker to
+ * judge (a frame cut by the snap length, EAPOL descriptors).
+ */
+
+/* A radiotap header with only a Channel field (freq MHz). */
+static void
+fb_radiotap_chan(struct fb *f, unsigned freq)
+{
+	fb_u8(f, 0);			/* version */
+	fb_u8(f, 0);			/* pad */
+	fb_le16(f, 12);			/* length */
+	fb_le32(f, 1u << 3);		/* present: Channel */
+	fb_le16(f, freq);
+	fb_le16(f, 0x00a0);		/* 2 GHz, CCK */
+}
+
+/* Decode f (of which the capture kept caplen bytes) and track it. */
+static void
+track_bytes(struct tracker *tr, const struct fb *f, uint32_t dlt,
+    size_t caplen, uint64_t ts)
+{
+	struct packet p;
+
+	memset(&p, 0, sizeof(p));
+	p.source = 1;
+	p.ts_sec = ts;
+	p.dlt = dlt;
+	p.data = f->b;
+	p.len = f->n;
+	p.caplen = caplen;
+	assert_int_equal(decode_packet(&p), 0);
+	tracker_update(tr, &p);
+}
+
+static const uint8_t RSN_WPA2_PSK[] = {
+	0x01, 0x00,				/* version 1 */
+	0x00, 0x0f, 0xac, 0x04,			/* group: CCMP */
+	0x01, 0x00, 0x00, 0x0f, 0xac, 0x04,	/* pairwise: CCMP */
+	0x01, 0x00, 0x00, 0x0f, 0xac, 0x02,	/* AKM: PSK */
+	0x00, 0x00,				/* capabilities */
+};
+
+/*
+ * A beacon or probe response from bssid: fixed fields, SSID, rates, DS
+ * Parameter Set ds (0: none), HT Operation with primary channel ht (0:
+ * none), then an RSN element when rsn.  *ret_rsn is where the RSN
+ * element starts, to cut the frame before it.
+ */
+static void
+fb_bss(struct fb *f, unsigned subtype, const uint8_t bssid[6],
+    const char *ssid, bool privacy, unsigned ds, unsigned ht, bool rsn,
+    size_t *ret_rsn)
+{
+	static const uint8_t rates[] = { 0x82, 0x84, 0x8b, 0x96 };
+	uint8_t htop[22];
+
+	fb_hdr(f, DOT11_TYPE_MGMT, subtype, 0, tpkt_bcast, bssid, bssid, 1);
+	fb_le64(f, 0x1234);			/* TSF */
+	fb_le16(f, 100);			/* beacon interval */
+	fb_le16(f, 0x0001 | (privacy ? 0x0010 : 0));
+	fb_ie_str(f, DOT11_IE_SSID, ssid);
+	fb_ie(f, DOT11_IE_RATES, rates, sizeof(rates));
+	if (ds != 0) {
+		uint8_t b = (uint8_t)ds;
+
+		fb_ie(f, DOT11_IE_DS, &b, 1);
+	}
+	if (ht != 0) {
+		memset(htop, 0, sizeof(htop));
+		htop[0] = (uint8_t)ht;
+		fb_ie(f, DOT11_IE_HT_OP, htop, sizeof(htop));
+	}
+	if (ret_rsn != NULL)
+		*ret_rsn = f->n;
+	if (rsn)
+		fb_ie(f, DOT11_IE_RSN, RSN_WPA2_PSK, sizeof(RSN_WPA2_PSK));
+}
+
+/*
+ * An AP heard only through probe responses takes its channel from their
+ * HT Operation / DS Parameter Set elements, not from the radio channel
+ * its frames were heard on, and its later data frames heard on an
+ * overlapping channel do not move it.
+ */
+static void
+test_probe_response_channel(void **state)
+{
+	struct tracker *tr = new_tracker(0, 0, 0);
+	const struct device *d;
+	struct fb f;
+
+	/* Heard on channel 10; it says channel 11 (DS and HT). */
+	memset(&f, 0, sizeof(f));
+	fb_radiotap_chan(&f, 2457);
+	fb_bss(&f, DOT11_MGMT_PROBE_RESP, AP1, "net", false, 11, 11, false,
+	    NULL);
+	track_bytes(tr, &f, PACKET_DLT_RADIOTAP, f.n, 10);
+	d = find(tr, AP1);
+	assert_non_null(d);
+	assert_int_equal(d->last_beacon, 0);
+	assert_int_equal(d->adv[0].channel, 11);
+	assert_int_equal(d->channel, 11);
+
+	/* Its data frame to a station, heard on channel 12. */
+	memset(&f, 0, sizeof(f));
+	fb_radiotap_chan(&f, 2467);
+	fb_hdr(&f, DOT11_TYPE_DATA, 0, 0x02, STA1, AP1, HOST, 2);
+	fb_snap(&f, 0x0800);
+	fb_zero(&f, 20);
+	track_bytes(tr, &f, PACKET_DLT_RADIOTAP, f.n, 11);
+	assert_int_equal(d->channel, 11);
+
+	/* DS Parameter Set alone (no HT). */
+	memset(&f, 0, sizeof(f));
+	fb_radiotap_chan(&f, 2412);
+	fb_bss(&f, DOT11_MGMT_PROBE_RESP, AP2, "net2", false, 6, 0, false,
+	    NULL);
+	track_bytes(tr, &f, PACKET_DLT_RADIOTAP, f.n, 12);
+	assert_int_equal(find(tr, AP2)->channel, 6);
+
+	/* A station still takes the radio's channel. */
+	memset(&f, 0, sizeof(f));
+	fb_radiotap_chan(&f, 2437);
+	fb_hdr(&f, DOT11_TYPE_DATA, 0, 0x01, AP2, STA2, HOST, 3);
+	fb_snap(&f, 0x0800);
+	fb_zero(&f, 20);
+	track_bytes(tr, &f, PACKET_DLT_RADIOTAP, f.n, 13);
+	assert_int_equal(find(tr, STA2)->channel, 6);
+	assert_int_equal(find(tr, AP2)->channel, 6);
+	check_index(tr);
+	tracker_free(tr);
+}
+
+/*
+ * Beacons cut by a snap length before their RSN element: the Privacy bit
+ * alone then means "encrypted, unknown", and a cut frame never replaces
+ * what a whole one showed.
+ */
+static void
+test_truncated_beacon_crypt(void **state)
+{
+	static const uint8_t AP3[6] = { 0x00, 0x11, 0x22, 0x33, 0x44, 0x03 };
+	static const uint8_t AP4[6] = { 0x00, 0x11, 0x22, 0x33, 0x44, 0x04 };
+	struct tracker *tr = new_tracker(0, 0, 0);
+	const struct device *d;
+	size_t rsn;
+	struct fb f;
+
+	/* A whole WPA2 beacon, then the same beacon cut before RSN. */
+	memset(&f, 0, sizeof(f));
+	fb_bss(&f, DOT11_MGMT_BEACON, AP1, "wpa2", true, 6, 0, true, &rsn);
+	track_bytes(tr, &f, PACKET_DLT_IEEE802_11, f.n, 10);
+	d = find(tr, AP1);
+	assert_string_equal(device_crypt_str(device_crypt(d)), "WPA2-PSK");
+	track_bytes(tr, &f, PACKET_DLT_IEEE802_11, rsn, 11);
+	assert_string_equal(device_crypt_str(device_crypt(d)), "WPA2-PSK");
+	/* Cut in the middle of the RSN element: the same. */
+	track_bytes(tr, &f, PACKET_DLT_IEEE802_11, rsn + 5, 12);
+	assert_string_equal(device_crypt_str(device_crypt(d)), "WPA2-PSK");
+	assert_int_equal(d->error_packets, 1);
+
+	/* An AP only ever heard cut: encrypted, not WEP. */
+	memset(&f, 0, sizeof(f));
+	fb_bss(&f, DOT11_MGMT_BEACON, AP2, "cut", true, 6, 0, true, &rsn);
+	track_bytes(tr, &f, PACKET_DLT_IEEE802_11, rsn, 13);
+	d = find(tr, AP2);
+	assert_int_equal(device_crypt(d), DOT11_CRYPT_UNKNOWN);
+	assert_string_equal(device_crypt_str(device_crypt(d)),
+	    "Encrypted (unknown)");
+	/* A later cut probe response that kept its RSN element says more. */
+	memset(&f, 0, sizeof(f));
+	fb_bss(&f, DOT11_MGMT_PROBE_RESP, AP2, "cut", true, 6, 0, true, &rsn);
+	fb_zero(&f, 40);
+	track_bytes(tr, &f, PACKET_DLT_IEEE802_11, f.n - 30, 14);
+	assert_string_equal(device_crypt_str(device_crypt(d)), "WPA2-PSK");
+
+	/* Privacy in a whole beacon without RSN or WPA is still WEP. */
+	memset(&f, 0, sizeof(f));
+	fb_bss(&f, DOT11_MGMT_BEACON, AP3, "wep", true, 6, 0, false, NULL);
+	track_bytes(tr, &f, PACKET_DLT_IEEE802_11, f.n, 15);
+	assert_string_equal(device_crypt_str(device_crypt(find(tr, AP3))),
+	    "WEP");
+	/* No Privacy bit, cut or not, is open. */
+	memset(&f, 0, sizeof(f));
+	fb_bss(&f, DOT11_MGMT_BEACON, AP4, "open", false, 6, 0, false, NULL);
+	fb_zero(&f, 10);
+	track_bytes(tr, &f, PACKET_DLT_IEEE802_11, f.n - 8, 16);
+	assert_string_equal(device_crypt_str(device_crypt(find(tr, AP4))),
+	    "Open");
+	tracker_free(tr);
+}
+
+/* An EAPOL-Key frame of AP to STA (FromDS) with descriptor desc. */
+static void
+fb_eapol_m1(struct fb *f, const uint8_t ap[6], const uint8_t sta[6],
+    unsigned desc, unsigned version)
+{
+	fb_hdr(f, DOT11_TYPE_DATA, 0, 0x02, sta, ap, ap, 5);
+	fb_snap(f, 0x888e);
+	fb_eapol_key(f, desc, EAPOL_KI_PAIRWISE | EAPOL_KI_ACK | version, 1,
+	    0x11, 0, 0);
+}
+
+/*
+ * A BSSID heard only in data frames: protected frames say "encrypted",
+ * EAPOL-Key descriptors name WPA2 (RSN) or WPA, never "Open".
+ */
+static void
+test_data_only_crypt(void **state)
+{
+	static const uint8_t AP3[6] = { 0x00, 0x11, 0x22, 0x33, 0x44, 0x03 };
+	struct tracker *tr = new_tracker(0, 0, 0);
+	const struct device *d;
+	struct fb f;
+
+	/* A protected data frame, station to AP. */
+	memset(&f, 0, sizeof(f));
+	fb_hdr(&f, DOT11_TYPE_DATA, 0, 0x41, AP1, STA1, HOST, 1);
+	fb_zero(&f, 8 + 40 + 8);		/* CCMP header, data, MIC */
+	track_bytes(tr, &f, PACKET_DLT_IEEE802_11, f.n, 10);
+	d = find(tr, AP1);
+	assert_non_null(d);
+	assert_string_equal(device_type_str(d), "Wi-Fi AP");
+	assert_int_equal(d->crypt_packets, 1);
+	assert_string_equal(device_crypt_str(device_crypt(d)),
+	    "Encrypted (unknown)");
+	/* Message 1 of an RSN handshake (version 2: AES, CCMP). */
+	memset(&f, 0, sizeof(f));
+	fb_eapol_m1(&f, AP1, STA1, DOT11_EAPOL_DESC_RSN, 2);
+	track_bytes(tr, &f, PACKET_DLT_IEEE802_11, f.n, 11);
+	assert_string_equal(device_crypt_str(device_crypt(d)), "WPA2");
+	assert_true(device_crypt(d) & DOT11_CRYPT_CCMP);
+	assert_non_null(d->eapol);
+	/* An unprotected frame afterwards takes nothing away. */
+	memset(&f, 0, sizeof(f));
+	fb_hdr(&f, DOT11_TYPE_DATA, 4, 0x01, AP1, STA1, AP1, 2);
+	track_bytes(tr, &f, PACKET_DLT_IEEE802_11, f.n, 12);
+	assert_string_equal(device_crypt_str(device_crypt(d)), "WPA2");
+
+	/* WPA's own descriptor (version 1: TKIP), the only frame. */
+	memset(&f, 0, sizeof(f));
+	fb_eapol_m1(&f, AP2, STA2, DOT11_EAPOL_DESC_WPA, 1);
+	track_bytes(tr, &f, PACKET_DLT_IEEE802_11, f.n, 13);
+	d = find(tr, AP2);
+	assert_string_equal(device_crypt_str(device_crypt(d)), "WPA");
+	assert_true(device_crypt(d) & DOT11_CRYPT_TKIP);
+
+	/* Plain data only: nothing says otherwise, it is open. */
+	memset(&f, 0, sizeof(f));
+	fb_hdr(&f, DOT11_TYPE_DATA, 0, 0x02, STA2, AP3, HOST, 1);
+	fb_snap(&f, 0x0800);
+	fb_zero(&f, 20);
+	track_bytes(tr, &f, PACKET_DLT_IEEE802_11, f.n, 14);
+	assert_string_equal(device_crypt_str(device_crypt(find(tr, AP3))),
+	    "Open");
+	/* A beaconed network's crypt is still its beacon's. */
+	memset(&f, 0, sizeof(f));
+	fb_bss(&f, DOT11_MGMT_BEACON, AP3, "open", false, 6, 0, false, NULL);
+	track_bytes(tr, &f, PACKET_DLT_IEEE802_11, f.n, 15);
+	memset(&f, 0, sizeof(f));
+	fb_hdr(&f, DOT11_TYPE_DATA, 0, 0x42, STA2, AP3, HOST, 2);
+	fb_zero(&f, 8 + 40 + 8);
+	track_bytes(tr, &f, PACKET_DLT_IEEE802_11, f.n, 16);
+	assert_string_equal(device_crypt_str(device_crypt(find(tr, AP3))),
+	    "Open");
+	tracker_free(tr);
+}
+
 static void
 test_rrd_minutes(void **state)
 {
@@ -765,6 +1039,9 @@ main(void)
 		cmocka_unit_test(test_change_index),
 		cmocka_unit_test(test_change_granule),
 		cmocka_unit_test(test_eapol_capture),
+		cmocka_unit_test(test_probe_response_channel),
+		cmocka_unit_test(test_truncated_beacon_crypt),
+		cmocka_unit_test(test_data_only_crypt),
 		cmocka_unit_test(test_rrd_minutes),
 		cmocka_unit_test(test_lookups_and_manuf),
 		cmocka_unit_test(test_memory_per_device),

@@ -72,8 +72,31 @@ const SLOW_MS = 1500;
  * the Response's text), omitCookie (send no cookie and keep none).
  * Resolves to the decoded answer; rejects with an
  * ApiError (status 0 when the server could not be reached).
+ *
+ * A 401 to a request that went with the session cookie ends the session
+ * only once /session/check_login, asked after it, agrees.  A request
+ * that was sent before the cookie it needed was stored (the views start
+ * the moment the login answer arrives, and a poll can be in flight
+ * across a login, a token renewal or a worker restart) is answered 401
+ * although this browser holds a good session by the time the answer is
+ * read; logging out then closed the dialogs and blocked the page behind
+ * the login dialog.  Such a request is sent once more instead.
  */
 export async function request(path, opts = {}) {
+	const cookieOnly = !opts.auth && !opts.omitCookie;
+
+	try {
+		return await attempt(path, opts);
+	} catch (e) {
+		if (e.status !== 401 || !cookieOnly || !e.unconfirmed)
+			throw e;
+		if (await sessionRefused())
+			throw unauthorized(opts, e.reason);
+		return attempt(path, {...opts, retried: true});
+	}
+}
+
+async function attempt(path, opts) {
 	const headers = {
 		'Accept': 'application/json',
 		// Lets the server tell a script from a browser navigation, so
@@ -132,8 +155,19 @@ export async function request(path, opts = {}) {
 		throw new ApiError(res.status, reason);
 	}
 	setState('connected', '');
-	if (res.status === 401)
-		throw unauthorized(opts, await errorReason(res));
+	if (res.status === 401) {
+		const reason = await errorReason(res);
+
+		if (!opts.auth && !opts.omitCookie && !opts.retried &&
+		    path !== LOGIN_PATH) {
+			// request() confirms it before anyone is told.
+			const e = new ApiError(401, reason);
+
+			e.unconfirmed = true;
+			throw e;
+		}
+		throw unauthorized(opts, reason);
+	}
 	if (!res.ok)
 		throw new ApiError(res.status, await errorReason(res));
 	if (opts.raw)
@@ -172,10 +206,12 @@ async function failedRequest(opts, timedOut) {
 	return new ApiError(0, 'the request failed');
 }
 
+const LOGIN_PATH = '/session/check_login';
+
 // /session/check_login with our cookie: the Response, or null.
 async function probeLogin() {
 	try {
-		return await fetch('/session/check_login', {
+		return await fetch(LOGIN_PATH, {
 			headers: {'X-Requested-With': 'XMLHttpRequest'},
 			credentials: 'same-origin',
 			cache: 'no-store',

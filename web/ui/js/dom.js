@@ -147,7 +147,7 @@ const CRYPT_BITS = [
 	[1 << 1, 'WEP'], [1 << 3, 'WEP40'], [1 << 4, 'WEP104'],
 	[1 << 7, 'PSK'], [1 << 11, 'EAP'], [1 << 16, 'SAE'],
 	[1 << 17, 'OWE'], [1 << 5, 'TKIP'], [1 << 9, 'CCMP'],
-	[1 << 26, 'WPS'],
+	[1 << 26, 'WPS'], [1 << 0, 'Encrypted (unknown)'],
 ];
 
 // A crypt_set number as words ("WPA2 PSK CCMP"); 0 is "Open".

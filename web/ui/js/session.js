@@ -43,6 +43,8 @@ export class Session {
 	constructor(app) {
 		this.app = app;
 		this.valid = false;
+		// The check at load has answered (for the browser tests).
+		this.checked = false;
 		this.dialogBusy = false;
 
 		$('login-form').addEventListener('submit', (ev) => {
@@ -127,6 +129,7 @@ export class Session {
 		if (!ok)
 			this.warn('You are not logged in, or your login is no ' +
 			    'longer valid.');
+		this.checked = true;
 	}
 
 	// A request was refused with 401 while the views were running.
