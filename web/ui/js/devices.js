@@ -396,7 +396,8 @@ export class Devices {
 		const n = this.rows.size;
 
 		setText(document.getElementById('dev-range'), n === 0 ? '' :
-		    'rows ' + (this.first + 1) + '\u2013' + (this.first + n));
+		    'rows ' + (this.first + 1) + '\u2013' + (this.first + n) +
+		    ' of ' + this.matching);
 		document.getElementById('dev-prev').disabled = this.first === 0;
 		document.getElementById('dev-next').disabled =
 		    this.first + PAGE_ROWS >= this.matching;
