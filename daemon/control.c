@@ -46,7 +46,7 @@ struct ctl_query {
 	TAILQ_ENTRY(ctl_query)	 entry;
 	uint32_t		 seq;
 	struct ctldev		*dev;
-	bool			 page;		/* a DEVICES_PAGE: PAGE_END */
+	bool			 page;		/* DEVICES_PAGE: PAGE_END */
 	uint64_t		 total, filtered;
 };
 

@@ -105,7 +105,7 @@ enum bridge_type {
 	BRIDGE_KISMETDB_END = 0x0705,	/* core -> web: export done */
 
 	/* 0x08xx paged views, cut and ordered by the core */
-	BRIDGE_DEVICES_PAGE = 0x0801,	/* web -> core: one page of a view */
+	BRIDGE_DEVICES_PAGE = 0x0801,	/* web -> core: a page of a view */
 	BRIDGE_PAGE_END = 0x0802,	/* core -> web: the page is done */
 };
 
@@ -262,7 +262,7 @@ struct bridge_devices_page {
 	const char	*seenby;	/* or NULL */
 	uint32_t	 start;		/* first row, 0-based */
 	uint32_t	 length;	/* rows; 0 to the end */
-	const char	*sort;		/* a field path, or NULL: table order */
+	const char	*sort;		/* field path; NULL table order */
 	bool		 desc;
 	const char	*search;	/* a substring, or NULL */
 };

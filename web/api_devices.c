@@ -67,7 +67,7 @@ struct dq {
 	bool			 desc, datatable;
 	char			*draw;
 	uint64_t		 total;
-	uint64_t		 filtered;	/* DQ_PAGE: the core's count */
+	uint64_t		 filtered;	/* DQ_PAGE: as the core says */
 };
 
 static void

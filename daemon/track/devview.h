@@ -24,10 +24,10 @@ struct devrec_opts;
 struct tracker;
 
 struct devview_page {
-	const struct device	**devs;		/* the page, in order */
+	const struct device	**devs;		/* the page in order */
 	size_t			  n;
 	uint64_t		  total;	/* devices in the view */
-	uint64_t		  filtered;	/* of those, matching search */
+	uint64_t		  filtered;	/* of those, the search's */
 };
 
 /*

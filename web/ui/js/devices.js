@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: ISC
-// \summary: the device list: a page the server sorts and searches, updated in place
+// \summary: the device list: a page the server sorts and searches
 //
 // The table holds one page (PAGE_ROWS rows): every second it asks
 // /devices/views/all/devices.json for that page with DataTables'
@@ -387,8 +387,10 @@ export class Devices {
 	}
 
 	showCount(n, of) {
-		setText(document.getElementById('dev-count'), this.filter === '' ?
-		    of + ' devices' : n + ' of ' + of + ' devices');
+		const text = this.filter === '' ? of + ' devices' :
+		    n + ' of ' + of + ' devices';
+
+		setText(document.getElementById('dev-count'), text);
 		document.getElementById('dev-empty').hidden = this.total > 0;
 	}
 
