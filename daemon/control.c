@@ -23,6 +23,7 @@
 #include "bridge.h"
 #include "control.h"
 #include "ctldev.h"
+#include "devview.h"
 #include "ctlsys.h"
 #include "datasource.h"
 #include "devnames.h"
@@ -45,6 +46,8 @@ struct ctl_query {
 	TAILQ_ENTRY(ctl_query)	 entry;
 	uint32_t		 seq;
 	struct ctldev		*dev;
+	bool			 page;		/* DEVICES_PAGE: PAGE_END */
+	uint64_t		 total, filtered;
 };
 
 /* A kismetdb pcapng export: the web's seq, the log's export id. */
@@ -418,6 +421,7 @@ control_query_step(struct control *c, struct ctl_query *q)
 	struct devrec_opts opts = { control_source_uuid, c, 0,
 	    control_user_fields, control_user_name };
 	struct bridge_devices_end end;
+	struct bridge_page_end pend;
 
 	bridge_out_begin(&c->out, BRIDGE_DEVICES_SLICE, q->seq);
 	ctldev_slice(q->dev, c->deps.tracker, &c->out, BRIDGE_SLICE_TARGET,
@@ -429,6 +433,16 @@ control_query_step(struct control *c, struct ctl_query *q)
 		    "not sent", BRIDGE_MAX_PAYLOAD);
 	if (!ctldev_done(q->dev))
 		return;
+	if (q->page) {
+		pend.timestamp = ctldev_timestamp(q->dev);
+		pend.count = ctldev_sent(q->dev);
+		pend.total = q->total;
+		pend.filtered = q->filtered;
+		if (bridge_encode_page_end(&c->out, q->seq, &pend) == 0)
+			control_send(c);
+		control_query_free(c, q);
+		return;
+	}
 	end.timestamp = ctldev_timestamp(q->dev);
 	end.count = ctldev_sent(q->dev);
 	if (bridge_encode_devices_end(&c->out, q->seq, &end) == 0)
@@ -460,6 +474,45 @@ control_devices(struct control *c, const struct bridge_msg *m)
 	q = xcalloc(1, sizeof(*q));
 	q->seq = m->hdr.seq;
 	q->dev = ctldev_new(c->deps.tracker, &m->u.devices_req, seenby);
+	TAILQ_INSERT_TAIL(&c->queries, q, entry);
+	control_query_step(c, q);
+}
+
+/*
+ * A page of a view: chosen now by devview (search, sort key, a heap of
+ * start+length), then sent in slices like any query.
+ */
+static void
+control_devices_page(struct control *c, const struct bridge_msg *m)
+{
+	struct devrec_opts opts = { control_source_uuid, c, 0,
+	    control_user_fields, control_user_name };
+	const struct bridge_devices_page *p = &m->u.devices_page;
+	struct devview_page pg;
+	struct ctl_query *q;
+	struct datasource *ds;
+	int64_t seenby = CTLDEV_ANY_SOURCE;
+
+	if (c->deps.tracker == NULL) {
+		control_send_error(c, m->hdr.seq, 503, "device tracking is "
+		    "not running");
+		return;
+	}
+	if (control_query_find(c, m->hdr.seq) != NULL) {
+		control_send_error(c, m->hdr.seq, 400, "query already open");
+		return;
+	}
+	if (p->seenby != NULL)
+		seenby = (ds = datasource_find_uuid(c->deps.sources,
+		    p->seenby)) != NULL ? (int64_t)ds->id : CTLDEV_NO_SOURCE;
+	devview_select(c->deps.tracker, p, seenby, &opts, &pg);
+	q = xcalloc(1, sizeof(*q));
+	q->seq = m->hdr.seq;
+	q->page = true;
+	q->total = pg.total;
+	q->filtered = pg.filtered;
+	q->dev = ctldev_new_list(c->deps.tracker, pg.devs, pg.n);
+	devview_page_free(&pg);
 	TAILQ_INSERT_TAIL(&c->queries, q, entry);
 	control_query_step(c, q);
 }
@@ -894,6 +947,7 @@ static const struct {
 	{ BRIDGE_DEVICES_REQ, CTL_RUNNING, control_devices },
 	{ BRIDGE_DEVICES_MORE, CTL_RUNNING, control_devices_more },
 	{ BRIDGE_DEVICES_CANCEL, CTL_RUNNING, control_devices_cancel },
+	{ BRIDGE_DEVICES_PAGE, CTL_RUNNING, control_devices_page },
 	{ BRIDGE_SOURCES_REQ, CTL_RUNNING, control_sources },
 	{ BRIDGE_SOURCE_CMD, CTL_RUNNING, control_source_cmd },
 	{ BRIDGE_PACKETS_SUB, CTL_RUNNING, control_packets_sub },

@@ -54,6 +54,8 @@ static const struct bridge_type_info bridge_types[] = {
 	{ BRIDGE_KISMETDB_CANCEL, "KISMETDB_CANCEL", BRIDGE_FROM_WEB },
 	{ BRIDGE_KISMETDB_DATA, "KISMETDB_DATA", BRIDGE_FROM_CORE },
 	{ BRIDGE_KISMETDB_END, "KISMETDB_END", BRIDGE_FROM_CORE },
+	{ BRIDGE_DEVICES_PAGE, "DEVICES_PAGE", BRIDGE_FROM_WEB },
+	{ BRIDGE_PAGE_END, "PAGE_END", BRIDGE_FROM_CORE },
 };
 
 static const char *bridge_cmd_names[BRIDGE_SRC_MAX] = {
@@ -523,6 +525,51 @@ bridge_encode_devices_end(msgpack_sbuffer *sbuf, uint32_t seq,
 }
 
 int
+bridge_encode_devices_page(msgpack_sbuffer *sbuf, uint32_t seq,
+    const struct bridge_devices_page *m)
+{
+	msgpack_packer pk;
+
+	bridge_out_begin(sbuf, BRIDGE_DEVICES_PAGE, seq);
+	msgpack_packer_init(&pk, sbuf, msgpack_sbuffer_write);
+	msgpack_pack_map(&pk, 4 + (m->phyname != NULL) +
+	    (m->seenby != NULL) + (m->sort != NULL) + (m->search != NULL));
+	bridge_pack_kv_u64(&pk, "view", m->view);
+	bridge_pack_kv_u64(&pk, "start", m->start);
+	bridge_pack_kv_u64(&pk, "length", m->length);
+	bridge_pack_cstr(&pk, "desc");
+	if (m->desc)
+		msgpack_pack_true(&pk);
+	else
+		msgpack_pack_false(&pk);
+	if (m->phyname != NULL)
+		bridge_pack_kv_str(&pk, "phyname", m->phyname);
+	if (m->seenby != NULL)
+		bridge_pack_kv_str(&pk, "seenby", m->seenby);
+	if (m->sort != NULL)
+		bridge_pack_kv_str(&pk, "sort", m->sort);
+	if (m->search != NULL)
+		bridge_pack_kv_str(&pk, "search", m->search);
+	return bridge_out_end(sbuf, BRIDGE_MAX_REQUEST);
+}
+
+int
+bridge_encode_page_end(msgpack_sbuffer *sbuf, uint32_t seq,
+    const struct bridge_page_end *m)
+{
+	msgpack_packer pk;
+
+	bridge_out_begin(sbuf, BRIDGE_PAGE_END, seq);
+	msgpack_packer_init(&pk, sbuf, msgpack_sbuffer_write);
+	msgpack_pack_map(&pk, 4);
+	bridge_pack_kv_double(&pk, "timestamp", m->timestamp);
+	bridge_pack_kv_u64(&pk, "count", m->count);
+	bridge_pack_kv_u64(&pk, "total", m->total);
+	bridge_pack_kv_u64(&pk, "filtered", m->filtered);
+	return bridge_out_end(sbuf, BRIDGE_MAX_REQUEST);
+}
+
+int
 bridge_encode_sources_req(msgpack_sbuffer *sbuf, uint32_t seq,
     const struct bridge_sources_req *m)
 {
@@ -972,6 +1019,39 @@ bridge_decode_map(const struct bridge_hdr *hdr, msgpack_zone *z,
 			return -EBADMSG;
 		m->u.devices_end.count = bridge_get(o, "count")->via.u64;
 		return 0;
+	case BRIDGE_DEVICES_PAGE: {
+		struct bridge_devices_page *p = &m->u.devices_page;
+
+		BRIDGE_REQUIRE(bridge_opt_u32(o, "view", &p->view));
+		if (p->view > BRIDGE_VIEW_ACCESSPOINTS)
+			return -EBADMSG;
+		BRIDGE_REQUIRE(bridge_opt_u32(o, "start", &p->start));
+		BRIDGE_REQUIRE(bridge_opt_u32(o, "length", &p->length));
+		BRIDGE_REQUIRE(bridge_opt_bool(o, "desc", &p->desc));
+		BRIDGE_OPTIONAL(bridge_opt_str(z, o, "phyname",
+		    &p->phyname));
+		BRIDGE_OPTIONAL(bridge_opt_str(z, o, "seenby", &p->seenby));
+		BRIDGE_OPTIONAL(bridge_opt_str(z, o, "sort", &p->sort));
+		BRIDGE_OPTIONAL(bridge_opt_str(z, o, "search", &p->search));
+		return 0;
+	}
+	case BRIDGE_PAGE_END: {
+		struct bridge_page_end *e = &m->u.page_end;
+		const char *k[3] = { "count", "total", "filtered" };
+		uint64_t *v[3] = { &e->count, &e->total, &e->filtered };
+		const msgpack_object *n;
+		int j;
+
+		BRIDGE_REQUIRE(bridge_opt_double(o, "timestamp",
+		    &e->timestamp));
+		for (j = 0; j < 3; j++) {
+			if ((n = bridge_get(o, k[j])) == NULL ||
+			    n->type != MSGPACK_OBJECT_POSITIVE_INTEGER)
+				return -EBADMSG;
+			*v[j] = n->via.u64;
+		}
+		return 0;
+	}
 	case BRIDGE_SOURCES_REQ:
 		BRIDGE_OPTIONAL(bridge_opt_str(z, o, "uuid",
 		    &m->u.sources_req.uuid));

@@ -103,6 +103,10 @@ enum bridge_type {
 	BRIDGE_KISMETDB_CANCEL = 0x0703, /* web -> core: client gone */
 	BRIDGE_KISMETDB_DATA = 0x0704,	/* core -> web: pcapng bytes */
 	BRIDGE_KISMETDB_END = 0x0705,	/* core -> web: export done */
+
+	/* 0x08xx paged views, cut and ordered by the core */
+	BRIDGE_DEVICES_PAGE = 0x0801,	/* web -> core: a page of a view */
+	BRIDGE_PAGE_END = 0x0802,	/* core -> web: the page is done */
 };
 
 /* Which process sends a type. */
@@ -243,6 +247,32 @@ struct bridge_records {
 struct bridge_devices_end {
 	double		 timestamp;	/* pass as the next "since" */
 	uint64_t	 count;		/* records sent in all */
+};
+
+/*
+ * DEVICES_PAGE: one page of a view (view, phyname, seenby as in
+ * DEVICES_REQ), searched, ordered and cut by the core, so that the web
+ * never gathers a whole view to show fifty rows of it.  Answered by
+ * DEVICES_SLICE..., in page order, then PAGE_END; DEVICES_MORE and
+ * DEVICES_CANCEL work on it as on a DEVICES_REQ.
+ */
+struct bridge_devices_page {
+	uint32_t	 view;		/* enum bridge_view */
+	const char	*phyname;	/* or NULL */
+	const char	*seenby;	/* or NULL */
+	uint32_t	 start;		/* first row, 0-based */
+	uint32_t	 length;	/* rows; 0 to the end */
+	const char	*sort;		/* field path; NULL table order */
+	bool		 desc;
+	const char	*search;	/* a substring, or NULL */
+};
+
+/* PAGE_END */
+struct bridge_page_end {
+	double		 timestamp;	/* as DEVICES_END's */
+	uint64_t	 count;		/* records sent */
+	uint64_t	 total;		/* devices in the view */
+	uint64_t	 filtered;	/* of those, matching the search */
 };
 
 /* SOURCES_REQ */
@@ -424,6 +454,8 @@ struct bridge_msg {
 		struct bridge_kismetdb_req	 kismetdb_req;
 		struct bridge_bytes		 bytes;
 		struct bridge_kismetdb_end	 kismetdb_end;
+		struct bridge_devices_page	 devices_page;
+		struct bridge_page_end		 page_end;
 	} u;
 	msgpack_zone		*zone;		/* decoded storage */
 };
@@ -473,6 +505,10 @@ int	bridge_encode_error(msgpack_sbuffer *, uint32_t seq,
 	    const struct bridge_error *);
 int	bridge_encode_devices_req(msgpack_sbuffer *, uint32_t seq,
 	    const struct bridge_devices_req *);
+int	bridge_encode_devices_page(msgpack_sbuffer *, uint32_t seq,
+	    const struct bridge_devices_page *);
+int	bridge_encode_page_end(msgpack_sbuffer *, uint32_t seq,
+	    const struct bridge_page_end *);
 int	bridge_encode_fatal(msgpack_sbuffer *, uint32_t seq,
 	    const struct bridge_fatal *);
 /*

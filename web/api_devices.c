@@ -42,6 +42,7 @@ enum dq_mode {
 	DQ_WRAPPED,		/* {"kismet.device.list": [...], timestamp} */
 	DQ_SINGLE,		/* the first record, or one field of it */
 	DQ_VIEW,		/* gathered, searched, sorted, paged */
+	DQ_PAGE,		/* a page the core cut: gathered, wrapped */
 	DQ_PCAP,		/* the MAC of a device, for its stream */
 	DQ_OBJECT,		/* {key: record, ...} */
 	DQ_HANDSHAKE,		/* its WPA handshake frames as pcap */
@@ -66,6 +67,7 @@ struct dq {
 	bool			 desc, datatable;
 	char			*draw;
 	uint64_t		 total;
+	uint64_t		 filtered;	/* DQ_PAGE: as the core says */
 };
 
 static void
@@ -124,6 +126,7 @@ static bool
 dq_gathers(const struct dq *q)
 {
 	return q->fmt == FORMAT_MSGPACK || q->mode == DQ_VIEW ||
+	    q->mode == DQ_PAGE ||
 	    q->mode == DQ_SINGLE || q->mode == DQ_PCAP ||
 	    q->mode == DQ_OBJECT || q->mode == DQ_HANDSHAKE;
 }
@@ -201,7 +204,8 @@ dq_slice(struct dq *q, const struct bridge_records *r)
 		if (q->regex != NULL && !fields_regex_match(q->regex,
 		    &r->records[i]))
 			continue;
-		if (q->mode == DQ_VIEW || q->mode == DQ_PCAP ||
+		if (q->mode == DQ_VIEW || q->mode == DQ_PAGE ||
+		    q->mode == DQ_PCAP ||
 		    q->mode == DQ_OBJECT || q->mode == DQ_HANDSHAKE) {
 			/* Shaped after sorting, which may use any field. */
 			msgpack_pack_object(&pk, r->records[i]);
@@ -379,6 +383,13 @@ dq_finish_view(struct dq *q, struct evbuffer *b)
 
 	z = msgpack_zone_new(65536);
 	items = dq_unpack(q, z, &n, &objs);
+	if (q->mode == DQ_PAGE) {
+		/* The core searched, sorted and cut: these are the rows. */
+		first = 0;
+		last = n;
+		kept = q->filtered;
+		goto write;
+	}
 	for (i = 0; i < n; i++)
 		if (q->search == NULL || dq_search_match(items[i].rec,
 		    q->search))
@@ -391,6 +402,7 @@ dq_finish_view(struct dq *q, struct evbuffer *b)
 	first = q->start < kept ? q->start : kept;
 	last = q->length > 0 && q->length < kept - first ? first + q->length :
 	    kept;
+write:
 
 	msgpack_sbuffer_init(&sb);
 	msgpack_packer_init(&pk, &sb, msgpack_sbuffer_write);
@@ -587,6 +599,7 @@ dq_end(struct dq *q, double timestamp)
 		dq_finish_handshake(q);
 		break;
 	case DQ_VIEW:
+	case DQ_PAGE:
 		dq_finish_view(q, b);
 		http_reply(call, 200, format_mime(q->fmt == FORMAT_MSGPACK ?
 		    FORMAT_MSGPACK : FORMAT_JSON), b);
@@ -663,6 +676,11 @@ dq_reply_cb(const struct bridge_msg *m, void *arg)
 	case BRIDGE_DEVICES_END:
 		dq_end(q, m->u.devices_end.timestamp);
 		break;
+	case BRIDGE_PAGE_END:
+		q->total = m->u.page_end.total;
+		q->filtered = m->u.page_end.filtered;
+		dq_end(q, m->u.page_end.timestamp);
+		break;
 	case BRIDGE_ERROR:
 		q->done = true;
 		http_call_on_gone(q->call, NULL, NULL);
@@ -686,6 +704,36 @@ dq_send(struct dq *q, const struct bridge_devices_req *r)
 
 	if ((rc = core_devices(q->web->core, r, dq_reply_cb, q, &q->seq)) !=
 	    0) {
+		api_core_error(q->call, rc);
+		dq_free(q);
+		return;
+	}
+	http_call_on_gone(q->call, dq_gone_cb, q);
+}
+
+/*
+ * A page of a view the core searches, sorts and cuts (doc/bridge.md,
+ * DEVICES_PAGE): the web receives start+length records, not the view.
+ * A regex filter still gathers the view here (PCRE2 is the web's).
+ */
+static void
+dq_send_page(struct dq *q, const struct bridge_devices_req *r)
+{
+	struct bridge_devices_page p;
+	int rc;
+
+	memset(&p, 0, sizeof(p));
+	p.view = r->view;
+	p.phyname = r->phyname;
+	p.seenby = r->seenby;
+	p.start = (uint32_t)q->start;
+	p.length = (uint32_t)q->length;
+	p.sort = q->sort;
+	p.desc = q->desc;
+	p.search = q->search;
+	q->mode = DQ_PAGE;
+	if ((rc = core_devices_page(q->web->core, &p, dq_reply_cb, q,
+	    &q->seq)) != 0) {
 		api_core_error(q->call, rc);
 		dq_free(q);
 		return;
@@ -953,6 +1001,13 @@ api_devices_view(struct http_call *call, const struct bridge_devices_req *r)
 	if (q->sort == NULL && q->search == NULL && q->start == 0 &&
 	    q->length == 0 && !q->datatable)
 		q->mode = DQ_LIST;
+	else if (q->regex == NULL && r->n_keys == 0 && r->n_macs == 0 &&
+	    r->clients_of == NULL && r->related_to == NULL &&
+	    !r->has_since) {
+		/* The core cuts the page; only its rows come here. */
+		dq_send_page(q, r);
+		return;
+	}
 	dq_send(q, r);
 }
 

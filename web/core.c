@@ -52,6 +52,8 @@ static const struct {
 	{ BRIDGE_ERROR, 0, true },	/* answers any request */
 	{ BRIDGE_DEVICES_SLICE, BRIDGE_DEVICES_REQ, false },
 	{ BRIDGE_DEVICES_END, BRIDGE_DEVICES_REQ, true },
+	{ BRIDGE_DEVICES_SLICE, BRIDGE_DEVICES_PAGE, false },
+	{ BRIDGE_PAGE_END, BRIDGE_DEVICES_PAGE, true },
 	{ BRIDGE_SOURCES_REPLY, BRIDGE_SOURCES_REQ, true },
 	{ BRIDGE_SOURCE_CMD_REPLY, BRIDGE_SOURCE_CMD, true },
 	{ BRIDGE_SYSTEM_REPLY, BRIDGE_SYSTEM_REQ, true },
@@ -202,7 +204,13 @@ core_dispatch_core(struct core *c, const struct bridge_msg *m)
 	 */
 	if ((p = core_find(c, m->hdr.seq)) == NULL)
 		return 0;
-	if (core_table[i].answers != 0 && core_table[i].answers != p->req_type)
+	/* A type may answer more than one request (DEVICES_SLICE). */
+	for (; i < sizeof(core_table) / sizeof(core_table[0]); i++)
+		if (core_table[i].type == m->hdr.type &&
+		    (core_table[i].answers == 0 ||
+		    core_table[i].answers == p->req_type))
+			break;
+	if (i == sizeof(core_table) / sizeof(core_table[0]))
 		return -EPROTO;
 	/* After a slice the core waits for MORE: it owes nothing till then. */
 	p->deadline = 0;
@@ -389,6 +397,19 @@ core_devices(struct core *c, const struct bridge_devices_req *r,
 }
 
 int
+core_devices_page(struct core *c, const struct bridge_devices_page *p,
+    core_reply_cb cb, void *arg, uint32_t *ret_seq)
+{
+	uint32_t seq;
+
+	if (!core_up(c))
+		return -ENOTCONN;
+	seq = bridge_next_seq(&c->seq);
+	return core_request(c, bridge_encode_devices_page(&c->out, seq, p),
+	    BRIDGE_DEVICES_PAGE, seq, cb, arg, ret_seq);
+}
+
+int
 core_devices_more(struct core *c, uint32_t seq)
 {
 	struct core_pending *p;
@@ -494,7 +515,8 @@ core_forget(struct core *c, uint32_t seq)
 	if (c == NULL || (p = core_find(c, seq)) == NULL)
 		return;
 	TAILQ_REMOVE(&c->pending, p, entry);
-	if (p->req_type == BRIDGE_DEVICES_REQ && c->up &&
+	if ((p->req_type == BRIDGE_DEVICES_REQ ||
+	    p->req_type == BRIDGE_DEVICES_PAGE) && c->up &&
 	    bridge_encode_empty(&c->out, BRIDGE_DEVICES_CANCEL, seq) == 0)
 		(void)core_write(c);
 	if (p->req_type == BRIDGE_KISMETDB_REQ && c->up &&

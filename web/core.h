@@ -64,7 +64,10 @@ int	core_hello(struct core *, uint32_t port);
  */
 int	core_devices(struct core *, const struct bridge_devices_req *,
 	    core_reply_cb, void *arg, uint32_t *ret_seq);
-/* Ask for the next slice of a devices query. */
+/* A page of a view, cut by the core: DEVICES_SLICEs, then PAGE_END. */
+int	core_devices_page(struct core *, const struct bridge_devices_page *,
+	    core_reply_cb, void *arg, uint32_t *ret_seq);
+/* Ask for the next slice of a devices query or page. */
 int	core_devices_more(struct core *, uint32_t seq);
 int	core_sources(struct core *, const char *uuid, core_reply_cb,
 	    void *arg, uint32_t *ret_seq);

@@ -288,6 +288,21 @@ ctldev_new(const struct tracker *tr, const struct bridge_devices_req *r,
 	return q;
 }
 
+struct ctldev *
+ctldev_new_list(const struct tracker *tr, const struct device *const *devs,
+    size_t n)
+{
+	struct ctldev *q = xcalloc(1, sizeof(*q));
+	size_t i;
+
+	q->timestamp = (double)tracker_clock(tr) / 1e6;
+	q->phy = -1;
+	q->seenby = CTLDEV_ANY_SOURCE;
+	for (i = 0; i < n; i++)
+		ctldev_add(q, devs[i]);
+	return q;
+}
+
 void
 ctldev_free(struct ctldev *q)
 {

@@ -20,6 +20,7 @@
 #include <msgpack.h>
 
 struct bridge_devices_req;
+struct device;
 struct devrec_opts;
 struct tracker;
 struct ctldev;
@@ -39,6 +40,12 @@ struct ctldev;
  */
 struct ctldev	*ctldev_new(const struct tracker *tr,
 		    const struct bridge_devices_req *r, int64_t seenby);
+/*
+ * A query of the n devices given, in that order (a page devview
+ * selected), with the timestamp of now.  Never NULL.
+ */
+struct ctldev	*ctldev_new_list(const struct tracker *tr,
+		    const struct device *const *devs, size_t n);
 void		 ctldev_free(struct ctldev *);
 
 /*

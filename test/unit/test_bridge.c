@@ -152,6 +152,109 @@ test_devices_req_roundtrip(void **state)
 	msgpack_sbuffer_destroy(&sb);
 }
 
+/* DEVICES_PAGE and PAGE_END: both ways, and what a page must carry. */
+static void
+test_devices_page(void **state)
+{
+	struct bridge_devices_page p = {
+		.view = BRIDGE_VIEW_ACCESSPOINTS, .phyname = "IEEE802.11",
+		.seenby = "UUID-1", .start = 40000, .length = 50,
+		.sort = "kismet.device.base.signal/"
+		    "kismet.common.signal.last_signal",
+		.desc = true, .search = "a1:",
+	};
+	struct bridge_page_end e = { 1700000002.5, 50, 46496, 400 };
+	msgpack_sbuffer sb;
+	msgpack_packer pk;
+	struct bridge_msg m;
+
+	msgpack_sbuffer_init(&sb);
+	assert_int_equal(bridge_encode_devices_page(&sb, 9, &p), 0);
+	assert_int_equal(roundtrip(&sb, BRIDGE_MAX_REQUEST, &m), 0);
+	assert_int_equal(m.hdr.type, BRIDGE_DEVICES_PAGE);
+	assert_int_equal(m.u.devices_page.view, BRIDGE_VIEW_ACCESSPOINTS);
+	assert_string_equal(m.u.devices_page.phyname, "IEEE802.11");
+	assert_string_equal(m.u.devices_page.seenby, "UUID-1");
+	assert_int_equal(m.u.devices_page.start, 40000);
+	assert_int_equal(m.u.devices_page.length, 50);
+	assert_string_equal(m.u.devices_page.sort, p.sort);
+	assert_true(m.u.devices_page.desc);
+	assert_string_equal(m.u.devices_page.search, "a1:");
+	bridge_msg_clear(&m);
+
+	/* The least: table order, no search. */
+	memset(&p, 0, sizeof(p));
+	assert_int_equal(bridge_encode_devices_page(&sb, 10, &p), 0);
+	assert_int_equal(roundtrip(&sb, BRIDGE_MAX_REQUEST, &m), 0);
+	assert_null(m.u.devices_page.sort);
+	assert_null(m.u.devices_page.search);
+	assert_false(m.u.devices_page.desc);
+	bridge_msg_clear(&m);
+
+	assert_int_equal(bridge_encode_page_end(&sb, 9, &e), 0);
+	assert_int_equal(roundtrip(&sb, BRIDGE_MAX_PAYLOAD, &m), 0);
+	assert_int_equal(m.hdr.type, BRIDGE_PAGE_END);
+	assert_true(m.u.page_end.timestamp == 1700000002.5);
+	assert_int_equal(m.u.page_end.count, 50);
+	assert_int_equal(m.u.page_end.total, 46496);
+	assert_int_equal(m.u.page_end.filtered, 400);
+	bridge_msg_clear(&m);
+	assert_int_equal(bridge_type_sender(BRIDGE_DEVICES_PAGE),
+	    BRIDGE_FROM_WEB);
+	assert_int_equal(bridge_type_sender(BRIDGE_PAGE_END),
+	    BRIDGE_FROM_CORE);
+
+	msgpack_packer_init(&pk, &sb, msgpack_sbuffer_write);
+	/* A page without its start. */
+	bridge_out_begin(&sb, BRIDGE_DEVICES_PAGE, 1);
+	msgpack_pack_map(&pk, 3);
+	bridge_pack_kv_u64(&pk, "view", 0);
+	bridge_pack_kv_u64(&pk, "length", 50);
+	bridge_pack_cstr(&pk, "desc");
+	msgpack_pack_false(&pk);
+	assert_int_equal(bridge_out_end(&sb, BRIDGE_MAX_REQUEST), 0);
+	assert_int_equal(roundtrip(&sb, BRIDGE_MAX_REQUEST, &m), -EBADMSG);
+
+	/* A view that does not exist; a start over 32 bits. */
+	bridge_out_begin(&sb, BRIDGE_DEVICES_PAGE, 1);
+	msgpack_pack_map(&pk, 4);
+	bridge_pack_kv_u64(&pk, "view", 7);
+	bridge_pack_kv_u64(&pk, "start", 0);
+	bridge_pack_kv_u64(&pk, "length", 50);
+	bridge_pack_cstr(&pk, "desc");
+	msgpack_pack_false(&pk);
+	assert_int_equal(bridge_out_end(&sb, BRIDGE_MAX_REQUEST), 0);
+	assert_int_equal(roundtrip(&sb, BRIDGE_MAX_REQUEST, &m), -EBADMSG);
+	bridge_out_begin(&sb, BRIDGE_DEVICES_PAGE, 1);
+	msgpack_pack_map(&pk, 4);
+	bridge_pack_kv_u64(&pk, "view", 0);
+	bridge_pack_kv_u64(&pk, "start", (uint64_t)UINT32_MAX + 1);
+	bridge_pack_kv_u64(&pk, "length", 50);
+	bridge_pack_cstr(&pk, "desc");
+	msgpack_pack_false(&pk);
+	assert_int_equal(bridge_out_end(&sb, BRIDGE_MAX_REQUEST), 0);
+	assert_int_equal(roundtrip(&sb, BRIDGE_MAX_REQUEST, &m), -EBADMSG);
+
+	/* A sort that is not a string; a PAGE_END without its counts. */
+	bridge_out_begin(&sb, BRIDGE_DEVICES_PAGE, 1);
+	msgpack_pack_map(&pk, 5);
+	bridge_pack_kv_u64(&pk, "view", 0);
+	bridge_pack_kv_u64(&pk, "start", 0);
+	bridge_pack_kv_u64(&pk, "length", 50);
+	bridge_pack_cstr(&pk, "desc");
+	msgpack_pack_true(&pk);
+	bridge_pack_kv_u64(&pk, "sort", 3);
+	assert_int_equal(bridge_out_end(&sb, BRIDGE_MAX_REQUEST), 0);
+	assert_int_equal(roundtrip(&sb, BRIDGE_MAX_REQUEST, &m), -EBADMSG);
+	bridge_out_begin(&sb, BRIDGE_PAGE_END, 1);
+	msgpack_pack_map(&pk, 2);
+	bridge_pack_kv_double(&pk, "timestamp", 1.5);
+	bridge_pack_kv_u64(&pk, "count", 1);
+	assert_int_equal(bridge_out_end(&sb, BRIDGE_MAX_PAYLOAD), 0);
+	assert_int_equal(roundtrip(&sb, BRIDGE_MAX_PAYLOAD, &m), -EBADMSG);
+	msgpack_sbuffer_destroy(&sb);
+}
+
 static void
 test_small_messages_roundtrip(void **state)
 {
@@ -751,6 +854,7 @@ main(void)
 		cmocka_unit_test(test_type_table),
 		cmocka_unit_test(test_seq_skips_zero),
 		cmocka_unit_test(test_devices_req_roundtrip),
+		cmocka_unit_test(test_devices_page),
 		cmocka_unit_test(test_small_messages_roundtrip),
 		cmocka_unit_test(test_source_cmd_roundtrip_and_requirements),
 		cmocka_unit_test(test_cmd_roundtrip_and_requirements),

@@ -1,12 +1,18 @@
 // SPDX-License-Identifier: ISC
-// \summary: the device list: polled by last-time, updated in place, sorted, filtered
+// \summary: the device list: a page the server sorts and searches
 //
-// Kismet's scripting pattern: POST /devices/last-time/TS/devices.json
-// with the few fields the table shows; the answer's
-// kismet.devicelist.timestamp is the TS of the next request, so each
-// poll brings only the devices created or changed since the one before.
-// Rows are kept by device key and updated cell by cell, so a table of
-// thousands of devices costs only what changed.
+// The table holds one page (PAGE_ROWS rows): every second it asks
+// /devices/views/all/devices.json for that page with DataTables'
+// start, length, sort and search, and the core answers from its tracker
+// without gathering the rest (doc/bridge.md, DEVICES_PAGE).  With a
+// hundred thousand devices the page still holds a hundred rows, so the
+// DOM, the sort and the filter cost what a page costs.  Rows are kept by
+// device key and updated cell by cell.
+//
+// Apart from the table, Kismet's scripting pattern keeps the records
+// the channel and map views count: POST /devices/last-time/TS/devices.json
+// with a few fields, each poll bringing only what changed since the one
+// before (no DOM for them).
 
 import * as api from './api.js';
 import {el, field, setText, fmtAgo, fmtSignal, compareValues}
@@ -31,29 +37,40 @@ export const FIELDS = [
 ];
 
 const POLL_MS = 1000;
+const PAGE_ROWS = 100;
 
 /*
  * The columns: heading, the value of a record that sorts, and its text.
  * `key` names the column in the markup (data-col) and in the sort state.
  */
 const COLUMNS = [
-	{key: 'name', title: 'Name / SSID', value: (d) => displayName(d)},
+	{key: 'name', title: 'Name / SSID', value: (d) => displayName(d),
+	    field: 'kismet.device.base.commonname'},
 	{key: 'mac', title: 'MAC',
-	    value: (d) => d['kismet.device.base.macaddr']},
+	    value: (d) => d['kismet.device.base.macaddr'],
+	    field: 'kismet.device.base.macaddr'},
 	{key: 'type', title: 'Type',
-	    value: (d) => d['kismet.device.base.type']},
+	    value: (d) => d['kismet.device.base.type'],
+	    field: 'kismet.device.base.type'},
 	{key: 'manuf', title: 'Manufacturer',
-	    value: (d) => d['kismet.device.base.manuf']},
+	    value: (d) => d['kismet.device.base.manuf'],
+	    field: 'kismet.device.base.manuf'},
 	{key: 'channel', title: 'Channel',
-	    value: (d) => d['kismet.device.base.channel']},
+	    value: (d) => d['kismet.device.base.channel'],
+	    field: 'kismet.device.base.channel'},
 	{key: 'crypt', title: 'Crypt',
-	    value: (d) => d['kismet.device.base.crypt']},
+	    value: (d) => d['kismet.device.base.crypt'],
+	    field: 'kismet.device.base.crypt'},
 	{key: 'signal', title: 'Signal', num: true,
-	    value: (d) => d.signal, text: (d) => fmtSignal(d.signal)},
+	    value: (d) => d.signal, text: (d) => fmtSignal(d.signal),
+	    field: 'kismet.device.base.signal/kismet.common.signal.' +
+	    'last_signal'},
 	{key: 'packets', title: 'Packets', num: true,
-	    value: (d) => d['kismet.device.base.packets.total']},
+	    value: (d) => d['kismet.device.base.packets.total'],
+	    field: 'kismet.device.base.packets.total'},
 	{key: 'last', title: 'Last seen', num: true,
 	    value: (d) => d['kismet.device.base.last_time'],
+	    field: 'kismet.device.base.last_time',
 	    text: (d) => fmtAgo(d['kismet.device.base.last_time'])},
 ];
 
@@ -76,20 +93,33 @@ function textOf(col, d) {
 export class Devices {
 	constructor(app) {
 		this.app = app;
-		this.devices = new Map();	// key -> record
-		this.rows = new Map();		// key -> <tr>
+		this.devices = new Map();	// key -> record, every device
+		this.rows = new Map();		// key -> <tr>, the page's
+		this.shown = new Map();		// key -> record, the page's
 		this.ts = 0;
 		this.sort = {key: 'last', dir: -1};
 		this.filter = '';
+		this.first = 0;			// the page's first row
+		this.total = 0;			// devices in the view
+		this.matching = 0;		// of those, the filter's
+		this.moved = true;		// sort, filter or page changed
+		this.fetching = false;
 		this.listeners = [];
 		this.poll = null;
+		this.pagePoll = null;
 		this.body = document.getElementById('dev-body');
 		this.head();
 		document.getElementById('dev-filter').addEventListener('input',
 		    (ev) => {
 			this.filter = ev.target.value.trim().toLowerCase();
+			this.first = 0;
 			this.applyFilter();
+			this.refresh();
 		});
+		document.getElementById('dev-prev').addEventListener('click',
+		    () => this.turn(-1));
+		document.getElementById('dev-next').addEventListener('click',
+		    () => this.turn(1));
 		// "Last seen" ages even when nothing changes.
 		setInterval(() => this.refreshAges(), 5000);
 	}
@@ -118,7 +148,19 @@ export class Devices {
 			this.sort = {key, dir: c.num ? -1 : 1};
 		}
 		this.showSort();
+		this.first = 0;
+		// The rows shown answer at once; the server's page follows.
 		this.resort();
+		this.refresh();
+	}
+
+	turn(by) {
+		const next = this.first + by * PAGE_ROWS;
+
+		if (next < 0 || next >= this.matching)
+			return;
+		this.first = next;
+		this.refresh();
 	}
 
 	showSort() {
@@ -133,13 +175,17 @@ export class Devices {
 	start() {
 		if (this.poll)
 			return;
+		this.pagePoll = api.poller(() => this.fetchPage(), POLL_MS);
 		this.poll = api.poller(() => this.update(), POLL_MS);
 	}
 
 	stop() {
 		if (this.poll)
 			this.poll.stop();
+		if (this.pagePoll)
+			this.pagePoll.stop();
 		this.poll = null;
+		this.pagePoll = null;
 	}
 
 	// Call fn(devices Map) after every poll that changed something.
@@ -147,6 +193,82 @@ export class Devices {
 		this.listeners.push(fn);
 	}
 
+	// The page asked of the server: DataTables' parameters.
+	query() {
+		const c = COLUMNS.find((x) => x.key === this.sort.key);
+
+		return {fields: FIELDS, start: this.first, length: PAGE_ROWS,
+		    sort: c.field, sort_dir: this.sort.dir > 0 ? 'asc' : 'desc',
+		    search: this.filter, datatable: true};
+	}
+
+	refresh() {
+		this.moved = true;
+		this.fetchPage().catch(() => {});
+	}
+
+	/*
+	 * Ask for the page; an answer to a query that changed meanwhile
+	 * (a click while it was under way) is dropped and asked again.
+	 */
+	async fetchPage() {
+		if (this.fetching || !this.poll)
+			return;
+		this.fetching = true;
+		try {
+			for (;;) {
+				const q = this.query();
+				const res = await api.post(
+				    '/devices/views/all/devices.json', q);
+
+				if (JSON.stringify(q) ===
+				    JSON.stringify(this.query())) {
+					this.showPage(res);
+					break;
+				}
+			}
+		} finally {
+			this.fetching = false;
+		}
+	}
+
+	showPage(res) {
+		const data = field(res, 'data', []);
+		const keys = [];
+
+		if (!Array.isArray(data))
+			throw new api.ApiError(0, 'device page is not a list');
+		this.total = Number(field(res, 'recordsTotal', 0)) || 0;
+		this.matching = Number(field(res, 'recordsFiltered', 0)) || 0;
+		for (const d of data) {
+			const key = d['kismet.device.base.key'];
+
+			if (typeof key !== 'string' || key === '' ||
+			    keys.includes(key))
+				continue;
+			keys.push(key);
+			this.upsertRow(key, d, !this.moved);
+		}
+		this.moved = false;
+		for (const [key, tr] of this.rows) {
+			if (keys.includes(key))
+				continue;
+			tr.remove();
+			this.rows.delete(key);
+			this.shown.delete(key);
+		}
+		// Move rows only when the order differs: moving costs layout.
+		const now = [...this.body.children];
+		if (now.length !== keys.length ||
+		    !now.every((tr, i) => tr.dataset.key === keys[i]))
+			this.body.append(...keys.map((k) => this.rows.get(k)));
+		for (const tr of this.rows.values())
+			tr.hidden = false;
+		this.showCount(this.matching, this.total);
+		this.showPager();
+	}
+
+	// The last-time poll: the records the other views count.
 	async update() {
 		const res = await api.post('/devices/last-time/' + this.ts +
 		    '/devices.json', {fields: FIELDS});
@@ -158,36 +280,34 @@ export class Devices {
 			this.ts = ts;
 		if (!Array.isArray(list))
 			throw new api.ApiError(0, 'device list is not a list');
-		for (const d of list)
-			changed = this.upsert(d) || changed;
+		for (const d of list) {
+			const key = d['kismet.device.base.key'];
+
+			if (typeof key !== 'string' || key === '')
+				continue;
+			this.devices.set(key, d);
+			changed = true;
+		}
 		if (!changed)
 			return;
-		this.resort();
-		this.applyFilter();
 		for (const fn of this.listeners)
 			fn(this.devices);
 	}
 
 	/*
-	 * Add or update one device's row.  The server sent it because it
-	 * changed, so true (re-sort, tell the listeners) unless the record
-	 * has no key.
+	 * Add or update one row of the page.  Only rows new to a page that
+	 * did not move flash: on a busy site every row changes every
+	 * second, and a table that never stops blinking says nothing.
 	 */
-	upsert(d) {
-		const key = d['kismet.device.base.key'];
+	upsertRow(key, d, flashNew) {
 		let tr = this.rows.get(key);
 
-		if (typeof key !== 'string' || key === '')
-			return false;
-		this.devices.set(key, d);
+		this.shown.set(key, d);
 		if (!tr) {
 			tr = this.newRow(key);
 			this.rows.set(key, tr);
-			this.body.append(tr);
-			// Only new rows flash: on a busy site every row changes
-			// every second, and a table that never stops blinking
-			// says nothing.
-			flash(tr);
+			if (flashNew)
+				flash(tr);
 		}
 		COLUMNS.forEach((c, i) => {
 			const td = tr.cells[i];
@@ -206,7 +326,6 @@ export class Devices {
 		    d['kismet.device.base.type'],
 		    d['kismet.device.base.crypt'],
 		    d['kismet.device.base.channel']].join('\n').toLowerCase();
-		return true;
 	}
 
 	newRow(key) {
@@ -233,28 +352,25 @@ export class Devices {
 		return tr;
 	}
 
+	// The rows shown, in the new order, until the server's page comes.
 	resort() {
 		const c = COLUMNS.find((x) => x.key === this.sort.key);
 		const dir = this.sort.dir;
-		const keys = [...this.devices.keys()];
+		const keys = [...this.shown.keys()];
 
 		keys.sort((a, b) => {
-			const da = this.devices.get(a);
-			const db = this.devices.get(b);
+			const da = this.shown.get(a);
+			const db = this.shown.get(b);
 
 			return dir * compareValues(c.value(da) ?? '',
 			    c.value(db) ?? '') ||
 			    compareValues(da['kismet.device.base.macaddr'],
 			    db['kismet.device.base.macaddr']);
 		});
-		// Move rows only when the order differs: moving costs layout.
-		const now = [...this.body.children];
-		if (now.length === keys.length &&
-		    now.every((tr, i) => tr.dataset.key === keys[i]))
-			return;
 		this.body.append(...keys.map((k) => this.rows.get(k)));
 	}
 
+	// The rows shown, filtered at once, until the server's page comes.
 	applyFilter() {
 		const f = this.filter;
 		let shown = 0;
@@ -266,10 +382,29 @@ export class Devices {
 			if (!hide)
 				shown++;
 		}
-		setText(document.getElementById('dev-count'), f === '' ?
-		    this.rows.size + ' devices' :
-		    shown + ' of ' + this.rows.size + ' devices');
-		document.getElementById('dev-empty').hidden = this.rows.size > 0;
+		if (f !== '')
+			this.showCount(shown, this.rows.size);
+	}
+
+	showCount(n, of) {
+		const text = this.filter === '' ? of + ' devices' :
+		    n + ' of ' + of + ' devices';
+
+		setText(document.getElementById('dev-count'), text);
+		document.getElementById('dev-empty').hidden = this.total > 0;
+	}
+
+	showPager() {
+		const n = this.rows.size;
+
+		setText(document.getElementById('dev-range'), n === 0 ? '' :
+		    'rows ' + (this.first + 1) + '\u2013' + (this.first + n) +
+		    ' of ' + this.matching);
+		document.getElementById('dev-prev').disabled = this.first === 0;
+		document.getElementById('dev-next').disabled =
+		    this.first + PAGE_ROWS >= this.matching;
+		document.getElementById('dev-pager').hidden =
+		    this.matching <= PAGE_ROWS && this.first === 0;
 	}
 
 	refreshAges() {
@@ -278,7 +413,7 @@ export class Devices {
 		const i = COLUMNS.indexOf(c);
 
 		for (const [key, tr] of this.rows)
-			setText(tr.cells[i], textOf(c, this.devices.get(key)));
+			setText(tr.cells[i], textOf(c, this.shown.get(key)));
 	}
 }
 
