@@ -813,14 +813,19 @@ track_ctrl(struct tracker *tr, const struct packet *p, uint32_t t)
  * What a BSS's data frames tell of its security, for a BSSID that never
  * advertised (device_crypt() prefers the advertised view): an EAPOL-Key
  * descriptor names the generation (RSN: WPA2; WPA's own: WPA) and its
- * version the cipher; a protected frame alone says only "encrypted".
- * Unprotected frames prove nothing (a WPA2 BSS sends its handshake and
- * null frames in the clear), so nothing ever clears these bits.
+ * version the cipher; a protected frame is WEP when its IV's Key ID
+ * octet has no Extended IV bit (TKIP and CCMP always set it, IEEE
+ * 802.11-2020 §12.5.2.2, §12.5.3.2), else only "encrypted".  Unprotected
+ * frames prove nothing (a WPA2 BSS sends its handshake and null frames
+ * in the clear), so nothing ever clears these bits.
  */
 static void
 data_crypt(struct device *ap, const struct packet_dot11 *h)
 {
-	if (h->protected_)
+	if (h->protected_ && h->body != NULL && h->body_len >= 4)
+		ap->crypt |= (h->body[3] & 0x20) ? DOT11_CRYPT_UNKNOWN :
+		    DOT11_CRYPT_WEP;
+	else if (h->protected_)
 		ap->crypt |= DOT11_CRYPT_UNKNOWN;
 	switch (h->eapol.desc) {
 	case DOT11_EAPOL_DESC_RSN:

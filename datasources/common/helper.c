@@ -138,17 +138,21 @@ helper_send_packet(struct helper *h, const struct ds_packet *p)
 	return 0;
 }
 
-/* Log text and queue it to the server as a message of type. */
+/*
+ * Queue text to the server as a message of type, and log it.  A local
+ * helper's server logs what it is sent, naming the source, to the same
+ * terminal or journal (the helper inherits its stderr): the helper's own
+ * copy of the line is then only debug, so that every warning is not
+ * printed twice.  A remote sensor logs it as well (its server's log is
+ * elsewhere), and so does a helper whose text could not be queued.
+ */
 static void
 helper_send_text(struct helper *h, enum msg_type type, enum msg_level level,
     const char *text)
 {
 	struct msg m;
+	bool queued;
 
-	if (level >= MSG_LEVEL_ERROR || type != MSG_MESSAGE)
-		log_warnx("%s", text);
-	else
-		log_info("%s", text);
 	memset(&m, 0, sizeof(m));
 	m.type = type;
 	switch (type) {
@@ -165,7 +169,13 @@ helper_send_text(struct helper *h, enum msg_type type, enum msg_level level,
 		m.u.message.text = text;
 		break;
 	}
-	(void)helper_send(h, &m);
+	queued = helper_send(h, &m) == 0;
+	if (queued && !h->cmd.remote)
+		log_debug("%s", text);
+	else if (level >= MSG_LEVEL_ERROR || type != MSG_MESSAGE)
+		log_warnx("%s", text);
+	else
+		log_info("%s", text);
 }
 
 #define HELPER_VTEXT(buf, fmt) do {					\

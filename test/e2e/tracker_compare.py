@@ -40,7 +40,7 @@ FIELDS = [
     "wlan.wfa.ie.wpa.mcs.type", "wlan.fixed.status_code", "_ws.malformed",
     "radiotap.flags.badfcs", "ppi.80211-common.flags.fcs-invalid",
     "wlan.fcs.bad_checksum", "frame.len", "frame.cap_len",
-    "wlan.fc.protected", "eapol.keydes.type",
+    "wlan.fc.protected", "eapol.keydes.type", "wlan.wep.iv",
 ]
 
 # RSN AKM suite types (IEEE 802.11-2020 Table 9-151) by generation, as
@@ -174,7 +174,9 @@ def expected(rows):
         """A data frame of ap's BSS: protected bit, EAPOL descriptor."""
         c = bss_crypt.setdefault(ap, {})
         if first(t["wlan.fc.protected"]) in ("1", "True"):
-            c.setdefault("Encrypted (unknown)", num)
+            # tshark names a WEP IV (no Extended IV bit) wlan.wep.iv.
+            c.setdefault("WEP" if t["wlan.wep.iv"] else
+                         "Encrypted (unknown)", num)
         for d in ints(t["eapol.keydes.type"]):
             if d in EAPOL_GEN:
                 c.setdefault(EAPOL_GEN[d], num)

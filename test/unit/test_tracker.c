@@ -876,21 +876,28 @@ fb_eapol_m1(struct fb *f, const uint8_t ap[6], const uint8_t sta[6],
 }
 
 /*
- * A BSSID heard only in data frames: protected frames say "encrypted",
- * EAPOL-Key descriptors name WPA2 (RSN) or WPA, never "Open".
+ * A BSSID heard only in data frames: protected frames say "encrypted"
+ * (WEP when their IV has no Extended IV bit), EAPOL-Key descriptors
+ * name WPA2 (RSN) or WPA, never "Open".
  */
 static void
 test_data_only_crypt(void **state)
 {
 	static const uint8_t AP3[6] = { 0x00, 0x11, 0x22, 0x33, 0x44, 0x03 };
+	static const uint8_t AP4[6] = { 0x00, 0x11, 0x22, 0x33, 0x44, 0x04 };
 	struct tracker *tr = new_tracker(0, 0, 0);
 	const struct device *d;
 	struct fb f;
 
-	/* A protected data frame, station to AP. */
+	/* A protected data frame, station to AP: a CCMP header (its
+	 * Extended IV bit set). */
 	memset(&f, 0, sizeof(f));
 	fb_hdr(&f, DOT11_TYPE_DATA, 0, 0x41, AP1, STA1, HOST, 1);
-	fb_zero(&f, 8 + 40 + 8);		/* CCMP header, data, MIC */
+	fb_u8(&f, 1);
+	fb_u8(&f, 0);
+	fb_u8(&f, 0);
+	fb_u8(&f, 0x20);			/* Key ID octet: ExtIV */
+	fb_zero(&f, 4 + 40 + 8);		/* PN, data, MIC */
 	track_bytes(tr, &f, PACKET_DLT_IEEE802_11, f.n, 10);
 	d = find(tr, AP1);
 	assert_non_null(d);
@@ -918,6 +925,14 @@ test_data_only_crypt(void **state)
 	d = find(tr, AP2);
 	assert_string_equal(device_crypt_str(device_crypt(d)), "WPA");
 	assert_true(device_crypt(d) & DOT11_CRYPT_TKIP);
+
+	/* Protected frames whose IV has no Extended IV bit: WEP. */
+	memset(&f, 0, sizeof(f));
+	fb_hdr(&f, DOT11_TYPE_DATA, 0, 0x41, AP4, STA1, HOST, 1);
+	fb_zero(&f, 4 + 40 + 4);		/* IV, data, ICV */
+	track_bytes(tr, &f, PACKET_DLT_IEEE802_11, f.n, 13);
+	assert_string_equal(device_crypt_str(device_crypt(find(tr, AP4))),
+	    "WEP");
 
 	/* Plain data only: nothing says otherwise, it is open. */
 	memset(&f, 0, sizeof(f));
