@@ -313,6 +313,16 @@ wiglecsv_line(const struct tracker *tr, const struct packet *p, char *buf,
 	if (!wiglecsv_sighting(p) ||
 	    (d = tracker_find(tr, DEVICE_PHY_DOT11, h->ta)) == NULL)
 		return -ENOENT;
+	/*
+	 * A frame cut by the snap length before its RSN or WPA element
+	 * cannot tell WEP from WPA (the decoder marks its Privacy bit
+	 * unknown): it makes no sighting rather than upload a wrong
+	 * AuthMode.  The network's next whole frame does.
+	 */
+	if ((h->ies.crypt & DOT11_CRYPT_UNKNOWN) && !(h->ies.crypt &
+	    (DOT11_CRYPT_WPA | DOT11_CRYPT_WPA2 | DOT11_CRYPT_WPA3 |
+	    DOT11_CRYPT_OWE)))
+		return -ENOENT;
 	device_mac_str(h->ta, mac);
 	ssid_len = h->ies.has_ssid && !h->ies.ssid_cloaked ?
 	    h->ies.ssid_len : 0;

@@ -80,6 +80,14 @@ test_lines(void **state)
 	fix(&t);
 	line(tr, &t, buf, sizeof(buf));
 	assert_non_null(strstr(buf, ",[WEP][ESS],"));
+	/* The same bit in a frame cut before its RSN element: no line,
+	 * not a WEP one. */
+	tpkt_beacon(&t, DOT11_MGMT_BEACON, AP2, "x", DOT11_CRYPT_UNKNOWN, 11,
+	    1700000002, 1, -80);
+	t.p.dot11.capability |= 0x0010;
+	fix(&t);
+	tracker_update(tr, &t.p);
+	assert_int_equal(wiglecsv_line(tr, &t.p, buf, sizeof(buf)), -ENOENT);
 	tpkt_beacon(&t, DOT11_MGMT_PROBE_RESP, AP2, "x", DOT11_CRYPT_WPA |
 	    DOT11_CRYPT_WPA2 | DOT11_CRYPT_PSK | DOT11_CRYPT_CCMP |
 	    DOT11_CRYPT_TKIP, 11, 1700000003, 1, -80);
