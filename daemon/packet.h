@@ -151,6 +151,9 @@ struct dot11_ies {
 	const uint8_t	*mesh_id;	/* Mesh ID element, like ssid */
 	bool		 invalid;	/* an element's body was wrong for its
 					   ID and was ignored */
+	bool		 has_ssid_ie;	/* an SSID element, whatever its
+					   length (the alert checks) */
+	uint8_t		 ssid_ie_len;	/* its length as sent, may be > 32 */
 };
 
 /* The EAPOL-Key message of a WPA 4-way handshake (1 to 4), if any. */
@@ -162,6 +165,8 @@ struct dot11_eapol {
 	bool		 install;
 	/* Added by the decoder. */
 	uint16_t	 key_info;	/* Key Information field, host order */
+	const uint8_t	*nonce;		/* the 32-byte nonce field, zero or
+					   not; NULL when cut off */
 };
 
 struct packet_dot11 {
@@ -257,6 +262,7 @@ struct gps;
 struct pcaplog;
 struct tracker;
 struct wiglecsv;
+struct wids;
 
 /*
  * Fill the capture part of p from a report's packet (and signal, may be
@@ -301,6 +307,13 @@ void	packet_ctx_set_gps(struct packet_ctx *, struct gps *gps);
  * packet after the tracker, with the tracker's devices.
  */
 void	packet_ctx_set_wiglecsv(struct packet_ctx *, struct wiglecsv *w);
+
+/*
+ * Add the 802.11 checks (daemon/alerts/wids.h; not owned, NULL turns
+ * them off): they see every packet after the tracker, so that the
+ * device an alert is about exists to count it.
+ */
+void	packet_ctx_set_wids(struct packet_ctx *, struct wids *w);
 
 /*
  * Run p through the pipeline on behalf of ds: decode, track (only a

@@ -44,6 +44,22 @@ api_alerts_all(struct http_call *call)
 }
 
 static void
+api_alerts_by_id(struct http_call *call)
+{
+	const char *id = http_call_arg(call, 0);
+	struct api_fwd *f;
+
+	if (id == NULL || *id == '\0' || strlen(id) > 15 ||
+	    strspn(id, "0123456789") != strlen(id) || id[0] == '0') {
+		http_reply_error(call, 404, "no such alert");
+		return;
+	}
+	f = api_fwd_new(call, 0);
+	if (api_fwd_fields(f) == 0)
+		api_fwd_system(f, BRIDGE_SYS_ALERT_BY_ID, id);
+}
+
+static void
 api_alerts_definitions(struct http_call *call)
 {
 	struct api_fwd *f = api_fwd_new(call, 0);
@@ -178,6 +194,10 @@ const struct http_route api_alerts_routes[] = {
 	    api_alerts_all },
 	{ "/alerts/last-time/*/alerts.@", API_GP, HTTP_F_DATA, false,
 	    api_alerts_last_time },
+	{ "/alerts/wrapped/last-time/*/alerts.@", API_GP, HTTP_F_DATA, false,
+	    api_alerts_last_time },
+	{ "/alerts/by-id/*/alert.@", API_GP, HTTP_F_DATA, false,
+	    api_alerts_by_id },
 	{ "/alerts/definitions.@", API_GP, HTTP_F_DATA, false,
 	    api_alerts_definitions },
 	{ "/alerts/definitions/define_alert.@", HTTP_M_POST, API_CMD, false,

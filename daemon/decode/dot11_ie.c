@@ -315,6 +315,10 @@ dot11_ie_one(uint8_t id, struct cursor *c, struct dot11_ies *ies)
 	switch (id) {
 	case DOT11_IE_SSID:
 		/* Some frames repeat the element; the first one counts. */
+		if (!ies->has_ssid_ie) {
+			ies->has_ssid_ie = true;
+			ies->ssid_ie_len = len;
+		}
 		if (!ies->has_ssid)
 			dot11_ie_ssid(p, len, ies);
 		return 0;
