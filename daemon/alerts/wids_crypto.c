@@ -30,19 +30,22 @@
 #define WSC_MSG_M4		0x08
 
 /*
- * How protected: 0 open, 1 WEP, 2 WPA, 3 WPA2 or OWE (or WPA3 that
- * still takes PSK), 4 WPA3 without PSK.
+ * How protected: 0 open, 1 WEP or OWE, 2 WPA, 3 WPA2 (or WPA3 that still
+ * takes PSK), 4 WPA3 without PSK.  OWE encrypts but authenticates no
+ * one: anybody may offer an OWE network by any name, so an open copy of
+ * one takes nothing an attacker did not have (a guest network open on
+ * old access points and OWE on new ones is common).
  */
 uint8_t
 wids_crypt_level(uint32_t c)
 {
 	if ((c & DOT11_CRYPT_WPA3) && !(c & DOT11_CRYPT_PSK))
 		return 4;
-	if (c & (DOT11_CRYPT_WPA2 | DOT11_CRYPT_WPA3 | DOT11_CRYPT_OWE))
+	if (c & (DOT11_CRYPT_WPA2 | DOT11_CRYPT_WPA3))
 		return 3;
 	if (c & DOT11_CRYPT_WPA)
 		return 2;
-	if (c & DOT11_CRYPT_WEP)
+	if (c & (DOT11_CRYPT_WEP | DOT11_CRYPT_OWE))
 		return 1;
 	return 0;
 }
