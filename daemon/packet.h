@@ -154,6 +154,11 @@ struct dot11_ies {
 	bool		 has_ssid_ie;	/* an SSID element, whatever its
 					   length (the alert checks) */
 	uint8_t		 ssid_ie_len;	/* its length as sent, may be > 32 */
+	/* Lengths and counts as sent, for the exploit checks (0 absent). */
+	uint8_t		 rates_ie_len;	/* longest Supported Rates element */
+	uint8_t		 country_ie_len;
+	uint8_t		 wmm_ie_len;	/* the WMM vendor element */
+	uint16_t	 rsn_pairwise;	/* RSN pairwise suite count field */
 };
 
 /* The EAPOL-Key message of a WPA 4-way handshake (1 to 4), if any. */

@@ -518,6 +518,74 @@ s_disassoc_traffic(struct atk *a, uint64_t s)
 	}
 }
 
+/* A beacon of the rogue with one extra element, id and bytes. */
+static void
+odd_beacon(struct atk *a, uint64_t t, uint8_t id, const uint8_t *body,
+    uint8_t len)
+{
+	begin(a, 6, -50);
+	gen_hdr3(&a->b, GEN_FC_BEACON, 0, bcast, rogue, rogue, a->seq++);
+	beacon_body(a, (const uint8_t *)"odd", 3, 6, OPEN, 100, t, false);
+	gen_put_u8(&a->b, id);
+	gen_put_u8(&a->b, len);
+	gen_put_bytes(&a->b, body, len);
+	end(a, t);
+}
+
+static void
+s_msf_bcom(struct atk *a, uint64_t s)
+{
+	uint8_t ssid[80];
+
+	if (s != 5)
+		return;
+	memset(ssid, 'B', sizeof(ssid));
+	probe_resp(a, s * SEC + 300000, rogue, cl_mac, ssid, sizeof(ssid), 6);
+}
+
+static void
+s_dlink_rates(struct atk *a, uint64_t s)
+{
+	uint8_t rates[40];
+
+	if (s != 5)
+		return;
+	memset(rates, 0x82, sizeof(rates));
+	odd_beacon(a, s * SEC + 300000, 1, rates, sizeof(rates));
+}
+
+static void
+s_bad_country(struct atk *a, uint64_t s)
+{
+	/* "US " and a triplet cut after two bytes. */
+	static const uint8_t c[5] = { 'U', 'S', ' ', 1, 11 };
+
+	if (s == 5)
+		odd_beacon(a, s * SEC + 300000, 7, c, sizeof(c));
+}
+
+static void
+s_wmm_overflow(struct atk *a, uint64_t s)
+{
+	uint8_t wmm[60] = { 0x00, 0x50, 0xf2, 0x02, 0x01, 0x01 };
+
+	if (s != 5)
+		return;
+	memset(wmm + 6, 0x41, sizeof(wmm) - 6);
+	odd_beacon(a, s * SEC + 300000, 221, wmm, sizeof(wmm));
+}
+
+static void
+s_rsn_loop(struct atk *a, uint64_t s)
+{
+	/* Version 1, CCMP group, 200 pairwise suites of which one is sent. */
+	static const uint8_t rsn[12] = { 0x01, 0x00, 0x00, 0x0f, 0xac, 0x04,
+	    200, 0x00, 0x00, 0x0f, 0xac, 0x04 };
+
+	if (s == 5)
+		odd_beacon(a, s * SEC + 300000, 48, rsn, sizeof(rsn));
+}
+
 static void
 s_none(struct atk *a, uint64_t s)
 {
@@ -550,6 +618,11 @@ static const struct {
 	{ "format-string", s_format_string },
 	{ "canary", s_canary },
 	{ "disassoc-traffic", s_disassoc_traffic },
+	{ "msf-bcom", s_msf_bcom },
+	{ "dlink-rates", s_dlink_rates },
+	{ "bad-country", s_bad_country },
+	{ "wmm-overflow", s_wmm_overflow },
+	{ "rsn-loop", s_rsn_loop },
 };
 
 void

@@ -102,6 +102,21 @@ static const struct {
 	[WA_FORMATSTRING] = { "FORMATSTRING", "EXPLOIT", ALERTS_HIGH,
 	    "5/min", "1/sec", "An SSID holding printf conversions (%n), an "
 	    "attack on software that prints SSIDs" },
+	[WA_MSFBCOMSSID] = { "MSFBCOMSSID", "EXPLOIT", ALERTS_CRITICAL,
+	    "5/min", "1/sec", "A probe response with an SSID element over 32 "
+	    "bytes, as Metasploit's Broadcom driver exploit sends" },
+	[WA_MSFDLINKRATE] = { "MSFDLINKRATE", "EXPLOIT", ALERTS_CRITICAL,
+	    "5/min", "1/sec", "A Supported Rates element over the 8 rates it "
+	    "may hold, as Metasploit's D-Link driver exploit sends" },
+	[WA_DOT11D] = { "DOT11D", "EXPLOIT", ALERTS_HIGH, "5/min", "1/sec",
+	    "A Country (802.11d) element whose length is not a whole number "
+	    "of channel triplets, known to crash some drivers" },
+	[WA_WMMOVERFLOW] = { "WMMOVERFLOW", "EXPLOIT", ALERTS_CRITICAL,
+	    "5/min", "1/sec", "A WMM element longer than the 24 bytes of the "
+	    "largest WMM element, an attempt at a driver overflow" },
+	[WA_RSNLOOP] = { "RSNLOOP", "EXPLOIT", ALERTS_HIGH, "5/min", "1/sec",
+	    "An RSN element with more pairwise ciphers than exist, an "
+	    "attempt to make a driver loop or overflow" },
 	[WA_EVILTWIN] = { "EVILTWIN", "SPOOF", ALERTS_HIGH, "5/min", "1/sec",
 	    "A known SSID offered by another access point with weaker "
 	    "protection than every other access point of it (osprey)" },

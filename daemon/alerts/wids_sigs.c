@@ -74,6 +74,37 @@ wids_sigs_mgmt(struct wids *w, const struct packet *p)
 		    "element of %u bytes (at most 32 are allowed)",
 		    ap ? "Beacon or probe response" : "Probe request", m[0],
 		    m[1], m[2], m[3], m[4], m[5], ies->ssid_ie_len);
+	if (h->subtype == DOT11_MGMT_PROBE_RESP && ies->has_ssid_ie &&
+	    ies->ssid_ie_len > 32)
+		wids_raise(w, WA_MSFBCOMSSID, p, m, m, h->ra, NULL, m,
+		    "Probe response from %02X:%02X:%02X:%02X:%02X:%02X to "
+		    "%02X:%02X:%02X:%02X:%02X:%02X with an SSID element of %u "
+		    "bytes", m[0], m[1], m[2], m[3], m[4], m[5], h->ra[0],
+		    h->ra[1], h->ra[2], h->ra[3], h->ra[4], h->ra[5],
+		    ies->ssid_ie_len);
+	if (ies->rates_ie_len > 8)
+		wids_raise(w, WA_MSFDLINKRATE, p, ap ? m : NULL, m, h->ra,
+		    NULL, m, "Frame from %02X:%02X:%02X:%02X:%02X:%02X with a "
+		    "Supported Rates element of %u bytes (8 at most)", m[0],
+		    m[1], m[2], m[3], m[4], m[5], ies->rates_ie_len);
+	/* Country string (3), triplets (3 each), a pad byte to even. */
+	if (ap && ies->country_ie_len != 0 && (ies->country_ie_len < 6 ||
+	    ((ies->country_ie_len - 3) % 3 != 0 &&
+	    (ies->country_ie_len - 4) % 3 != 0)))
+		wids_raise(w, WA_DOT11D, p, m, m, h->ra, NULL, m,
+		    "Access point %02X:%02X:%02X:%02X:%02X:%02X sent a Country "
+		    "element of %u bytes, not whole channel triplets", m[0],
+		    m[1], m[2], m[3], m[4], m[5], ies->country_ie_len);
+	if (ies->wmm_ie_len > 24)
+		wids_raise(w, WA_WMMOVERFLOW, p, ap ? m : NULL, m, h->ra, NULL,
+		    m, "Frame from %02X:%02X:%02X:%02X:%02X:%02X with a WMM "
+		    "element of %u bytes (24 at most)", m[0], m[1], m[2], m[3],
+		    m[4], m[5], ies->wmm_ie_len);
+	if (ies->rsn_pairwise > 8)
+		wids_raise(w, WA_RSNLOOP, p, ap ? m : NULL, m, h->ra, NULL, m,
+		    "Frame from %02X:%02X:%02X:%02X:%02X:%02X with an RSN "
+		    "element claiming %u pairwise ciphers", m[0], m[1], m[2],
+		    m[3], m[4], m[5], ies->rsn_pairwise);
 	if (ap && memcmp(m, oui_karma, 3) == 0)
 		wids_raise(w, WA_KARMAOUI, p, m, m, h->ra, NULL, m,
 		    "Access point %02X:%02X:%02X:%02X:%02X:%02X has the OUI "

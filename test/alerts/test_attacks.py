@@ -70,6 +70,13 @@ EXPECT = {
     "canary": ({"SSIDCANARY": {"source_mac": ROGUE}}, {}),
     "disassoc-traffic": ({"DISASSOCTRAFFIC": {"transmitter_mac": AP,
                                               "source_mac": CLIENT}}, {}),
+    "msf-bcom": ({"MSFBCOMSSID": {"transmitter_mac": ROGUE,
+                                  "dest_mac": CLIENT}},
+                 {"LONGSSID": "the same element is over 32 bytes"}),
+    "dlink-rates": ({"MSFDLINKRATE": {"source_mac": ROGUE}}, {}),
+    "bad-country": ({"DOT11D": {"transmitter_mac": ROGUE}}, {}),
+    "wmm-overflow": ({"WMMOVERFLOW": {"source_mac": ROGUE}}, {}),
+    "rsn-loop": ({"RSNLOOP": {"source_mac": ROGUE}}, {}),
     "none": ({}, {}),
 }
 

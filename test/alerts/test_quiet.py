@@ -54,6 +54,9 @@ ALLOW = {
     ("ehn1225-airodump__sample2.pcap", "MALFORMMGMT"):
         "frame 731: a beacon whose elements run past its end (tshark: "
         "malformed), with no FCS to explain it",
+    ("tcpdump__ieee802.11_parse_elements_oobr.pcap", "RSNLOOP"):
+        "frame 1: tcpdump's fuzzed out-of-bounds reproducer, an RSN "
+        "element claiming 12336 pairwise ciphers",
     ("john-samples__wpa-Induction.pcapng", "MALFORMMGMT"):
         "frame 575: a probe request whose elements run past its end "
         "(tshark: malformed)",
