@@ -147,7 +147,12 @@ wids_eviltwin(struct wids *w, const struct packet *p, struct wids_sta *ap,
 		return;
 	weaker = (level <= 1 && s->level >= 3) ||
 	    (level == 3 && s->level == 4);
-	if (weaker && memcmp(s->bssid, h->ta, 6) != 0) {
+	/*
+	 * The same OUI as the SSID's first access point: another radio of
+	 * one deployment, or two routers of one vendor on its default SSID
+	 * ("ASUS_08"), not a twin brought by an attacker (doc/alerts.md).
+	 */
+	if (weaker && memcmp(s->bssid, h->ta, 3) != 0) {
 		wids_ssid_str(h->ies.ssid, h->ies.ssid_len, ssid,
 		    sizeof(ssid));
 		wids_raise(w, WA_EVILTWIN, p, h->ta, h->ta, h->ra, s->bssid,
