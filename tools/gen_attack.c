@@ -415,10 +415,20 @@ s_malformed(struct atk *a, uint64_t s)
 	end(a, s * SEC + 300000);
 }
 
+static void	eapol_between(struct atk *, uint64_t, int, uint64_t,
+		    const uint8_t *, const uint8_t *, const uint8_t *);
+
 /* EAPOL-Key message 1 to 4 between the site's AP and client. */
 static void
 eapol(struct atk *a, uint64_t t, int msg, uint64_t replay,
     const uint8_t *nonce)
+{
+	eapol_between(a, t, msg, replay, nonce, ap_mac, cl_mac);
+}
+
+static void
+eapol_between(struct atk *a, uint64_t t, int msg, uint64_t replay,
+    const uint8_t *nonce, const uint8_t *ap, const uint8_t *cl)
 {
 	static const uint16_t info[5] = { 0, 0x008a, 0x010a, 0x13ca, 0x030a };
 	static const uint8_t rsn[22] = { 0x30, 0x14, 0x01, 0x00, 0x00, 0x0f,
@@ -429,8 +439,7 @@ eapol(struct atk *a, uint64_t t, int msg, uint64_t replay,
 
 	begin(a, 6, -45);
 	gen_hdr3(&a->b, GEN_FC_DATA | (from_ap ? GEN_FC_FROMDS : GEN_FC_TODS),
-	    44, from_ap ? cl_mac : ap_mac, from_ap ? ap_mac : cl_mac, ap_mac,
-	    a->seq++);
+	    44, from_ap ? cl : ap, from_ap ? ap : cl, ap, a->seq++);
 	gen_llc(&a->b, 0x888e);
 	memset(&k, 0, sizeof(k));
 	k.desc = 2;
@@ -472,6 +481,23 @@ s_krack(struct atk *a, uint64_t s)
 	eapol(a, s * SEC + 130000, 4, 2, NULL);
 	/* The man in the middle holds message 4 back: 3 comes again. */
 	eapol(a, s * SEC + 1130000, 3, 3, an);
+}
+
+static void
+s_pmkid(struct atk *a, uint64_t s)
+{
+	uint8_t ap[6] = { 0x02, 0x00, 0x5e, 0x40, 0x00, 0x00 };
+	uint8_t an[32];
+
+	/* hcxdumptool: message 1 from four access points, no answer. */
+	if (s < 5 || s > 8)
+		return;
+	ap[5] = (uint8_t)s;
+	memset(an, (int)s, sizeof(an));
+	eapol_between(a, s * SEC + 300000, 1, 1, an, ap, rogue);
+	/* The site's client answers its own AP: a real handshake. */
+	eapol(a, s * SEC + 400000, 1, s, an);
+	eapol(a, s * SEC + 410000, 2, s, an);
 }
 
 static void
@@ -615,6 +641,7 @@ static const struct {
 	{ "nonce-degrade", s_nonce_degrade },
 	{ "krack", s_krack },
 	{ "wps-brute", s_wps_brute },
+	{ "pmkid", s_pmkid },
 	{ "format-string", s_format_string },
 	{ "canary", s_canary },
 	{ "disassoc-traffic", s_disassoc_traffic },

@@ -120,6 +120,10 @@ static const struct {
 	[WA_EVILTWIN] = { "EVILTWIN", "SPOOF", ALERTS_HIGH, "5/min", "1/sec",
 	    "A known SSID offered by another access point with weaker "
 	    "protection than every other access point of it (osprey)" },
+	[WA_PMKIDHARVEST] = { "PMKIDHARVEST", "EXPLOIT", ALERTS_HIGH, "5/min",
+	    "1/sec", "A station took handshake message 1 from several access "
+	    "points and answered none: PMKID harvesting (hcxdumptool) "
+	    "(osprey)" },
 	[WA_KARMA] = { "KARMA", "SPOOF", ALERTS_HIGH, "5/min", "1/sec",
 	    "One access point answered probe requests for many different "
 	    "SSIDs: a Karma or MANA attack (osprey)" },

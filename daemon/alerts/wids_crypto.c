@@ -141,6 +141,44 @@ wids_wps(struct wids *w, const struct packet *p, double now)
 		    h->bssid[5]);
 }
 
+/*
+ * PMKIDHARVEST: message 1 (which carries the PMKID) from several access
+ * points to one station that answers none with message 2.
+ */
+static void
+wids_pmkid(struct wids *w, const struct packet *p, struct wids_sta *s,
+    const uint8_t *ap, const uint8_t *client, double now)
+{
+	uint32_t h = wids_hash(ap, 6);
+	uint8_t i;
+
+	if (now - s->pmkid_start > 60.0 || now < s->pmkid_start) {
+		s->pmkid_start = now;
+		s->n_pmkid = 0;
+		s->pmkid_raised = false;
+	}
+	for (i = 0; i < s->n_pmkid; i++)
+		if (s->pmkid_ap[i] == h)
+			break;
+	if (p->dot11.eapol.msg == 2) {
+		/* Answered: that access point's handshake is a real one. */
+		if (i < s->n_pmkid)
+			s->pmkid_ap[i] = s->pmkid_ap[--s->n_pmkid];
+		return;
+	}
+	if (i < s->n_pmkid || s->n_pmkid == WIDS_PMKID_APS)
+		return;
+	s->pmkid_ap[s->n_pmkid++] = h;
+	if (s->n_pmkid >= WIDS_PMKID_MIN && !s->pmkid_raised) {
+		s->pmkid_raised = true;
+		wids_raise(w, WA_PMKIDHARVEST, p, ap, client, ap, NULL, client,
+		    "Station %02X:%02X:%02X:%02X:%02X:%02X took handshake "
+		    "message 1 from %d access points within a minute and "
+		    "answered none", client[0], client[1], client[2],
+		    client[3], client[4], client[5], s->n_pmkid);
+	}
+}
+
 void
 wids_crypto_eapol(struct wids *w, const struct packet *p, double now)
 {
@@ -166,6 +204,8 @@ wids_crypto_eapol(struct wids *w, const struct packet *p, double now)
 		    "carries an all-zero nonce", e->msg, ap[0], ap[1], ap[2],
 		    ap[3], ap[4], ap[5]);
 	s = wids_sta(w, client, true);
+	if (e->msg == 1 || e->msg == 2)
+		wids_pmkid(w, p, s, ap, client, now);
 	switch (e->msg) {
 	case 1:
 		s->has_anonce = false;

@@ -47,6 +47,7 @@ enum wids_alert {
 	WA_WMMOVERFLOW,
 	WA_RSNLOOP,
 	WA_EVILTWIN,
+	WA_PMKIDHARVEST,
 	WA_KARMA,
 	WA_BEACONFLOOD,
 	WA_DEVICEFOUND,
@@ -58,7 +59,7 @@ enum wids_alert {
 /* The first that is not about 802.11 frames. */
 #define WA_FIRST_SYSTEM	WA_DEVICEFOUND
 
-#define WIDS_STA_SLOTS		(1 << 16)	/* power of two */
+#define WIDS_STA_SLOTS		(1 << 15)	/* power of two */
 #define WIDS_SSID_SLOTS		(1 << 14)
 #define WIDS_KARMA_SSIDS	8
 #define WIDS_WATCH_MAX		64
@@ -72,6 +73,8 @@ enum wids_alert {
 #define WIDS_BEACONFLOOD_WARMUP	10.0	/* seconds of capture ignored */
 #define WIDS_WPSBRUTE_MIN	6	/* WPS M4 in five minutes */
 #define WIDS_DISASSOC_WINDOW	10.0	/* s, data after a disconnection */
+#define WIDS_PMKID_MIN		3	/* APs' message 1 unanswered, a min */
+#define WIDS_PMKID_APS		4
 
 /* One MAC: what the checks remember of it as an AP and as a station. */
 struct wids_sta {
@@ -101,6 +104,11 @@ struct wids_sta {
 	bool		 has_anonce;
 	uint64_t	 anonce_replay;
 	uint8_t		 anonce[32];
+	/* Access points whose message 1 it has not answered, this minute. */
+	double		 pmkid_start;
+	uint32_t	 pmkid_ap[WIDS_PMKID_APS];
+	uint8_t		 n_pmkid;
+	bool		 pmkid_raised;
 };
 
 /* One SSID: the weakest protection its access points offered. */

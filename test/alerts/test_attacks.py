@@ -66,6 +66,8 @@ EXPECT = {
                               "dest_mac": CLIENT}}, {}),
     "wps-brute": ({"WPSBRUTE": {"transmitter_mac": AP,
                                 "source_mac": ROGUE}}, {}),
+    "pmkid": ({"PMKIDHARVEST": {"source_mac": ROGUE, "channel": "6"}},
+              {}),
     "format-string": ({"FORMATSTRING": {"source_mac": ROGUE}}, {}),
     "canary": ({"SSIDCANARY": {"source_mac": ROGUE}}, {}),
     "disassoc-traffic": ({"DISASSOCTRAFFIC": {"transmitter_mac": AP,
