@@ -207,6 +207,13 @@ wids_slot(uint64_t key, size_t slots)
 	return (size_t)key & (slots - 1);
 }
 
+/* The recent-disconnection slot of mac (its key may be another's). */
+struct wids_disc *
+wids_disc(struct wids *w, const uint8_t mac[6])
+{
+	return &w->disc[wids_slot(wids_mac_key(mac), WIDS_DISC_SLOTS)];
+}
+
 /*
  * The entry for mac, or NULL when absent and not created.  A table that
  * reaches three quarters full is emptied: the checks forget, the memory
@@ -219,22 +226,23 @@ wids_sta(struct wids *w, const uint8_t mac[6], bool create)
 	size_t i = wids_slot(key, WIDS_STA_SLOTS);
 
 	for (;;) {
-		if (w->sta[i].key == key)
+		if (w->sta_key[i] == key)
 			return &w->sta[i];
-		if (w->sta[i].key == 0)
+		if (w->sta_key[i] == 0)
 			break;
 		i = (i + 1) & (WIDS_STA_SLOTS - 1);
 	}
 	if (!create)
 		return NULL;
 	if (w->n_sta >= WIDS_STA_SLOTS / 4 * 3) {
-		memset(w->sta, 0, WIDS_STA_SLOTS * sizeof(*w->sta));
+		memset(w->sta_key, 0, WIDS_STA_SLOTS * sizeof(*w->sta_key));
 		w->n_sta = 0;
 		w->resets++;
 		i = wids_slot(key, WIDS_STA_SLOTS);
 	}
 	w->n_sta++;
-	w->sta[i].key = key;
+	w->sta_key[i] = key;
+	memset(&w->sta[i], 0, sizeof(w->sta[i]));
 	return &w->sta[i];
 }
 
@@ -424,6 +432,7 @@ wids_new(struct alerts *a, const struct config *cfg, char *err,
 		wids_free(w);
 		return NULL;
 	}
+	w->sta_key = xcalloc(WIDS_STA_SLOTS, sizeof(*w->sta_key));
 	w->sta = xcalloc(WIDS_STA_SLOTS, sizeof(*w->sta));
 	w->ssid = xcalloc(WIDS_SSID_SLOTS, sizeof(*w->ssid));
 	return w;
@@ -434,6 +443,7 @@ wids_free(struct wids *w)
 {
 	if (w == NULL)
 		return;
+	free(w->sta_key);
 	free(w->sta);
 	free(w->ssid);
 	free(w);

@@ -78,7 +78,6 @@ enum wids_alert {
 
 /* One MAC: what the checks remember of it as an AP and as a station. */
 struct wids_sta {
-	uint64_t	 key;		/* MAC + 1; 0 is an empty slot */
 	/* As an access point (from its beacons). */
 	uint32_t	 ssid_hash;
 	uint16_t	 channel;	/* DS or HT primary channel, 0 none */
@@ -97,9 +96,7 @@ struct wids_sta {
 	/* WPS M4 messages to it in the current five minutes. */
 	double		 wps_start;
 	uint32_t	 wps_n;
-	/* As a station: its last disconnection, handshake state. */
-	double		 disc_time;
-	uint8_t		 disc_bssid[6];
+	/* As a station: handshake state. */
 	bool		 m4_seen;
 	bool		 has_anonce;
 	uint64_t	 anonce_replay;
@@ -109,6 +106,19 @@ struct wids_sta {
 	uint32_t	 pmkid_ap[WIDS_PMKID_APS];
 	uint8_t		 n_pmkid;
 	bool		 pmkid_raised;
+};
+
+/*
+ * A station recently disconnected, for DISASSOCTRAFFIC: a small
+ * direct-mapped cache, so that a data frame costs one look in a few
+ * kilobytes rather than one in the station table (a newer disconnection
+ * in the same slot wins).
+ */
+#define WIDS_DISC_SLOTS		256
+struct wids_disc {
+	uint64_t	 key;		/* MAC + 1; 0 empty */
+	double		 t;
+	uint8_t		 bssid[6];
 };
 
 /* One SSID: the weakest protection its access points offered. */
@@ -144,8 +154,11 @@ struct wids {
 	struct alerts		*alerts;
 	bool			 enabled;
 	uint64_t		 frames, resets;
+	/* Keys apart from the entries: a probe reads 8 bytes, not 3 lines. */
+	uint64_t		*sta_key;	/* MAC + 1; 0 is an empty slot */
 	struct wids_sta		*sta;
 	size_t			 n_sta;
+	struct wids_disc	 disc[WIDS_DISC_SLOTS];
 	struct wids_ssid	*ssid;
 	size_t			 n_ssid;
 	double			 first_ts;	/* first frame's time, 0 none */
@@ -162,6 +175,7 @@ struct wids {
 };
 
 /* wids.c */
+struct wids_disc *wids_disc(struct wids *, const uint8_t mac[6]);
 struct wids_sta	*wids_sta(struct wids *, const uint8_t mac[6], bool create);
 struct wids_ssid *wids_ssid(struct wids *, const uint8_t *ssid, uint8_t len,
 		    bool create);

@@ -22,6 +22,14 @@
 /* Below this an access point has just restarted (microseconds). */
 #define WIDS_TSF_FRESH		60000000ULL
 
+static uint64_t
+wids_disc_key(const uint8_t m[6])
+{
+	return ((uint64_t)m[0] << 40 | (uint64_t)m[1] << 32 |
+	    (uint64_t)m[2] << 24 | (uint64_t)m[3] << 16 |
+	    (uint64_t)m[4] << 8 | m[5]) + 1;
+}
+
 static const char *
 wids_disc_name(const struct packet_dot11 *h)
 {
@@ -35,6 +43,7 @@ wids_disconnect(struct wids *w, const struct packet *p, double now)
 	const struct packet_dot11 *h = &p->dot11;
 	const uint8_t *bssid = h->has_bssid ? h->bssid : h->ta;
 	const uint8_t *client;
+	struct wids_disc *d;
 	struct wids_sta *s;
 	uint64_t sec = (uint64_t)now;
 
@@ -68,9 +77,10 @@ wids_disconnect(struct wids *w, const struct packet *p, double now)
 	/* The client's side, for DISASSOCTRAFFIC. */
 	client = memcmp(h->ta, bssid, 6) == 0 ? h->ra : h->ta;
 	if ((client[0] & 1) == 0 && memcmp(client, bssid, 6) != 0) {
-		s = wids_sta(w, client, true);
-		s->disc_time = now;
-		memcpy(s->disc_bssid, bssid, 6);
+		d = wids_disc(w, client);
+		d->key = wids_disc_key(client);
+		d->t = now;
+		memcpy(d->bssid, bssid, 6);
 	}
 }
 
@@ -132,7 +142,9 @@ wids_eviltwin(struct wids *w, const struct packet *p, struct wids_sta *ap,
 	char ssid[4 * 32 + 1];
 	bool weaker;
 
-	if (!h->ies.has_ssid || h->ies.ssid_cloaked || h->ies.ssid_len == 0)
+	/* Known to this SSID: its own changes are CRYPTODROP's. */
+	if (!h->ies.has_ssid || h->ies.ssid_cloaked || h->ies.ssid_len == 0 ||
+	    (ap->beaconed && ap->ssid_hash == ssid_hash))
 		return;
 	s = wids_ssid(w, h->ies.ssid, h->ies.ssid_len, true);
 	if (s->n_bss == 0) {
@@ -142,9 +154,6 @@ wids_eviltwin(struct wids *w, const struct packet *p, struct wids_sta *ap,
 		s->channel = wids_beacon_channel(&h->ies);
 		return;
 	}
-	/* Known to this SSID: its own changes are CRYPTODROP's. */
-	if (ap->beaconed && ap->ssid_hash == ssid_hash)
-		return;
 	weaker = (level <= 1 && s->level >= 3) ||
 	    (level == 3 && s->level == 4);
 	/*
@@ -284,7 +293,7 @@ void
 wids_mgmt(struct wids *w, const struct packet *p, double now)
 {
 	const struct packet_dot11 *h = &p->dot11;
-	struct wids_sta *s;
+	struct wids_disc *d;
 
 	switch (h->subtype) {
 	case DOT11_MGMT_DEAUTH:
@@ -301,8 +310,9 @@ wids_mgmt(struct wids *w, const struct packet *p, double now)
 	case DOT11_MGMT_ASSOC_REQ:
 	case DOT11_MGMT_REASSOC_REQ:
 		/* Joining again: data after this is no sign of a forgery. */
-		if (h->has_ta && (s = wids_sta(w, h->ta, false)) != NULL)
-			s->disc_time = 0;
+		if (h->has_ta && (d = wids_disc(w, h->ta))->key ==
+		    wids_disc_key(h->ta))
+			d->key = 0;
 		break;
 	default:
 		break;
@@ -351,22 +361,21 @@ void
 wids_data(struct wids *w, const struct packet *p, double now)
 {
 	const struct packet_dot11 *h = &p->dot11;
-	struct wids_sta *s;
+	struct wids_disc *d;
 	const uint8_t *m = h->ta;
 
 	/* Null frames carry power save state, not traffic. */
 	if (!h->has_ta || !h->tods || h->fromds || (h->subtype & 0x4) != 0 ||
 	    !h->has_bssid)
 		return;
-	if ((s = wids_sta(w, m, false)) == NULL || s->disc_time == 0)
+	d = wids_disc(w, m);
+	if (d->key != wids_disc_key(m))
 		return;
-	if (now - s->disc_time > WIDS_DISASSOC_WINDOW ||
-	    memcmp(s->disc_bssid, h->bssid, 6) != 0) {
-		s->disc_time = 0;
-		return;
-	}
 	/* Counted once per disconnection. */
-	s->disc_time = 0;
+	d->key = 0;
+	if (now - d->t > WIDS_DISASSOC_WINDOW || now < d->t ||
+	    memcmp(d->bssid, h->bssid, 6) != 0)
+		return;
 	wids_raise(w, WA_DISASSOCTRAFFIC, p, h->bssid, m, h->ra, NULL, m,
 	    "Client %02X:%02X:%02X:%02X:%02X:%02X kept sending data to "
 	    "%02X:%02X:%02X:%02X:%02X:%02X after it was disconnected",
