@@ -139,6 +139,9 @@ def test_flood_rate_limit():
                          one["osprey.alert.id"])
         st, _ = core.request("GET", "/alerts/by-id/0/alert.json")
         assert st == 404, st
+        st, pcapng = core.request("GET", "/alerts/by-id/%d/packets.pcapng"
+                                  % one["osprey.alert.id"])
+        assert st == 200, (st, pcapng[:200])
     finally:
         core.stop()
     sent, held = (d["kismet.alert.definition.total_sent"],
@@ -158,6 +161,22 @@ def test_flood_rate_limit():
     rt = raw[2] | raw[3] << 8
     assert raw[rt] == 0xc0, raw[:rt + 2].hex()
     assert by_id["kismet.alert.timestamp"] == one["kismet.alert.timestamp"]
+    # The same frame as pcapng: section, interface (radiotap), the frame.
+    import struct
+    assert pcapng[:4] == b"\x0a\x0d\x0d\x0a", pcapng[:8]
+    off, blocks = 0, []
+    while off < len(pcapng):
+        btype, blen = struct.unpack_from("<II", pcapng, off)
+        blocks.append((btype, pcapng[off:off + blen]))
+        off += blen
+    assert [b[0] for b in blocks] == [0x0a0d0d0a, 1, 6], blocks
+    assert struct.unpack_from("<H", blocks[1][1], 8)[0] == 127
+    epb = blocks[2][1]
+    caplen = struct.unpack_from("<I", epb, 20)[0]
+    assert epb[28:28 + caplen] == raw, (caplen, len(raw))
+    hi, lo = struct.unpack_from("<II", epb, 12)
+    assert abs(((hi << 32) | lo) / 1e6 -
+               one["kismet.alert.timestamp"]) < 1e-5
     assert by_id["kismet.alert.frequency"] == 2437000.0, by_id
 
 

@@ -695,6 +695,16 @@ def run_raise_alert(ctx, row):
                       if a["kismet.alert.header"] == "RESTTEST"][0]
 
 
+def run_alert_pcapng(ctx, row):
+    # An alert raised by a script kept no frame (test/alerts fetches one
+    # that did).
+    c = ctx["core"]
+    st, _, data = c.request("GET", fill(row["endpoint"], ctx) + ".pcapng")
+    assert st == 404 and b"no frame" in data, (st, data[:200])
+    st, _, _ = c.request("GET", "/alerts/by-id/x/packets.pcapng")
+    assert st == 404, st
+
+
 def run_add_source(ctx, row):
     c = ctx["core"]
     v = c.get_json(row["endpoint"] + ".cmd", "POST",
@@ -914,6 +924,7 @@ ROWS = {
                                                  "kismet.alert.list"),
     "/alerts/by-id/{ALERTID}/alert": Row(chk_alert_by_id,
                                          ["kismet.alert.header"]),
+    "/alerts/by-id/{ALERTID}/packets": Row(run=run_alert_pcapng),
     "/alerts/definitions/define_alert": Row(run=run_define_alert),
     "/alerts/raise_alerts": Row(run=run_raise_alert),
     "/channels/channels": Row(chk_channels, ["osprey.channels.sources"]),
