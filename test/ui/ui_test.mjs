@@ -510,8 +510,17 @@ test('alerts: newest first, by severity, a badge, a filter',
 	await until(async () => (await page.$$('#alert-list li')).length ===
 	    1 || null, 'the filter', 5000);
 	await page.fill('#alert-filter', '');
+	// The settings list the definitions with their limits and counts.
+	await showTab(page, 'settings');
+	const flood = await until(async () => page.$eval(
+	    '#set-alerts-body tr[data-header="DEAUTHFLOOD"]',
+	    (tr) => [...tr.cells].map((c) => c.textContent)).catch(() => null),
+	    'the DEAUTHFLOOD definition', 10000);
+	assertEq(flood[1], 'DENIAL', 'its class');
+	assertEq(flood[3], '5/min, 2/sec', 'its limits');
+	assert(Number(flood[4]) >= 1, 'raised once: ' + flood[4]);
 	note('badge ' + badge + ', ' + rows.length + ' alerts, newest ' +
-	    rows[0].header);
+	    rows[0].header + '; DEAUTHFLOOD ' + flood.slice(1, 5).join(' | '));
 });
 
 test('the header shows the GPS fix and where it comes from',

@@ -6,7 +6,8 @@
 // capture, whose timestamps are in the past, still show.  A badge on the
 // tab counts alerts that arrived while another tab was shown.  The
 // filter matches the alert's name, text and addresses; an alert about a
-// device links to its details.
+// device links to its details.  The settings panel lists the definitions
+// (/alerts/definitions.json) with their limits and counts.
 
 import * as api from './api.js';
 import {el, field, setText, fmtTime, replace} from './dom.js';
@@ -17,6 +18,8 @@ const KEEP = 500;
 // Kismet's severities.
 const SEVERITY = [[20, 'critical'], [15, 'high'], [10, 'medium'],
     [5, 'low'], [0, 'info']];
+
+const UNITS = ['sec', 'min', 'hour', 'day'];
 
 function severityOf(n) {
 	for (const [min, name] of SEVERITY)
@@ -62,6 +65,30 @@ export class Alerts {
 
 		b.hidden = this.unseen === 0;
 		setText(b, this.unseen > 99 ? '99+' : this.unseen);
+	}
+
+	// The definitions, for the settings panel; read when it is shown.
+	async definitions() {
+		const defs = await api.get('/alerts/definitions.json');
+		const f = (d, k) => field(d, 'kismet.alert.definition.' + k, '');
+		const unit = (n) => UNITS[Number(n)] || '?';
+
+		if (!Array.isArray(defs))
+			throw new api.ApiError(0, 'definitions are not a list');
+		defs.sort((a, b) => String(f(a, 'header')).localeCompare(
+		    String(f(b, 'header'))));
+		replace(document.getElementById('set-alerts-body'),
+		    ...defs.map((d) => el('tr', {data: {header: f(d, 'header')}},
+		    el('td', {text: f(d, 'header')}),
+		    el('td', {text: f(d, 'class')}),
+		    el('td', {text: severityOf(f(d, 'severity'))}),
+		    el('td', {text: f(d, 'limit_rate') + '/' +
+			unit(f(d, 'limit_unit')) + ', ' + f(d, 'limit_burst') +
+			'/' + unit(f(d, 'burst_unit'))}),
+		    el('td', {text: String(f(d, 'total_sent'))}),
+		    el('td', {text: String(field(d,
+			'osprey.alert.definition.throttled', 0))}),
+		    el('td', {text: f(d, 'description')}))));
 	}
 
 	async update() {

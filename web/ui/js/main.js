@@ -131,6 +131,8 @@ class App {
 			this.channels.visible(id === 'tab-channels');
 			this.messages.visible(id === 'tab-messages');
 			this.alerts.visible(id === 'tab-alerts');
+			if (id === 'tab-settings' && this.running)
+				this.alerts.definitions().catch(() => {});
 			this.map.visible(id === 'tab-map' && this.running);
 		});
 		api.onConnState(showConnState);
