@@ -2,7 +2,7 @@
 /*
  * \summary: benchmark of decode + track over a capture, and its memory
  *
- *   bench_track [-g] [-s sources] CAPTURE
+ *   bench_track [-a] [-g] [-s sources] CAPTURE
  *
  * Reads the capture with libpcap in chunks of 65,536 frames held in
  * memory, and for each chunk times decode_packet() + tracker_update() on
@@ -13,8 +13,10 @@
  * per device, and the records' own bytes (device_bytes: mean and
  * largest).  With -g every frame comes with a 3D fix, as from a sensor
  * driving at 50 km/h (one position per capture second), so that every
- * device gets its location record.  bench/run adds peak RSS.  Built
- * once the decoders are in.
+ * device gets its location record.  With -a every frame also goes
+ * through the 802.11 alert checks (wids_packet(), every alert on), as
+ * the core's pipeline does, and the alerts raised are counted.
+ * bench/run adds peak RSS.  Built once the decoders are in.
  */
 
 #include <malloc.h>
@@ -26,11 +28,13 @@
 
 #include <pcap/pcap.h>
 
+#include "alerts.h"
 #include "decode.h"
 #include "device.h"
 #include "oui.h"
 #include "packet.h"
 #include "tracker.h"
+#include "wids.h"
 
 #define CHUNK	65536
 
@@ -86,12 +90,21 @@ main(int argc, char **argv)
 	uint64_t t0 = 0;
 	pcap_t *pc;
 	int ch, r = 1, s, sources = 1, dlt, gps = 0;
+	struct alerts *al = NULL;
+	struct wids *w = NULL;
 
-	while ((ch = getopt(argc, argv, "gs:")) != -1) {
-		if (ch == 'g')
+	while ((ch = getopt(argc, argv, "ags:")) != -1) {
+		if (ch == 'a') {
+			al = alerts_new(NULL);
+			if ((w = wids_new(al, NULL, err, sizeof(err))) ==
+			    NULL) {
+				fprintf(stderr, "bench_track: %s\n", err);
+				return 1;
+			}
+		} else if (ch == 'g')
 			gps = 1;
 		else if (ch != 's' || (sources = atoi(optarg)) < 1) {
-			fprintf(stderr, "usage: bench_track [-g] [-s sources] "
+			fprintf(stderr, "usage: bench_track [-a] [-g] [-s sources] "
 			    "capture\n");
 			return 2;
 		}
@@ -154,6 +167,8 @@ main(int argc, char **argv)
 				if (decode_packet(&p) != 0 && s == 0)
 					bad++;
 				tracker_update(tr, &p);
+				if (w != NULL)
+					wids_packet(w, &p);
 			}
 		}
 		cpu += cpu_s() - c0;
@@ -188,6 +203,20 @@ main(int argc, char **argv)
 	    "with a location%s\n", st.devices ? (double)rec /
 	    (double)st.devices : 0.0, rec_max, located, st.devices,
 	    gps ? " (-g)" : "");
+	if (w != NULL) {
+		static const char *const names[] = { "DEAUTHFLOOD",
+		    "EVILTWIN", "CHANCHANGE", "BEACONFLOOD", "KARMA",
+		    "CRYPTODROP", "MALFORMMGMT" };
+		uint64_t raised = 0;
+
+		for (i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+			raised += alerts_total(al, names[i]);
+		printf("alerts (-a): %llu frames checked; %llu of the "
+		    "commonest raised\n", (unsigned long long)wids_frames(w),
+		    (unsigned long long)raised);
+	}
+	wids_free(w);
+	alerts_free(al);
 	tracker_free(tr);
 	oui_db_free(oui);
 	return 0;

@@ -358,6 +358,12 @@ ctlsys_pack(const struct control_deps *d, const struct bridge_system_req *r,
 		ctlsys_pack_alerts(d, r->has_since && r->since > 0 ? r->since :
 		    0, pk);
 		return 0;
+	case BRIDGE_SYS_ALERT_BY_ID:
+		/* An id is a whole number the web worker has checked. */
+		if (d->alerts == NULL || !r->has_since || r->since < 1 ||
+		    r->since > 9007199254740992.0)
+			return -ENOENT;
+		return alerts_pack_by_id(d->alerts, (uint64_t)r->since, pk);
 	case BRIDGE_SYS_ALERT_DEFS:
 		if (d->alerts != NULL)
 			alerts_pack_definitions(d->alerts, pk);

@@ -39,6 +39,7 @@
 #include "control.h"
 #include "datasource.h"
 #include "defaults.h"
+#include "device.h"
 #include "devnames.h"
 #include "devrec.h"
 #include "devtrack.h"
@@ -59,6 +60,7 @@
 #include "sandbox.h"
 #include "tracker.h"
 #include "wiglecsv.h"
+#include "wids.h"
 #include "xmalloc.h"
 
 #define DEFAULT_REMOTE_LISTEN	"127.0.0.1"
@@ -80,7 +82,9 @@ static const char *const known_keys[] = {
 	"httpd_*", "allowplugins", "enable_logging", "log_prefix",
 	"log_title", "log_types", "log_template", "tracker_device_timeout",
 	"tracker_max_devices", "packet_backlog_limit", "gps", "ouifile",
-	"server_*", "kis_log_*", "wiglecsv_rate_limit", NULL,
+	"server_*", "kis_log_*", "wiglecsv_rate_limit", "alert",
+	"alertbacklog", "alert_detection", "apspoof", "ssidcanary",
+	"devicefound", "devicelost", "devicelost_timeout", NULL,
 };
 
 static struct osprey	osprey;		/* the core's only global */
@@ -581,6 +585,67 @@ start_tracking(struct osprey *o)
 }
 
 /*
+ * An alert that passed its limits: it counts against its device, and the
+ * kismetdb log keeps it (kislog_alert() is a no-op without the log).
+ */
+static void
+alert_hook(const struct alerts_event *ev, void *arg)
+{
+	struct osprey *o = arg;
+	char mac[DEVICE_MAC_STR_LEN];
+	uint8_t phy, m[6];
+	double sec;
+
+	snprintf(mac, sizeof(mac), "%s", ev->transmitter);
+	if (ev->device_key[0] != '\0' &&
+	    device_key_parse(ev->device_key, &phy, m) == 0) {
+		if (o->devtrack != NULL)
+			(void)tracker_note_alert(devtrack_tracker(o->devtrack),
+			    phy, m);
+		device_mac_str(m, mac);
+	}
+	/* As Kismet's console shows them; the limits bound the lines. */
+	log_info("alert %s (%llu): %s", ev->name, (unsigned long long)ev->id,
+	    ev->text);
+	sec = ev->ts > 0 ? ev->ts : 0;
+	kislog_alert(o->kislog, (uint64_t)sec, (uint64_t)((sec -
+	    (double)(uint64_t)sec) * 1e6), ev->phyname, mac, ev->name,
+	    ev->record, ev->record_len);
+}
+
+/* The watch lists' clock: DEVICELOST needs no packet to fire. */
+static void
+wids_tick_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct osprey *o = arg;
+
+	wids_tick(o->wids, (double)time(NULL));
+}
+
+/*
+ * The alert set, the 802.11 checks' definitions in it, then the limits
+ * and backlog of the config (osprey_alerts.conf), before any packet.
+ */
+static void
+start_alerts(struct osprey *o)
+{
+	struct timeval sec = { 1, 0 };
+	char err[PATH_MAX + 256];
+
+	o->alerts = alerts_new(o->bus);
+	if ((o->wids = wids_new(o->alerts, &o->cfg, err, sizeof(err))) ==
+	    NULL || alerts_config(o->alerts, &o->cfg, err, sizeof(err)) != 0)
+		fatalx("config: %s", err);
+	packet_ctx_set_wids(o->packets, o->wids);
+	if ((o->ev_wids = event_new(o->base, -1, EV_PERSIST, wids_tick_cb,
+	    o)) == NULL || event_add(o->ev_wids, &sec) < 0)
+		fatalx("cannot start the alerts' timer");
+	if (!wids_enabled(o->wids))
+		log_info("alerts: the 802.11 checks are off "
+		    "(alert_detection=false)");
+}
+
+/*
  * --devices-json FILE is created at start, so that a path that cannot be
  * written fails the start rather than a long batch run, and written at
  * exit.
@@ -697,6 +762,11 @@ maybe_done(struct osprey *o)
 static void
 state_cb(struct datasource *ds, void *arg)
 {
+	struct osprey *o = arg;
+
+	if (ds->state == DS_ERROR && o->wids != NULL)
+		wids_source_error(o->wids, ds->name, ds->uuid,
+		    ds->error_reason, (double)time(NULL));
 	maybe_done(arg);
 }
 
@@ -854,7 +924,6 @@ start_web_state(struct osprey *o)
 {
 	char err[PATH_MAX + 256];
 
-	o->alerts = alerts_new(o->bus);
 	o->names = devnames_open(o->home, err, sizeof(err));
 	if (err[0] != '\0')
 		log_warnx("device names: %s", err);
@@ -970,6 +1039,7 @@ main(int argc, char **argv)
 	o->packets = packet_ctx_new(o->log);
 	packet_ctx_set_wiglecsv(o->packets, o->wigle);
 	start_tracking(o);
+	start_alerts(o);
 	o->sources = datasource_mgr_new(o->base, o->proc, o->bus, &policy,
 	    packet_cb, state_cb, o);
 	open_remote(o, &policy);
@@ -985,6 +1055,7 @@ main(int argc, char **argv)
 	    evsignal_add(o->ev_hup, NULL) < 0)
 		fatalx("cannot install signal handlers");
 	start_kismetdb(o);
+	alerts_set_hook(o->alerts, alert_hook, o);
 	start_launcher(o, &policy);
 	/* Sources first: their definitions may name files to look at. */
 	start_sources(o);
@@ -1006,11 +1077,16 @@ main(int argc, char **argv)
 	control_free(o->web);
 	pktstats_free(o->stats);
 	devnames_free(o->names);
-	alerts_free(o->alerts);
 	remote_free(o->remote);
 	/* Its last device and source records need both still there. */
 	kislog_close(o->kislog);
+	o->kislog = NULL;
 	datasource_mgr_free(o->sources);
+	/* After the sources' last packets. */
+	packet_ctx_set_wids(o->packets, NULL);
+	event_free(o->ev_wids);
+	wids_free(o->wids);
+	alerts_free(o->alerts);
 	/* After the sources' last packets, before the launcher goes. */
 	packet_ctx_set_gps(o->packets, NULL);
 	gps_free(o->gps);

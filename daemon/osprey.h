@@ -15,6 +15,7 @@
 #include "config.h"
 
 struct alerts;
+struct wids;
 struct control;
 struct datasource_mgr;
 struct devnames;
@@ -68,7 +69,9 @@ struct osprey {
 	struct datasource_mgr	*sources;
 	struct remote		*remote;
 	struct control		*web;		/* NULL with --no-web */
-	struct alerts		*alerts;	/* for the web's alert API */
+	struct alerts		*alerts;	/* definitions and the backlog */
+	struct wids		*wids;		/* the 802.11 checks */
+	struct event		*ev_wids;	/* the watch lists' clock */
 	struct devnames		*names;		/* users' device names, tags */
 	struct pktstats		*stats;		/* packet histories */
 	struct gps		*gps;		/* receivers, the best fix */

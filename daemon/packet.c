@@ -28,6 +28,7 @@
 #include "pcaplog.h"
 #include "tracker.h"
 #include "wiglecsv.h"
+#include "wids.h"
 #include "xmalloc.h"
 
 #define PACKET_MAX_TAPS		32
@@ -44,6 +45,7 @@ struct packet_ctx {
 	struct tracker		*tracker;
 	struct gps		*gps;		/* locations, or NULL */
 	struct wiglecsv		*wigle;		/* the WiGLE log, or NULL */
+	struct wids		*wids;		/* the 802.11 checks, or NULL */
 	struct event_base	*base;		/* its clock, when set */
 	uint64_t		 clock_usec;	/* last given to the tracker */
 	struct packet_tap	 taps[PACKET_MAX_TAPS];
@@ -147,6 +149,12 @@ packet_ctx_set_wiglecsv(struct packet_ctx *c, struct wiglecsv *w)
 	c->wigle = w;
 }
 
+void
+packet_ctx_set_wids(struct packet_ctx *c, struct wids *w)
+{
+	c->wids = w;
+}
+
 /*
  * The tracker's clock is the loop's cached time, which changes once per
  * pass: comparing it costs a few nanoseconds, setting it walks the
@@ -198,6 +206,9 @@ packet_process(struct packet_ctx *c, struct packet *p,
 		if (c->wigle != NULL && p->loc.fix >= 2)
 			(void)wiglecsv_packet(c->wigle, c->tracker, p);
 	}
+	/* Malformed frames too: some are the attack (MALFORMMGMT). */
+	if (c->wids != NULL)
+		wids_packet(c->wids, p);
 	if (c->log != NULL &&
 	    (r = pcaplog_write(c->log, p, ds->name, ds->uuid)) < 0 &&
 	    r != -EIO)

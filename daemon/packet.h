@@ -154,6 +154,14 @@ struct dot11_ies {
 	const uint8_t	*mesh_id;	/* Mesh ID element, like ssid */
 	bool		 invalid;	/* an element's body was wrong for its
 					   ID and was ignored */
+	bool		 has_ssid_ie;	/* an SSID element, whatever its
+					   length (the alert checks) */
+	uint8_t		 ssid_ie_len;	/* its length as sent, may be > 32 */
+	/* Lengths and counts as sent, for the exploit checks (0 absent). */
+	uint8_t		 rates_ie_len;	/* longest Supported Rates element */
+	uint8_t		 country_ie_len;
+	uint8_t		 wmm_ie_len;	/* the WMM vendor element */
+	uint16_t	 rsn_pairwise;	/* RSN pairwise suite count field */
 };
 
 /* EAPOL-Key descriptor types (IEEE 802.11-2020 §12.7.2; WPA's own). */
@@ -171,6 +179,8 @@ struct dot11_eapol {
 	uint16_t	 key_info;	/* Key Information field, host order */
 	uint8_t		 desc;		/* DOT11_EAPOL_DESC_*, 0 when not an
 					   RSN or WPA EAPOL-Key frame */
+	const uint8_t	*nonce;		/* the 32-byte nonce field, zero or
+					   not; NULL when cut off */
 };
 
 struct packet_dot11 {
@@ -266,6 +276,7 @@ struct gps;
 struct pcaplog;
 struct tracker;
 struct wiglecsv;
+struct wids;
 
 /*
  * Fill the capture part of p from a report's packet (and signal, may be
@@ -310,6 +321,13 @@ void	packet_ctx_set_gps(struct packet_ctx *, struct gps *gps);
  * packet after the tracker, with the tracker's devices.
  */
 void	packet_ctx_set_wiglecsv(struct packet_ctx *, struct wiglecsv *w);
+
+/*
+ * Add the 802.11 checks (daemon/alerts/wids.h; not owned, NULL turns
+ * them off): they see every packet after the tracker, so that the
+ * device an alert is about exists to count it.
+ */
+void	packet_ctx_set_wids(struct packet_ctx *, struct wids *w);
 
 /*
  * Run p through the pipeline on behalf of ds: decode, track (only a

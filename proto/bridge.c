@@ -690,6 +690,7 @@ static const char *bridge_sys_names[BRIDGE_SYS_MAX] = {
 	[BRIDGE_SYS_LOG_DRIVERS] = "log_drivers",
 	[BRIDGE_SYS_LOG_ACTIVE] = "log_active",
 	[BRIDGE_SYS_GPS_TRACK] = "gps_track",
+	[BRIDGE_SYS_ALERT_BY_ID] = "alert_by_id",
 };
 
 static const char *bridge_cmd_kinds[BRIDGE_CMD_MAX] = {

@@ -375,6 +375,7 @@ enum bridge_system_what {
 	BRIDGE_SYS_LOG_DRIVERS,		/* /logging/drivers.json */
 	BRIDGE_SYS_LOG_ACTIVE,		/* /logging/active.json */
 	BRIDGE_SYS_GPS_TRACK,		/* /gps/track.json */
+	BRIDGE_SYS_ALERT_BY_ID,		/* one alert; since holds its id */
 	BRIDGE_SYS_MAX
 };
 

@@ -29,6 +29,7 @@
 #include <string.h>
 
 #include "osprey_config.h"
+#include "gen_attack.h"
 #include "gen_ie.h"
 #include "gen_out.h"
 #include "gen_rand.h"
@@ -48,10 +49,13 @@ usage(FILE *fp)
 "                  [--seed N] [--format pcapng|pcap] [--dlt radiotap|80211]\n"
 "                  [--channels 1,6,11,36,...] [--hop MS] [--start EPOCH]\n"
 "                  [--summary FILE] [-v] (-o FILE | --frames-dir DIR)\n"
+"       osprey_gen --attack NAME [--seconds S] [--seed N] [--start EPOCH]\n"
+"                  [--format pcapng|pcap] -o FILE   (--attack list: names)\n"
 "Simulates access points and clients and writes the 802.11 frames a\n"
 "sensor would capture.  Defaults: 30 APs, 60 clients, 60 seconds, seed 1,\n"
 "pcapng, radiotap, and a sensor that hears every channel at once; --hop\n"
-"makes it one radio that hops over the channels, MS milliseconds on each.\n");
+"makes it one radio that hops over the channels, MS milliseconds on each.\n"
+"--attack writes a small site under that attack instead (doc/alerts.md).\n");
 }
 
 static int
@@ -254,6 +258,7 @@ main(int argc, char *argv[])
 		{ "frames-dir", required_argument, NULL, 'D' },
 		{ "output", required_argument, NULL, 'o' },
 		{ "verbose", no_argument, NULL, 'v' },
+		{ "attack", required_argument, NULL, 'A' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 }
@@ -265,7 +270,7 @@ main(int argc, char *argv[])
 	struct gen_out *out;
 	uint64_t aps = 30, clients = 60, frames = 0, seconds = 0, seed = 1;
 	uint64_t epoch = DEFAULT_EPOCH, hop = 0;
-	const char *path = NULL, *dir = NULL, *summary = NULL;
+	const char *path = NULL, *dir = NULL, *summary = NULL, *attack = NULL;
 	const char *format = "pcapng";
 	enum gen_format fmt = GEN_FMT_PCAPNG;
 	int dlt = DLT_RADIOTAP, ch, r, verbose = 0;
@@ -337,6 +342,9 @@ main(int argc, char *argv[])
 		case 'v':
 			verbose = 1;
 			break;
+		case 'A':
+			attack = optarg;
+			break;
 		case 'h':
 			usage(stdout);
 			return 0;
@@ -348,6 +356,10 @@ main(int argc, char *argv[])
 			return 2;
 		}
 	}
+	if (attack != NULL && strcmp(attack, "list") == 0) {
+		gen_attack_list(stdout);
+		return 0;
+	}
 	if (optind != argc || (path == NULL) == (dir == NULL) ||
 	    (frames && seconds)) {
 		usage(stderr);
@@ -355,6 +367,35 @@ main(int argc, char *argv[])
 	}
 	if (frames == 0 && seconds == 0)
 		seconds = 60;
+	if (attack != NULL) {
+		long n;
+
+		if (path == NULL || frames != 0 || dlt != DLT_RADIOTAP) {
+			usage(stderr);
+			return 2;
+		}
+		if ((out = gen_out_open(path, fmt, dlt)) == NULL) {
+			fprintf(stderr, "osprey_gen: %s: %s\n", path,
+			    strerror(errno));
+			return 1;
+		}
+		n = gen_attack(out, attack, seconds, epoch * 1000000, seed);
+		r = gen_out_close(out);
+		if (n == -ENOENT) {
+			fprintf(stderr, "osprey_gen: no attack '%s' (--attack "
+			    "list names them)\n", attack);
+			return 2;
+		}
+		if (n < 0 || r != 0) {
+			fprintf(stderr, "osprey_gen: %s: %s\n", path,
+			    strerror(n < 0 ? (int)-n : -r));
+			return 1;
+		}
+		if (verbose)
+			fprintf(stderr, "osprey_gen: %s: %ld frames\n", attack,
+			    n);
+		return 0;
+	}
 
 	gen_rand_seed(&rnd, seed);
 	if ((r = gen_world_init(&w, &rnd, (size_t)aps, (size_t)clients)) != 0) {

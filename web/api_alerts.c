@@ -7,15 +7,21 @@
  * raise_alerts.cmd once they have defined theirs with define_alert.cmd.
  */
 
+#include <errno.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include <event2/buffer.h>
+
 #include "bridge.h"
 #include "core.h"
+#include "format.h"
 #include "http.h"
+#include "pcapng.h"
 #include "web.h"
+#include "xmalloc.h"
 
 static void
 api_alerts_since(struct http_call *call, const char *ts, bool all)
@@ -41,6 +47,173 @@ static void
 api_alerts_all(struct http_call *call)
 {
 	api_alerts_since(call, "0", true);
+}
+
+static void
+api_alerts_by_id(struct http_call *call)
+{
+	const char *id = http_call_arg(call, 0);
+	struct api_fwd *f;
+
+	if (id == NULL || *id == '\0' || strlen(id) > 15 ||
+	    strspn(id, "0123456789") != strlen(id) || id[0] == '0') {
+		http_reply_error(call, 404, "no such alert");
+		return;
+	}
+	f = api_fwd_new(call, 0);
+	if (api_fwd_fields(f) == 0)
+		api_fwd_system(f, BRIDGE_SYS_ALERT_BY_ID, id);
+}
+
+/* /alerts/by-id/ID/packets.pcapng: the frame that raised the alert. */
+struct api_alert_pcap {
+	struct http_call	*call;
+	struct web		*web;
+	uint32_t		 seq;
+};
+
+static const msgpack_object *
+api_alerts_member(const msgpack_object *o, const char *key)
+{
+	size_t n = strlen(key);
+	uint32_t i;
+
+	if (o == NULL || o->type != MSGPACK_OBJECT_MAP)
+		return NULL;
+	for (i = 0; i < o->via.map.size; i++)
+		if (o->via.map.ptr[i].key.type == MSGPACK_OBJECT_STR &&
+		    o->via.map.ptr[i].key.via.str.size == n &&
+		    memcmp(o->via.map.ptr[i].key.via.str.ptr, key, n) == 0)
+			return &o->via.map.ptr[i].val;
+	return NULL;
+}
+
+static int
+api_alerts_hexval(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	return -1;
+}
+
+/*
+ * A pcapng of one frame: section, one interface of the frame's link
+ * type, the frame at the alert's time.  Returns the length or -errno.
+ */
+static ssize_t
+api_alerts_pcapng(const msgpack_object *alert, uint8_t **ret)
+{
+	const msgpack_object *pkt, *dlt, *hex, *ts;
+	uint8_t *frame, *buf;
+	size_t n, i, cap;
+	ssize_t a, b, c;
+	double t;
+	int hi, lo;
+
+	pkt = api_alerts_member(alert, "osprey.alert.packet");
+	dlt = api_alerts_member(pkt, "osprey.alert.packet.dlt");
+	hex = api_alerts_member(pkt, "osprey.alert.packet.data");
+	ts = api_alerts_member(alert, "kismet.alert.timestamp");
+	if (dlt == NULL || dlt->type != MSGPACK_OBJECT_POSITIVE_INTEGER ||
+	    dlt->via.u64 > UINT16_MAX || hex == NULL ||
+	    hex->type != MSGPACK_OBJECT_STR || hex->via.str.size % 2 != 0 ||
+	    hex->via.str.size == 0)
+		return -ENOENT;
+	n = hex->via.str.size / 2;
+	frame = xmalloc(n);
+	for (i = 0; i < n; i++) {
+		hi = api_alerts_hexval(hex->via.str.ptr[2 * i]);
+		lo = api_alerts_hexval(hex->via.str.ptr[2 * i + 1]);
+		if (hi < 0 || lo < 0) {
+			free(frame);
+			return -EBADMSG;
+		}
+		frame[i] = (uint8_t)(hi << 4 | lo);
+	}
+	t = ts != NULL && ts->type == MSGPACK_OBJECT_FLOAT64 &&
+	    ts->via.f64 > 0 ? ts->via.f64 : 0;
+	cap = 256 + pcapng_epb_len(n);
+	buf = xmalloc(cap);
+	if ((a = pcapng_write_shb(buf, cap, "osprey")) < 0 ||
+	    (b = pcapng_write_idb(buf + a, cap - (size_t)a,
+	    (uint16_t)dlt->via.u64, 65535, "alert", NULL)) < 0 ||
+	    (c = pcapng_write_epb(buf + a + b, cap - (size_t)(a + b), 0,
+	    (uint64_t)(t * 1e6), frame, n, n)) < 0) {
+		free(frame);
+		free(buf);
+		return -EINVAL;
+	}
+	free(frame);
+	*ret = buf;
+	return a + b + c;
+}
+
+static void
+api_alerts_pcap_gone(struct http_call *call, void *arg)
+{
+	struct api_alert_pcap *x = arg;
+
+	core_forget(x->web->core, x->seq);
+	free(x);
+}
+
+static void
+api_alerts_pcap_cb(const struct bridge_msg *m, void *arg)
+{
+	struct api_alert_pcap *x = arg;
+	struct evbuffer *body;
+	uint8_t *buf = NULL;
+	ssize_t n;
+
+	http_call_on_gone(x->call, NULL, NULL);
+	if (m->hdr.type == BRIDGE_ERROR)
+		http_reply_error(x->call, (int)m->u.error.status,
+		    m->u.error.reason);
+	else if (m->hdr.type == BRIDGE_SOURCES_REPLY ||
+	    (n = api_alerts_pcapng(m->u.object.obj, &buf)) < 0)
+		http_reply_error(x->call, 404, "the alert kept no frame");
+	else if ((body = evbuffer_new()) == NULL ||
+	    evbuffer_add(body, buf, (size_t)n) != 0) {
+		if (body != NULL)
+			evbuffer_free(body);
+		http_reply_error(x->call, 500, "out of memory");
+	} else {
+		http_reply(x->call, 200, format_mime(FORMAT_PCAPNG), body);
+		evbuffer_free(body);
+	}
+	free(buf);
+	free(x);
+}
+
+static void
+api_alerts_packets(struct http_call *call)
+{
+	struct bridge_system_req r = { BRIDGE_SYS_ALERT_BY_ID, true, 0 };
+	const char *id = http_call_arg(call, 0);
+	struct api_alert_pcap *x;
+	uint32_t seq;
+	int rc;
+
+	if (id == NULL || *id == '\0' || strlen(id) > 15 ||
+	    strspn(id, "0123456789") != strlen(id) || id[0] == '0') {
+		http_reply_error(call, 404, "no such alert");
+		return;
+	}
+	r.since = strtod(id, NULL);
+	x = xcalloc(1, sizeof(*x));
+	x->call = call;
+	x->web = http_call_ctx(call);
+	if ((rc = core_system(x->web->core, &r, api_alerts_pcap_cb, x,
+	    &seq)) != 0) {
+		http_reply_error(call, rc == -ENOTCONN ? 503 : 500,
+		    "could not ask the core");
+		free(x);
+		return;
+	}
+	x->seq = seq;
+	http_call_on_gone(call, api_alerts_pcap_gone, x);
 }
 
 static void
@@ -178,6 +351,12 @@ const struct http_route api_alerts_routes[] = {
 	    api_alerts_all },
 	{ "/alerts/last-time/*/alerts.@", API_GP, HTTP_F_DATA, false,
 	    api_alerts_last_time },
+	{ "/alerts/wrapped/last-time/*/alerts.@", API_GP, HTTP_F_DATA, false,
+	    api_alerts_last_time },
+	{ "/alerts/by-id/*/alert.@", API_GP, HTTP_F_DATA, false,
+	    api_alerts_by_id },
+	{ "/alerts/by-id/*/packets.@", HTTP_M_GET, HTTP_F(FORMAT_PCAPNG),
+	    false, api_alerts_packets },
 	{ "/alerts/definitions.@", API_GP, HTTP_F_DATA, false,
 	    api_alerts_definitions },
 	{ "/alerts/definitions/define_alert.@", HTTP_M_POST, API_CMD, false,

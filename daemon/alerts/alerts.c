@@ -11,7 +11,9 @@
 
 #include "alerts.h"
 #include "bridge.h"
+#include "config.h"
 #include "device.h"
+#include "log.h"
 #include "msgbus.h"
 #include "xmalloc.h"
 
@@ -30,6 +32,8 @@ struct alerts_defn {
 	char		 name[ALERTS_NAME_MAX + 1];
 	char		*description;
 	int		 phy;		/* -1: every phy */
+	char		 aclass[ALERTS_CLASS_MAX + 1];
+	unsigned	 severity;
 	struct alerts_window limit, burst;
 	uint64_t	 total_sent;
 	uint64_t	 throttled;
@@ -37,7 +41,9 @@ struct alerts_defn {
 };
 
 struct alerts_rec {
+	uint64_t	 id;		/* 0: an empty slot */
 	double		 ts;
+	size_t		 def_i;		/* index in defs (which only grow) */
 	int		 phy;
 	uint32_t	 hash;
 	char		 name[ALERTS_NAME_MAX + 1];
@@ -46,14 +52,25 @@ struct alerts_rec {
 	char		 dest[ALERTS_MAC_LEN], other[ALERTS_MAC_LEN];
 	char		 channel[ALERTS_CHAN_MAX + 1];
 	char		 device_key[ALERTS_NAME_MAX + 1];
+	double		 frequency;
+	bool		 has_loc;
+	double		 lat, lon, alt;
+	uint8_t		*packet;	/* NULL, or packet_len bytes */
+	size_t		 packet_len;
+	uint32_t	 dlt;
 };
 
 struct alerts {
 	struct msgbus		*bus;
 	struct alerts_defn	*defs;
 	size_t			 n_defs;
-	struct alerts_rec	 ring[ALERTS_BACKLOG];
+	struct alerts_rec	*ring;
+	size_t			 size;		/* slots in ring */
 	size_t			 head, count;	/* head: next slot */
+	uint64_t		 next_id;
+	void			(*hook)(const struct alerts_event *, void *);
+	void			*hook_arg;
+	msgpack_sbuffer		 sb;		/* the hook's record */
 };
 
 static const struct {
@@ -72,7 +89,19 @@ alerts_new(struct msgbus *bus)
 	struct alerts *a = xcalloc(1, sizeof(*a));
 
 	a->bus = bus;
+	a->size = ALERTS_BACKLOG;
+	a->ring = xcalloc(a->size, sizeof(*a->ring));
+	a->next_id = 1;
+	msgpack_sbuffer_init(&a->sb);
 	return a;
+}
+
+void
+alerts_set_hook(struct alerts *a,
+    void (*hook)(const struct alerts_event *, void *), void *arg)
+{
+	a->hook = hook;
+	a->hook_arg = arg;
 }
 
 void
@@ -88,6 +117,10 @@ alerts_free(struct alerts *a)
 		free(a->defs[i].burst.t);
 	}
 	free(a->defs);
+	for (i = 0; i < a->size; i++)
+		free(a->ring[i].packet);
+	free(a->ring);
+	msgpack_sbuffer_destroy(&a->sb);
 	free(a);
 }
 
@@ -210,7 +243,131 @@ alerts_define(struct alerts *a, const struct alerts_def *d, char *err,
 	n->burst.rate = br;
 	n->burst.unit = bu;
 	n->burst.t = xcalloc(br, sizeof(double));
+	snprintf(n->aclass, sizeof(n->aclass), "%s", d->aclass != NULL &&
+	    *d->aclass != '\0' ? d->aclass : "OTHER");
+	n->severity = d->severity;
 	return 0;
+}
+
+/* New limits for w: the window starts empty. */
+static void
+alerts_window_set(struct alerts_window *w, uint32_t rate,
+    enum alerts_unit unit)
+{
+	free(w->t);
+	w->t = xcalloc(rate, sizeof(double));
+	w->rate = rate;
+	w->unit = unit;
+	w->n = w->head = 0;
+}
+
+int
+alerts_set_limits(struct alerts *a, const char *name, const char *throttle,
+    const char *burst)
+{
+	struct alerts_defn *d;
+	uint32_t lr = 0, br = 0;
+	enum alerts_unit lu = ALERTS_MINUTE, bu = ALERTS_SECOND;
+
+	if (name == NULL || (d = alerts_find(a, name)) == NULL)
+		return -ENOENT;
+	if ((throttle != NULL && alerts_parse_rate(throttle, &lr, &lu) != 0) ||
+	    (burst != NULL && alerts_parse_rate(burst, &br, &bu) != 0))
+		return -EINVAL;
+	if (throttle != NULL)
+		alerts_window_set(&d->limit, lr, lu);
+	if (burst != NULL)
+		alerts_window_set(&d->burst, br, bu);
+	return 0;
+}
+
+int
+alerts_set_backlog(struct alerts *a, size_t n)
+{
+	struct alerts_rec *ring;
+	size_t i, keep;
+
+	if (n == 0 || n > ALERTS_BACKLOG_MAX)
+		return -EINVAL;
+	ring = xcalloc(n, sizeof(*ring));
+	/* The newest that fit, oldest first, at the start of the new ring. */
+	keep = a->count < n ? a->count : n;
+	for (i = 0; i < a->count; i++) {
+		struct alerts_rec *r = &a->ring[(a->head + a->size - a->count +
+		    i) % a->size];
+
+		if (i < a->count - keep)
+			free(r->packet);
+		else
+			ring[i - (a->count - keep)] = *r;
+	}
+	free(a->ring);
+	a->ring = ring;
+	a->size = n;
+	a->count = keep;
+	a->head = keep % n;
+	return 0;
+}
+
+int
+alerts_config(struct alerts *a, const struct config *cfg, char *err,
+    size_t errlen)
+{
+	const struct config_entry *e = NULL, *b;
+	char buf[128], *rate, *burst;
+	uint64_t n;
+	int rc;
+
+	if ((b = config_entry(cfg, "alertbacklog")) != NULL) {
+		if (config_get_uint(cfg, "alertbacklog", ALERTS_BACKLOG,
+		    ALERTS_BACKLOG_MAX, &n, err, errlen) != 0)
+			return -EINVAL;
+		if (alerts_set_backlog(a, (size_t)n) != 0) {
+			snprintf(err, errlen, "%s:%u: alertbacklog: 1 to %d",
+			    b->file, b->line, ALERTS_BACKLOG_MAX);
+			return -EINVAL;
+		}
+	}
+	while ((e = config_next(cfg, "alert", e)) != NULL) {
+		snprintf(buf, sizeof(buf), "%s", e->value);
+		if ((rate = strchr(buf, ',')) == NULL) {
+			snprintf(err, errlen, "%s:%u: alert: expected "
+			    "NAME,RATE/UNIT[,BURST/UNIT]", e->file, e->line);
+			return -EINVAL;
+		}
+		*rate++ = '\0';
+		if ((burst = strchr(rate, ',')) != NULL)
+			*burst++ = '\0';
+		rc = alerts_set_limits(a, buf, rate, burst);
+		if (rc == -ENOENT) {
+			log_warnx("%s:%u: alert %s: osprey has no such alert",
+			    e->file, e->line, buf);
+			continue;
+		}
+		if (rc != 0) {
+			snprintf(err, errlen, "%s:%u: alert %s: a rate is "
+			    "N/sec, N/min, N/hour or N/day with N from 1 to %d",
+			    e->file, e->line, buf, ALERTS_RATE_MAX);
+			return -EINVAL;
+		}
+	}
+	return 0;
+}
+
+uint64_t
+alerts_total(const struct alerts *a, const char *name)
+{
+	const struct alerts_defn *d = alerts_find(a, name);
+
+	return d != NULL ? d->total_sent : 0;
+}
+
+uint64_t
+alerts_throttled(const struct alerts *a, const char *name)
+{
+	const struct alerts_defn *d = alerts_find(a, name);
+
+	return d != NULL ? d->throttled : 0;
 }
 
 /* Would one more alert at now stay within w? */
@@ -267,12 +424,17 @@ alerts_hash(const struct alerts_rec *r)
 	return h;
 }
 
+static void	alerts_pack_rec(const struct alerts *,
+		    const struct alerts_rec *, bool, msgpack_packer *);
+
 int
 alerts_raise(struct alerts *a, const struct alerts_raise *r, char *err,
     size_t errlen)
 {
 	struct alerts_defn *d;
-	struct alerts_rec rec;
+	struct alerts_rec rec, *slot;
+	struct alerts_event ev;
+	msgpack_packer pk;
 
 	if (r->name == NULL || (d = alerts_find(a, r->name)) == NULL) {
 		snprintf(err, errlen, "no alert '%.64s' is defined (define it "
@@ -312,7 +474,9 @@ alerts_raise(struct alerts *a, const struct alerts_raise *r, char *err,
 	alerts_window_add(&d->burst, r->now);
 	d->total_sent++;
 	d->time_last = r->now;
+	rec.id = a->next_id++;
 	rec.ts = r->now;
+	rec.def_i = (size_t)(d - a->defs);
 	rec.phy = d->phy;
 	snprintf(rec.name, sizeof(rec.name), "%s", d->name);
 	snprintf(rec.text, sizeof(rec.text), "%s", r->text);
@@ -320,14 +484,45 @@ alerts_raise(struct alerts *a, const struct alerts_raise *r, char *err,
 	    r->channel != NULL ? r->channel : "");
 	snprintf(rec.device_key, sizeof(rec.device_key), "%s",
 	    r->device_key != NULL ? r->device_key : "");
+	rec.frequency = r->frequency;
+	rec.has_loc = r->has_loc;
+	rec.lat = r->lat;
+	rec.lon = r->lon;
+	rec.alt = r->alt;
 	rec.hash = alerts_hash(&rec);
-	a->ring[a->head] = rec;
-	a->head = (a->head + 1) % ALERTS_BACKLOG;
-	if (a->count < ALERTS_BACKLOG)
+	if (r->packet != NULL && r->packet_len > 0) {
+		rec.packet_len = r->packet_len < ALERTS_PACKET_MAX ?
+		    r->packet_len : ALERTS_PACKET_MAX;
+		rec.packet = xmalloc(rec.packet_len);
+		memcpy(rec.packet, r->packet, rec.packet_len);
+		rec.dlt = r->dlt;
+	}
+	slot = &a->ring[a->head];
+	free(slot->packet);
+	*slot = rec;
+	a->head = (a->head + 1) % a->size;
+	if (a->count < a->size)
 		a->count++;
 	if (a->bus != NULL)
 		msgbus_post(a->bus, MSGBUS_ALERT, "ALERT %s %s", rec.name,
 		    rec.text);
+	if (a->hook != NULL) {
+		msgpack_sbuffer_clear(&a->sb);
+		msgpack_packer_init(&pk, &a->sb, msgpack_sbuffer_write);
+		alerts_pack_rec(a, slot, false, &pk);
+		memset(&ev, 0, sizeof(ev));
+		ev.id = slot->id;
+		ev.name = slot->name;
+		ev.text = slot->text;
+		ev.device_key = slot->device_key;
+		ev.transmitter = slot->bssid;
+		ev.phyname = slot->phy >= 0 ?
+		    device_phy_name((uint8_t)slot->phy) : "any";
+		ev.ts = slot->ts;
+		ev.record = a->sb.data;
+		ev.record_len = a->sb.size;
+		a->hook(&ev, a->hook_arg);
+	}
 	return 0;
 }
 
@@ -348,8 +543,9 @@ alerts_pack_definitions(const struct alerts *a, msgpack_packer *pk)
 		bridge_pack_kv_i64(pk, "kismet.alert.definition.phyid",
 		    d->phy);
 		bridge_pack_kv_str(pk, "kismet.alert.definition.class",
-		    "OTHER");
-		bridge_pack_kv_u64(pk, "kismet.alert.definition.severity", 0);
+		    d->aclass);
+		bridge_pack_kv_u64(pk, "kismet.alert.definition.severity",
+		    d->severity);
 		bridge_pack_kv_u64(pk, "kismet.alert.definition.limit_unit",
 		    d->limit.unit);
 		bridge_pack_kv_u64(pk, "kismet.alert.definition.limit_rate",
@@ -373,8 +569,7 @@ alerts_pack_definitions(const struct alerts *a, msgpack_packer *pk)
 static const struct alerts_rec *
 alerts_at(const struct alerts *a, size_t i)
 {
-	return &a->ring[(a->head + ALERTS_BACKLOG - a->count + i) %
-	    ALERTS_BACKLOG];
+	return &a->ring[(a->head + a->size - a->count + i) % a->size];
 }
 
 size_t
@@ -388,6 +583,66 @@ alerts_count_since(const struct alerts *a, double since)
 	return n;
 }
 
+static void
+alerts_pack_packet(const struct alerts_rec *r, msgpack_packer *pk)
+{
+	static const char hex[] = "0123456789abcdef";
+	char *s;
+	size_t i;
+
+	/* Hex: the JSON renderings have no binary type. */
+	s = xmalloc(2 * r->packet_len + 1);
+	for (i = 0; i < r->packet_len; i++) {
+		s[2 * i] = hex[r->packet[i] >> 4];
+		s[2 * i + 1] = hex[r->packet[i] & 0xf];
+	}
+	s[2 * r->packet_len] = '\0';
+	msgpack_pack_map(pk, 2);
+	bridge_pack_kv_u64(pk, "osprey.alert.packet.dlt", r->dlt);
+	bridge_pack_kv_str(pk, "osprey.alert.packet.data", s);
+	free(s);
+}
+
+static void
+alerts_pack_rec(const struct alerts *a, const struct alerts_rec *r,
+    bool packet, msgpack_packer *pk)
+{
+	const struct alerts_defn *d = &a->defs[r->def_i];
+	bool with_packet = packet && r->packet != NULL;
+
+	msgpack_pack_map(pk, 17 + (with_packet ? 1 : 0));
+	bridge_pack_kv_str(pk, "kismet.alert.header", r->name);
+	bridge_pack_kv_str(pk, "kismet.alert.text", r->text);
+	bridge_pack_kv_double(pk, "kismet.alert.timestamp", r->ts);
+	bridge_pack_kv_i64(pk, "kismet.alert.phy_id", r->phy);
+	bridge_pack_kv_str(pk, "kismet.alert.device_key", r->device_key);
+	bridge_pack_kv_str(pk, "kismet.alert.transmitter_mac", r->bssid);
+	bridge_pack_kv_str(pk, "kismet.alert.source_mac", r->source);
+	bridge_pack_kv_str(pk, "kismet.alert.dest_mac", r->dest);
+	bridge_pack_kv_str(pk, "kismet.alert.other_mac", r->other);
+	bridge_pack_kv_str(pk, "kismet.alert.channel", r->channel);
+	bridge_pack_kv_double(pk, "kismet.alert.frequency", r->frequency);
+	bridge_pack_kv_u64(pk, "kismet.alert.severity", d->severity);
+	bridge_pack_kv_str(pk, "kismet.alert.class", d->aclass);
+	bridge_pack_kv_u64(pk, "kismet.alert.hash", r->hash);
+	bridge_pack_kv_u64(pk, "osprey.alert.id", r->id);
+	bridge_pack_kv_bool(pk, "osprey.alert.has_packet", r->packet != NULL);
+	bridge_pack_cstr(pk, "kismet.alert.location");
+	msgpack_pack_map(pk, 4);
+	bridge_pack_kv_double(pk, "kismet.common.location.lat",
+	    r->has_loc ? r->lat : 0);
+	bridge_pack_kv_double(pk, "kismet.common.location.lon",
+	    r->has_loc ? r->lon : 0);
+	bridge_pack_kv_double(pk, "kismet.common.location.alt",
+	    r->has_loc ? r->alt : 0);
+	bridge_pack_kv_u64(pk, "kismet.common.location.fix",
+	    r->has_loc ? 2 : 0);
+	if (with_packet) {
+		bridge_pack_cstr(pk, "osprey.alert.packet");
+		alerts_pack_packet(r, pk);
+	}
+}
+
 void
 alerts_pack_since(const struct alerts *a, double since, msgpack_packer *pk)
 {
@@ -398,22 +653,22 @@ alerts_pack_since(const struct alerts *a, double since, msgpack_packer *pk)
 		r = alerts_at(a, i);
 		if (r->ts <= since)
 			continue;
-		msgpack_pack_map(pk, 14);
-		bridge_pack_kv_str(pk, "kismet.alert.header", r->name);
-		bridge_pack_kv_str(pk, "kismet.alert.text", r->text);
-		bridge_pack_kv_double(pk, "kismet.alert.timestamp", r->ts);
-		bridge_pack_kv_i64(pk, "kismet.alert.phy_id", r->phy);
-		bridge_pack_kv_str(pk, "kismet.alert.device_key",
-		    r->device_key);
-		bridge_pack_kv_str(pk, "kismet.alert.transmitter_mac",
-		    r->bssid);
-		bridge_pack_kv_str(pk, "kismet.alert.source_mac", r->source);
-		bridge_pack_kv_str(pk, "kismet.alert.dest_mac", r->dest);
-		bridge_pack_kv_str(pk, "kismet.alert.other_mac", r->other);
-		bridge_pack_kv_str(pk, "kismet.alert.channel", r->channel);
-		bridge_pack_kv_double(pk, "kismet.alert.frequency", 0);
-		bridge_pack_kv_u64(pk, "kismet.alert.severity", 0);
-		bridge_pack_kv_str(pk, "kismet.alert.class", "OTHER");
-		bridge_pack_kv_u64(pk, "kismet.alert.hash", r->hash);
+		alerts_pack_rec(a, r, false, pk);
 	}
+}
+
+int
+alerts_pack_by_id(const struct alerts *a, uint64_t id, msgpack_packer *pk)
+{
+	const struct alerts_rec *r;
+	size_t i;
+
+	for (i = 0; i < a->count; i++) {
+		r = alerts_at(a, i);
+		if (r->id == id) {
+			alerts_pack_rec(a, r, true, pk);
+			return 0;
+		}
+	}
+	return -ENOENT;
 }

@@ -257,6 +257,8 @@ dot11_ie_vendor(struct cursor *c, struct dot11_ies *ies)
 		return dot11_ie_wpa(cur_ptr(c), cur_left(c), &ies->crypt);
 	case VENDOR_MSFT_WMM:
 		ies->has_wmm = true;
+		/* The element's length: OUI and type, then what is left. */
+		ies->wmm_ie_len = (uint8_t)(4 + cur_left(c));
 		return 0;
 	case VENDOR_MSFT_WPS:
 		return dot11_ie_wps(c, ies);
@@ -315,11 +317,17 @@ dot11_ie_one(uint8_t id, struct cursor *c, struct dot11_ies *ies)
 	switch (id) {
 	case DOT11_IE_SSID:
 		/* Some frames repeat the element; the first one counts. */
+		if (!ies->has_ssid_ie) {
+			ies->has_ssid_ie = true;
+			ies->ssid_ie_len = len;
+		}
 		if (!ies->has_ssid)
 			dot11_ie_ssid(p, len, ies);
 		return 0;
 	case DOT11_IE_RATES:
 	case DOT11_IE_EXT_RATES:
+		if (id == DOT11_IE_RATES && len > ies->rates_ie_len)
+			ies->rates_ie_len = len;
 		dot11_ie_rates(p, len, ies);
 		return 0;
 	case DOT11_IE_DS:
@@ -331,9 +339,13 @@ dot11_ie_one(uint8_t id, struct cursor *c, struct dot11_ies *ies)
 		ies->has_tim = true;
 		return 0;
 	case DOT11_IE_COUNTRY:
+		ies->country_ie_len = len;
 		dot11_ie_country(p, len, ies);
 		return 0;
 	case DOT11_IE_RSN:
+		/* Version 2, group suite 4, then the pairwise count. */
+		if (len >= 8)
+			ies->rsn_pairwise = (uint16_t)(p[6] | p[7] << 8);
 		return dot11_ie_rsn(p, len, &ies->crypt) == 0 ? 0 : -1;
 	case DOT11_IE_HT_CAP:
 		ies->has_ht = true;

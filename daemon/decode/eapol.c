@@ -88,6 +88,7 @@ eapol_parse(const uint8_t *buf, size_t len, bool cut, struct dot11_eapol *e)
 	if (!whole && !cut)
 		return -EBADMSG;
 	e->has_nonce = nonce != NULL && !eapol_zero(nonce, EAPOL_NONCE_LEN);
+	e->nonce = nonce;
 	e->has_mic = mic != NULL && !eapol_zero(mic, EAPOL_MIC_LEN);
 	e->msg = eapol_key_msg(key_info, whole ? data_len : -1);
 	return 0;

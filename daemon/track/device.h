@@ -205,6 +205,7 @@ struct device {
 	struct device_eapol **eapol;	/* DEVICE_EAPOL_MSGS slots, lazily */
 	struct devloc	*loc;		/* where heard (devloc.h), lazily */
 	uint16_t	 n_clients;	/* length of the AP-side assoc list */
+	uint32_t	 num_alerts;	/* alerts raised about it */
 
 	/* Packets per minute, slot (t / 60) % 60; see device_rrd(). */
 	uint32_t	 rrd[DEVICE_RRD_MINUTES];

@@ -423,7 +423,7 @@ devrec_pack(msgpack_packer *pk, const struct tracker *tr,
 
 	extra = opts != NULL && opts->extra != NULL ? opts->extra(NULL, key,
 	    opts->arg) : 0;
-	msgpack_pack_map(pk, 25 + (d->loc != NULL) + extra);
+	msgpack_pack_map(pk, 26 + (d->loc != NULL) + extra);
 	kv_str(pk, "kismet.device.base.key", key);
 	kv_str(pk, "kismet.device.base.macaddr", mac);
 	kv_str(pk, "kismet.device.base.phyname", device_phy_name(d->phy));
@@ -460,6 +460,7 @@ devrec_pack(msgpack_packer *pk, const struct tracker *tr,
 	kv_u64(pk, "kismet.device.base.packets.llc",
 	    d->mgmt_packets + d->ctrl_packets);
 	kv_u64(pk, "kismet.device.base.datasize", d->datasize);
+	kv_u64(pk, "kismet.device.base.num_alerts", d->num_alerts);
 	pk_str(pk, "kismet.device.base.packets.rrd");
 	pack_rrd(pk, d, now);
 	pk_str(pk, "kismet.device.base.signal");

@@ -964,6 +964,18 @@ tracker_update(struct tracker *tr, const struct packet *p)
 	}
 }
 
+bool
+tracker_note_alert(struct tracker *tr, uint8_t phy, const uint8_t mac[6])
+{
+	struct device *d = table_find(tr, make_key(phy, mac));
+
+	if (d == NULL)
+		return false;
+	d->num_alerts++;
+	dev_touch(tr, d);
+	return true;
+}
+
 const struct device *
 tracker_find(const struct tracker *tr, uint8_t phy, const uint8_t mac[6])
 {

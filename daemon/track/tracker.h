@@ -95,6 +95,13 @@ uint64_t tracker_clock(const struct tracker *);
 /* Remove devices unchanged for device_timeout; returns how many. */
 size_t	 tracker_expire(struct tracker *);
 
+/*
+ * Count an alert against the device (phy, mac), a change of the device;
+ * returns false when there is no such device.
+ */
+bool	 tracker_note_alert(struct tracker *, uint8_t phy,
+	    const uint8_t mac[6]);
+
 /* Lookups; NULL when unknown. */
 const struct device *tracker_find(const struct tracker *, uint8_t phy,
 	    const uint8_t mac[6]);

@@ -6,6 +6,11 @@
  * The same bytes are also decoded as bare 802.11 (DLT 105), once as a
  * whole frame and once as one the snap length cut, so the 802.11 and
  * element parsers see the fuzzer's bytes from their first byte on.
+ *
+ * Each decoded packet then goes through the 802.11 alert checks (wids),
+ * which read what the decoders filled and a few body bytes of their own
+ * (LLC payloads, EAP-WSC): one detector for the whole run, as in the
+ * core, so that state from earlier inputs is in play too.
  */
 
 #include <assert.h>
@@ -13,8 +18,10 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "alerts.h"
 #include "decode.h"
 #include "packet.h"
+#include "wids.h"
 
 int	LLVMFuzzerTestOneInput(const uint8_t *, size_t);
 
@@ -53,6 +60,9 @@ fuzz_check(const struct packet *p)
 		assert(d->ies.mesh_id + d->ies.mesh_id_len <=
 		    p->frame + p->frame_len);
 	assert(d->ies.country[2] == '\0');
+	if (d->eapol.nonce != NULL)
+		assert(d->eapol.nonce >= p->frame && d->eapol.nonce + 32 <=
+		    p->frame + p->frame_len);
 	if (p->error == PACKET_OK)
 		assert(d->n_addr >= 1);
 	return sum;
@@ -61,8 +71,17 @@ fuzz_check(const struct packet *p)
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
+	static struct alerts *al;
+	static struct wids *w;
 	struct packet p;
 	unsigned sum;
+	char err[256];
+
+	if (w == NULL) {
+		al = alerts_new(NULL);
+		w = wids_new(al, NULL, err, sizeof(err));
+		assert(w != NULL);
+	}
 
 	memset(&p, 0, sizeof(p));
 	p.dlt = PACKET_DLT_RADIOTAP;

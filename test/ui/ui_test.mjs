@@ -525,6 +525,53 @@ test('messages from the server are listed', async (ctx) => {
 	assert(await page.$('#msg-empty[hidden]'), 'no "no messages"');
 });
 
+test('alerts: newest first, by severity, a badge, a filter',
+    async (ctx) => {
+	const page = ctx.page;
+
+	// Two of the core's own alerts, raised as a script would.
+	await showTab(page, 'devices');
+	await ctx.sys.json('/alerts/raise_alerts.cmd', {name: 'LUCENTTEST',
+	    text: 'ui test: a link test', source: '02:00:5e:00:00:07'});
+	await ctx.sys.json('/alerts/raise_alerts.cmd', {name: 'DEAUTHFLOOD',
+	    text: 'ui test: a flood', bssid: '02:00:5e:00:00:08',
+	    channel: '6'});
+	const badge = await until(async () => {
+		const t = await page.textContent('#alert-badge:not([hidden])')
+		    .catch(() => null);
+
+		return t && Number(t) >= 2 ? t : null;
+	}, 'the alerts badge', 10000);
+	await showTab(page, 'alerts');
+	const rows = await until(async () => {
+		const l = await page.$$eval('#alert-list li', (lis) => lis.map(
+		    (li) => ({header: li.dataset.header,
+		    severity: li.dataset.severity,
+		    text: li.querySelector('.text').textContent})));
+
+		return l.length >= 2 ? l : null;
+	}, 'two alerts', 10000);
+	assertEq(rows[0].header, 'DEAUTHFLOOD', 'newest first');
+	assertEq(rows[0].severity, 'high', 'DEAUTHFLOOD is high');
+	assertEq(rows[1].severity, 'low', 'LUCENTTEST is low');
+	assert(await page.$('#alert-badge[hidden]'), 'seen: no badge');
+	await page.fill('#alert-filter', 'link test');
+	await until(async () => (await page.$$('#alert-list li')).length ===
+	    1 || null, 'the filter', 5000);
+	await page.fill('#alert-filter', '');
+	// The settings list the definitions with their limits and counts.
+	await showTab(page, 'settings');
+	const flood = await until(async () => page.$eval(
+	    '#set-alerts-body tr[data-header="DEAUTHFLOOD"]',
+	    (tr) => [...tr.cells].map((c) => c.textContent)).catch(() => null),
+	    'the DEAUTHFLOOD definition', 10000);
+	assertEq(flood[1], 'DENIAL', 'its class');
+	assertEq(flood[3], '5/min, 2/sec', 'its limits');
+	assert(Number(flood[4]) >= 1, 'raised once: ' + flood[4]);
+	note('badge ' + badge + ', ' + rows.length + ' alerts, newest ' +
+	    rows[0].header + '; DEAUTHFLOOD ' + flood.slice(1, 5).join(' | '));
+});
+
 test('the header shows the GPS fix and where it comes from',
     async (ctx) => {
 	const page = ctx.page;

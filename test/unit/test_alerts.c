@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "alerts.h"
+#include "config.h"
 #include "msgbus.h"
 
 /* Unpack what a packer wrote; the caller frees u. */
@@ -65,7 +66,7 @@ static void
 test_define(void **state)
 {
 	struct alerts *a = alerts_new(NULL);
-	struct alerts_def d = { "DOOR", "the door", NULL, NULL, NULL };
+	struct alerts_def d = { "DOOR", "the door", NULL, NULL, NULL, NULL, 0 };
 	char err[256];
 
 	assert_int_equal(alerts_define(a, &d, err, sizeof(err)), 0);
@@ -92,7 +93,8 @@ test_raise_limits_and_backlog(void **state)
 {
 	struct msgbus *bus = msgbus_new(16);
 	struct alerts *a = alerts_new(bus);
-	struct alerts_def d = { "DOOR", "the door", NULL, "3/min", "2/sec" };
+	struct alerts_def d = { "DOOR", "the door", NULL, "3/min", "2/sec",
+	    "DENIAL", ALERTS_HIGH };
 	struct alerts_raise r = { .name = "DOOR", .text = "open",
 	    .source = "aa:bb:cc:dd:ee:ff", .channel = "6",
 	    .device_key = "4202770D00000000_679EA5490726", .now = 1000.0 };
@@ -157,7 +159,7 @@ test_backlog_wraps(void **state)
 {
 	struct alerts *a = alerts_new(NULL);
 	struct alerts_def d = { "MANY", "many", NULL, "1000/sec",
-	    "1000/sec" };
+	    "1000/sec", NULL, 0 };
 	struct alerts_raise r = { .name = "MANY", .text = "x" };
 	char err[256];
 	int i;
@@ -172,6 +174,133 @@ test_backlog_wraps(void **state)
 	alerts_free(a);
 }
 
+/* alert= changes a definition's limits; alertbacklog= the backlog. */
+static void
+test_config(void **state)
+{
+	static const char conf[] =
+	    "alertbacklog=3\n"
+	    "alert=DOOR,2/min,1/sec\n"
+	    "alert=NOSUCH,5/min,1/sec\n";
+	struct alerts *a = alerts_new(NULL);
+	struct alerts_def d = { "DOOR", "the door", NULL, "100/sec",
+	    "100/sec", NULL, 0 };
+	struct alerts_raise r = { .name = "DOOR", .text = "x" };
+	struct config cfg;
+	char err[256];
+	int i;
+
+	assert_int_equal(alerts_define(a, &d, err, sizeof(err)), 0);
+	config_init(&cfg);
+	assert_int_equal(config_load_buffer(&cfg, "test.conf", conf,
+	    sizeof(conf) - 1, false, err, sizeof(err)), 0);
+	assert_int_equal(alerts_config(a, &cfg, err, sizeof(err)), 0);
+	/* 2 a minute, 1 a second: a second's flood gives one alert. */
+	for (i = 0; i < 10; i++) {
+		r.now = 100 + i * 0.01;
+		(void)alerts_raise(a, &r, err, sizeof(err));
+	}
+	assert_int_equal(alerts_total(a, "DOOR"), 1);
+	assert_int_equal(alerts_throttled(a, "DOOR"), 9);
+	/* A ten-minute flood, ten a second: two a minute get through. */
+	for (i = 0; i < 6000; i++) {
+		r.now = 200 + i * 0.1;
+		(void)alerts_raise(a, &r, err, sizeof(err));
+	}
+	assert_in_range(alerts_total(a, "DOOR"), 1 + 19, 1 + 21);
+	/* The backlog keeps 3. */
+	assert_int_equal(alerts_count_since(a, 0), 3);
+	config_free(&cfg);
+
+	/* A bad rate names the file and line. */
+	config_init(&cfg);
+	assert_int_equal(config_load_buffer(&cfg, "bad.conf",
+	    "alert=DOOR,often\n", 17, false, err, sizeof(err)), 0);
+	assert_int_equal(alerts_config(a, &cfg, err, sizeof(err)), -EINVAL);
+	assert_non_null(strstr(err, "bad.conf:1"));
+	config_free(&cfg);
+	config_init(&cfg);
+	assert_int_equal(config_load_buffer(&cfg, "bad.conf",
+	    "alertbacklog=0\n", 15, false, err, sizeof(err)), 0);
+	assert_int_equal(alerts_config(a, &cfg, err, sizeof(err)), -EINVAL);
+	config_free(&cfg);
+	alerts_free(a);
+}
+
+struct hooked {
+	int		 n;
+	uint64_t	 id;
+	char		 key[64];
+	size_t		 len;
+};
+
+static void
+hook(const struct alerts_event *ev, void *arg)
+{
+	struct hooked *h = arg;
+
+	h->n++;
+	h->id = ev->id;
+	snprintf(h->key, sizeof(h->key), "%s", ev->device_key);
+	h->len = ev->record_len;
+}
+
+/* Ids, the hook, by-id with the frame, class and severity. */
+static void
+test_by_id_and_hook(void **state)
+{
+	static const uint8_t frame[] = { 0xc0, 0x00, 0x3a, 0x01, 0xff };
+	struct alerts *a = alerts_new(NULL);
+	struct alerts_def d = { "FLOOD", "a flood", "IEEE802.11", "10/sec",
+	    "10/sec", "DENIAL", ALERTS_HIGH };
+	struct alerts_raise r = { .name = "FLOOD", .text = "x", .now = 5,
+	    .device_key = "4202770D00000000_679EA5490726", .packet = frame,
+	    .packet_len = sizeof(frame), .dlt = 105, .frequency = 2437000 };
+	struct hooked h = { 0 };
+	msgpack_sbuffer sb;
+	msgpack_packer pk;
+	msgpack_unpacked u;
+	const msgpack_object *o;
+	char err[256];
+
+	assert_int_equal(alerts_define(a, &d, err, sizeof(err)), 0);
+	alerts_set_hook(a, hook, &h);
+	assert_int_equal(alerts_raise(a, &r, err, sizeof(err)), 0);
+	r.now = 6;
+	assert_int_equal(alerts_raise(a, &r, err, sizeof(err)), 0);
+	assert_int_equal(h.n, 2);
+	assert_int_equal(h.id, 2);
+	assert_string_equal(h.key, "4202770D00000000_679EA5490726");
+	assert_true(h.len > 100);
+
+	msgpack_sbuffer_init(&sb);
+	msgpack_packer_init(&pk, &sb, msgpack_sbuffer_write);
+	assert_int_equal(alerts_pack_by_id(a, 2, &pk), 0);
+	unpack(&sb, &u);
+	assert_int_equal(member(&u.data, "osprey.alert.id")->via.u64, 2);
+	assert_int_equal(member(&u.data, "kismet.alert.severity")->via.u64,
+	    ALERTS_HIGH);
+	assert_memory_equal(member(&u.data, "kismet.alert.class")->via.str.ptr,
+	    "DENIAL", 6);
+	assert_true(member(&u.data, "kismet.alert.frequency")->via.f64 ==
+	    2437000);
+	o = member(&u.data, "osprey.alert.packet");
+	assert_non_null(o);
+	o = member(o, "osprey.alert.packet.data");
+	assert_int_equal(o->via.str.size, 10);
+	assert_memory_equal(o->via.str.ptr, "c0003a01ff", 10);
+	msgpack_unpacked_destroy(&u);
+	msgpack_sbuffer_clear(&sb);
+	assert_int_equal(alerts_pack_by_id(a, 3, &pk), -ENOENT);
+	assert_int_equal(sb.size, 0);
+	/* A smaller backlog keeps the newest. */
+	assert_int_equal(alerts_set_backlog(a, 1), 0);
+	assert_int_equal(alerts_pack_by_id(a, 1, &pk), -ENOENT);
+	assert_int_equal(alerts_pack_by_id(a, 2, &pk), 0);
+	msgpack_sbuffer_destroy(&sb);
+	alerts_free(a);
+}
+
 int
 main(void)
 {
@@ -180,6 +309,8 @@ main(void)
 		cmocka_unit_test(test_define),
 		cmocka_unit_test(test_raise_limits_and_backlog),
 		cmocka_unit_test(test_backlog_wraps),
+		cmocka_unit_test(test_config),
+		cmocka_unit_test(test_by_id_and_hook),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

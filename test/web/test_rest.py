@@ -441,6 +441,13 @@ def chk_alerts_since(ctx, v):
     chk_alerts(ctx, v["kismet.alert.list"])
 
 
+def chk_alert_by_id(ctx, v):
+    assert v["osprey.alert.id"] == ctx["ALERTID"], v
+    assert v["kismet.alert.header"] == "RESTTEST", v
+    st, _, _ = ctx["core"].request("GET", "/alerts/by-id/999999/alert.json")
+    assert st == 404, st
+
+
 def chk_channels(ctx, v):
     assert any(s["kismet.datasource.uuid"] == ctx["RADIO"]
                for s in v["osprey.channels.sources"])
@@ -683,6 +690,19 @@ def run_raise_alert(ctx, row):
     texts = [a["kismet.alert.text"] for a in
              c.get_json("/alerts/all_alerts.json")]
     assert "first" in texts and "second" not in texts
+    ctx["ALERTID"] = [a["osprey.alert.id"] for a in
+                      c.get_json("/alerts/all_alerts.json")
+                      if a["kismet.alert.header"] == "RESTTEST"][0]
+
+
+def run_alert_pcapng(ctx, row):
+    # An alert raised by a script kept no frame (test/alerts fetches one
+    # that did).
+    c = ctx["core"]
+    st, _, data = c.request("GET", fill(row["endpoint"], ctx) + ".pcapng")
+    assert st == 404 and b"no frame" in data, (st, data[:200])
+    st, _, _ = c.request("GET", "/alerts/by-id/x/packets.pcapng")
+    assert st == 404, st
 
 
 def run_add_source(ctx, row):
@@ -899,6 +919,12 @@ ROWS = {
     "/alerts/last-time/{TS}/alerts": Row(chk_alerts_since,
                                          ["kismet.alert.header"],
                                          "kismet.alert.list"),
+    "/alerts/wrapped/last-time/{TS}/alerts": Row(chk_alerts_since,
+                                                 ["kismet.alert.header"],
+                                                 "kismet.alert.list"),
+    "/alerts/by-id/{ALERTID}/alert": Row(chk_alert_by_id,
+                                         ["kismet.alert.header"]),
+    "/alerts/by-id/{ALERTID}/packets": Row(run=run_alert_pcapng),
     "/alerts/definitions/define_alert": Row(run=run_define_alert),
     "/alerts/raise_alerts": Row(run=run_raise_alert),
     "/channels/channels": Row(chk_channels, ["osprey.channels.sources"]),

@@ -13,6 +13,7 @@ import {Devices} from './devices.js';
 import {Details} from './details.js';
 import {Sources} from './sources.js';
 import {Channels} from './channels.js';
+import {Alerts} from './alerts.js';
 import {Messages} from './messages.js';
 import {Gps} from './gps.js';
 import {MapView} from './map.js';
@@ -120,6 +121,7 @@ class App {
 		this.sources = new Sources(this);
 		this.channels = new Channels(this);
 		this.messages = new Messages(this);
+		this.alerts = new Alerts(this);
 		this.gps = new Gps(this);
 		this.map = new MapView(this);
 		this.session = new Session(this);
@@ -128,6 +130,9 @@ class App {
 		this.tabs.onSelect((id) => {
 			this.channels.visible(id === 'tab-channels');
 			this.messages.visible(id === 'tab-messages');
+			this.alerts.visible(id === 'tab-alerts');
+			if (id === 'tab-settings' && this.running)
+				this.alerts.definitions().catch(() => {});
 			this.map.visible(id === 'tab-map' && this.running);
 		});
 		api.onConnState(showConnState);
@@ -147,6 +152,7 @@ class App {
 		this.devices.start();
 		this.sources.start();
 		this.messages.start();
+		this.alerts.start();
 		this.gps.start();
 		if (!$('panel-map').hidden)
 			this.map.visible(true);
@@ -167,6 +173,7 @@ class App {
 		this.devices.stop();
 		this.sources.stop();
 		this.messages.stop();
+		this.alerts.stop();
 		this.gps.stop();
 		this.map.stop();
 		this.details.close();

@@ -1,0 +1,384 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * \summary: checks on management frames: disconnections, beacons, probe
+ * responses, spoofed access points
+ *
+ * Everything read here was read by the 802.11 decoder (struct
+ * packet_dot11); nothing is parsed again.  The rules, and where they
+ * differ from Kismet's, are in doc/alerts.md.
+ */
+
+#include <string.h>
+
+#include <zlib.h>
+
+#include "device.h"
+#include "wids_int.h"
+
+/* IEEE 802.11-2020 Table 9-49 assigns reason codes 1 to 66. */
+#define WIDS_REASON_MAX		66
+/* A beacon timestamp this far back is not jitter (microseconds). */
+#define WIDS_TSF_BACK		1000000ULL
+/* Below this an access point has just restarted (microseconds). */
+#define WIDS_TSF_FRESH		60000000ULL
+
+static uint64_t
+wids_disc_key(const uint8_t m[6])
+{
+	return ((uint64_t)m[0] << 40 | (uint64_t)m[1] << 32 |
+	    (uint64_t)m[2] << 24 | (uint64_t)m[3] << 16 |
+	    (uint64_t)m[4] << 8 | m[5]) + 1;
+}
+
+static const char *
+wids_disc_name(const struct packet_dot11 *h)
+{
+	return h->subtype == DOT11_MGMT_DEAUTH ? "deauthentication" :
+	    "disassociation";
+}
+
+static void
+wids_disconnect(struct wids *w, const struct packet *p, double now)
+{
+	const struct packet_dot11 *h = &p->dot11;
+	const uint8_t *bssid = h->has_bssid ? h->bssid : h->ta;
+	const uint8_t *client;
+	struct wids_disc *d;
+	struct wids_sta *s;
+	uint64_t sec = (uint64_t)now;
+
+	if (!h->has_ta)
+		return;
+	if (wids_mac_bcast(h->ra))
+		wids_raise(w, WA_BCASTDISCON, p, bssid, h->ta, h->ra, NULL,
+		    bssid, "Broadcast %s from %02X:%02X:%02X:%02X:%02X:%02X "
+		    "disconnects every client of the network (reason %u)",
+		    wids_disc_name(h), h->ta[0], h->ta[1], h->ta[2], h->ta[3],
+		    h->ta[4], h->ta[5], h->reason);
+	/* A protected frame's reason is in its ciphertext (802.11w). */
+	if (!h->protected_ && (h->reason == 0 ||
+	    h->reason > WIDS_REASON_MAX))
+		wids_raise(w, h->subtype == DOT11_MGMT_DEAUTH ?
+		    WA_DEAUTHCODEINVALID : WA_DISCONCODEINVALID, p, bssid,
+		    h->ta, h->ra, NULL, bssid, "A %s with the unassigned "
+		    "reason code %u", wids_disc_name(h), h->reason);
+	s = wids_sta(w, bssid, true);
+	if (s->disc_sec != sec) {
+		s->disc_sec = sec;
+		s->disc_n = 0;
+	}
+	/* Once per second of flood; the limits cap a long one. */
+	if (++s->disc_n == WIDS_DEAUTH_FLOOD + 1)
+		wids_raise(w, WA_DEAUTHFLOOD, p, bssid, h->ta, h->ra, NULL,
+		    bssid, "More than %d deauthentication or disassociation "
+		    "frames in a second naming network %02X:%02X:%02X:%02X:"
+		    "%02X:%02X", WIDS_DEAUTH_FLOOD, bssid[0], bssid[1],
+		    bssid[2], bssid[3], bssid[4], bssid[5]);
+	/* The client's side, for DISASSOCTRAFFIC. */
+	client = memcmp(h->ta, bssid, 6) == 0 ? h->ra : h->ta;
+	if ((client[0] & 1) == 0 && memcmp(client, bssid, 6) != 0) {
+		d = wids_disc(w, client);
+		d->key = wids_disc_key(client);
+		d->t = now;
+		memcpy(d->bssid, bssid, 6);
+	}
+}
+
+/* The channel a beacon says its network is on (HT primary first). */
+static uint16_t
+wids_beacon_channel(const struct dot11_ies *ies)
+{
+	if (ies->has_ht && ies->ht_primary != 0)
+		return ies->ht_primary;
+	return ies->ds_channel;
+}
+
+/* apspoof=: a watched SSID from an address not on its list. */
+static void
+wids_apspoof(struct wids *w, const struct packet *p)
+{
+	const struct packet_dot11 *h = &p->dot11;
+	const struct wids_rule *r;
+	char ssid[4 * 32 + 1];
+	size_t i, j, k;
+
+	for (i = 0; i < w->n_spoof; i++) {
+		r = &w->spoof[i];
+		if (r->ssid_len != h->ies.ssid_len ||
+		    memcmp(r->ssid, h->ies.ssid, r->ssid_len) != 0)
+			continue;
+		for (j = 0; j < r->n_macs; j++) {
+			for (k = 0; k < 6; k++)
+				if ((h->ta[k] & r->masks[j][k]) !=
+				    (r->macs[j][k] & r->masks[j][k]))
+					break;
+			if (k == 6)
+				break;
+		}
+		if (j < r->n_macs)
+			continue;
+		wids_ssid_str(h->ies.ssid, h->ies.ssid_len, ssid,
+		    sizeof(ssid));
+		wids_raise(w, WA_APSPOOF, p, h->ta, h->ta, h->ra, NULL, h->ta,
+		    "Rule %s: SSID '%s' advertised by %02X:%02X:%02X:%02X:"
+		    "%02X:%02X, which is not one of its access points", r->name,
+		    ssid, h->ta[0], h->ta[1], h->ta[2], h->ta[3], h->ta[4],
+		    h->ta[5]);
+	}
+}
+
+/*
+ * Evil twin: a BSSID new to an SSID offers weaker protection than the
+ * weakest of the SSID's known access points: protected to open or WEP,
+ * or SAE only to PSK.
+ */
+static void
+wids_eviltwin(struct wids *w, const struct packet *p, struct wids_sta *ap,
+    uint32_t crypt, uint32_t ssid_hash)
+{
+	const struct packet_dot11 *h = &p->dot11;
+	struct wids_ssid *s;
+	uint8_t level = wids_crypt_level(crypt);
+	char ssid[4 * 32 + 1];
+	bool weaker;
+
+	/* Known to this SSID: its own changes are CRYPTODROP's. */
+	if (!h->ies.has_ssid || h->ies.ssid_cloaked || h->ies.ssid_len == 0 ||
+	    (ap->beaconed && ap->ssid_hash == ssid_hash))
+		return;
+	s = wids_ssid(w, h->ies.ssid, h->ies.ssid_len, true);
+	if (s->n_bss == 0) {
+		s->level = level;
+		s->n_bss = 1;
+		memcpy(s->bssid, h->ta, 6);
+		s->channel = wids_beacon_channel(&h->ies);
+		return;
+	}
+	weaker = (level <= 1 && s->level >= 3) ||
+	    (level == 3 && s->level == 4);
+	/*
+	 * The same OUI as the SSID's first access point: another radio of
+	 * one deployment, or two routers of one vendor on its default SSID
+	 * ("ASUS_08"), not a twin brought by an attacker (doc/alerts.md).
+	 */
+	if (weaker && memcmp(s->bssid, h->ta, 3) != 0) {
+		wids_ssid_str(h->ies.ssid, h->ies.ssid_len, ssid,
+		    sizeof(ssid));
+		wids_raise(w, WA_EVILTWIN, p, h->ta, h->ta, h->ra, s->bssid,
+		    h->ta, "SSID '%s' is offered by %02X:%02X:%02X:%02X:%02X:"
+		    "%02X as %s, weaker than its %u other access point(s) "
+		    "(%02X:%02X:%02X:%02X:%02X:%02X on channel %u)", ssid,
+		    h->ta[0], h->ta[1], h->ta[2], h->ta[3], h->ta[4], h->ta[5],
+		    device_crypt_str(crypt), s->n_bss, s->bssid[0],
+		    s->bssid[1], s->bssid[2], s->bssid[3], s->bssid[4],
+		    s->bssid[5], s->channel);
+	}
+	if (level < s->level)
+		s->level = level;
+	if (s->n_bss < 255)
+		s->n_bss++;
+}
+
+static void
+wids_beacon(struct wids *w, const struct packet *p, double now)
+{
+	const struct packet_dot11 *h = &p->dot11;
+	const uint8_t *m = h->ta;
+	struct wids_sta *ap;
+	uint32_t hash, crypt;
+	uint16_t chan;
+	uint64_t sec = (uint64_t)now;
+
+	if (!h->has_ta || (m[0] & 1) != 0)
+		return;
+	ap = wids_sta(w, m, true);
+	hash = h->ies.has_ssid ? wids_hash(h->ies.ssid, h->ies.ssid_len) : 0;
+	chan = wids_beacon_channel(&h->ies);
+	crypt = h->ies.crypt & ~(uint32_t)DOT11_CRYPT_WPS;
+	/* The privacy bit without RSN or WPA elements: WEP. */
+	if ((h->capability & 0x0010) && (crypt & (DOT11_CRYPT_WPA |
+	    DOT11_CRYPT_WPA2 | DOT11_CRYPT_WPA3 | DOT11_CRYPT_OWE)) == 0)
+		crypt |= DOT11_CRYPT_WEP;
+	if (!ap->beaconed) {
+		/* Beacon flood: new BSSIDs a second, after a warm-up. */
+		if (now - w->first_ts >= WIDS_BEACONFLOOD_WARMUP) {
+			if (w->new_sec != sec) {
+				w->new_sec = sec;
+				w->new_n = 0;
+			}
+			if (++w->new_n == WIDS_BEACONFLOOD_MIN)
+				wids_raise(w, WA_BEACONFLOOD, p, m, m, h->ra,
+				    NULL, NULL, "%d new access points began "
+				    "beaconing within one second: a beacon "
+				    "flood", WIDS_BEACONFLOOD_MIN);
+		}
+	} else if (ap->ssid_hash == hash) {
+		if (ap->channel != 0 && chan != 0 && chan != ap->channel)
+			wids_raise(w, WA_CHANCHANGE, p, m, m, h->ra, NULL, m,
+			    "Access point %02X:%02X:%02X:%02X:%02X:%02X moved "
+			    "from channel %u to %u", m[0], m[1], m[2], m[3],
+			    m[4], m[5], ap->channel, chan);
+		if (ap->beacon_interval != 0 && h->beacon_interval != 0 &&
+		    ap->beacon_interval != h->beacon_interval)
+			wids_raise(w, WA_BEACONRATE, p, m, m, h->ra, NULL, m,
+			    "Access point %02X:%02X:%02X:%02X:%02X:%02X "
+			    "changed its beacon interval from %u to %u TU",
+			    m[0], m[1], m[2], m[3], m[4], m[5],
+			    ap->beacon_interval, h->beacon_interval);
+		if (ap->tsf_ok && h->timestamp >= WIDS_TSF_FRESH &&
+		    h->timestamp + WIDS_TSF_BACK < ap->tsf)
+			wids_raise(w, WA_BSSTIMESTAMP, p, m, m, h->ra, NULL, m,
+			    "Beacon timestamps of %02X:%02X:%02X:%02X:%02X:"
+			    "%02X went back %.1f s", m[0], m[1], m[2], m[3],
+			    m[4], m[5], (double)(ap->tsf - h->timestamp) /
+			    1e6);
+		wids_crypto_beacon(w, p, ap, crypt);
+	}
+	wids_eviltwin(w, p, ap, crypt, hash);
+	if (w->n_spoof > 0 && h->ies.has_ssid)
+		wids_apspoof(w, p);
+	ap->beaconed = true;
+	ap->ssid_hash = hash;
+	if (chan != 0)
+		ap->channel = chan;
+	if (h->beacon_interval != 0)
+		ap->beacon_interval = h->beacon_interval;
+	ap->crypt = crypt;
+	ap->tsf = h->timestamp;
+	ap->tsf_ok = true;
+}
+
+/* Karma and MANA: one BSSID answering for many SSIDs. */
+static void
+wids_probe_resp(struct wids *w, const struct packet *p, double now)
+{
+	const struct packet_dot11 *h = &p->dot11;
+	const uint8_t *m = h->ta;
+	struct wids_sta *ap;
+	uint32_t hash;
+	uint8_t i;
+
+	if (!h->has_ta || (m[0] & 1) != 0)
+		return;
+	/* A mesh station answers with the wildcard SSID and a Mesh ID. */
+	if (h->ies.has_ssid_ie && h->ies.ssid_ie_len == 0 &&
+	    !h->ies.has_mesh_id)
+		wids_raise(w, WA_NULLPROBERESP, p, m, m, h->ra, NULL, m,
+		    "Probe response from %02X:%02X:%02X:%02X:%02X:%02X with "
+		    "an empty SSID element", m[0], m[1], m[2], m[3], m[4],
+		    m[5]);
+	if (w->n_spoof > 0 && h->ies.has_ssid)
+		wids_apspoof(w, p);
+	if (!h->ies.has_ssid || h->ies.ssid_cloaked)
+		return;
+	ap = wids_sta(w, m, true);
+	if (now - ap->karma_start > 60.0 || now < ap->karma_start) {
+		ap->karma_start = now;
+		ap->n_karma = 0;
+	}
+	hash = wids_hash(h->ies.ssid, h->ies.ssid_len);
+	for (i = 0; i < ap->n_karma; i++)
+		if (ap->karma[i] == hash)
+			return;
+	if (ap->n_karma < WIDS_KARMA_SSIDS)
+		ap->karma[ap->n_karma++] = hash;
+	if (ap->n_karma == WIDS_KARMA_SSID_MIN)
+		wids_raise(w, WA_KARMA, p, m, m, h->ra, NULL, m,
+		    "Access point %02X:%02X:%02X:%02X:%02X:%02X answered probe "
+		    "requests for %d different SSIDs within a minute",
+		    m[0], m[1], m[2], m[3], m[4], m[5], WIDS_KARMA_SSID_MIN);
+}
+
+void
+wids_mgmt(struct wids *w, const struct packet *p, double now)
+{
+	const struct packet_dot11 *h = &p->dot11;
+	struct wids_disc *d;
+
+	switch (h->subtype) {
+	case DOT11_MGMT_DEAUTH:
+	case DOT11_MGMT_DISASSOC:
+		wids_disconnect(w, p, now);
+		break;
+	case DOT11_MGMT_BEACON:
+		wids_beacon(w, p, now);
+		break;
+	case DOT11_MGMT_PROBE_RESP:
+		wids_probe_resp(w, p, now);
+		break;
+	case DOT11_MGMT_AUTH:
+	case DOT11_MGMT_ASSOC_REQ:
+	case DOT11_MGMT_REASSOC_REQ:
+		/* Joining again: data after this is no sign of a forgery. */
+		if (h->has_ta && (d = wids_disc(w, h->ta))->key ==
+		    wids_disc_key(h->ta))
+			d->key = 0;
+		break;
+	default:
+		break;
+	}
+}
+
+/*
+ * Whether the frame ends in a valid FCS that no radio header announced
+ * (bare 802.11 or Prism captures): its last four bytes were read as
+ * elements.  Checked only for frames that failed to decode.
+ */
+static bool
+wids_trailing_fcs(const struct packet *p)
+{
+	const uint8_t *f = p->frame;
+	uint32_t crc, fcs;
+
+	if (f == NULL || p->frame_len < 28)
+		return false;
+	crc = (uint32_t)crc32(0L, f, (uInt)(p->frame_len - 4));
+	fcs = (uint32_t)f[p->frame_len - 4] |
+	    (uint32_t)f[p->frame_len - 3] << 8 |
+	    (uint32_t)f[p->frame_len - 2] << 16 |
+	    (uint32_t)f[p->frame_len - 1] << 24;
+	return crc == fcs;
+}
+
+void
+wids_mgmt_malformed(struct wids *w, const struct packet *p)
+{
+	const struct packet_dot11 *h = &p->dot11;
+
+	/* A capture cut short is not a malformed frame. */
+	if (h->type != DOT11_TYPE_MGMT || !h->ies.truncated || h->truncated ||
+	    !h->has_ta || wids_trailing_fcs(p))
+		return;
+	wids_raise(w, WA_MALFORMMGMT, p, h->has_bssid ? h->bssid : NULL,
+	    h->ta, h->ra, NULL, h->ta, "Management frame (subtype %u) from "
+	    "%02X:%02X:%02X:%02X:%02X:%02X whose elements run past its end",
+	    h->subtype, h->ta[0], h->ta[1], h->ta[2], h->ta[3], h->ta[4],
+	    h->ta[5]);
+}
+
+/* DISASSOCTRAFFIC: data from a client just disconnected, not rejoined. */
+void
+wids_data(struct wids *w, const struct packet *p, double now)
+{
+	const struct packet_dot11 *h = &p->dot11;
+	struct wids_disc *d;
+	const uint8_t *m = h->ta;
+
+	/* Null frames carry power save state, not traffic. */
+	if (!h->has_ta || !h->tods || h->fromds || (h->subtype & 0x4) != 0 ||
+	    !h->has_bssid)
+		return;
+	d = wids_disc(w, m);
+	if (d->key != wids_disc_key(m))
+		return;
+	/* Counted once per disconnection. */
+	d->key = 0;
+	if (now - d->t > WIDS_DISASSOC_WINDOW || now < d->t ||
+	    memcmp(d->bssid, h->bssid, 6) != 0)
+		return;
+	wids_raise(w, WA_DISASSOCTRAFFIC, p, h->bssid, m, h->ra, NULL, m,
+	    "Client %02X:%02X:%02X:%02X:%02X:%02X kept sending data to "
+	    "%02X:%02X:%02X:%02X:%02X:%02X after it was disconnected",
+	    m[0], m[1], m[2], m[3], m[4], m[5], h->bssid[0], h->bssid[1],
+	    h->bssid[2], h->bssid[3], h->bssid[4], h->bssid[5]);
+}

@@ -1,0 +1,687 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * \summary: attack scenarios: the frames mdk, aireplay, reaver, Karma
+ * and friends send, in a small site's traffic
+ *
+ * The site beacons throughout (an access point every 102.4 ms) and its
+ * client sends a protected data frame every second, so that every
+ * capture also holds benign traffic the checks must leave alone.  An
+ * attack starts a few seconds in; a flood lasts until the end, so that
+ * --seconds 600 makes a ten-minute flood for the rate limit tests.
+ */
+
+#include <errno.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "gen_attack.h"
+#include "gen_frames.h"
+#include "gen_ie.h"
+#include "gen_out.h"
+#include "gen_rand.h"
+
+#define SEC		1000000ULL
+#define BEACON_US	102400ULL
+
+static const uint8_t bcast[6] = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff };
+static const uint8_t ap_mac[6] = { 0x02, 0x00, 0x5e, 0x10, 0x00, 0x01 };
+static const uint8_t cl_mac[6] = { 0x02, 0x00, 0x5e, 0x20, 0x00, 0x01 };
+static const uint8_t rogue[6] = { 0x02, 0x66, 0x66, 0x00, 0x00, 0x01 };
+static const uint8_t karma_mac[6] = { 0x00, 0x13, 0x37, 0xa1, 0xb2, 0xc3 };
+static const char home_ssid[] = "osprey-home";
+
+enum sec { OPEN, WPA2 };
+
+/* A frame of the current second, waiting to be written in time order. */
+struct pending {
+	uint64_t	 t;
+	size_t		 i;		/* order of making, for equal times */
+	size_t		 len;
+	uint8_t		*data;
+};
+
+#define ATK_PENDING_MAX	4096
+
+struct atk {
+	struct gen_out	*out;
+	struct pending	 pend[ATK_PENDING_MAX];
+	size_t		 n_pend;
+	struct gen_rand	 rnd;
+	struct gen_buf	 b;
+	uint64_t	 epoch, end;	/* microseconds */
+	uint16_t	 seq;
+	uint64_t	 pn;
+	long		 frames;
+	int		 err;
+};
+
+/* A frame heard on chan at signal dBm: the radiotap header first. */
+static void
+begin(struct atk *a, uint8_t chan, int8_t signal)
+{
+	struct gen_radio r;
+
+	memset(&r, 0, sizeof(r));
+	r.freq = chan <= 13 ? (uint16_t)(2407 + 5 * chan) : chan == 14 ?
+	    2484 : (uint16_t)(5000 + 5 * chan);
+	r.phy = chan <= 14 ? GEN_PHY_CCK : GEN_PHY_OFDM;
+	r.rate = chan <= 14 ? 2 : 12;
+	r.bw = 20;
+	r.signal = signal;
+	r.noise = -95;
+	a->b.len = 0;
+	gen_radiotap(&a->b, &r, false);
+}
+
+static void
+end(struct atk *a, uint64_t t)
+{
+	struct pending *p;
+
+	if (a->err != 0 || t >= a->end)
+		return;
+	if (a->n_pend == ATK_PENDING_MAX ||
+	    (a->pend[a->n_pend].data = malloc(a->b.len)) == NULL) {
+		a->err = -ENOMEM;
+		return;
+	}
+	p = &a->pend[a->n_pend];
+	p->t = t;
+	p->i = a->n_pend++;
+	p->len = a->b.len;
+	memcpy(p->data, a->b.data, a->b.len);
+}
+
+static int
+pending_cmp(const void *x, const void *y)
+{
+	const struct pending *a = x, *b = y;
+
+	if (a->t != b->t)
+		return a->t < b->t ? -1 : 1;
+	return a->i < b->i ? -1 : a->i > b->i;
+}
+
+/* Write what the second made, oldest first. */
+static void
+flush(struct atk *a)
+{
+	size_t i;
+	int r;
+
+	qsort(a->pend, a->n_pend, sizeof(a->pend[0]), pending_cmp);
+	for (i = 0; i < a->n_pend; i++) {
+		if (a->err == 0) {
+			if ((r = gen_out_write(a->out, a->epoch + a->pend[i].t,
+			    a->pend[i].data, a->pend[i].len, "attack")) != 0)
+				a->err = r;
+			else
+				a->frames++;
+		}
+		free(a->pend[i].data);
+	}
+	a->n_pend = 0;
+}
+
+static void
+beacon_body(struct atk *a, const uint8_t *ssid, size_t len, uint8_t chan,
+    enum sec sec, uint16_t interval, uint64_t tsf, bool probe_resp)
+{
+	gen_put_le64(&a->b, tsf);
+	gen_put_le16(&a->b, interval);
+	gen_put_le16(&a->b, (uint16_t)(0x0401 | (sec == WPA2 ? 0x0010 : 0)));
+	gen_ie_ssid(&a->b, ssid, len);
+	gen_ie_rates(&a->b, chan <= 14);
+	gen_ie_ds(&a->b, chan);
+	if (!probe_resp)
+		gen_ie_tim(&a->b, 0, 1, 0);
+	if (sec == WPA2)
+		gen_ie_rsn(&a->b, GEN_SEC_WPA2_PSK, GEN_AKM_NONE);
+}
+
+static void
+beacon(struct atk *a, uint64_t t, const uint8_t bssid[6], const char *ssid,
+    uint8_t chan, enum sec sec, uint16_t interval, uint64_t tsf,
+    int8_t signal)
+{
+	begin(a, chan, signal);
+	gen_hdr3(&a->b, GEN_FC_BEACON, 0, bcast, bssid, bssid, a->seq++);
+	beacon_body(a, (const uint8_t *)ssid, strlen(ssid), chan, sec,
+	    interval, tsf, false);
+	end(a, t);
+}
+
+static void
+probe_resp(struct atk *a, uint64_t t, const uint8_t bssid[6],
+    const uint8_t to[6], const uint8_t *ssid, size_t len, uint8_t chan)
+{
+	begin(a, chan, -40);
+	gen_hdr3(&a->b, GEN_FC_PROBE_RESP, 314, to, bssid, bssid, a->seq++);
+	beacon_body(a, ssid, len, chan, OPEN, 100, t, true);
+	end(a, t);
+}
+
+static void
+probe_req(struct atk *a, uint64_t t, const uint8_t from[6], const char *ssid,
+    uint8_t chan)
+{
+	begin(a, chan, -60);
+	gen_hdr3(&a->b, GEN_FC_PROBE_REQ, 0, bcast, from, bcast, a->seq++);
+	gen_ie_ssid(&a->b, (const uint8_t *)ssid, strlen(ssid));
+	gen_ie_rates(&a->b, true);
+	end(a, t);
+}
+
+static void
+disconnect(struct atk *a, uint64_t t, uint16_t fc, const uint8_t to[6],
+    const uint8_t from[6], const uint8_t bssid[6], uint16_t reason)
+{
+	begin(a, 6, -30);
+	gen_hdr3(&a->b, fc, 314, to, from, bssid, a->seq++);
+	gen_put_le16(&a->b, reason);
+	end(a, t);
+}
+
+/* The client's protected data to the AP. */
+static void
+client_data(struct atk *a, uint64_t t)
+{
+	begin(a, 6, -55);
+	gen_hdr3(&a->b, GEN_FC_DATA | GEN_FC_TODS | GEN_FC_PROTECTED, 44,
+	    ap_mac, cl_mac, bcast, a->seq++);
+	gen_ccmp(&a->b, &a->rnd, ++a->pn, 0, 60);
+	end(a, t);
+}
+
+/* The site: beacons of the AP and a data frame a second from its client. */
+static void
+site(struct atk *a, uint64_t from, uint64_t to)
+{
+	uint64_t t;
+
+	for (t = (from + BEACON_US - 1) / BEACON_US * BEACON_US; t < to;
+	    t += BEACON_US)
+		beacon(a, t, ap_mac, home_ssid, 6, WPA2, 100, 1000 * SEC + t,
+		    -45);
+	for (t = (from + SEC - 1) / SEC * SEC + 500000; t < to; t += SEC)
+		client_data(a, t);
+}
+
+/* Frames are written in time order: the site runs in one-second steps. */
+typedef void	(*step_fn)(struct atk *, uint64_t sec);
+
+static void
+run(struct atk *a, step_fn fn)
+{
+	uint64_t s;
+
+	for (s = 0; s * SEC < a->end && a->err == 0; s++) {
+		site(a, s * SEC, (s + 1) * SEC);
+		fn(a, s);
+		flush(a);
+	}
+	flush(a);
+}
+
+static void
+s_deauth_flood(struct atk *a, uint64_t s)
+{
+	int i;
+
+	/* aireplay-ng --deauth 0: twenty a second from the fifth on. */
+	if (s >= 5)
+		for (i = 0; i < 20; i++)
+			disconnect(a, s * SEC + 10000 + (uint64_t)i * 49000,
+			    GEN_FC_DEAUTH, cl_mac, ap_mac, ap_mac, 7);
+}
+
+static void
+s_bcast(struct atk *a, uint64_t s)
+{
+	if (s == 5 || s == 15 || s == 25)
+		disconnect(a, s * SEC + 250000, GEN_FC_DEAUTH, bcast, ap_mac,
+		    ap_mac, 3);
+}
+
+static void
+s_bad_reason(struct atk *a, uint64_t s)
+{
+	if (s == 5)
+		disconnect(a, s * SEC + 250000, GEN_FC_DEAUTH, cl_mac, ap_mac,
+		    ap_mac, 0);
+	if (s == 8)
+		disconnect(a, s * SEC + 250000, GEN_FC_DISASSOC, cl_mac,
+		    ap_mac, ap_mac, 200);
+}
+
+static void
+s_beacon_flood(struct atk *a, uint64_t s)
+{
+	uint8_t m[6] = { 0x02, 0xbe, 0xef, 0, 0, 0 };
+	char ssid[16];
+	int i;
+
+	/* mdk4 b: 300 made-up access points a second, for three seconds. */
+	if (s < 15 || s > 17)
+		return;
+	for (i = 0; i < 300; i++) {
+		m[3] = (uint8_t)s;
+		m[4] = (uint8_t)(i >> 8);
+		m[5] = (uint8_t)i;
+		snprintf(ssid, sizeof(ssid), "free-%u-%d", (unsigned)s, i);
+		beacon(a, s * SEC + 600000 + (uint64_t)i * 1000, m, ssid,
+		    (uint8_t)(1 + i % 11), OPEN, 100, (uint64_t)i * 1000,
+		    -50);
+	}
+}
+
+static void
+s_karma(struct atk *a, uint64_t s)
+{
+	static const char *const wanted[] = { "linksys", "eduroam",
+	    "Starbucks WiFi", "home-net", "xfinitywifi", "attwifi",
+	    "NETGEAR42", "airport-free" };
+	uint8_t sta[6] = { 0x02, 0x00, 0x5e, 0x30, 0x00, 0x00 };
+	const char *w;
+
+	/* hostapd-mana: answers every directed probe with that SSID. */
+	if (s < 5 || s >= 5 + sizeof(wanted) / sizeof(wanted[0]))
+		return;
+	w = wanted[s - 5];
+	sta[5] = (uint8_t)s;
+	probe_req(a, s * SEC + 300000, sta, w, 6);
+	probe_resp(a, s * SEC + 301000, karma_mac, sta, (const uint8_t *)w,
+	    strlen(w), 6);
+}
+
+static void
+s_evil_twin(struct atk *a, uint64_t s)
+{
+	uint64_t t;
+
+	/* The same SSID, open, on channel 11, louder. */
+	if (s < 10)
+		return;
+	for (t = s * SEC + 50000; t < (s + 1) * SEC; t += BEACON_US)
+		beacon(a, t, rogue, home_ssid, 11, OPEN, 100, t, -20);
+}
+
+static void
+s_crypto_drop(struct atk *a, uint64_t s)
+{
+	/* The AP's own address, open: the site's beacons keep WPA2. */
+	if (s >= 10)
+		beacon(a, s * SEC + 70000, ap_mac, home_ssid, 6, OPEN, 100,
+		    1000 * SEC + s * SEC + 70000, -45);
+}
+
+static void
+s_chan_change(struct atk *a, uint64_t s)
+{
+	if (s == 10 || s == 20)
+		beacon(a, s * SEC + 70000, ap_mac, home_ssid, 1, WPA2, 100,
+		    1000 * SEC + s * SEC + 70000, -60);
+}
+
+static void
+s_beacon_rate(struct atk *a, uint64_t s)
+{
+	if (s == 10 || s == 20)
+		beacon(a, s * SEC + 70000, ap_mac, home_ssid, 6, WPA2, 50,
+		    1000 * SEC + s * SEC + 70000, -60);
+}
+
+static void
+s_bss_timestamp(struct atk *a, uint64_t s)
+{
+	/* A copy of the AP whose clock started 900 s later. */
+	if (s >= 10)
+		beacon(a, s * SEC + 70000, ap_mac, home_ssid, 6, WPA2, 100,
+		    100 * SEC + s * SEC, -60);
+}
+
+static void
+s_long_ssid(struct atk *a, uint64_t s)
+{
+	static const uint8_t l[40] = "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA";
+
+	if (s != 5)
+		return;
+	begin(a, 6, -50);
+	gen_hdr3(&a->b, GEN_FC_BEACON, 0, bcast, rogue, rogue, a->seq++);
+	beacon_body(a, l, sizeof(l), 6, OPEN, 100, s * SEC, false);
+	end(a, s * SEC + 300000);
+}
+
+static void
+s_null_probe_resp(struct atk *a, uint64_t s)
+{
+	if (s == 5)
+		probe_resp(a, s * SEC + 300000, rogue, cl_mac, NULL, 0, 6);
+}
+
+static void
+s_airjack(struct atk *a, uint64_t s)
+{
+	if (s >= 5 && s < 8)
+		beacon(a, s * SEC + 300000, rogue, "AirJack", 6, OPEN, 100,
+		    s * SEC, -50);
+}
+
+static void
+llc_probe(struct atk *a, uint64_t t, const char *text)
+{
+	static const uint8_t llc[8] = { 0xaa, 0xaa, 0x03, 0x00, 0x60, 0x1d,
+	    0x00, 0x01 };
+
+	begin(a, 6, -50);
+	gen_hdr3(&a->b, GEN_FC_DATA | GEN_FC_TODS, 44, ap_mac, rogue, bcast,
+	    a->seq++);
+	gen_put_bytes(&a->b, llc, sizeof(llc));
+	gen_put_bytes(&a->b, text, strlen(text));
+	end(a, t);
+}
+
+static void
+s_netstumbler(struct atk *a, uint64_t s)
+{
+	if (s == 5)
+		llc_probe(a, s * SEC + 300000,
+		    "Flurble gronk bloopit, bnip Frundletrune");
+}
+
+static void
+s_lucent(struct atk *a, uint64_t s)
+{
+	if (s == 5)
+		llc_probe(a, s * SEC + 300000, "link test 0123456789");
+}
+
+static void
+s_malformed(struct atk *a, uint64_t s)
+{
+	if (s != 5)
+		return;
+	begin(a, 6, -50);
+	gen_hdr3(&a->b, GEN_FC_BEACON, 0, bcast, rogue, rogue, a->seq++);
+	beacon_body(a, (const uint8_t *)"broken", 6, 6, OPEN, 100, s * SEC,
+	    false);
+	/* A vendor element that claims 200 bytes; 3 follow. */
+	gen_put_u8(&a->b, 221);
+	gen_put_u8(&a->b, 200);
+	gen_put_bytes(&a->b, "\x00\x50\xf2", 3);
+	end(a, s * SEC + 300000);
+}
+
+static void	eapol_between(struct atk *, uint64_t, int, uint64_t,
+		    const uint8_t *, const uint8_t *, const uint8_t *);
+
+/* EAPOL-Key message 1 to 4 between the site's AP and client. */
+static void
+eapol(struct atk *a, uint64_t t, int msg, uint64_t replay,
+    const uint8_t *nonce)
+{
+	eapol_between(a, t, msg, replay, nonce, ap_mac, cl_mac);
+}
+
+static void
+eapol_between(struct atk *a, uint64_t t, int msg, uint64_t replay,
+    const uint8_t *nonce, const uint8_t *ap, const uint8_t *cl)
+{
+	static const uint16_t info[5] = { 0, 0x008a, 0x010a, 0x13ca, 0x030a };
+	static const uint8_t rsn[22] = { 0x30, 0x14, 0x01, 0x00, 0x00, 0x0f,
+	    0xac, 0x04, 0x01, 0x00, 0x00, 0x0f, 0xac, 0x04, 0x01, 0x00, 0x00,
+	    0x0f, 0xac, 0x02, 0x00, 0x00 };
+	struct gen_eapol_key k;
+	bool from_ap = msg == 1 || msg == 3;
+
+	begin(a, 6, -45);
+	gen_hdr3(&a->b, GEN_FC_DATA | (from_ap ? GEN_FC_FROMDS : GEN_FC_TODS),
+	    44, from_ap ? cl : ap, from_ap ? ap : cl, ap, a->seq++);
+	gen_llc(&a->b, 0x888e);
+	memset(&k, 0, sizeof(k));
+	k.desc = 2;
+	k.info = info[msg];
+	k.key_len = 16;
+	k.replay = replay;
+	k.nonce = nonce;
+	k.mic = msg != 1;
+	if (msg == 2) {
+		k.data = rsn;
+		k.data_len = sizeof(rsn);
+	} else if (msg == 3) {
+		k.data = rsn;		/* stands for the encrypted key data */
+		k.data_len = sizeof(rsn);
+	}
+	gen_eapol_key(&a->b, &a->rnd, &k);
+	end(a, t);
+}
+
+static void
+s_nonce_degrade(struct atk *a, uint64_t s)
+{
+	if (s == 5)
+		eapol(a, s * SEC + 300000, 1, 1, NULL);
+}
+
+static void
+s_krack(struct atk *a, uint64_t s)
+{
+	uint8_t an[32], sn[32];
+
+	if (s != 5)
+		return;
+	memset(an, 0xa5, sizeof(an));
+	memset(sn, 0x5a, sizeof(sn));
+	eapol(a, s * SEC + 100000, 1, 1, an);
+	eapol(a, s * SEC + 110000, 2, 1, sn);
+	eapol(a, s * SEC + 120000, 3, 2, an);
+	eapol(a, s * SEC + 130000, 4, 2, NULL);
+	/* The man in the middle holds message 4 back: 3 comes again. */
+	eapol(a, s * SEC + 1130000, 3, 3, an);
+}
+
+static void
+s_pmkid(struct atk *a, uint64_t s)
+{
+	uint8_t ap[6] = { 0x02, 0x00, 0x5e, 0x40, 0x00, 0x00 };
+	uint8_t an[32];
+
+	/* hcxdumptool: message 1 from four access points, no answer. */
+	if (s < 5 || s > 8)
+		return;
+	ap[5] = (uint8_t)s;
+	memset(an, (int)s, sizeof(an));
+	eapol_between(a, s * SEC + 300000, 1, 1, an, ap, rogue);
+	/* The site's client answers its own AP: a real handshake. */
+	eapol(a, s * SEC + 400000, 1, s, an);
+	eapol(a, s * SEC + 410000, 2, s, an);
+}
+
+static void
+s_wps_brute(struct atk *a, uint64_t s)
+{
+	/* Vendor WFA, SimpleConfig, WSC_MSG; Version 1.0, Message Type M4. */
+	static const uint8_t wsc[] = { 0x00, 0x37, 0x2a, 0x00, 0x00, 0x00,
+	    0x01, 0x04, 0x00, 0x10, 0x4a, 0x00, 0x01, 0x10, 0x10, 0x22, 0x00,
+	    0x01, 0x08 };
+
+	/* reaver: a PIN attempt every three seconds. */
+	if (s < 5 || s % 3 != 0)
+		return;
+	begin(a, 6, -50);
+	gen_hdr3(&a->b, GEN_FC_DATA | GEN_FC_TODS, 44, ap_mac, rogue, ap_mac,
+	    a->seq++);
+	gen_llc(&a->b, 0x888e);
+	gen_eapol_eap(&a->b, 2, (uint8_t)s, 254, wsc, sizeof(wsc));
+	end(a, s * SEC + 300000);
+}
+
+static void
+s_format_string(struct atk *a, uint64_t s)
+{
+	if (s == 5)
+		probe_req(a, s * SEC + 300000, rogue, "%n%n%n%n", 6);
+}
+
+static void
+s_canary(struct atk *a, uint64_t s)
+{
+	if (s == 5)
+		probe_req(a, s * SEC + 300000, rogue, "osprey-canary", 6);
+}
+
+static void
+s_disassoc_traffic(struct atk *a, uint64_t s)
+{
+	/* A forged disconnection the client never heard. */
+	if (s == 5) {
+		disconnect(a, s * SEC + 100000, GEN_FC_DISASSOC, cl_mac,
+		    ap_mac, ap_mac, 8);
+		client_data(a, s * SEC + 200000);
+	}
+}
+
+/* A beacon of the rogue with one extra element, id and bytes. */
+static void
+odd_beacon(struct atk *a, uint64_t t, uint8_t id, const uint8_t *body,
+    uint8_t len)
+{
+	begin(a, 6, -50);
+	gen_hdr3(&a->b, GEN_FC_BEACON, 0, bcast, rogue, rogue, a->seq++);
+	beacon_body(a, (const uint8_t *)"odd", 3, 6, OPEN, 100, t, false);
+	gen_put_u8(&a->b, id);
+	gen_put_u8(&a->b, len);
+	gen_put_bytes(&a->b, body, len);
+	end(a, t);
+}
+
+static void
+s_msf_bcom(struct atk *a, uint64_t s)
+{
+	uint8_t ssid[80];
+
+	if (s != 5)
+		return;
+	memset(ssid, 'B', sizeof(ssid));
+	probe_resp(a, s * SEC + 300000, rogue, cl_mac, ssid, sizeof(ssid), 6);
+}
+
+static void
+s_dlink_rates(struct atk *a, uint64_t s)
+{
+	uint8_t rates[40];
+
+	if (s != 5)
+		return;
+	memset(rates, 0x82, sizeof(rates));
+	odd_beacon(a, s * SEC + 300000, 1, rates, sizeof(rates));
+}
+
+static void
+s_bad_country(struct atk *a, uint64_t s)
+{
+	/* "US " and a triplet cut after two bytes. */
+	static const uint8_t c[5] = { 'U', 'S', ' ', 1, 11 };
+
+	if (s == 5)
+		odd_beacon(a, s * SEC + 300000, 7, c, sizeof(c));
+}
+
+static void
+s_wmm_overflow(struct atk *a, uint64_t s)
+{
+	uint8_t wmm[60] = { 0x00, 0x50, 0xf2, 0x02, 0x01, 0x01 };
+
+	if (s != 5)
+		return;
+	memset(wmm + 6, 0x41, sizeof(wmm) - 6);
+	odd_beacon(a, s * SEC + 300000, 221, wmm, sizeof(wmm));
+}
+
+static void
+s_rsn_loop(struct atk *a, uint64_t s)
+{
+	/* Version 1, CCMP group, 200 pairwise suites of which one is sent. */
+	static const uint8_t rsn[12] = { 0x01, 0x00, 0x00, 0x0f, 0xac, 0x04,
+	    200, 0x00, 0x00, 0x0f, 0xac, 0x04 };
+
+	if (s == 5)
+		odd_beacon(a, s * SEC + 300000, 48, rsn, sizeof(rsn));
+}
+
+static void
+s_none(struct atk *a, uint64_t s)
+{
+}
+
+static const struct {
+	const char	*name;
+	step_fn		 fn;
+} scenarios[] = {
+	{ "none", s_none },
+	{ "deauth-flood", s_deauth_flood },
+	{ "bcast-disconnect", s_bcast },
+	{ "bad-reason", s_bad_reason },
+	{ "beacon-flood", s_beacon_flood },
+	{ "karma", s_karma },
+	{ "evil-twin", s_evil_twin },
+	{ "crypto-drop", s_crypto_drop },
+	{ "chan-change", s_chan_change },
+	{ "beacon-rate", s_beacon_rate },
+	{ "bss-timestamp", s_bss_timestamp },
+	{ "long-ssid", s_long_ssid },
+	{ "null-probe-resp", s_null_probe_resp },
+	{ "airjack", s_airjack },
+	{ "netstumbler", s_netstumbler },
+	{ "lucent-test", s_lucent },
+	{ "malformed", s_malformed },
+	{ "nonce-degrade", s_nonce_degrade },
+	{ "krack", s_krack },
+	{ "wps-brute", s_wps_brute },
+	{ "pmkid", s_pmkid },
+	{ "format-string", s_format_string },
+	{ "canary", s_canary },
+	{ "disassoc-traffic", s_disassoc_traffic },
+	{ "msf-bcom", s_msf_bcom },
+	{ "dlink-rates", s_dlink_rates },
+	{ "bad-country", s_bad_country },
+	{ "wmm-overflow", s_wmm_overflow },
+	{ "rsn-loop", s_rsn_loop },
+};
+
+void
+gen_attack_list(FILE *fp)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(scenarios) / sizeof(scenarios[0]); i++)
+		fprintf(fp, "%s\n", scenarios[i].name);
+}
+
+long
+gen_attack(struct gen_out *out, const char *name, uint64_t seconds,
+    uint64_t epoch_us, uint64_t seed)
+{
+	struct atk *a;
+	size_t i;
+	long n;
+
+	for (i = 0; i < sizeof(scenarios) / sizeof(scenarios[0]); i++)
+		if (strcmp(scenarios[i].name, name) == 0)
+			break;
+	if (i == sizeof(scenarios) / sizeof(scenarios[0]))
+		return -ENOENT;
+	if ((a = calloc(1, sizeof(*a))) == NULL)
+		return -ENOMEM;
+	a->out = out;
+	a->epoch = epoch_us;
+	a->end = seconds * SEC;
+	gen_rand_seed(&a->rnd, seed);
+	run(a, scenarios[i].fn);
+	n = a->err != 0 ? a->err : a->frames;
+	free(a);
+	return n;
+}
