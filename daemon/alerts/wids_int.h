@@ -85,7 +85,11 @@ struct wids_sta {
 	uint32_t	 crypt;		/* last beacon's crypt bits */
 	bool		 beaconed;
 	bool		 tsf_ok;
+	bool		 tsf_prev_ok;
 	uint64_t	 tsf;		/* last beacon's timestamp */
+	double		 tsf_t;		/* when it was heard */
+	uint64_t	 tsf_prev;	/* the clock its last jump left */
+	double		 tsf_prev_t;
 	/* Disconnections naming it as BSSID, in the current second. */
 	uint64_t	 disc_sec;
 	uint32_t	 disc_n;

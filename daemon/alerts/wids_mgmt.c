@@ -22,6 +22,53 @@
 /* Below this an access point has just restarted (microseconds). */
 #define WIDS_TSF_FRESH		60000000ULL
 
+/*
+ * Whether timestamp ts, heard at now, is off the clock that read tsf0 at
+ * t0 (a clock runs with the capture's time, within WIDS_TSF_BACK).
+ */
+static bool
+wids_tsf_off(uint64_t tsf0, double t0, uint64_t ts, double now)
+{
+	double want = (double)tsf0 + (now - t0) * 1e6;
+
+	return (double)ts > want + (double)WIDS_TSF_BACK ||
+	    (double)ts + (double)WIDS_TSF_BACK < want;
+}
+
+/*
+ * BSSTIMESTAMP: two clocks behind one BSSID, a copy of the access point
+ * beside the real one.  One jump back is not enough: an access point
+ * whose clock is set, or a capture replayed in a loop, jumps once and runs
+ * on from there.  With a copy the timestamps keep going back from the
+ * same clock, the one ahead: the alert is for a jump back that leaves the
+ * clock the jump before left.  A clock near 0 is a restart, and forgets
+ * the old one.  (Capture time and a clock drift apart, so only jumps
+ * back, larger than any drift, are looked at.)
+ */
+static void
+wids_bsstimestamp(struct wids *w, const struct packet *p,
+    struct wids_sta *ap, const uint8_t *m)
+{
+	const struct packet_dot11 *h = &p->dot11;
+
+	if (h->timestamp < WIDS_TSF_FRESH) {
+		ap->tsf_prev_ok = false;
+		return;
+	}
+	if (!ap->tsf_ok || h->timestamp + WIDS_TSF_BACK >= ap->tsf)
+		return;
+	if (ap->tsf_prev_ok && !wids_tsf_off(ap->tsf_prev, ap->tsf_prev_t,
+	    ap->tsf, ap->tsf_t))
+		wids_raise(w, WA_BSSTIMESTAMP, p, m, m, h->ra, NULL, m,
+		    "Beacon timestamps of %02X:%02X:%02X:%02X:%02X:%02X "
+		    "keep going back %.1f s from one clock to another: a "
+		    "copy of the access point", m[0], m[1], m[2], m[3], m[4],
+		    m[5], (double)(ap->tsf - h->timestamp) / 1e6);
+	ap->tsf_prev = ap->tsf;
+	ap->tsf_prev_t = ap->tsf_t;
+	ap->tsf_prev_ok = true;
+}
+
 static uint64_t
 wids_disc_key(const uint8_t m[6])
 {
@@ -225,13 +272,7 @@ wids_beacon(struct wids *w, const struct packet *p, double now)
 			    "changed its beacon interval from %u to %u TU",
 			    m[0], m[1], m[2], m[3], m[4], m[5],
 			    ap->beacon_interval, h->beacon_interval);
-		if (ap->tsf_ok && h->timestamp >= WIDS_TSF_FRESH &&
-		    h->timestamp + WIDS_TSF_BACK < ap->tsf)
-			wids_raise(w, WA_BSSTIMESTAMP, p, m, m, h->ra, NULL, m,
-			    "Beacon timestamps of %02X:%02X:%02X:%02X:%02X:"
-			    "%02X went back %.1f s", m[0], m[1], m[2], m[3],
-			    m[4], m[5], (double)(ap->tsf - h->timestamp) /
-			    1e6);
+		wids_bsstimestamp(w, p, ap, m);
 		wids_crypto_beacon(w, p, ap, crypt);
 	}
 	wids_eviltwin(w, p, ap, crypt, hash);
@@ -245,6 +286,7 @@ wids_beacon(struct wids *w, const struct packet *p, double now)
 		ap->beacon_interval = h->beacon_interval;
 	ap->crypt = crypt;
 	ap->tsf = h->timestamp;
+	ap->tsf_t = wids_time(p);
 	ap->tsf_ok = true;
 }
 

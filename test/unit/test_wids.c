@@ -117,7 +117,16 @@ test_bsstimestamp(void **state)
 	/* Jitter of half a second is not a copy. */
 	beacon(f, ap, "net", DOT11_CRYPT_WPA2, 899500000ULL, 1020.1);
 	assert_int_equal(alerts_total(f->a, "BSSTIMESTAMP"), 0);
+	/* Set back once and running on from there (a capture replayed in a
+	 * loop): one clock still. */
 	beacon(f, ap, "net", DOT11_CRYPT_WPA2, 700000000ULL, 1020.2);
+	beacon(f, ap, "net", DOT11_CRYPT_WPA2, 700100000ULL, 1020.3);
+	assert_int_equal(alerts_total(f->a, "BSSTIMESTAMP"), 0);
+	/* The clock it left comes back, and the timestamps go back from
+	 * it again: two clocks, a copy. */
+	beacon(f, ap, "net", DOT11_CRYPT_WPA2, 899800000ULL, 1020.4);
+	assert_int_equal(alerts_total(f->a, "BSSTIMESTAMP"), 0);
+	beacon(f, ap, "net", DOT11_CRYPT_WPA2, 700300000ULL, 1020.5);
 	assert_int_equal(alerts_total(f->a, "BSSTIMESTAMP"), 1);
 }
 
