@@ -48,6 +48,7 @@ enum wids_alert {
 	WA_RSNLOOP,
 	WA_EVILTWIN,
 	WA_PMKIDHARVEST,
+	WA_ROGUEAP,
 	WA_KARMA,
 	WA_BEACONFLOOD,
 	WA_DEVICEFOUND,
@@ -128,6 +129,8 @@ struct wids_ssid {
 	uint8_t		 n_bss;		/* BSSIDs seen offering it, capped */
 	uint8_t		 bssid[6];	/* the first */
 	uint16_t	 channel;
+	uint16_t	 interval;	/* the first one's beacon interval */
+	bool		 mixed;		/* another OUI or interval seen */
 };
 
 /* apspoof= and ssidcanary= rules. */

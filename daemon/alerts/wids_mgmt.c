@@ -140,7 +140,7 @@ wids_eviltwin(struct wids *w, const struct packet *p, struct wids_sta *ap,
 	struct wids_ssid *s;
 	uint8_t level = wids_crypt_level(crypt);
 	char ssid[4 * 32 + 1];
-	bool weaker;
+	bool weaker, other;
 
 	/* Known to this SSID: its own changes are CRYPTODROP's. */
 	if (!h->ies.has_ssid || h->ies.ssid_cloaked || h->ies.ssid_len == 0 ||
@@ -152,8 +152,31 @@ wids_eviltwin(struct wids *w, const struct packet *p, struct wids_sta *ap,
 		s->n_bss = 1;
 		memcpy(s->bssid, h->ta, 6);
 		s->channel = wids_beacon_channel(&h->ies);
+		s->interval = h->beacon_interval;
 		return;
 	}
+	/*
+	 * Rogue AP: an established, uniform deployment of a protected SSID
+	 * (two or more access points, one OUI, one beacon interval) joined
+	 * by another OUI beaconing at another interval.
+	 */
+	other = memcmp(s->bssid, h->ta, 3) != 0 ||
+	    s->interval != h->beacon_interval;
+	if (other && !s->mixed && s->n_bss >= 2 && s->level >= 2 &&
+	    level >= 2 && memcmp(s->bssid, h->ta, 3) != 0 &&
+	    s->interval != h->beacon_interval) {
+		wids_ssid_str(h->ies.ssid, h->ies.ssid_len, ssid,
+		    sizeof(ssid));
+		wids_raise(w, WA_ROGUEAP, p, h->ta, h->ta, h->ra, s->bssid,
+		    h->ta, "SSID '%s' is offered by %02X:%02X:%02X:%02X:%02X:"
+		    "%02X (beacon interval %u TU), unlike its %u access "
+		    "points of OUI %02X:%02X:%02X (%u TU)", ssid, h->ta[0],
+		    h->ta[1], h->ta[2], h->ta[3], h->ta[4], h->ta[5],
+		    h->beacon_interval, s->n_bss, s->bssid[0], s->bssid[1],
+		    s->bssid[2], s->interval);
+	}
+	if (other)
+		s->mixed = true;
 	weaker = (level <= 1 && s->level >= 3) ||
 	    (level == 3 && s->level == 4);
 	/*
