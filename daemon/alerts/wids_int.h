@@ -158,7 +158,7 @@ struct wids {
 	bool			 enabled;
 	uint64_t		 frames, resets;
 	/* Keys apart from the entries: a probe reads 8 bytes, not 3 lines. */
-	uint64_t		*sta_key;	/* MAC + 1; 0 is an empty slot */
+	uint64_t		*sta_key;	/* MAC + 1; 0: an empty slot */
 	struct wids_sta		*sta;
 	size_t			 n_sta;
 	struct wids_disc	 disc[WIDS_DISC_SLOTS];
