@@ -87,6 +87,9 @@ struct wids_sta {
 	bool		 beaconed;
 	bool		 tsf_ok;
 	uint64_t	 tsf;		/* last beacon's timestamp */
+	double		 tsf_at;	/* capture time of that beacon */
+	uint64_t	 tsf_left;	/* the clock a backward jump left */
+	double		 tsf_back;	/* when it jumped back; 0 none */
 	/* Disconnections naming it as BSSID, in the current second. */
 	uint64_t	 disc_sec;
 	uint32_t	 disc_n;

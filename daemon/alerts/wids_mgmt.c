@@ -17,10 +17,10 @@
 
 /* IEEE 802.11-2020 Table 9-49 assigns reason codes 1 to 66. */
 #define WIDS_REASON_MAX		66
-/* A beacon timestamp this far back is not jitter (microseconds). */
-#define WIDS_TSF_BACK		1000000ULL
-/* Below this an access point has just restarted (microseconds). */
-#define WIDS_TSF_FRESH		60000000ULL
+/* A beacon timestamp this far off is not jitter (microseconds). */
+#define WIDS_TSF_JUMP		1000000ULL
+/* Two clocks interleave within this long of a jump back (seconds). */
+#define WIDS_TSF_WINDOW		10.0
 
 static uint64_t
 wids_disc_key(const uint8_t m[6])
@@ -82,6 +82,43 @@ wids_disconnect(struct wids *w, const struct packet *p, double now)
 		d->t = now;
 		memcpy(d->bssid, bssid, 6);
 	}
+}
+
+/*
+ * BSSTIMESTAMP: two clocks under one BSSID.  A jump back alone is an
+ * access point that restarted, or a capture replayed in a loop; a jump
+ * back and, within seconds, a jump forward to the clock it left is two
+ * devices beaconing as one.
+ */
+static void
+wids_tsf(struct wids *w, const struct packet *p, struct wids_sta *ap,
+    double now)
+{
+	const struct packet_dot11 *h = &p->dot11;
+	const uint8_t *m = h->ta;
+	uint64_t t = h->timestamp, expect;
+
+	if (t + WIDS_TSF_JUMP < ap->tsf) {
+		ap->tsf_left = ap->tsf;
+		ap->tsf_back = now;
+		return;
+	}
+	/*
+	 * Forward, past where its clock should be by now (a hopping radio
+	 * hears an access point seconds apart) and back to about the clock
+	 * it left.
+	 */
+	expect = ap->tsf + (now > ap->tsf_at ? (uint64_t)((now - ap->tsf_at) *
+	    1e6) : 0);
+	if (ap->tsf_back == 0 || now < ap->tsf_back ||
+	    now - ap->tsf_back > WIDS_TSF_WINDOW ||
+	    t <= expect + WIDS_TSF_JUMP || t + WIDS_TSF_JUMP < ap->tsf_left)
+		return;
+	ap->tsf_back = 0;
+	wids_raise(w, WA_BSSTIMESTAMP, p, m, m, h->ra, NULL, m,
+	    "Beacon timestamps of %02X:%02X:%02X:%02X:%02X:%02X jump between "
+	    "two clocks %.1f s apart: two devices beacon as one", m[0], m[1],
+	    m[2], m[3], m[4], m[5], (double)(t - ap->tsf) / 1e6);
 }
 
 /* The channel a beacon says its network is on (HT primary first). */
@@ -248,13 +285,8 @@ wids_beacon(struct wids *w, const struct packet *p, double now)
 			    "changed its beacon interval from %u to %u TU",
 			    m[0], m[1], m[2], m[3], m[4], m[5],
 			    ap->beacon_interval, h->beacon_interval);
-		if (ap->tsf_ok && h->timestamp >= WIDS_TSF_FRESH &&
-		    h->timestamp + WIDS_TSF_BACK < ap->tsf)
-			wids_raise(w, WA_BSSTIMESTAMP, p, m, m, h->ra, NULL, m,
-			    "Beacon timestamps of %02X:%02X:%02X:%02X:%02X:"
-			    "%02X went back %.1f s", m[0], m[1], m[2], m[3],
-			    m[4], m[5], (double)(ap->tsf - h->timestamp) /
-			    1e6);
+		if (ap->tsf_ok)
+			wids_tsf(w, p, ap, now);
 		wids_crypto_beacon(w, p, ap, crypt);
 	}
 	wids_eviltwin(w, p, ap, crypt, hash);
@@ -268,6 +300,7 @@ wids_beacon(struct wids *w, const struct packet *p, double now)
 		ap->beacon_interval = h->beacon_interval;
 	ap->crypt = crypt;
 	ap->tsf = h->timestamp;
+	ap->tsf_at = now;
 	ap->tsf_ok = true;
 }
 
