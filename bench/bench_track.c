@@ -104,8 +104,8 @@ main(int argc, char **argv)
 		} else if (ch == 'g')
 			gps = 1;
 		else if (ch != 's' || (sources = atoi(optarg)) < 1) {
-			fprintf(stderr, "usage: bench_track [-a] [-g] [-s sources] "
-			    "capture\n");
+			fprintf(stderr, "usage: bench_track [-a] [-g] "
+			    "[-s sources] capture\n");
 			return 2;
 		}
 	}

@@ -69,7 +69,7 @@ struct osprey {
 	struct datasource_mgr	*sources;
 	struct remote		*remote;
 	struct control		*web;		/* NULL with --no-web */
-	struct alerts		*alerts;	/* definitions and the backlog */
+	struct alerts		*alerts;	/* definitions, the backlog */
 	struct wids		*wids;		/* the 802.11 checks */
 	struct event		*ev_wids;	/* the watch lists' clock */
 	struct devnames		*names;		/* users' device names, tags */

@@ -309,6 +309,21 @@ s_evil_twin(struct atk *a, uint64_t s)
 }
 
 static void
+s_rogue_ap(struct atk *a, uint64_t s)
+{
+	static const uint8_t ap2[6] = { 0x02, 0x00, 0x5e, 0x10, 0x00, 0x02 };
+	uint64_t t;
+
+	/* The site's second AP, then a WPA2 copy on other hardware. */
+	for (t = s * SEC + 30000; t < (s + 1) * SEC; t += BEACON_US)
+		beacon(a, t, ap2, home_ssid, 11, WPA2, 100, 2000 * SEC + t,
+		    -60);
+	if (s >= 10)
+		for (t = s * SEC + 60000; t < (s + 1) * SEC; t += 2 * BEACON_US)
+			beacon(a, t, rogue, home_ssid, 1, WPA2, 200, t, -40);
+}
+
+static void
 s_crypto_drop(struct atk *a, uint64_t s)
 {
 	/* The AP's own address, open: the site's beacons keep WPA2. */
@@ -628,6 +643,7 @@ static const struct {
 	{ "beacon-flood", s_beacon_flood },
 	{ "karma", s_karma },
 	{ "evil-twin", s_evil_twin },
+	{ "rogue-ap", s_rogue_ap },
 	{ "crypto-drop", s_crypto_drop },
 	{ "chan-change", s_chan_change },
 	{ "beacon-rate", s_beacon_rate },

@@ -94,7 +94,7 @@ struct alerts_event {
 	const char	*transmitter;	/* "AA:BB:..." */
 	const char	*phyname;	/* "IEEE802.11" or "any" */
 	double		 ts;
-	const void	*record;	/* msgpack map, as alert.json gives it */
+	const void	*record;	/* msgpack map, as alert.json has it */
 	size_t		 record_len;
 };
 

@@ -124,6 +124,10 @@ static const struct {
 	    "1/sec", "A station took handshake message 1 from several access "
 	    "points and answered none: PMKID harvesting (hcxdumptool) "
 	    "(osprey)" },
+	[WA_ROGUEAP] = { "ROGUEAP", "SPOOF", ALERTS_HIGH, "5/min", "1/sec",
+	    "A protected SSID whose access points all share one OUI and "
+	    "beacon interval is offered by another OUI with another "
+	    "interval: a rogue access point (osprey)" },
 	[WA_KARMA] = { "KARMA", "SPOOF", ALERTS_HIGH, "5/min", "1/sec",
 	    "One access point answered probe requests for many different "
 	    "SSIDs: a Karma or MANA attack (osprey)" },

@@ -48,6 +48,7 @@ enum wids_alert {
 	WA_RSNLOOP,
 	WA_EVILTWIN,
 	WA_PMKIDHARVEST,
+	WA_ROGUEAP,
 	WA_KARMA,
 	WA_BEACONFLOOD,
 	WA_DEVICEFOUND,
@@ -85,11 +86,10 @@ struct wids_sta {
 	uint32_t	 crypt;		/* last beacon's crypt bits */
 	bool		 beaconed;
 	bool		 tsf_ok;
-	bool		 tsf_prev_ok;
 	uint64_t	 tsf;		/* last beacon's timestamp */
-	double		 tsf_t;		/* when it was heard */
-	uint64_t	 tsf_prev;	/* the clock its last jump left */
-	double		 tsf_prev_t;
+	double		 tsf_at;	/* capture time of that beacon */
+	uint64_t	 tsf_left;	/* the clock a backward jump left */
+	double		 tsf_back;	/* when it jumped back; 0 none */
 	/* Disconnections naming it as BSSID, in the current second. */
 	uint64_t	 disc_sec;
 	uint32_t	 disc_n;
@@ -132,6 +132,8 @@ struct wids_ssid {
 	uint8_t		 n_bss;		/* BSSIDs seen offering it, capped */
 	uint8_t		 bssid[6];	/* the first */
 	uint16_t	 channel;
+	uint16_t	 interval;	/* the first one's beacon interval */
+	bool		 mixed;		/* another OUI or interval seen */
 };
 
 /* apspoof= and ssidcanary= rules. */
@@ -159,7 +161,7 @@ struct wids {
 	bool			 enabled;
 	uint64_t		 frames, resets;
 	/* Keys apart from the entries: a probe reads 8 bytes, not 3 lines. */
-	uint64_t		*sta_key;	/* MAC + 1; 0 is an empty slot */
+	uint64_t		*sta_key;	/* MAC + 1; 0: an empty slot */
 	struct wids_sta		*sta;
 	size_t			 n_sta;
 	struct wids_disc	 disc[WIDS_DISC_SLOTS];

@@ -17,57 +17,10 @@
 
 /* IEEE 802.11-2020 Table 9-49 assigns reason codes 1 to 66. */
 #define WIDS_REASON_MAX		66
-/* A beacon timestamp this far back is not jitter (microseconds). */
-#define WIDS_TSF_BACK		1000000ULL
-/* Below this an access point has just restarted (microseconds). */
-#define WIDS_TSF_FRESH		60000000ULL
-
-/*
- * Whether timestamp ts, heard at now, is off the clock that read tsf0 at
- * t0 (a clock runs with the capture's time, within WIDS_TSF_BACK).
- */
-static bool
-wids_tsf_off(uint64_t tsf0, double t0, uint64_t ts, double now)
-{
-	double want = (double)tsf0 + (now - t0) * 1e6;
-
-	return (double)ts > want + (double)WIDS_TSF_BACK ||
-	    (double)ts + (double)WIDS_TSF_BACK < want;
-}
-
-/*
- * BSSTIMESTAMP: two clocks behind one BSSID, a copy of the access point
- * beside the real one.  One jump back is not enough: an access point
- * whose clock is set, or a capture replayed in a loop, jumps once and runs
- * on from there.  With a copy the timestamps keep going back from the
- * same clock, the one ahead: the alert is for a jump back that leaves the
- * clock the jump before left.  A clock near 0 is a restart, and forgets
- * the old one.  (Capture time and a clock drift apart, so only jumps
- * back, larger than any drift, are looked at.)
- */
-static void
-wids_bsstimestamp(struct wids *w, const struct packet *p,
-    struct wids_sta *ap, const uint8_t *m)
-{
-	const struct packet_dot11 *h = &p->dot11;
-
-	if (h->timestamp < WIDS_TSF_FRESH) {
-		ap->tsf_prev_ok = false;
-		return;
-	}
-	if (!ap->tsf_ok || h->timestamp + WIDS_TSF_BACK >= ap->tsf)
-		return;
-	if (ap->tsf_prev_ok && !wids_tsf_off(ap->tsf_prev, ap->tsf_prev_t,
-	    ap->tsf, ap->tsf_t))
-		wids_raise(w, WA_BSSTIMESTAMP, p, m, m, h->ra, NULL, m,
-		    "Beacon timestamps of %02X:%02X:%02X:%02X:%02X:%02X "
-		    "keep going back %.1f s from one clock to another: a "
-		    "copy of the access point", m[0], m[1], m[2], m[3], m[4],
-		    m[5], (double)(ap->tsf - h->timestamp) / 1e6);
-	ap->tsf_prev = ap->tsf;
-	ap->tsf_prev_t = ap->tsf_t;
-	ap->tsf_prev_ok = true;
-}
+/* A beacon timestamp this far off is not jitter (microseconds). */
+#define WIDS_TSF_JUMP		1000000ULL
+/* Two clocks interleave within this long of a jump back (seconds). */
+#define WIDS_TSF_WINDOW		10.0
 
 static uint64_t
 wids_disc_key(const uint8_t m[6])
@@ -131,6 +84,43 @@ wids_disconnect(struct wids *w, const struct packet *p, double now)
 	}
 }
 
+/*
+ * BSSTIMESTAMP: two clocks under one BSSID.  A jump back alone is an
+ * access point that restarted, or a capture replayed in a loop; a jump
+ * back and, within seconds, a jump forward to the clock it left is two
+ * devices beaconing as one.
+ */
+static void
+wids_tsf(struct wids *w, const struct packet *p, struct wids_sta *ap,
+    double now)
+{
+	const struct packet_dot11 *h = &p->dot11;
+	const uint8_t *m = h->ta;
+	uint64_t t = h->timestamp, expect;
+
+	if (t + WIDS_TSF_JUMP < ap->tsf) {
+		ap->tsf_left = ap->tsf;
+		ap->tsf_back = now;
+		return;
+	}
+	/*
+	 * Forward, past where its clock should be by now (a hopping radio
+	 * hears an access point seconds apart) and back to about the clock
+	 * it left.
+	 */
+	expect = ap->tsf + (now > ap->tsf_at ? (uint64_t)((now - ap->tsf_at) *
+	    1e6) : 0);
+	if (ap->tsf_back == 0 || now < ap->tsf_back ||
+	    now - ap->tsf_back > WIDS_TSF_WINDOW ||
+	    t <= expect + WIDS_TSF_JUMP || t + WIDS_TSF_JUMP < ap->tsf_left)
+		return;
+	ap->tsf_back = 0;
+	wids_raise(w, WA_BSSTIMESTAMP, p, m, m, h->ra, NULL, m,
+	    "Beacon timestamps of %02X:%02X:%02X:%02X:%02X:%02X jump between "
+	    "two clocks %.1f s apart: two devices beacon as one", m[0], m[1],
+	    m[2], m[3], m[4], m[5], (double)(t - ap->tsf) / 1e6);
+}
+
 /* The channel a beacon says its network is on (HT primary first). */
 static uint16_t
 wids_beacon_channel(const struct dot11_ies *ies)
@@ -187,7 +177,7 @@ wids_eviltwin(struct wids *w, const struct packet *p, struct wids_sta *ap,
 	struct wids_ssid *s;
 	uint8_t level = wids_crypt_level(crypt);
 	char ssid[4 * 32 + 1];
-	bool weaker;
+	bool weaker, other;
 
 	/* Known to this SSID: its own changes are CRYPTODROP's. */
 	if (!h->ies.has_ssid || h->ies.ssid_cloaked || h->ies.ssid_len == 0 ||
@@ -199,8 +189,31 @@ wids_eviltwin(struct wids *w, const struct packet *p, struct wids_sta *ap,
 		s->n_bss = 1;
 		memcpy(s->bssid, h->ta, 6);
 		s->channel = wids_beacon_channel(&h->ies);
+		s->interval = h->beacon_interval;
 		return;
 	}
+	/*
+	 * Rogue AP: an established, uniform deployment of a protected SSID
+	 * (two or more access points, one OUI, one beacon interval) joined
+	 * by another OUI beaconing at another interval.
+	 */
+	other = memcmp(s->bssid, h->ta, 3) != 0 ||
+	    s->interval != h->beacon_interval;
+	if (other && !s->mixed && s->n_bss >= 2 && s->level >= 2 &&
+	    level >= 2 && memcmp(s->bssid, h->ta, 3) != 0 &&
+	    s->interval != h->beacon_interval) {
+		wids_ssid_str(h->ies.ssid, h->ies.ssid_len, ssid,
+		    sizeof(ssid));
+		wids_raise(w, WA_ROGUEAP, p, h->ta, h->ta, h->ra, s->bssid,
+		    h->ta, "SSID '%s' is offered by %02X:%02X:%02X:%02X:%02X:"
+		    "%02X (beacon interval %u TU), unlike its %u access "
+		    "points of OUI %02X:%02X:%02X (%u TU)", ssid, h->ta[0],
+		    h->ta[1], h->ta[2], h->ta[3], h->ta[4], h->ta[5],
+		    h->beacon_interval, s->n_bss, s->bssid[0], s->bssid[1],
+		    s->bssid[2], s->interval);
+	}
+	if (other)
+		s->mixed = true;
 	weaker = (level <= 1 && s->level >= 3) ||
 	    (level == 3 && s->level == 4);
 	/*
@@ -272,7 +285,8 @@ wids_beacon(struct wids *w, const struct packet *p, double now)
 			    "changed its beacon interval from %u to %u TU",
 			    m[0], m[1], m[2], m[3], m[4], m[5],
 			    ap->beacon_interval, h->beacon_interval);
-		wids_bsstimestamp(w, p, ap, m);
+		if (ap->tsf_ok)
+			wids_tsf(w, p, ap, now);
 		wids_crypto_beacon(w, p, ap, crypt);
 	}
 	wids_eviltwin(w, p, ap, crypt, hash);
@@ -286,7 +300,7 @@ wids_beacon(struct wids *w, const struct packet *p, double now)
 		ap->beacon_interval = h->beacon_interval;
 	ap->crypt = crypt;
 	ap->tsf = h->timestamp;
-	ap->tsf_t = wids_time(p);
+	ap->tsf_at = now;
 	ap->tsf_ok = true;
 }
 

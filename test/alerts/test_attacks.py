@@ -48,6 +48,9 @@ EXPECT = {
     "evil-twin": ({"EVILTWIN": {"transmitter_mac": ROGUE,
                                 "other_mac": AP, "channel": "11"},
                    "APSPOOF": {"transmitter_mac": ROGUE}}, {}),
+    "rogue-ap": ({"ROGUEAP": {"transmitter_mac": ROGUE, "other_mac": AP,
+                              "channel": "1"},
+                  "APSPOOF": {"transmitter_mac": ROGUE}}, {}),
     "crypto-drop": ({"CRYPTODROP": {"transmitter_mac": AP,
                                     "channel": "6"}}, {}),
     "chan-change": ({"CHANCHANGE": {"transmitter_mac": AP}}, {}),
@@ -82,7 +85,9 @@ EXPECT = {
     "none": ({}, {}),
 }
 
-KEYS = ['apspoof=Home:ssid="osprey-home",validmacs="02:00:5e:10:00:01"',
+# The site's access points by a mask: 02:00:5e:10:00:xx.
+KEYS = ['apspoof=Home:ssid="osprey-home",'
+        'validmacs="02:00:5e:10:00:00/ff:ff:ff:ff:ff:00"',
         'ssidcanary=Bait:ssid="osprey-canary"']
 
 

@@ -110,23 +110,18 @@ test_bsstimestamp(void **state)
 
 	mac(ap, 0x00, 0x11, 0x22, 1);
 	beacon(f, ap, "net", DOT11_CRYPT_WPA2, 500000000ULL, 1000);
-	/* Restarted: its clock starts again near 0. */
+	/* Restarted, or a capture replayed in a loop: back once. */
 	beacon(f, ap, "net", DOT11_CRYPT_WPA2, 2000000ULL, 1010);
-	assert_int_equal(alerts_total(f->a, "BSSTIMESTAMP"), 0);
-	beacon(f, ap, "net", DOT11_CRYPT_WPA2, 900000000ULL, 1020);
+	beacon(f, ap, "net", DOT11_CRYPT_WPA2, 2102400ULL, 1010.1);
+	beacon(f, ap, "net", DOT11_CRYPT_WPA2, 12000000ULL, 1020);
 	/* Jitter of half a second is not a copy. */
-	beacon(f, ap, "net", DOT11_CRYPT_WPA2, 899500000ULL, 1020.1);
+	beacon(f, ap, "net", DOT11_CRYPT_WPA2, 11500000ULL, 1020.1);
+	beacon(f, ap, "net", DOT11_CRYPT_WPA2, 12200000ULL, 1020.2);
 	assert_int_equal(alerts_total(f->a, "BSSTIMESTAMP"), 0);
-	/* Set back once and running on from there (a capture replayed in a
-	 * loop): one clock still. */
-	beacon(f, ap, "net", DOT11_CRYPT_WPA2, 700000000ULL, 1020.2);
-	beacon(f, ap, "net", DOT11_CRYPT_WPA2, 700100000ULL, 1020.3);
+	/* A copy whose clock is 300 s behind, between the real beacons. */
+	beacon(f, ap, "net", DOT11_CRYPT_WPA2, 5000000ULL, 1020.3);
 	assert_int_equal(alerts_total(f->a, "BSSTIMESTAMP"), 0);
-	/* The clock it left comes back, and the timestamps go back from
-	 * it again: two clocks, a copy. */
-	beacon(f, ap, "net", DOT11_CRYPT_WPA2, 899800000ULL, 1020.4);
-	assert_int_equal(alerts_total(f->a, "BSSTIMESTAMP"), 0);
-	beacon(f, ap, "net", DOT11_CRYPT_WPA2, 700300000ULL, 1020.5);
+	beacon(f, ap, "net", DOT11_CRYPT_WPA2, 12400000ULL, 1020.4);
 	assert_int_equal(alerts_total(f->a, "BSSTIMESTAMP"), 1);
 }
 
@@ -208,6 +203,58 @@ test_eviltwin(void **state)
 	/* The same twin beaconing on is not new. */
 	beacon(f, other, "Corp", 0, 1, 16);
 	assert_int_equal(alerts_total(f->a, "EVILTWIN"), 1);
+}
+
+static void
+beacon_iv(struct fixture *f, const uint8_t ta[6], const char *ssid,
+    uint16_t interval, double t)
+{
+	struct packet p;
+
+	mgmt(&p, DOT11_MGMT_BEACON, ta, t);
+	p.dot11.ies.has_ssid = p.dot11.ies.has_ssid_ie = true;
+	p.dot11.ies.ssid = (const uint8_t *)ssid;
+	p.dot11.ies.ssid_len = p.dot11.ies.ssid_ie_len =
+	    (uint8_t)strlen(ssid);
+	p.dot11.ies.crypt = DOT11_CRYPT_WPA2 | DOT11_CRYPT_PSK;
+	p.dot11.beacon_interval = interval;
+	wids_packet(f->w, &p);
+}
+
+/* ROGUEAP needs an established, uniform deployment to stand out from. */
+static void
+test_rogueap(void **state)
+{
+	struct fixture *f = *state;
+	uint8_t a1[6], a2[6], b1[6], r[6];
+
+	mac(a1, 0x00, 0x0b, 0x86, 1);
+	mac(a2, 0x00, 0x0b, 0x86, 2);
+	mac(b1, 0x60, 0xd0, 0x2c, 3);
+	mac(r, 0x02, 0x66, 0x66, 4);
+	/* One access point is no deployment yet. */
+	beacon_iv(f, a1, "one", 100, 10);
+	beacon_iv(f, r, "one", 200, 11);
+	assert_int_equal(alerts_total(f->a, "ROGUEAP"), 0);
+	/* Two vendors already: mixed, so a third is nothing new. */
+	beacon_iv(f, a1, "mixed", 100, 12);
+	beacon_iv(f, b1, "mixed", 200, 13);
+	beacon_iv(f, r, "mixed", 300, 14);
+	assert_int_equal(alerts_total(f->a, "ROGUEAP"), 0);
+	/* Another OUI at the same interval: a vendor swap, not enough. */
+	mac(a1, 0x00, 0x0b, 0x86, 5);
+	mac(a2, 0x00, 0x0b, 0x86, 6);
+	beacon_iv(f, a1, "same", 100, 15);
+	beacon_iv(f, a2, "same", 100, 16);
+	beacon_iv(f, b1, "same", 100, 17);
+	assert_int_equal(alerts_total(f->a, "ROGUEAP"), 0);
+	/* Uniform, then another OUI and interval. */
+	mac(a1, 0x00, 0x0b, 0x86, 7);
+	mac(a2, 0x00, 0x0b, 0x86, 8);
+	beacon_iv(f, a1, "corp", 100, 18);
+	beacon_iv(f, a2, "corp", 100, 19);
+	beacon_iv(f, r, "corp", 200, 20);
+	assert_int_equal(alerts_total(f->a, "ROGUEAP"), 1);
 }
 
 static void
@@ -316,6 +363,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_eviltwin, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_cryptodrop, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_rogueap, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_deauthflood_threshold,
 		    setup, teardown),

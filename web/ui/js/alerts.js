@@ -6,7 +6,8 @@
 // capture, whose timestamps are in the past, still show.  A badge on the
 // tab counts alerts that arrived while another tab was shown.  The
 // filter matches the alert's name, text and addresses; an alert about a
-// device links to its details.  The settings panel lists the definitions
+// device links to its details, one that kept its frame to it as pcapng.
+// The settings panel lists the definitions
 // (/alerts/definitions.json) with their limits and counts.
 
 import * as api from './api.js';
@@ -141,11 +142,21 @@ export class Alerts {
 		const key = field(a, 'kismet.alert.device_key', '');
 		const tx = field(a, 'kismet.alert.transmitter_mac', '');
 		const chan = field(a, 'kismet.alert.channel', '');
-		const who = key !== '' ? el('button', {type: 'button',
+		const who = key !== '' ? el('button', {attrs: {type: 'button'},
 		    class: 'link', text: tx !== '00:00:00:00:00:00' ? tx :
 		    field(a, 'kismet.alert.source_mac', ''),
 		    on: {click: () => this.app.details.open(key)}}) :
 		    el('span', {text: ''});
+		const id = Number(field(a, 'osprey.alert.id', 0)) || 0;
+		let pcap = null;
+
+		// The frame that raised it; the href holds a number only.
+		if (field(a, 'osprey.alert.has_packet', false) === true &&
+		    id > 0) {
+			pcap = el('a', {class: 'pcap', text: 'pcapng',
+			    attrs: {download: 'alert-' + id + '.pcapng'}});
+			pcap.href = '/alerts/by-id/' + id + '/packets.pcapng';
+		}
 
 		return el('li', {class: 'alert sev-' + sev, data: {severity: sev,
 		    header: field(a, 'kismet.alert.header', '')}},
@@ -157,6 +168,7 @@ export class Alerts {
 		    who,
 		    el('span', {class: 'chan', text: chan !== '' ? 'ch ' + chan :
 			''}),
+		    pcap,
 		    el('span', {class: 'text', text: field(a,
 			'kismet.alert.text', '')}));
 	}
