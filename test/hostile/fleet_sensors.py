@@ -97,15 +97,20 @@ def local_run(tmp):
     # record it stopped; none timed out.  A batch run with a file cut
     # short ends with status 1 and counts it (doc/core.md): that count
     # must be the cut-short files and nothing else.
-    cut = len(re.findall(r"helper error: pcapfile: .*: record \d+:",
-                         r.stderr))
+    # The source's own warning, not the SOURCEERROR alert that quotes it.
+    cut = len(re.findall(r"warning: source '[^']*': helper error: "
+                         r"pcapfile: .*: record \d+:", r.stderr))
     done = r.stderr.count("': finished") + cut
+    # What a failure shows: the sources' warnings and errors, not the
+    # log's tail (alerts may fill it).
+    why = "status %s, %d cut short:\n" % (r.returncode, cut) + "\n".join(
+        ln for ln in r.stderr.splitlines()
+        if re.search(r"(warning|error): ", ln))[-3000:]
     if cut == 0:
-        assert r.returncode == 0, r.stderr[-2000:]
+        assert r.returncode == 0, why
     else:
         assert r.returncode == 1 and (
-            "%d of %d failed" % (cut, len(FLEET))) in r.stderr, \
-            r.stderr[-2000:]
+            "%d of %d failed" % (cut, len(FLEET))) in r.stderr, why
     assert done == len(FLEET), "local run: %d of %d sources done:\n%s" % (
         done, len(FLEET), r.stderr[-2000:])
     with open(out) as f:
