@@ -92,7 +92,9 @@ class Core:
         os.symlink(WEB, os.path.join(bindir, "osprey_web"))
         conf = os.path.join(self.tmp, "osprey.conf")
         with open(conf, "w") as f:
+            # The kismetdb log too, for its pcapng export row.
             f.write("log_prefix=%s/\nenable_logging=%s\n"
+                    "log_types=pcapng,kismet\n"
                     "remote_capture_port=0\nhttpd_port=0\n"
                     "httpd_bind_address=127.0.0.1\nchannel_hop=false\n"
                     "httpd_username=%s\nhttpd_password=%s\n"
@@ -851,6 +853,34 @@ def run_dynamic_js(ctx, row):
         b"getDynamicIncludes" in data, data
 
 
+def pcapng_packets(data):
+    """The Enhanced Packet Blocks of a little-endian pcapng stream."""
+    assert data[:4] == b"\x0a\x0d\x0d\x0a", data[:16]
+    n, off = 0, 0
+    while off + 12 <= len(data):
+        btype, blen = struct.unpack_from("<II", data, off)
+        assert blen >= 12 and off + blen <= len(data), (off, blen)
+        n += btype == 6
+        off += blen
+    assert off == len(data), (off, len(data))
+    return n
+
+
+def run_kismetdb_pcap(ctx, row):
+    """The log's packets; a POST filter (Kismet's keys) limits them."""
+    c = ctx["core"]
+    path = "/logging/kismetdb/pcap/resttest.pcapng"
+    st, _, data = c.request("GET", path)
+    assert st == 200, (st, data[:300])
+    whole = pcapng_packets(data)
+    assert whole > 0, "no packet in the log's export"
+    st, _, data = c.request("POST", path, {"filter": {"limit": 3}})
+    assert st == 200, (st, data[:300])
+    assert pcapng_packets(data) == min(3, whole)
+    st, _, data = c.request("GET", path + "?size_min=abc")
+    assert st == 400, (st, data[:300])
+
+
 P = "/packetchain/"
 ROWS = {
     "/session/check_login": Row(run=run_check_login),
@@ -951,6 +981,7 @@ ROWS = {
     "/logging/drivers": Row(chk_log_drivers,
                             ["kismet.logfile.driver.class"]),
     "/logging/active": Row(chk_log_active, ["kismet.logfile.path"]),
+    "/logging/kismetdb/pcap/{TITLE}": Row(run=run_kismetdb_pcap),
     "/streams/by-id/{ID}/stream_info": Row(None, ["kismet.stream.id"]),
     "/streams/by-id/{ID}/close_stream": Row(run=run_close_stream),
     "/plugins/all_plugins": Row(chk_plugins),
