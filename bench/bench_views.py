@@ -13,60 +13,27 @@
 # Usage: bench_views.py OSPREY OSPREY_WEB OSPREY_CAP_PCAPFILE BIG.pcapng
 #        [ROUNDS [LOOP.pcapng]]
 
-import base64
 import json
 import os
-import re
-import shutil
-import signal
 import subprocess
 import sys
-import tempfile
 import time
 import urllib.request
 
-USER, PASSWORD = "bench", "Bench-Password-1"
+from benchcore import BenchCore, USER, PASSWORD
 
 
 def main():
     osprey, web, pcapfile, big = [os.path.abspath(a) for a in sys.argv[1:5]]
     rounds = int(sys.argv[5]) if len(sys.argv) > 5 else 3
     loop = os.path.abspath(sys.argv[6]) if len(sys.argv) > 6 else None
-    tmp = tempfile.mkdtemp(prefix="osprey-bench-views-")
-    bindir = os.path.join(tmp, "bin")
-    os.makedirs(bindir)
-    os.symlink(pcapfile, os.path.join(bindir, "osprey_cap_pcapfile"))
-    os.symlink(web, os.path.join(bindir, "osprey_web"))
-    conf = os.path.join(tmp, "osprey.conf")
-    with open(conf, "w") as f:
-        f.write("enable_logging=false\nremote_capture_port=0\n"
-                "httpd_port=0\nhttpd_bind_address=127.0.0.1\n"
-                "httpd_username=%s\nhttpd_password=%s\n"
-                "source=%s:name=big\n" % (USER, PASSWORD, big))
-    log = open(os.path.join(tmp, "osprey.log"), "w+")
-    env = dict(os.environ, HOME=tmp, OSPREY_HELPER_PATH=bindir)
-    proc = subprocess.Popen([osprey, "--allow-root", "-f", conf], env=env,
-                            stdout=log, stderr=subprocess.STDOUT)
-    tok = "Basic " + base64.b64encode(
-        ("%s:%s" % (USER, PASSWORD)).encode()).decode()
-
-    def text():
-        log.seek(0)
-        return log.read()
-
-    port = None
-    while port is None:
-        m = re.search(r"listening on port (\d+)", text())
-        if m:
-            port = int(m.group(1))
-        elif proc.poll() is not None:
-            sys.exit("osprey exited:\n" + text())
-        time.sleep(0.05)
+    core = BenchCore(osprey, web, pcapfile, big, "osprey-bench-views-")
+    port = core.port
     base = "http://127.0.0.1:%d" % port
 
     def get(path, body=None):
         req = urllib.request.Request(base + path, data=body, headers={
-            "Authorization": tok})
+            "Authorization": core.tok})
         with urllib.request.urlopen(req, timeout=600) as r:
             return r.read()
 
@@ -143,9 +110,7 @@ def main():
     run("view last-time poll (TS = now-1)",
         "/devices/views/all/last-time/%.3f/devices.json" % stamp)
     run("all_devices.json", "/devices/all_devices.json")
-    proc.send_signal(signal.SIGTERM)
-    proc.wait(60)
-    shutil.rmtree(tmp, ignore_errors=True)
+    core.stop(60)
     return 0
 
 

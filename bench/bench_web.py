@@ -15,20 +15,16 @@
 # The live source replays at PPS frames/s, or as fast as the core takes
 # them with PPS 0 (the default).
 
-import base64
 import http.client
 import json
 import os
 import re
-import shutil
-import signal
 import subprocess
 import sys
-import tempfile
 import threading
 import time
 
-USER, PASSWORD = "bench", "Bench-Password-1"
+from benchcore import BenchCore, USER, PASSWORD
 
 
 def main():
@@ -36,42 +32,14 @@ def main():
                                         sys.argv[1:6]]
     rounds = int(sys.argv[6]) if len(sys.argv) > 6 else 5
     pps = int(sys.argv[7]) if len(sys.argv) > 7 else 0
-    tmp = tempfile.mkdtemp(prefix="osprey-bench-web-")
-    bindir = os.path.join(tmp, "bin")
-    os.makedirs(bindir)
-    os.symlink(pcapfile, os.path.join(bindir, "osprey_cap_pcapfile"))
-    os.symlink(web, os.path.join(bindir, "osprey_web"))
-    conf = os.path.join(tmp, "osprey.conf")
-    with open(conf, "w") as f:
-        f.write("enable_logging=false\nremote_capture_port=0\n"
-                "httpd_port=0\nhttpd_bind_address=127.0.0.1\n"
-                "httpd_username=%s\nhttpd_password=%s\n"
-                "source=%s:name=big\n" % (USER, PASSWORD, big))
-    log = open(os.path.join(tmp, "osprey.log"), "w+")
-    env = dict(os.environ, HOME=tmp, OSPREY_HELPER_PATH=bindir)
-    proc = subprocess.Popen([osprey, "--allow-root", "-f", conf], env=env,
-                            stdout=log, stderr=subprocess.STDOUT)
-    tok = "Basic " + base64.b64encode(
-        ("%s:%s" % (USER, PASSWORD)).encode()).decode()
-
-    def text():
-        log.seek(0)
-        return log.read()
-
-    port = None
-    while port is None:
-        m = re.search(r"listening on port (\d+)", text())
-        if m:
-            port = int(m.group(1))
-        elif proc.poll() is not None:
-            sys.exit("osprey exited:\n" + text())
-        time.sleep(0.05)
+    core = BenchCore(osprey, web, pcapfile, big, "osprey-bench-web-")
+    proc, port = core.proc, core.port
 
     def get(path, body=None):
         c = http.client.HTTPConnection("127.0.0.1", port, timeout=300)
         t = time.time()
         c.request("POST" if body else "GET", path, body=body,
-                  headers={"Authorization": tok,
+                  headers={"Authorization": core.tok,
                            "Content-Type": "application/json"})
         r = c.getresponse()
         data = r.read()
@@ -89,7 +57,8 @@ def main():
             v = f.read().rsplit(")", 1)[1].split()
         return (int(v[11]) + int(v[12])) / os.sysconf("SC_CLK_TCK")
 
-    web_pid = int(re.search(r"web worker (\d+) listening", text()).group(1))
+    web_pid = int(re.search(r"web worker (\d+) listening",
+                            core.text()).group(1))
 
     t0 = time.time()
     last = -1
@@ -171,9 +140,7 @@ def main():
               " ".join("%.0f" % x for x in fr)))
     st = status()
     print("devices at the end: %d" % st["kismet.system.devices.count"])
-    proc.send_signal(signal.SIGTERM)
-    proc.wait(30)
-    shutil.rmtree(tmp, ignore_errors=True)
+    core.stop(30)
     return 0
 
 
