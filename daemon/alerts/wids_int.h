@@ -89,6 +89,7 @@ enum wids_alert {
 #define WIDS_CAPTURE_DEAUTHS	3	/* a burst, before the rejoin */
 #define WIDS_CAPTURE_WINDOW	10.0	/* s from the burst to the rejoin */
 #define WIDS_TWIN_LOUDER	20	/* dB over the SSID's loudest AP */
+#define WIDS_TWIN_HEARD		(-70)	/* dBm, that AP heard well */
 
 /* One MAC: what the checks remember of it as an AP and as a station. */
 struct wids_sta {

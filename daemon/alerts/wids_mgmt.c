@@ -177,8 +177,10 @@ wids_disconnect(struct wids *w, const struct packet *p, double now)
 		d->key = wids_disc_key(client);
 		d->t = now;
 		memcpy(d->bssid, bssid, 6);
-		wids_capture_kick(w, p, now, bssid, client);
-	} else if (wids_mac_bcast(client))
+		/* A retry is the same frame again, not one more kick. */
+		if (!h->retry)
+			wids_capture_kick(w, p, now, bssid, client);
+	} else if (wids_mac_bcast(client) && !h->retry)
 		wids_capture_kick(w, p, now, bssid, NULL);
 }
 
@@ -314,7 +316,10 @@ wids_rogueap(struct wids *w, const struct packet *p, struct wids_ssid *s,
  * access point, offers it weaker than the weakest of the SSID's known
  * access points (protected to open or WEP, or SAE only to PSK), or on a
  * channel none of them used and far louder than the loudest of them
- * (WIDS_TWIN_LOUDER dB): a copy set up near the victims to draw them.
+ * (WIDS_TWIN_LOUDER dB) where that one is heard well (WIDS_TWIN_HEARD):
+ * a copy set up near the victims to draw them.  At the edge of a
+ * network's coverage a much louder access point of it is the next one
+ * (another vendor's, in a mixed deployment), not a twin.
  */
 static void
 wids_eviltwin(struct wids *w, const struct packet *p, struct wids_sta *ap,
@@ -350,7 +355,7 @@ wids_eviltwin(struct wids *w, const struct packet *p, struct wids_sta *ap,
 	wids_rogueap(w, p, s, level);
 	weaker = (level <= 1 && s->level >= 3) ||
 	    (level == 3 && s->level == 4);
-	loud = dbm != 0 && s->loudest != 0 &&
+	loud = dbm != 0 && s->loudest >= WIDS_TWIN_HEARD && s->loudest < 0 &&
 	    dbm >= s->loudest + WIDS_TWIN_LOUDER && chan != 0 &&
 	    s->n_chan > 0 && !wids_ssid_chan(s, chan);
 	/*
