@@ -158,11 +158,13 @@ struct wids_ssid {
 	uint16_t	 channel;
 	uint16_t	 interval;	/* the first one's beacon interval */
 	uint16_t	 capab;		/* the first one's capabilities */
-	bool		 mixed;		/* another OUI or interval seen */
+	bool		 mixed;		/* another OUI, interval or
+					   capabilities seen */
 	int8_t		 loudest;	/* dBm of its loudest AP's first
 					   beacon; 0 unknown */
 	uint8_t		 n_chan;
-	uint16_t	 chans[4];	/* channels its APs used (the first) */
+	uint16_t	 chans[4];	/* channels its APs used (the first
+					   four) */
 };
 
 /* apspoof= and ssidcanary= rules. */
@@ -217,6 +219,7 @@ struct wids_ssid *wids_ssid(struct wids *, const uint8_t *ssid, uint8_t len,
 		    bool create);
 uint32_t	 wids_hash(const uint8_t *, size_t);
 double		 wids_time(const struct packet *);
+bool		 wids_signal(const struct packet *, int *dbm);
 void		 wids_ssid_str(const uint8_t *ssid, uint8_t len, char *buf,
 		    size_t buflen);
 bool		 wids_mac_zero(const uint8_t mac[6]);
@@ -245,10 +248,8 @@ void	wids_sigs_data(struct wids *, const struct packet *);
 void	wids_sigs_action(struct wids *, const struct packet *);
 void	wids_sigs_signal(struct wids *, const struct packet *);
 void	wids_eapol_keydata(struct wids *, const struct packet *);
-void	wids_capture_kick(struct wids *, const struct packet *, double now,
-	    const uint8_t *bssid, const uint8_t *client);
+/* HANDSHAKECAPTURE: client joins bssid (association, message 1 or 2). */
 void	wids_capture_rejoin(struct wids *, const struct packet *, double now,
 	    const uint8_t *bssid, const uint8_t *client);
-bool	wids_signal(const struct packet *, int *dbm);
 
 #endif

@@ -72,13 +72,12 @@ wids_nomfp(struct wids *w, const struct packet *p, const uint8_t *bssid,
  * than a second apart; it is kept on the client's entry, or the access
  * point's for broadcast ones.
  */
-void
-wids_capture_kick(struct wids *w, const struct packet *p, double now,
-    const uint8_t *bssid, const uint8_t *client)
+static void
+wids_capture_kick(struct wids *w, double now, const uint8_t *bssid,
+    const uint8_t *client)
 {
 	struct wids_sta *s;
 
-	(void)p;
 	s = wids_sta(w, client != NULL ? client : bssid, true);
 	if (now < s->kick_t || now - s->kick_t > 1.0 ||
 	    memcmp(s->kick_bssid, bssid, 6) != 0) {
@@ -179,9 +178,9 @@ wids_disconnect(struct wids *w, const struct packet *p, double now)
 		memcpy(d->bssid, bssid, 6);
 		/* A retry is the same frame again, not one more kick. */
 		if (!h->retry)
-			wids_capture_kick(w, p, now, bssid, client);
+			wids_capture_kick(w, now, bssid, client);
 	} else if (wids_mac_bcast(client) && !h->retry)
-		wids_capture_kick(w, p, now, bssid, NULL);
+		wids_capture_kick(w, now, bssid, NULL);
 }
 
 /*
