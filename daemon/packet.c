@@ -180,6 +180,8 @@ int
 packet_process(struct packet_ctx *c, struct packet *p,
     const struct datasource *ds)
 {
+	uint64_t dups;
+	bool dup = false;
 	size_t i;
 	int r;
 
@@ -202,12 +204,18 @@ packet_process(struct packet_ctx *c, struct packet *p,
 		c->errors++;
 	else if (c->tracker != NULL) {
 		packet_tracker_clock(c);
+		dups = tracker_dups(c->tracker);
 		tracker_update(c->tracker, p);
+		dup = tracker_dups(c->tracker) != dups;
 		if (c->wigle != NULL && p->loc.fix >= 2)
 			(void)wiglecsv_packet(c->wigle, c->tracker, p);
 	}
-	/* Malformed frames too: some are the attack (MALFORMMGMT). */
-	if (c->wids != NULL)
+	/*
+	 * Malformed frames too: some are the attack (MALFORMMGMT).  A frame
+	 * another source already delivered (the tracker's deduplication) is
+	 * one transmission and was checked: a flood is not counted twice.
+	 */
+	if (c->wids != NULL && !dup)
 		wids_packet(c->wids, p);
 	if (c->log != NULL &&
 	    (r = pcaplog_write(c->log, p, ds->name, ds->uuid)) < 0 &&

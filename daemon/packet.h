@@ -162,6 +162,9 @@ struct dot11_ies {
 	uint8_t		 country_ie_len;
 	uint8_t		 wmm_ie_len;	/* the WMM vendor element */
 	uint16_t	 rsn_pairwise;	/* RSN pairwise suite count field */
+	uint8_t		 extcap_ie_len;	/* longest Extended Capabilities */
+	uint16_t	 p2p_noa_len;	/* longest Wi-Fi Direct Notice of
+					   Absence attribute */
 };
 
 /* EAPOL-Key descriptor types (IEEE 802.11-2020 §12.7.2; WPA's own). */

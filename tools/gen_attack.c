@@ -24,6 +24,7 @@
 
 #define SEC		1000000ULL
 #define BEACON_US	102400ULL
+#define GEN_FC_REASSOC_REQ	0x0020
 
 static const uint8_t bcast[6] = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff };
 static const uint8_t ap_mac[6] = { 0x02, 0x00, 0x5e, 0x10, 0x00, 0x01 };
@@ -55,6 +56,7 @@ struct atk {
 	uint64_t	 pn;
 	long		 frames;
 	int		 err;
+	uint16_t	 capab_or;	/* capability bits beacons add */
 };
 
 /* A frame heard on chan at signal dBm: the radiotap header first. */
@@ -131,7 +133,8 @@ beacon_body(struct atk *a, const uint8_t *ssid, size_t len, uint8_t chan,
 {
 	gen_put_le64(&a->b, tsf);
 	gen_put_le16(&a->b, interval);
-	gen_put_le16(&a->b, (uint16_t)(0x0401 | (sec == WPA2 ? 0x0010 : 0)));
+	gen_put_le16(&a->b, (uint16_t)(0x0401 | (sec == WPA2 ? 0x0010 : 0) |
+	    a->capab_or));
 	gen_ie_ssid(&a->b, ssid, len);
 	gen_ie_rates(&a->b, chan <= 14);
 	gen_ie_ds(&a->b, chan);
@@ -628,6 +631,226 @@ s_rsn_loop(struct atk *a, uint64_t s)
 }
 
 static void
+s_probe_chan(struct atk *a, uint64_t s)
+{
+	/* A copy of the AP answering the client's probes on channel 11. */
+	if (s < 5)
+		return;
+	probe_req(a, s * SEC + 300000, cl_mac, home_ssid, 11);
+	begin(a, 11, -40);
+	gen_hdr3(&a->b, GEN_FC_PROBE_RESP, 314, cl_mac, ap_mac, ap_mac,
+	    a->seq++);
+	beacon_body(a, (const uint8_t *)home_ssid, strlen(home_ssid), 11,
+	    WPA2, 100, s * SEC, true);
+	end(a, s * SEC + 301000);
+}
+
+/* The client (re)joins the site's AP: RSN without MFP, as most do. */
+static void
+assoc_req(struct atk *a, uint64_t t, uint16_t fc)
+{
+	begin(a, 6, -55);
+	gen_hdr3(&a->b, fc, 314, ap_mac, cl_mac, ap_mac, a->seq++);
+	gen_put_le16(&a->b, 0x0411);
+	gen_put_le16(&a->b, 10);
+	if (fc == GEN_FC_REASSOC_REQ)
+		gen_put_bytes(&a->b, ap_mac, 6);
+	gen_ie_ssid(&a->b, (const uint8_t *)home_ssid, strlen(home_ssid));
+	gen_ie_rates(&a->b, true);
+	gen_ie_rsn(&a->b, GEN_SEC_WPA2_PSK, GEN_AKM_NONE);
+	end(a, t);
+}
+
+static void
+s_no_client_mfp(struct atk *a, uint64_t s)
+{
+	int i;
+
+	if (s == 3)
+		assoc_req(a, s * SEC + 200000, GEN_FC_ASSOC_REQ);
+	/* A flood as deauth-flood; the client keeps coming back. */
+	if (s >= 5) {
+		for (i = 0; i < 20; i++)
+			disconnect(a, s * SEC + 10000 + (uint64_t)i * 49000,
+			    GEN_FC_DEAUTH, cl_mac, ap_mac, ap_mac, 7);
+		assoc_req(a, s * SEC + 995000, GEN_FC_REASSOC_REQ);
+	}
+}
+
+static void
+s_overpowered(struct atk *a, uint64_t s)
+{
+	/* A transmitter next to the antenna: -5 dBm, ten beacons a second. */
+	uint64_t t;
+
+	if (s < 5)
+		return;
+	for (t = s * SEC + 20000; t < (s + 1) * SEC; t += BEACON_US)
+		beacon(a, t, rogue, "loud", 6, WPA2, 100, t, -5);
+}
+
+/* Elements of filler so that the next byte is the frame's at off. */
+static void
+pad_to(struct atk *a, size_t frame_start, size_t off, const uint8_t *tail,
+    uint8_t tail_len)
+{
+	size_t r;
+	uint8_t fill[255];
+
+	memset(fill, 0x90, sizeof(fill));
+	while ((r = frame_start + off - a->b.len) > 240) {
+		gen_put_u8(&a->b, 221);
+		gen_put_u8(&a->b, 200);
+		gen_put_bytes(&a->b, fill, 200);
+	}
+	gen_put_u8(&a->b, 221);
+	gen_put_u8(&a->b, (uint8_t)(r - 2 + tail_len));
+	gen_put_bytes(&a->b, fill, r - 2);
+	gen_put_bytes(&a->b, tail, tail_len);
+}
+
+static void
+s_msf_netgear(struct atk *a, uint64_t s)
+{
+	/* The module's code bytes at 1180, in a 1188-byte beacon. */
+	static const uint8_t code[8] = { 0x6a, 0x39, 0x58, 0x01, 0x90, 0x90,
+	    0x90, 0x90 };
+	size_t start;
+
+	if (s < 5)
+		return;
+	begin(a, 6, -50);
+	start = a->b.len;
+	gen_hdr3(&a->b, GEN_FC_BEACON, 0, bcast, rogue, rogue, a->seq++);
+	beacon_body(a, (const uint8_t *)"netgear", 7, 6, OPEN, 100, s * SEC,
+	    false);
+	pad_to(a, start, 1180, code, sizeof(code));
+	end(a, s * SEC + 300000);
+}
+
+static void
+s_bcom_11k(struct atk *a, uint64_t s)
+{
+	/* Neighbor Report Response: one report, channel 250. */
+	static const uint8_t nr[18] = { 5, 5, 1, 52, 13, 0x02, 0x66, 0x66,
+	    0x00, 0x00, 0x02, 0x8f, 0x00, 0x00, 0x00, 81, 250, 7 };
+
+	if (s < 5)
+		return;
+	begin(a, 6, -50);
+	gen_hdr3(&a->b, GEN_FC_ACTION, 314, cl_mac, rogue, rogue, a->seq++);
+	gen_put_bytes(&a->b, nr, sizeof(nr));
+	end(a, s * SEC + 300000);
+}
+
+static void
+s_qcom_extcap(struct atk *a, uint64_t s)
+{
+	uint8_t ext[64];
+
+	if (s < 5)
+		return;
+	memset(ext, 0xff, sizeof(ext));
+	odd_beacon(a, s * SEC + 300000, 127, ext, sizeof(ext));
+}
+
+static void
+s_rtl8195(struct atk *a, uint64_t s)
+{
+	static const uint8_t kd[22] = { 0x30, 0x14, 0x01, 0x00, 0x00, 0x0f,
+	    0xac, 0x04, 0x01, 0x00, 0x00, 0x0f, 0xac, 0x04, 0x01, 0x00, 0x00,
+	    0x0f, 0xac, 0x02, 0x00, 0x00 };
+	struct gen_eapol_key k;
+	uint8_t an[32];
+
+	/* Message 1 from the rogue, its key data length 1024 for 22. */
+	if (s < 5)
+		return;
+	memset(an, 0x77, sizeof(an));
+	begin(a, 6, -45);
+	gen_hdr3(&a->b, GEN_FC_DATA | GEN_FC_FROMDS, 44, cl_mac, rogue, rogue,
+	    a->seq++);
+	gen_llc(&a->b, 0x888e);
+	memset(&k, 0, sizeof(k));
+	k.desc = 2;
+	k.info = 0x008a;
+	k.key_len = 16;
+	k.replay = s;
+	k.nonce = an;
+	k.data = kd;
+	k.data_len = sizeof(kd);
+	gen_eapol_key(&a->b, &a->rnd, &k);
+	a->b.data[a->b.len - sizeof(kd) - 2] = 0x04;
+	a->b.data[a->b.len - sizeof(kd) - 1] = 0x00;
+	end(a, s * SEC + 300000);
+}
+
+static void
+s_rtl_p2p(struct atk *a, uint64_t s)
+{
+	/* P2P element: a Notice of Absence attribute of five descriptors. */
+	uint8_t p2p[4 + 3 + 2 + 5 * 13] = { 0x50, 0x6f, 0x9a, 0x09, 12,
+	    2 + 5 * 13, 0x00, 0x01, 0x80 };
+
+	if (s < 5)
+		return;
+	memset(p2p + 9, 0x41, sizeof(p2p) - 9);
+	odd_beacon(a, s * SEC + 300000, 221, p2p, sizeof(p2p));
+}
+
+static void
+s_handshake_capture(struct atk *a, uint64_t s)
+{
+	uint8_t an[32], sn[32];
+	uint64_t t = s * SEC;
+	int i;
+
+	/* aireplay-ng --deauth 4 every five seconds; the client rejoins. */
+	if (s < 5 || s % 5 != 0)
+		return;
+	for (i = 0; i < 4; i++)
+		disconnect(a, t + 100000 + (uint64_t)i * 8000, GEN_FC_DEAUTH,
+		    cl_mac, ap_mac, ap_mac, 7);
+	assoc_req(a, t + 300000, GEN_FC_REASSOC_REQ);
+	memset(an, (int)s, sizeof(an));
+	memset(sn, (int)s + 1, sizeof(sn));
+	eapol(a, t + 310000, 1, s, an);
+	eapol(a, t + 320000, 2, s, sn);
+	eapol(a, t + 330000, 3, s + 1, an);
+	eapol(a, t + 340000, 4, s + 1, NULL);
+}
+
+static void
+s_evil_twin_loud(struct atk *a, uint64_t s)
+{
+	uint64_t t;
+
+	/* WPA2 like the site, on channel 11, 25 dB louder. */
+	if (s < 10)
+		return;
+	for (t = s * SEC + 50000; t < (s + 1) * SEC; t += BEACON_US)
+		beacon(a, t, rogue, home_ssid, 11, WPA2, 100, t, -20);
+}
+
+static void
+s_rogue_caps(struct atk *a, uint64_t s)
+{
+	static const uint8_t ap2[6] = { 0x02, 0x00, 0x5e, 0x10, 0x00, 0x02 };
+	uint64_t t;
+
+	/* As rogue-ap, at the site's interval but with 802.11h and k. */
+	for (t = s * SEC + 30000; t < (s + 1) * SEC; t += BEACON_US)
+		beacon(a, t, ap2, home_ssid, 11, WPA2, 100, 2000 * SEC + t,
+		    -60);
+	if (s < 10)
+		return;
+	a->capab_or = 0x1100;
+	for (t = s * SEC + 60000; t < (s + 1) * SEC; t += BEACON_US)
+		beacon(a, t, rogue, home_ssid, 1, WPA2, 100, t, -50);
+	a->capab_or = 0;
+}
+
+static void
 s_none(struct atk *a, uint64_t s)
 {
 }
@@ -666,6 +889,17 @@ static const struct {
 	{ "bad-country", s_bad_country },
 	{ "wmm-overflow", s_wmm_overflow },
 	{ "rsn-loop", s_rsn_loop },
+	{ "probe-chan", s_probe_chan },
+	{ "no-client-mfp", s_no_client_mfp },
+	{ "overpowered", s_overpowered },
+	{ "msf-netgear", s_msf_netgear },
+	{ "bcom-11k", s_bcom_11k },
+	{ "qcom-extcap", s_qcom_extcap },
+	{ "rtl8195", s_rtl8195 },
+	{ "rtl-p2p", s_rtl_p2p },
+	{ "handshake-capture", s_handshake_capture },
+	{ "evil-twin-loud", s_evil_twin_loud },
+	{ "rogue-caps", s_rogue_caps },
 };
 
 void

@@ -134,6 +134,40 @@ static const struct {
 	[WA_BEACONFLOOD] = { "BEACONFLOOD", "DENIAL", ALERTS_MEDIUM, "5/min",
 	    "1/sec", "Hundreds of new access points in a second: a beacon "
 	    "flood (mdk) (osprey)" },
+	[WA_PROBECHAN] = { "PROBECHAN", "SPOOF", ALERTS_MEDIUM, "5/min",
+	    "1/sec", "A probe response names another channel than the one "
+	    "its access point beacons: a spoofed copy answering on another "
+	    "channel, or a confused repeater" },
+	[WA_NOCLIENTMFP] = { "NOCLIENTMFP", "SPOOF", ALERTS_LOW, "5/min",
+	    "1/sec", "A client under a deauthentication flood joined without "
+	    "management frame protection: the forged frames work on it" },
+	[WA_OVERPOWERED] = { "OVERPOWERED", "OTHER", ALERTS_HIGH, "5/min",
+	    "1/sec", "A signal far stronger than a receiver should hear: an "
+	    "amplifier set too high, a transmitter at the antenna, or a "
+	    "jammer" },
+	[WA_MSFNETGEARBEACON] = { "MSFNETGEARBEACON", "EXPLOIT",
+	    ALERTS_MEDIUM, "5/min", "1/sec", "An over-sized beacon carrying "
+	    "the code of Metasploit's Netgear WG111 driver exploit" },
+	[WA_BCOM11KCHAN] = { "BCOM11KCHAN", "EXPLOIT", ALERTS_HIGH, "5/min",
+	    "1/sec", "An 802.11k neighbor report naming a channel no band "
+	    "has, which overflows some Broadcom firmware (Project Zero "
+	    "1289)" },
+	[WA_QCOMEXTENDED] = { "QCOMEXTENDED", "EXPLOIT", ALERTS_HIGH, "5/min",
+	    "1/sec", "An Extended Capabilities element far longer than the "
+	    "standard defines, which overflows some Qualcomm firmware "
+	    "(CVE-2019-10539)" },
+	[WA_RTL8195VD1406] = { "RTL8195VD1406", "EXPLOIT", ALERTS_HIGH,
+	    "5/min", "1/sec", "An EAPOL-Key frame whose key data length runs "
+	    "past the frame, which overflows Realtek RTL8195 firmware "
+	    "(CVE-2020-9395, VD-1406, VD-1407)" },
+	[WA_RTLWIFIP2P] = { "RTLWIFIP2P", "EXPLOIT", ALERTS_HIGH, "5/min",
+	    "1/sec", "A Wi-Fi Direct Notice of Absence attribute with more "
+	    "descriptors than the Linux rtlwifi driver holds "
+	    "(CVE-2019-17666)" },
+	[WA_HANDSHAKECAPTURE] = { "HANDSHAKECAPTURE", "EXPLOIT", ALERTS_HIGH,
+	    "5/min", "1/sec", "A burst of deauthentications followed by the "
+	    "client's new handshake: an attempt to capture it for cracking "
+	    "(aireplay-ng, wifite) (osprey)" },
 	[WA_DEVICEFOUND] = { "DEVICEFOUND", "SYSTEM", ALERTS_MEDIUM,
 	    "1000/min", "100/sec", "A watched device (devicefound=) was "
 	    "heard" },
@@ -153,6 +187,21 @@ wids_hash(const uint8_t *p, size_t n)
 	for (i = 0; i < n; i++)
 		h = (h ^ p[i]) * 16777619U;
 	return h != 0 ? h : 1;
+}
+
+/* The frame's signal: the radio header's, else the helper's. */
+bool
+wids_signal(const struct packet *p, int *dbm)
+{
+	if (p->radio.has & RADIO_HAS_SIGNAL) {
+		*dbm = p->radio.signal_dbm;
+		return true;
+	}
+	if (p->has_helper_signal) {
+		*dbm = p->helper_signal_dbm;
+		return true;
+	}
+	return false;
 }
 
 double
@@ -418,6 +467,7 @@ wids_new(struct alerts *a, const struct config *cfg, char *err,
 	w->alerts = a;
 	w->enabled = true;
 	w->lost_timeout = 60;
+	w->max_signal = WIDS_MAX_SIGNAL;
 	for (i = 0; i < WA_COUNT; i++) {
 		memset(&d, 0, sizeof(d));
 		d.name = wids_defs[i].name;
@@ -621,15 +671,23 @@ wids_packet(struct wids *w, const struct packet *p)
 		wids_watch_packet(w, p, now);
 	if (!w->enabled)
 		return;
+	wids_sigs_signal(w, p);
 	switch (p->dot11.type) {
 	case DOT11_TYPE_MGMT:
 		wids_mgmt(w, p, now);
-		wids_sigs_mgmt(w, p);
+		if (p->dot11.subtype == DOT11_MGMT_ACTION ||
+		    p->dot11.subtype == DOT11_MGMT_ACTION_NOACK)
+			wids_sigs_action(w, p);
+		else
+			wids_sigs_mgmt(w, p);
 		break;
 	case DOT11_TYPE_DATA:
 		wids_data(w, p, now);
-		if (p->dot11.ethertype == 0x888e)
+		if (p->dot11.ethertype == 0x888e) {
 			wids_crypto_eapol(w, p, now);
+			if (p->dot11.eapol.desc != 0)
+				wids_eapol_keydata(w, p);
+		}
 		wids_sigs_data(w, p);
 		break;
 	default:

@@ -204,8 +204,10 @@ wids_crypto_eapol(struct wids *w, const struct packet *p, double now)
 		    "carries an all-zero nonce", e->msg, ap[0], ap[1], ap[2],
 		    ap[3], ap[4], ap[5]);
 	s = wids_sta(w, client, true);
-	if (e->msg == 1 || e->msg == 2)
+	if (e->msg == 1 || e->msg == 2) {
 		wids_pmkid(w, p, s, ap, client, now);
+		wids_capture_rejoin(w, p, now, ap, client);
+	}
 	switch (e->msg) {
 	case 1:
 		s->has_anonce = false;
@@ -234,4 +236,37 @@ wids_crypto_eapol(struct wids *w, const struct packet *p, double now)
 	default:
 		break;
 	}
+}
+
+/*
+ * RTL8195VD1406: an EAPOL-Key frame whose Key Data Length claims more
+ * than the frame holds.  No decoder keeps that field: after the LLC
+ * header (8), the EAPOL header (4) and the key descriptor up to the MIC
+ * (77), the MIC (16, or 24 with the Suite B 192-bit key management),
+ * then the length (2).  Raised when both MIC sizes read a length past
+ * the end, and the capture did not cut the frame.
+ */
+void
+wids_eapol_keydata(struct wids *w, const struct packet *p)
+{
+	const struct packet_dot11 *h = &p->dot11;
+	const uint8_t *b = h->body, *m = h->ta;
+	size_t n = h->body_len, mic, off, len = 0;
+
+	if (b == NULL || h->truncated || !h->has_ta ||
+	    n < 8 + 4 + 77 + 16 + 2 || b[6] != 0x88 || b[7] != 0x8e)
+		return;
+	for (mic = 16; mic <= 24; mic += 8) {
+		off = 8 + 4 + 77 + mic;
+		if (off + 2 > n)
+			continue;
+		len = (size_t)b[off] << 8 | b[off + 1];
+		if (off + 2 + len <= n)
+			return;
+	}
+	len = (size_t)b[8 + 4 + 77 + 16] << 8 | b[8 + 4 + 77 + 17];
+	wids_raise(w, WA_RTL8195VD1406, p, h->has_bssid ? h->bssid : NULL, m,
+	    h->ra, NULL, m, "EAPOL-Key frame from %02X:%02X:%02X:%02X:%02X:%02X "
+	    "claims %zu bytes of key data, %zu follow", m[0], m[1], m[2], m[3],
+	    m[4], m[5], len, n - (8 + 4 + 77 + 16 + 2));
 }

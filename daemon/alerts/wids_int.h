@@ -51,6 +51,15 @@ enum wids_alert {
 	WA_ROGUEAP,
 	WA_KARMA,
 	WA_BEACONFLOOD,
+	WA_PROBECHAN,
+	WA_NOCLIENTMFP,
+	WA_OVERPOWERED,
+	WA_MSFNETGEARBEACON,
+	WA_BCOM11KCHAN,
+	WA_QCOMEXTENDED,
+	WA_RTL8195VD1406,
+	WA_RTLWIFIP2P,
+	WA_HANDSHAKECAPTURE,
 	WA_DEVICEFOUND,
 	WA_DEVICELOST,
 	WA_SOURCEERROR,
@@ -76,6 +85,11 @@ enum wids_alert {
 #define WIDS_DISASSOC_WINDOW	10.0	/* s, data after a disconnection */
 #define WIDS_PMKID_MIN		3	/* APs' message 1 unanswered, a min */
 #define WIDS_PMKID_APS		4
+#define WIDS_MAX_SIGNAL		(-10)	/* dBm; dot11_max_signal= */
+#define WIDS_CAPTURE_DEAUTHS	3	/* a burst, before the rejoin */
+#define WIDS_CAPTURE_WINDOW	10.0	/* s from the burst to the rejoin */
+#define WIDS_TWIN_LOUDER	20	/* dB over the SSID's loudest AP */
+#define WIDS_TWIN_HEARD		(-70)	/* dBm, that AP heard well */
 
 /* One MAC: what the checks remember of it as an AP and as a station. */
 struct wids_sta {
@@ -110,6 +124,16 @@ struct wids_sta {
 	uint32_t	 pmkid_ap[WIDS_PMKID_APS];
 	uint8_t		 n_pmkid;
 	bool		 pmkid_raised;
+	/* As a station: its last (re)association request. */
+	bool		 assoc_seen;
+	bool		 assoc_mfp;	/* offered management frame protection */
+	/* Disconnections of it (as a station) or of all (as an AP, to
+	 * broadcast), in the current burst: HANDSHAKECAPTURE. */
+	double		 kick_t;
+	uint32_t	 kick_n;
+	uint8_t		 kick_bssid[6];
+	bool		 kick_raised;
+	bool		 nomfp_raised;	/* NOCLIENTMFP, this flood */
 };
 
 /*
@@ -133,7 +157,14 @@ struct wids_ssid {
 	uint8_t		 bssid[6];	/* the first */
 	uint16_t	 channel;
 	uint16_t	 interval;	/* the first one's beacon interval */
-	bool		 mixed;		/* another OUI or interval seen */
+	uint16_t	 capab;		/* the first one's capabilities */
+	bool		 mixed;		/* another OUI, interval or
+					   capabilities seen */
+	int8_t		 loudest;	/* dBm of its loudest AP's first
+					   beacon; 0 unknown */
+	uint8_t		 n_chan;
+	uint16_t	 chans[4];	/* channels its APs used (the first
+					   four) */
 };
 
 /* apspoof= and ssidcanary= rules. */
@@ -178,6 +209,7 @@ struct wids {
 	struct wids_watch	 watch[WIDS_WATCH_MAX];
 	size_t			 n_watch;
 	double			 lost_timeout;
+	int			 max_signal;	/* OVERPOWERED above, dBm */
 };
 
 /* wids.c */
@@ -187,6 +219,7 @@ struct wids_ssid *wids_ssid(struct wids *, const uint8_t *ssid, uint8_t len,
 		    bool create);
 uint32_t	 wids_hash(const uint8_t *, size_t);
 double		 wids_time(const struct packet *);
+bool		 wids_signal(const struct packet *, int *dbm);
 void		 wids_ssid_str(const uint8_t *ssid, uint8_t len, char *buf,
 		    size_t buflen);
 bool		 wids_mac_zero(const uint8_t mac[6]);
@@ -212,5 +245,11 @@ void	wids_crypto_eapol(struct wids *, const struct packet *, double now);
 uint8_t	wids_crypt_level(uint32_t crypt);
 void	wids_sigs_mgmt(struct wids *, const struct packet *);
 void	wids_sigs_data(struct wids *, const struct packet *);
+void	wids_sigs_action(struct wids *, const struct packet *);
+void	wids_sigs_signal(struct wids *, const struct packet *);
+void	wids_eapol_keydata(struct wids *, const struct packet *);
+/* HANDSHAKECAPTURE: client joins bssid (association, message 1 or 2). */
+void	wids_capture_rejoin(struct wids *, const struct packet *, double now,
+	    const uint8_t *bssid, const uint8_t *client);
 
 #endif

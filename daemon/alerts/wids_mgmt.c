@@ -21,6 +21,12 @@
 #define WIDS_TSF_JUMP		1000000ULL
 /* Two clocks interleave within this long of a jump back (seconds). */
 #define WIDS_TSF_WINDOW		10.0
+/*
+ * Capability bits a deployment sets alike on every access point: ESS,
+ * IBSS, Privacy, Spectrum Management, QoS, APSD, Radio Measurement.  Not
+ * short preamble or slot time, which follow the clients present.
+ */
+#define WIDS_CAP_MASK		0x1b13
 
 static uint64_t
 wids_disc_key(const uint8_t m[6])
@@ -35,6 +41,93 @@ wids_disc_name(const struct packet_dot11 *h)
 {
 	return h->subtype == DOT11_MGMT_DEAUTH ? "deauthentication" :
 	    "disassociation";
+}
+
+/*
+ * NOCLIENTMFP: the client a flood names joined (its last association
+ * request) without offering management frame protection, so the forged
+ * frames disconnect it.  Once per association.
+ */
+static void
+wids_nomfp(struct wids *w, const struct packet *p, const uint8_t *bssid,
+    const uint8_t *c)
+{
+	struct wids_sta *s;
+
+	if ((c[0] & 1) != 0 || memcmp(c, bssid, 6) == 0 ||
+	    (s = wids_sta(w, c, false)) == NULL || !s->assoc_seen ||
+	    s->assoc_mfp || s->nomfp_raised)
+		return;
+	s->nomfp_raised = true;
+	wids_raise(w, WA_NOCLIENTMFP, p, bssid, c, bssid, NULL, c,
+	    "Client %02X:%02X:%02X:%02X:%02X:%02X, under a deauthentication "
+	    "flood, joined %02X:%02X:%02X:%02X:%02X:%02X without management "
+	    "frame protection", c[0], c[1], c[2], c[3], c[4], c[5], bssid[0],
+	    bssid[1], bssid[2], bssid[3], bssid[4], bssid[5]);
+}
+
+/*
+ * HANDSHAKECAPTURE, first half: a disconnection of client (NULL: of every
+ * client, sent to broadcast) by bssid.  A burst is disconnections less
+ * than a second apart; it is kept on the client's entry, or the access
+ * point's for broadcast ones.
+ */
+static void
+wids_capture_kick(struct wids *w, double now, const uint8_t *bssid,
+    const uint8_t *client)
+{
+	struct wids_sta *s;
+
+	s = wids_sta(w, client != NULL ? client : bssid, true);
+	if (now < s->kick_t || now - s->kick_t > 1.0 ||
+	    memcmp(s->kick_bssid, bssid, 6) != 0) {
+		s->kick_n = 0;
+		s->kick_raised = false;
+		memcpy(s->kick_bssid, bssid, 6);
+	}
+	s->kick_n++;
+	s->kick_t = now;
+}
+
+static bool
+wids_kicked(const struct wids_sta *s, const uint8_t *bssid, double now)
+{
+	return s != NULL && s->kick_n >= WIDS_CAPTURE_DEAUTHS &&
+	    !s->kick_raised && now >= s->kick_t &&
+	    now - s->kick_t <= WIDS_CAPTURE_WINDOW &&
+	    memcmp(s->kick_bssid, bssid, 6) == 0;
+}
+
+/*
+ * HANDSHAKECAPTURE, second half: client joins bssid again (association,
+ * or handshake message 1 or 2) within seconds of a burst that kicked it,
+ * or kicked everyone: the burst was sent to make it hand over a fresh
+ * handshake.  Once per burst.
+ */
+void
+wids_capture_rejoin(struct wids *w, const struct packet *p, double now,
+    const uint8_t *bssid, const uint8_t *c)
+{
+	struct wids_sta *s, *ap;
+	uint32_t n;
+
+	if ((c[0] & 1) != 0 || memcmp(c, bssid, 6) == 0)
+		return;
+	s = wids_sta(w, c, false);
+	ap = wids_sta(w, bssid, false);
+	if (wids_kicked(s, bssid, now)) {
+		s->kick_raised = true;
+		n = s->kick_n;
+	} else if (wids_kicked(ap, bssid, now)) {
+		ap->kick_raised = true;
+		n = ap->kick_n;
+	} else
+		return;
+	wids_raise(w, WA_HANDSHAKECAPTURE, p, bssid, c, bssid, NULL, c,
+	    "Client %02X:%02X:%02X:%02X:%02X:%02X joins %02X:%02X:%02X:%02X:"
+	    "%02X:%02X again right after a burst of %u disconnections: a "
+	    "handshake capture", c[0], c[1], c[2], c[3], c[4], c[5], bssid[0],
+	    bssid[1], bssid[2], bssid[3], bssid[4], bssid[5], n);
 }
 
 static void
@@ -67,21 +160,27 @@ wids_disconnect(struct wids *w, const struct packet *p, double now)
 		s->disc_sec = sec;
 		s->disc_n = 0;
 	}
+	client = memcmp(h->ta, bssid, 6) == 0 ? h->ra : h->ta;
 	/* Once per second of flood; the limits cap a long one. */
-	if (++s->disc_n == WIDS_DEAUTH_FLOOD + 1)
+	if (++s->disc_n == WIDS_DEAUTH_FLOOD + 1) {
 		wids_raise(w, WA_DEAUTHFLOOD, p, bssid, h->ta, h->ra, NULL,
 		    bssid, "More than %d deauthentication or disassociation "
 		    "frames in a second naming network %02X:%02X:%02X:%02X:"
 		    "%02X:%02X", WIDS_DEAUTH_FLOOD, bssid[0], bssid[1],
 		    bssid[2], bssid[3], bssid[4], bssid[5]);
-	/* The client's side, for DISASSOCTRAFFIC. */
-	client = memcmp(h->ta, bssid, 6) == 0 ? h->ra : h->ta;
+		wids_nomfp(w, p, bssid, client);
+	}
+	/* The client's side, for DISASSOCTRAFFIC and HANDSHAKECAPTURE. */
 	if ((client[0] & 1) == 0 && memcmp(client, bssid, 6) != 0) {
 		d = wids_disc(w, client);
 		d->key = wids_disc_key(client);
 		d->t = now;
 		memcpy(d->bssid, bssid, 6);
-	}
+		/* A retry is the same frame again, not one more kick. */
+		if (!h->retry)
+			wids_capture_kick(w, now, bssid, client);
+	} else if (wids_mac_bcast(client) && !h->retry)
+		wids_capture_kick(w, now, bssid, NULL);
 }
 
 /*
@@ -164,10 +263,62 @@ wids_apspoof(struct wids *w, const struct packet *p)
 	}
 }
 
+/* Whether chan is one the SSID's access points used. */
+static bool
+wids_ssid_chan(const struct wids_ssid *s, uint16_t chan)
+{
+	uint8_t i;
+
+	for (i = 0; i < s->n_chan; i++)
+		if (s->chans[i] == chan)
+			return true;
+	return false;
+}
+
 /*
- * Evil twin: a BSSID new to an SSID offers weaker protection than the
- * weakest of the SSID's known access points: protected to open or WEP,
- * or SAE only to PSK.
+ * Rogue AP: an established, uniform deployment of a protected SSID (two
+ * or more access points, one OUI, one beacon interval, one set of
+ * capabilities) joined, protected too, by another OUI that beacons at
+ * another interval or with other capabilities.  Once per SSID: the
+ * deployment is mixed after.
+ */
+static void
+wids_rogueap(struct wids *w, const struct packet *p, struct wids_ssid *s,
+    uint8_t level)
+{
+	const struct packet_dot11 *h = &p->dot11;
+	bool oui, ival, caps;
+	char ssid[4 * 32 + 1];
+
+	oui = memcmp(s->bssid, h->ta, 3) != 0;
+	ival = s->interval != h->beacon_interval;
+	caps = ((s->capab ^ h->capability) & WIDS_CAP_MASK) != 0;
+	if (oui && (ival || caps) && !s->mixed && s->n_bss >= 2 &&
+	    s->level >= 2 && level >= 2) {
+		wids_ssid_str(h->ies.ssid, h->ies.ssid_len, ssid,
+		    sizeof(ssid));
+		wids_raise(w, WA_ROGUEAP, p, h->ta, h->ta, h->ra, s->bssid,
+		    h->ta, "SSID '%s' is offered by %02X:%02X:%02X:%02X:%02X:"
+		    "%02X (beacon interval %u TU, capabilities 0x%04x), unlike "
+		    "its %u access points of OUI %02X:%02X:%02X (%u TU, "
+		    "0x%04x)", ssid, h->ta[0], h->ta[1], h->ta[2], h->ta[3],
+		    h->ta[4], h->ta[5], h->beacon_interval, h->capability,
+		    s->n_bss, s->bssid[0], s->bssid[1], s->bssid[2],
+		    s->interval, s->capab);
+	}
+	if (oui || ival || caps)
+		s->mixed = true;
+}
+
+/*
+ * Evil twin: a BSSID new to an SSID, of another OUI than its first
+ * access point, offers it weaker than the weakest of the SSID's known
+ * access points (protected to open or WEP, or SAE only to PSK), or on a
+ * channel none of them used and far louder than the loudest of them
+ * (WIDS_TWIN_LOUDER dB) where that one is heard well (WIDS_TWIN_HEARD):
+ * a copy set up near the victims to draw them.  At the edge of a
+ * network's coverage a much louder access point of it is the next one
+ * (another vendor's, in a mixed deployment), not a twin.
  */
 static void
 wids_eviltwin(struct wids *w, const struct packet *p, struct wids_sta *ap,
@@ -176,65 +327,72 @@ wids_eviltwin(struct wids *w, const struct packet *p, struct wids_sta *ap,
 	const struct packet_dot11 *h = &p->dot11;
 	struct wids_ssid *s;
 	uint8_t level = wids_crypt_level(crypt);
+	uint16_t chan = wids_beacon_channel(&h->ies);
 	char ssid[4 * 32 + 1];
-	bool weaker, other;
+	bool weaker, loud, oui;
+	int dbm = 0;
 
 	/* Known to this SSID: its own changes are CRYPTODROP's. */
 	if (!h->ies.has_ssid || h->ies.ssid_cloaked || h->ies.ssid_len == 0 ||
 	    (ap->beaconed && ap->ssid_hash == ssid_hash))
 		return;
+	if (!wids_signal(p, &dbm) || dbm >= 0 || dbm < -127)
+		dbm = 0;
 	s = wids_ssid(w, h->ies.ssid, h->ies.ssid_len, true);
 	if (s->n_bss == 0) {
 		s->level = level;
 		s->n_bss = 1;
 		memcpy(s->bssid, h->ta, 6);
-		s->channel = wids_beacon_channel(&h->ies);
+		s->channel = chan;
 		s->interval = h->beacon_interval;
+		s->capab = h->capability;
+		s->loudest = (int8_t)dbm;
+		if (chan != 0)
+			s->chans[s->n_chan++] = chan;
 		return;
 	}
-	/*
-	 * Rogue AP: an established, uniform deployment of a protected SSID
-	 * (two or more access points, one OUI, one beacon interval) joined
-	 * by another OUI beaconing at another interval.
-	 */
-	other = memcmp(s->bssid, h->ta, 3) != 0 ||
-	    s->interval != h->beacon_interval;
-	if (other && !s->mixed && s->n_bss >= 2 && s->level >= 2 &&
-	    level >= 2 && memcmp(s->bssid, h->ta, 3) != 0 &&
-	    s->interval != h->beacon_interval) {
-		wids_ssid_str(h->ies.ssid, h->ies.ssid_len, ssid,
-		    sizeof(ssid));
-		wids_raise(w, WA_ROGUEAP, p, h->ta, h->ta, h->ra, s->bssid,
-		    h->ta, "SSID '%s' is offered by %02X:%02X:%02X:%02X:%02X:"
-		    "%02X (beacon interval %u TU), unlike its %u access "
-		    "points of OUI %02X:%02X:%02X (%u TU)", ssid, h->ta[0],
-		    h->ta[1], h->ta[2], h->ta[3], h->ta[4], h->ta[5],
-		    h->beacon_interval, s->n_bss, s->bssid[0], s->bssid[1],
-		    s->bssid[2], s->interval);
-	}
-	if (other)
-		s->mixed = true;
+	wids_rogueap(w, p, s, level);
 	weaker = (level <= 1 && s->level >= 3) ||
 	    (level == 3 && s->level == 4);
+	loud = dbm != 0 && s->loudest >= WIDS_TWIN_HEARD && s->loudest < 0 &&
+	    dbm >= s->loudest + WIDS_TWIN_LOUDER && chan != 0 &&
+	    s->n_chan > 0 && !wids_ssid_chan(s, chan);
 	/*
 	 * The same OUI as the SSID's first access point: another radio of
 	 * one deployment, or two routers of one vendor on its default SSID
 	 * ("ASUS_08"), not a twin brought by an attacker (doc/alerts.md).
 	 */
-	if (weaker && memcmp(s->bssid, h->ta, 3) != 0) {
+	oui = memcmp(s->bssid, h->ta, 3) != 0;
+	if (oui && (weaker || loud)) {
 		wids_ssid_str(h->ies.ssid, h->ies.ssid_len, ssid,
 		    sizeof(ssid));
-		wids_raise(w, WA_EVILTWIN, p, h->ta, h->ta, h->ra, s->bssid,
-		    h->ta, "SSID '%s' is offered by %02X:%02X:%02X:%02X:%02X:"
-		    "%02X as %s, weaker than its %u other access point(s) "
-		    "(%02X:%02X:%02X:%02X:%02X:%02X on channel %u)", ssid,
-		    h->ta[0], h->ta[1], h->ta[2], h->ta[3], h->ta[4], h->ta[5],
-		    device_crypt_str(crypt), s->n_bss, s->bssid[0],
-		    s->bssid[1], s->bssid[2], s->bssid[3], s->bssid[4],
-		    s->bssid[5], s->channel);
+		if (weaker)
+			wids_raise(w, WA_EVILTWIN, p, h->ta, h->ta, h->ra,
+			    s->bssid, h->ta, "SSID '%s' is offered by %02X:"
+			    "%02X:%02X:%02X:%02X:%02X as %s, weaker than its "
+			    "%u other access point(s) (%02X:%02X:%02X:%02X:"
+			    "%02X:%02X on channel %u)", ssid, h->ta[0],
+			    h->ta[1], h->ta[2], h->ta[3], h->ta[4], h->ta[5],
+			    device_crypt_str(crypt), s->n_bss, s->bssid[0],
+			    s->bssid[1], s->bssid[2], s->bssid[3], s->bssid[4],
+			    s->bssid[5], s->channel);
+		else
+			wids_raise(w, WA_EVILTWIN, p, h->ta, h->ta, h->ra,
+			    s->bssid, h->ta, "SSID '%s' is offered by %02X:"
+			    "%02X:%02X:%02X:%02X:%02X on channel %u at %d dBm, "
+			    "%d dB louder than its %u other access point(s) "
+			    "(%02X:%02X:%02X:%02X:%02X:%02X on channel %u)",
+			    ssid, h->ta[0], h->ta[1], h->ta[2], h->ta[3],
+			    h->ta[4], h->ta[5], chan, dbm, dbm - s->loudest,
+			    s->n_bss, s->bssid[0], s->bssid[1], s->bssid[2],
+			    s->bssid[3], s->bssid[4], s->bssid[5], s->channel);
 	}
 	if (level < s->level)
 		s->level = level;
+	if (dbm != 0 && (s->loudest == 0 || dbm > s->loudest))
+		s->loudest = (int8_t)dbm;
+	if (chan != 0 && !wids_ssid_chan(s, chan) && s->n_chan < 4)
+		s->chans[s->n_chan++] = chan;
 	if (s->n_bss < 255)
 		s->n_bss++;
 }
@@ -312,6 +470,7 @@ wids_probe_resp(struct wids *w, const struct packet *p, double now)
 	const uint8_t *m = h->ta;
 	struct wids_sta *ap;
 	uint32_t hash;
+	uint16_t chan;
 	uint8_t i;
 
 	if (!h->has_ta || (m[0] & 1) != 0)
@@ -325,6 +484,14 @@ wids_probe_resp(struct wids *w, const struct packet *p, double now)
 		    m[5]);
 	if (w->n_spoof > 0 && h->ies.has_ssid)
 		wids_apspoof(w, p);
+	/* PROBECHAN: the channel it answers for is not the one it beacons. */
+	chan = wids_beacon_channel(&h->ies);
+	if (chan != 0 && (ap = wids_sta(w, m, false)) != NULL &&
+	    ap->beaconed && ap->channel != 0 && ap->channel != chan)
+		wids_raise(w, WA_PROBECHAN, p, m, m, h->ra, NULL, m,
+		    "Probe response from %02X:%02X:%02X:%02X:%02X:%02X names "
+		    "channel %u; its beacons say %u", m[0], m[1], m[2], m[3],
+		    m[4], m[5], chan, ap->channel);
 	if (!h->ies.has_ssid || h->ies.ssid_cloaked)
 		return;
 	ap = wids_sta(w, m, true);
@@ -345,6 +512,20 @@ wids_probe_resp(struct wids *w, const struct packet *p, double now)
 		    m[0], m[1], m[2], m[3], m[4], m[5], WIDS_KARMA_SSID_MIN);
 }
 
+/* A station asks to join: what it offers, and a rejoin after a burst. */
+static void
+wids_assoc(struct wids *w, const struct packet *p, double now)
+{
+	const struct packet_dot11 *h = &p->dot11;
+	struct wids_sta *s = wids_sta(w, h->ta, true);
+
+	s->assoc_seen = true;
+	s->assoc_mfp = (h->ies.crypt & DOT11_CRYPT_PMF) != 0;
+	s->nomfp_raised = false;
+	if (h->has_bssid)
+		wids_capture_rejoin(w, p, now, h->bssid, h->ta);
+}
+
 void
 wids_mgmt(struct wids *w, const struct packet *p, double now)
 {
@@ -362,10 +543,16 @@ wids_mgmt(struct wids *w, const struct packet *p, double now)
 	case DOT11_MGMT_PROBE_RESP:
 		wids_probe_resp(w, p, now);
 		break;
-	case DOT11_MGMT_AUTH:
 	case DOT11_MGMT_ASSOC_REQ:
 	case DOT11_MGMT_REASSOC_REQ:
+		if (h->has_ta && (h->ta[0] & 1) == 0)
+			wids_assoc(w, p, now);
 		/* Joining again: data after this is no sign of a forgery. */
+		if (h->has_ta && (d = wids_disc(w, h->ta))->key ==
+		    wids_disc_key(h->ta))
+			d->key = 0;
+		break;
+	case DOT11_MGMT_AUTH:
 		if (h->has_ta && (d = wids_disc(w, h->ta))->key ==
 		    wids_disc_key(h->ta))
 			d->key = 0;

@@ -14,6 +14,20 @@
 #include "wids_int.h"
 
 static const uint8_t oui_karma[3] = { 0x00, 0x13, 0x37 };
+/* The bytes Metasploit's Netgear WG111 beacon carries at 1180 (Kismet). */
+static const uint8_t msf_netgear[4] = { 0x6a, 0x39, 0x58, 0x01 };
+
+#define NETGEAR_OFF		1180
+/* Radio Measurement action, Neighbor Report Response (802.11-2020). */
+#define ACTION_CAT_RM		5
+#define ACTION_RM_NR_RESP	5
+#define IE_NEIGHBOR_REPORT	52
+/* No band numbers a channel above this (6 GHz ends at 233). */
+#define CHANNEL_MAX		233
+/* Longer than any Extended Capabilities 802.11-2020 and 11ax define. */
+#define EXTCAP_MAX		16
+/* rtlwifi keeps two Notice of Absence descriptors of 13 bytes. */
+#define NOA_MAX			(2 + 2 * 13)
 static const uint8_t llc_lucent[8] = { 0xaa, 0xaa, 0x03, 0x00, 0x60, 0x1d,
     0x00, 0x01 };
 
@@ -110,6 +124,27 @@ wids_sigs_mgmt(struct wids *w, const struct packet *p)
 		    "Access point %02X:%02X:%02X:%02X:%02X:%02X has the OUI "
 		    "00:13:37 of the Karma tools", m[0], m[1], m[2], m[3],
 		    m[4], m[5]);
+	if (ies->extcap_ie_len > EXTCAP_MAX)
+		wids_raise(w, WA_QCOMEXTENDED, p, ap ? m : NULL, m, h->ra, NULL,
+		    m, "Frame from %02X:%02X:%02X:%02X:%02X:%02X with an "
+		    "Extended Capabilities element of %u bytes (%d at most)",
+		    m[0], m[1], m[2], m[3], m[4], m[5], ies->extcap_ie_len,
+		    EXTCAP_MAX);
+	if (ies->p2p_noa_len > NOA_MAX ||
+	    (ies->p2p_noa_len != 0 && (ies->p2p_noa_len - 2) % 13 != 0))
+		wids_raise(w, WA_RTLWIFIP2P, p, ap ? m : NULL, m, h->ra, NULL,
+		    m, "Frame from %02X:%02X:%02X:%02X:%02X:%02X with a Wi-Fi "
+		    "Direct Notice of Absence attribute of %u bytes (2 + 13 "
+		    "per descriptor, 2 descriptors at most)", m[0], m[1], m[2],
+		    m[3], m[4], m[5], ies->p2p_noa_len);
+	if (h->subtype == DOT11_MGMT_BEACON && p->frame != NULL &&
+	    p->frame_len >= NETGEAR_OFF + sizeof(msf_netgear) &&
+	    memcmp(p->frame + NETGEAR_OFF, msf_netgear,
+	    sizeof(msf_netgear)) == 0)
+		wids_raise(w, WA_MSFNETGEARBEACON, p, m, m, h->ra, NULL, m,
+		    "Beacon of %zu bytes from %02X:%02X:%02X:%02X:%02X:%02X "
+		    "carrying Metasploit's Netgear driver exploit",
+		    p->frame_len, m[0], m[1], m[2], m[3], m[4], m[5]);
 	if (!ies->has_ssid || ies->ssid_len == 0)
 		return;
 	if (ap && ies->ssid_len == 7 && memcmp(ies->ssid, "AirJack", 7) == 0)
@@ -158,4 +193,52 @@ wids_sigs_data(struct wids *w, const struct packet *p)
 		wids_raise(w, WA_LUCENTTEST, p, h->has_bssid ? h->bssid : NULL,
 		    m, h->ra, NULL, m, "Lucent link test from %02X:%02X:%02X:"
 		    "%02X:%02X:%02X", m[0], m[1], m[2], m[3], m[4], m[5]);
+}
+
+/*
+ * BCOM11KCHAN: a Neighbor Report Response whose reports name a channel
+ * no band has.  No decoder reads action bodies: category, action, dialog
+ * token, then Neighbor Report elements (BSSID 6, BSSID information 4,
+ * operating class 1, channel 1, PHY type 1, subelements).
+ */
+void
+wids_sigs_action(struct wids *w, const struct packet *p)
+{
+	const struct packet_dot11 *h = &p->dot11;
+	const uint8_t *b = h->body, *m = h->ta;
+	size_t n = h->body_len, i;
+
+	if (h->protected_ || !h->has_ta || b == NULL || n < 3 ||
+	    b[0] != ACTION_CAT_RM || b[1] != ACTION_RM_NR_RESP)
+		return;
+	for (i = 3; i + 2 <= n && i + 2 + b[i + 1] <= n; i += 2 + b[i + 1]) {
+		if (b[i] != IE_NEIGHBOR_REPORT || b[i + 1] < 13 ||
+		    b[i + 2 + 11] <= CHANNEL_MAX)
+			continue;
+		wids_raise(w, WA_BCOM11KCHAN, p, h->has_bssid ? h->bssid :
+		    NULL, m, h->ra, NULL, m, "Neighbor report from %02X:%02X:"
+		    "%02X:%02X:%02X:%02X to %02X:%02X:%02X:%02X:%02X:%02X names "
+		    "channel %u", m[0], m[1], m[2], m[3], m[4], m[5], h->ra[0],
+		    h->ra[1], h->ra[2], h->ra[3], h->ra[4], h->ra[5],
+		    b[i + 2 + 11]);
+		return;
+	}
+}
+
+/* OVERPOWERED: louder than a receiver should ever hear. */
+void
+wids_sigs_signal(struct wids *w, const struct packet *p)
+{
+	const struct packet_dot11 *h = &p->dot11;
+	const uint8_t *m = h->ta;
+	int dbm;
+
+	/* 0 and above: drivers that report no signal as 0, or garbage. */
+	if (!h->has_ta || !wids_signal(p, &dbm) || dbm <= w->max_signal ||
+	    dbm >= 0)
+		return;
+	wids_raise(w, WA_OVERPOWERED, p, h->has_bssid ? h->bssid : NULL, m,
+	    h->ra, NULL, m, "Frame from %02X:%02X:%02X:%02X:%02X:%02X heard "
+	    "at %d dBm, above %d dBm", m[0], m[1], m[2], m[3], m[4], m[5],
+	    dbm, w->max_signal);
 }

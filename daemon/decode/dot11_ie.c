@@ -37,6 +37,10 @@ static const uint8_t oui_msft[3] = { 0x00, 0x50, 0xf2 };
 #define VENDOR_MSFT_WPA		1
 #define VENDOR_MSFT_WMM		2
 #define VENDOR_MSFT_WPS		4
+/* Wi-Fi Alliance, P2P (Wi-Fi Direct) and its Notice of Absence. */
+static const uint8_t oui_wfa[3] = { 0x50, 0x6f, 0x9a };
+#define VENDOR_WFA_P2P		9
+#define P2P_ATTR_NOA		12
 
 /* Cipher suite types shared by RSN (00-0F-AC) and WPA (00-50-F2). */
 static uint32_t
@@ -242,6 +246,26 @@ dot11_ie_wps(struct cursor *c, struct dot11_ies *ies)
 	return 0;
 }
 
+/*
+ * P2P attributes (ID, 16-bit little-endian length, body): only the
+ * Notice of Absence length, as sent, for the alert checks (RTLWIFIP2P):
+ * one that claims more than the element holds counts too, its length is
+ * what a driver trusts.
+ */
+static void
+dot11_ie_p2p(struct cursor *c, struct dot11_ies *ies)
+{
+	uint8_t id;
+	uint16_t len;
+
+	while (cur_get_u8(c, &id) == 0 && cur_get_le16(c, &len) == 0) {
+		if (id == P2P_ATTR_NOA && len > ies->p2p_noa_len)
+			ies->p2p_noa_len = len;
+		if (cur_skip(c, len) != 0)
+			return;
+	}
+}
+
 static int
 dot11_ie_vendor(struct cursor *c, struct dot11_ies *ies)
 {
@@ -250,6 +274,10 @@ dot11_ie_vendor(struct cursor *c, struct dot11_ies *ies)
 
 	if (cur_get_bytes(c, 3, &oui) != 0 || cur_get_u8(c, &type) != 0)
 		return 0;	/* too short to name a vendor: not ours */
+	if (memcmp(oui, oui_wfa, 3) == 0 && type == VENDOR_WFA_P2P) {
+		dot11_ie_p2p(c, ies);
+		return 0;
+	}
 	if (memcmp(oui, oui_msft, 3) != 0)
 		return 0;
 	switch (type) {
@@ -375,6 +403,10 @@ dot11_ie_one(uint8_t id, struct cursor *c, struct dot11_ies *ies)
 		ies->has_mesh_id = true;
 		ies->mesh_id = p;
 		ies->mesh_id_len = len;
+		return 0;
+	case DOT11_IE_EXT_CAP:
+		if (len > ies->extcap_ie_len)
+			ies->extcap_ie_len = len;
 		return 0;
 	case DOT11_IE_VENDOR:
 		return dot11_ie_vendor(c, ies) == 0 ? 0 : -1;

@@ -465,6 +465,12 @@ dedup_seen(struct tracker *tr, const struct packet *p)
 	return false;
 }
 
+uint64_t
+tracker_dups(const struct tracker *tr)
+{
+	return tr->st.dups;
+}
+
 /* IEEE channel number of a frequency in MHz, 0 when not a Wi-Fi one. */
 static uint16_t
 freq_channel(uint16_t f)

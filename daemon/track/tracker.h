@@ -64,6 +64,12 @@ struct tracker_stats {
 	size_t		 table_bytes;	/* the hash table and dedup ring */
 };
 
+/*
+ * Frames found to be another source's copy so far (stats.dups, without
+ * filling the whole stats): it goes up in tracker_update() for a copy.
+ */
+uint64_t tracker_dups(const struct tracker *);
+
 /* Defaults: no cap, no timeout, 100 ms dedup window, no OUI db. */
 void	 tracker_config_default(struct tracker_config *);
 

@@ -57,6 +57,25 @@ ALLOW = {
     ("tcpdump__ieee802.11_parse_elements_oobr.pcap", "RSNLOOP"):
         "frame 1: tcpdump's fuzzed out-of-bounds reproducer, an RSN "
         "element claiming 12336 pairwise ciphers",
+    ("aircrack-ng__pmkid-not-recognized.cap", "NOCLIENTMFP"):
+        "frames 510, 991 and on: the client 24:DF:A7:95:54:E6 associates "
+        "without management frame protection while the flood runs",
+    ("aircrack-ng__wpa-psk-linksys.cap", "HANDSHAKECAPTURE"):
+        "frames 3-4: a deauthentication pair 9 us apart, one as the AP to "
+        "the client and one as the client to the AP (two transmitters "
+        "cannot; aireplay-ng sends both), the AP's own at 8, then the "
+        "client's association (15) and handshake (18-23)",
+    ("aircrack-ng__wpa2-psk-linksys.cap", "HANDSHAKECAPTURE"):
+        "frames 12-13: the same forged deauthentication pair 10 us apart, "
+        "the AP's own at 20, then the association (46) and handshake "
+        "(50-54)",
+    ("pyrit__wpapsk-virgin_broadband.pcap", "HANDSHAKECAPTURE"):
+        "frames 67-1819: bursts of deauthentications, each followed by the "
+        "client 00:1F:E2:A0:A1:21 joining again and its handshake (823, "
+        "1265, 1529, 1621, 1726, 1870)",
+    ("wifite2__handshake_has_1234.cap", "HANDSHAKECAPTURE"):
+        "frames 392-2137: wifite's bursts of 256 deauthentications, then "
+        "the client's handshake (771-772, 2163-2174): what wifite is for",
     ("john-samples__wpa-Induction.pcapng", "MALFORMMGMT"):
         "frame 575: a probe request whose elements run past its end "
         "(tshark: malformed)",

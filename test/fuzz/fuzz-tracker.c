@@ -13,7 +13,9 @@
  * Every packet then goes through the 802.11 alert checks (wids), as the
  * pipeline does, with their alerts counted on the tracker's devices: the
  * SSID bytes double as a frame body (LLC, EAP-WSC), an SSID element of
- * up to 39 bytes, and a handshake nonce.  One detector serves the whole
+ * up to 39 bytes, and a handshake nonce; or the rest of the input is
+ * the body and the frame (the Key Data Length, neighbor reports, the
+ * Netgear beacon's bytes at 1180).  One detector serves the whole
  * run (its tables are megabytes; making them per input cut the rate a
  * hundredfold), so state from earlier inputs is in play too.
  */
@@ -132,10 +134,28 @@ build(struct cursor *c, struct packet *p, uint64_t *ts)
 		p->radio.channel = chan & 0x7f;
 		p->radio.freq_mhz = (uint16_t)(5000 + 5 * (chan & 0x7f));
 	}
+	h->retry = (sig & 0x08) != 0;
+	h->ies.extcap_ie_len = (uint8_t)(cap >> 3);
+	h->ies.p2p_noa_len = (uint16_t)((cap >> 2) & 0x7f);
+	if (h->ies.extcap_ie_len > 0)
+		h->eapol.desc = DOT11_EAPOL_DESC_RSN;
 	/* The frame bytes: the record itself, so repeats deduplicate. */
 	frame = c->base + start;
 	p->frame = frame;
 	p->frame_len = c->off - start;
+	/*
+	 * Or the rest of the input as the body and the frame: the checks
+	 * that read bodies past an SSID's 39 bytes (EAPOL Key Data Length,
+	 * action frames' reports, a 1184-byte beacon) get them.  It ends
+	 * the run.
+	 */
+	if (sig & 0x04) {
+		h->body = c->base + c->off;
+		h->body_len = c->len - c->off;
+		p->frame = c->base + start;
+		p->frame_len = c->len - start;
+		c->off = c->len;
+	}
 	return 0;
 }
 

@@ -20,8 +20,12 @@
 
 #include <zlib.h>
 
+#include <event2/event.h>
+
 #include "alerts.h"
+#include "datasource.h"
 #include "packet.h"
+#include "tracker.h"
 #include "wids.h"
 #include "wids_int.h"
 
@@ -327,6 +331,417 @@ test_karma_threshold(void **state)
 	assert_int_equal(alerts_total(f->a, "KARMA"), 1);
 }
 
+/* No limits in the way of the alert under test. */
+static void
+unlimited(struct fixture *f, const char *name)
+{
+	assert_int_equal(alerts_set_limits(f->a, name, "1000/sec",
+	    "1000/sec"), 0);
+}
+
+/* A probe response names its channel; the beacons said 6. */
+static void
+test_probechan(void **state)
+{
+	struct fixture *f = *state;
+	struct packet p;
+	uint8_t ap[6], other[6];
+
+	unlimited(f, "PROBECHAN");
+	mac(ap, 0x00, 0x11, 0x22, 0x20);
+	mac(other, 0x00, 0x11, 0x22, 0x21);
+	beacon(f, ap, "net", DOT11_CRYPT_WPA2, 1, 10);
+	mgmt(&p, DOT11_MGMT_PROBE_RESP, ap, 11);
+	p.dot11.ies.ds_channel = 6;
+	wids_packet(f->w, &p);
+	/* An access point never heard beaconing: nothing to compare. */
+	mgmt(&p, DOT11_MGMT_PROBE_RESP, other, 12);
+	p.dot11.ies.ds_channel = 11;
+	wids_packet(f->w, &p);
+	assert_int_equal(alerts_total(f->a, "PROBECHAN"), 0);
+	mgmt(&p, DOT11_MGMT_PROBE_RESP, ap, 13);
+	p.dot11.ies.ds_channel = 11;
+	wids_packet(f->w, &p);
+	assert_int_equal(alerts_total(f->a, "PROBECHAN"), 1);
+}
+
+/* Above -10 dBm, and below 0 (which drivers send for "no signal"). */
+static void
+test_overpowered(void **state)
+{
+	struct fixture *f = *state;
+	static const int16_t quiet[] = { -90, -10, 0, 12 };
+	struct packet p;
+	uint8_t ta[6];
+	size_t i;
+
+	unlimited(f, "OVERPOWERED");
+	mac(ta, 0x00, 0x11, 0x22, 0x22);
+	for (i = 0; i < sizeof(quiet) / sizeof(quiet[0]); i++) {
+		mgmt(&p, DOT11_MGMT_PROBE_REQ, ta, 10 + (double)i);
+		p.radio.has = RADIO_HAS_SIGNAL;
+		p.radio.signal_dbm = quiet[i];
+		wids_packet(f->w, &p);
+	}
+	assert_int_equal(alerts_total(f->a, "OVERPOWERED"), 0);
+	mgmt(&p, DOT11_MGMT_PROBE_REQ, ta, 20);
+	p.has_helper_signal = true;
+	p.helper_signal_dbm = -9;
+	wids_packet(f->w, &p);
+	assert_int_equal(alerts_total(f->a, "OVERPOWERED"), 1);
+}
+
+static void
+disc(struct fixture *f, const uint8_t ap[6], const uint8_t cl[6], double t,
+    bool retry)
+{
+	struct packet p;
+
+	mgmt(&p, DOT11_MGMT_DEAUTH, ap, t);
+	memcpy(p.dot11.ra, cl, 6);
+	p.dot11.reason = 7;
+	p.dot11.retry = retry;
+	wids_packet(f->w, &p);
+}
+
+static void
+assoc(struct fixture *f, const uint8_t ap[6], const uint8_t cl[6], double t,
+    uint32_t crypt)
+{
+	struct packet p;
+
+	mgmt(&p, DOT11_MGMT_ASSOC_REQ, cl, t);
+	memcpy(p.dot11.bssid, ap, 6);
+	memcpy(p.dot11.ra, ap, 6);
+	p.dot11.ies.crypt = crypt;
+	wids_packet(f->w, &p);
+}
+
+/* Three disconnections (retries are not more) and a rejoin in 10 s. */
+static void
+test_handshakecapture(void **state)
+{
+	struct fixture *f = *state;
+	uint8_t ap[6], cl[6];
+
+	unlimited(f, "HANDSHAKECAPTURE");
+	mac(ap, 0x00, 0x11, 0x22, 0x23);
+	mac(cl, 0x00, 0x11, 0x33, 0x24);
+	disc(f, ap, cl, 100, false);
+	disc(f, ap, cl, 100.1, true);
+	disc(f, ap, cl, 100.2, false);
+	assoc(f, ap, cl, 101, DOT11_CRYPT_WPA2);
+	assert_int_equal(alerts_total(f->a, "HANDSHAKECAPTURE"), 0);
+	/* Two bursts over a second apart are not one. */
+	disc(f, ap, cl, 200, false);
+	disc(f, ap, cl, 200.5, false);
+	disc(f, ap, cl, 202, false);
+	assoc(f, ap, cl, 203, DOT11_CRYPT_WPA2);
+	assert_int_equal(alerts_total(f->a, "HANDSHAKECAPTURE"), 0);
+	/* A burst, and the client back only after the window. */
+	disc(f, ap, cl, 300, false);
+	disc(f, ap, cl, 300.1, false);
+	disc(f, ap, cl, 300.2, false);
+	assoc(f, ap, cl, 311, DOT11_CRYPT_WPA2);
+	assert_int_equal(alerts_total(f->a, "HANDSHAKECAPTURE"), 0);
+	/* A burst, then the rejoin: once, however often it rejoins. */
+	disc(f, ap, cl, 400, false);
+	disc(f, ap, cl, 400.1, false);
+	disc(f, ap, cl, 400.2, false);
+	assoc(f, ap, cl, 403, DOT11_CRYPT_WPA2);
+	assoc(f, ap, cl, 404, DOT11_CRYPT_WPA2);
+	assert_int_equal(alerts_total(f->a, "HANDSHAKECAPTURE"), 1);
+}
+
+/* The client a flood names, if it joined without MFP. */
+static void
+test_noclientmfp(void **state)
+{
+	struct fixture *f = *state;
+	uint8_t ap[6], cl[6];
+	int i;
+
+	unlimited(f, "NOCLIENTMFP");
+	mac(ap, 0x00, 0x11, 0x22, 0x25);
+	mac(cl, 0x00, 0x11, 0x33, 0x26);
+	assoc(f, ap, cl, 99, DOT11_CRYPT_WPA2 | DOT11_CRYPT_PMF);
+	for (i = 0; i < 12; i++)
+		disc(f, ap, cl, 100 + i * 0.01, false);
+	assert_int_equal(alerts_total(f->a, "DEAUTHFLOOD"), 1);
+	assert_int_equal(alerts_total(f->a, "NOCLIENTMFP"), 0);
+	assoc(f, ap, cl, 199, DOT11_CRYPT_WPA2);
+	for (i = 0; i < 12; i++)
+		disc(f, ap, cl, 200 + i * 0.01, false);
+	assert_int_equal(alerts_total(f->a, "NOCLIENTMFP"), 1);
+	/* Once per association. */
+	for (i = 0; i < 12; i++)
+		disc(f, ap, cl, 201 + i * 0.01, false);
+	assert_int_equal(alerts_total(f->a, "DEAUTHFLOOD"), 3);
+	assert_int_equal(alerts_total(f->a, "NOCLIENTMFP"), 1);
+}
+
+static void
+beacon_at(struct fixture *f, const uint8_t ta[6], const char *ssid,
+    uint8_t chan, int16_t dbm, uint16_t capab, double t)
+{
+	struct packet p;
+
+	mgmt(&p, DOT11_MGMT_BEACON, ta, t);
+	p.dot11.ies.has_ssid = p.dot11.ies.has_ssid_ie = true;
+	p.dot11.ies.ssid = (const uint8_t *)ssid;
+	p.dot11.ies.ssid_len = p.dot11.ies.ssid_ie_len =
+	    (uint8_t)strlen(ssid);
+	p.dot11.ies.ds_channel = chan;
+	p.dot11.ies.crypt = DOT11_CRYPT_WPA2 | DOT11_CRYPT_PSK;
+	p.dot11.beacon_interval = 100;
+	p.dot11.capability = capab;
+	p.radio.has = RADIO_HAS_SIGNAL;
+	p.radio.signal_dbm = dbm;
+	wids_packet(f->w, &p);
+}
+
+/* Another channel, 20 dB louder than an access point heard well. */
+static void
+test_eviltwin_loud(void **state)
+{
+	struct fixture *f = *state;
+	uint8_t a[6], b[6], t1[6], t2[6], t3[6];
+
+	unlimited(f, "EVILTWIN");
+	mac(a, 0x00, 0x0b, 0x86, 0x30);
+	mac(b, 0x00, 0x0b, 0x86, 0x31);
+	mac(t1, 0x02, 0x66, 0x66, 0x32);
+	mac(t2, 0x02, 0x66, 0x66, 0x33);
+	mac(t3, 0x02, 0x66, 0x66, 0x34);
+	/* At the edge of a network, the next (other vendor's) AP. */
+	beacon_at(f, a, "edge", 1, -85, 0x0411, 10);
+	beacon_at(f, t1, "edge", 11, -50, 0x0411, 11);
+	/* Heard well: 19 dB louder, louder on the same channel, its own
+	 * vendor's 30 dB louder: none. */
+	beacon_at(f, a, "corp", 1, -60, 0x0411, 12);
+	beacon_at(f, t2, "corp", 6, -41, 0x0411, 13);
+	beacon_at(f, t1, "corp", 1, -30, 0x0411, 14);
+	beacon_at(f, b, "corp", 11, -30, 0x0411, 15);
+	assert_int_equal(alerts_total(f->a, "EVILTWIN"), 0);
+	/* Louder than the first, not than the loudest. */
+	beacon_at(f, t3, "corp", 36, -35, 0x0411, 16);
+	assert_int_equal(alerts_total(f->a, "EVILTWIN"), 0);
+	beacon_at(f, a, "corp2", 1, -60, 0x0411, 17);
+	beacon_at(f, t3, "corp2", 6, -40, 0x0411, 18);
+	assert_int_equal(alerts_total(f->a, "EVILTWIN"), 1);
+}
+
+/* ROGUEAP by capabilities: not short preamble or slot time. */
+static void
+test_rogueap_caps(void **state)
+{
+	struct fixture *f = *state;
+	uint8_t a1[6], a2[6], r[6];
+
+	unlimited(f, "ROGUEAP");
+	mac(a1, 0x00, 0x0b, 0x86, 0x40);
+	mac(a2, 0x00, 0x0b, 0x86, 0x41);
+	mac(r, 0x02, 0x66, 0x66, 0x42);
+	beacon_at(f, a1, "caps", 6, -50, 0x0411, 10);
+	beacon_at(f, a2, "caps", 11, -50, 0x0411, 11);
+	beacon_at(f, r, "caps", 1, -50, 0x0031, 12);
+	assert_int_equal(alerts_total(f->a, "ROGUEAP"), 0);
+	beacon_at(f, a1, "caps2", 6, -50, 0x0411, 13);
+	beacon_at(f, a2, "caps2", 11, -50, 0x0411, 14);
+	beacon_at(f, r, "caps2", 1, -50, 0x1511, 15);
+	assert_int_equal(alerts_total(f->a, "ROGUEAP"), 1);
+}
+
+/* Element lengths the decoder keeps, at the edges of the rules. */
+static void
+test_element_sigs(void **state)
+{
+	struct fixture *f = *state;
+	struct packet p;
+	uint8_t ta[6];
+
+	unlimited(f, "QCOMEXTENDED");
+	unlimited(f, "RTLWIFIP2P");
+	mac(ta, 0x02, 0x66, 0x66, 0x50);
+	mgmt(&p, DOT11_MGMT_BEACON, ta, 10);
+	p.dot11.ies.extcap_ie_len = 16;
+	p.dot11.ies.p2p_noa_len = 2 + 2 * 13;
+	wids_packet(f->w, &p);
+	assert_int_equal(alerts_total(f->a, "QCOMEXTENDED"), 0);
+	assert_int_equal(alerts_total(f->a, "RTLWIFIP2P"), 0);
+	p.dot11.ies.extcap_ie_len = 17;
+	p.dot11.ies.p2p_noa_len = 2 + 13 + 1;	/* not whole descriptors */
+	wids_packet(f->w, &p);
+	p.dot11.ies.p2p_noa_len = 2 + 3 * 13;
+	wids_packet(f->w, &p);
+	assert_int_equal(alerts_total(f->a, "QCOMEXTENDED"), 2);
+	assert_int_equal(alerts_total(f->a, "RTLWIFIP2P"), 2);
+}
+
+/* The Netgear exploit's bytes must sit at 1180 of a beacon. */
+static void
+test_msfnetgear(void **state)
+{
+	struct fixture *f = *state;
+	static uint8_t frame[1200];
+	struct packet p;
+	uint8_t ta[6];
+
+	unlimited(f, "MSFNETGEARBEACON");
+	mac(ta, 0x02, 0x66, 0x66, 0x51);
+	memset(frame, 0x90, sizeof(frame));
+	memcpy(frame + 1179, "\x6a\x39\x58\x01", 4);
+	mgmt(&p, DOT11_MGMT_BEACON, ta, 10);
+	p.frame = frame;
+	p.frame_len = sizeof(frame);
+	wids_packet(f->w, &p);
+	/* Cut before its end. */
+	memcpy(frame + 1179, "\x90\x6a\x39\x58\x01", 5);
+	p.frame_len = 1183;
+	wids_packet(f->w, &p);
+	assert_int_equal(alerts_total(f->a, "MSFNETGEARBEACON"), 0);
+	p.frame_len = 1184;
+	wids_packet(f->w, &p);
+	assert_int_equal(alerts_total(f->a, "MSFNETGEARBEACON"), 1);
+}
+
+/* Neighbor Report Response: channel 233 exists, 234 does not. */
+static void
+test_bcom11kchan(void **state)
+{
+	struct fixture *f = *state;
+	/* Category, action, token; one report: BSSID, information,
+	 * operating class, channel (at 16), PHY type. */
+	uint8_t body[18] = { 5, 5, 1, 52, 13, 0x02, 0, 0, 0, 0, 1, 0, 0, 0,
+	    0, 131, 233, 4 };
+	struct packet p;
+	uint8_t ta[6];
+
+	unlimited(f, "BCOM11KCHAN");
+	mac(ta, 0x02, 0x66, 0x66, 0x52);
+	mgmt(&p, DOT11_MGMT_ACTION, ta, 10);
+	p.dot11.body = body;
+	p.dot11.body_len = sizeof(body);
+	wids_packet(f->w, &p);
+	/* A report cut by the frame's end is not read. */
+	body[16] = 234;
+	p.dot11.body_len = sizeof(body) - 1;
+	wids_packet(f->w, &p);
+	/* Another action (a request) is not a report. */
+	p.dot11.body_len = sizeof(body);
+	body[1] = 4;
+	wids_packet(f->w, &p);
+	assert_int_equal(alerts_total(f->a, "BCOM11KCHAN"), 0);
+	body[1] = 5;
+	wids_packet(f->w, &p);
+	assert_int_equal(alerts_total(f->a, "BCOM11KCHAN"), 1);
+}
+
+/* EAPOL-Key: a key data length that fits a 16- or 24-byte MIC is fine. */
+static void
+test_rtl8195(void **state)
+{
+	struct fixture *f = *state;
+	uint8_t body[8 + 4 + 77 + 16 + 2 + 22];
+	const size_t len_at = 8 + 4 + 77 + 16;
+	struct packet p;
+	uint8_t ta[6];
+
+	unlimited(f, "RTL8195VD1406");
+	mac(ta, 0x02, 0x66, 0x66, 0x53);
+	memset(body, 0, sizeof(body));
+	memcpy(body, "\xaa\xaa\x03\x00\x00\x00\x88\x8e", 8);
+	memset(&p, 0, sizeof(p));
+	p.ts_sec = 10;
+	p.dot11.type = DOT11_TYPE_DATA;
+	p.dot11.fromds = true;
+	p.dot11.has_ta = p.dot11.has_bssid = true;
+	memcpy(p.dot11.ta, ta, 6);
+	memcpy(p.dot11.bssid, ta, 6);
+	p.dot11.ethertype = 0x888e;
+	p.dot11.eapol.desc = DOT11_EAPOL_DESC_RSN;
+	p.dot11.body = body;
+	p.dot11.body_len = sizeof(body);
+	body[len_at + 1] = 22;
+	wids_packet(f->w, &p);
+	/* Read with a 24-byte MIC, 14 bytes of key data. */
+	body[len_at + 1] = 0x30;
+	body[len_at + 8] = 0;
+	body[len_at + 9] = 14;
+	wids_packet(f->w, &p);
+	/* Cut by the capture: not the sender's doing. */
+	body[len_at + 9] = 0xff;
+	p.dot11.truncated = true;
+	wids_packet(f->w, &p);
+	assert_int_equal(alerts_total(f->a, "RTL8195VD1406"), 0);
+	p.dot11.truncated = false;
+	wids_packet(f->w, &p);
+	assert_int_equal(alerts_total(f->a, "RTL8195VD1406"), 1);
+}
+
+static void
+dup_deauth(struct packet_ctx *c, struct datasource *ds, uint16_t seq)
+{
+	uint8_t f[26] = { 0xc0, 0, 0, 0, 0x02, 0, 0, 0, 0, 0x01,
+	    0x02, 0x11, 0x22, 0x33, 0x44, 0x55, 0x02, 0x11, 0x22, 0x33, 0x44,
+	    0x55, 0, 0, 7, 0 };
+	struct packet p;
+
+	f[22] = (uint8_t)(seq << 4);
+	f[23] = (uint8_t)(seq >> 4);
+	memset(&p, 0, sizeof(p));
+	p.source = ds->id;
+	p.ts_sec = 1700000000;
+	p.ts_usec = seq * 1000;
+	p.data = f;
+	p.caplen = p.len = sizeof(f);
+	p.dlt = PACKET_DLT_IEEE802_11;
+	assert_int_equal(packet_process(c, &p, ds), PACKET_OK);
+}
+
+/*
+ * Two radios hear one flood of 8 deauthentications: the checks see 8,
+ * not the 16 over DEAUTHFLOOD's 10 a second; one radio that hears 16
+ * distinct ones raises it.
+ */
+static void
+test_dedup_shared(void **state)
+{
+	struct fixture *f = *state;
+	struct tracker_config cfg;
+	struct datasource a, b;
+	struct event_base *base;
+	struct packet_ctx *c;
+	struct tracker *tr;
+	uint16_t i;
+
+	base = event_base_new();
+	assert_non_null(base);
+	tracker_config_default(&cfg);
+	cfg.packet_clock = true;
+	tr = tracker_new(&cfg);
+	c = packet_ctx_new(NULL);
+	packet_ctx_set_tracker(c, tr, base);
+	packet_ctx_set_wids(c, f->w);
+	memset(&a, 0, sizeof(a));
+	memset(&b, 0, sizeof(b));
+	a.name = b.name = "src";
+	a.id = 1;
+	b.id = 2;
+	for (i = 0; i < 8; i++) {
+		dup_deauth(c, &a, i);
+		dup_deauth(c, &b, i);
+	}
+	assert_true(tracker_dups(tr) >= 7);
+	assert_int_equal(alerts_total(f->a, "DEAUTHFLOOD"), 0);
+	for (i = 8; i < 16; i++)
+		dup_deauth(c, &a, i);
+	assert_int_equal(alerts_total(f->a, "DEAUTHFLOOD"), 1);
+	packet_ctx_free(c);
+	tracker_free(tr);
+	event_base_free(base);
+}
+
 /* Made-up addresses past the table's size: it starts again. */
 static void
 test_table_bounded(void **state)
@@ -369,6 +784,28 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_deauthflood_threshold,
 		    setup, teardown),
 		cmocka_unit_test_setup_teardown(test_karma_threshold, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_probechan, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_overpowered, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_handshakecapture, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_noclientmfp, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_eviltwin_loud, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_rogueap_caps, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_element_sigs, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_msfnetgear, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_bcom11kchan, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_rtl8195, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_dedup_shared, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_table_bounded, setup,
 		    teardown),
