@@ -613,13 +613,38 @@ alert_hook(const struct alerts_event *ev, void *arg)
 	    ev->record, ev->record_len);
 }
 
-/* The watch lists' clock: DEVICELOST needs no packet to fire. */
+static void
+drops_cb(const struct datasource *ds, uint64_t lost, void *arg)
+{
+	struct osprey *o = arg;
+
+	wids_packet_loss(o->wids, ds->name, ds->uuid, lost, ds->num_drops,
+	    (double)time(NULL));
+}
+
+/*
+ * The watch lists' clock (DEVICELOST needs no packet to fire), and the
+ * queues' losses since the last tick: a helper's (PACKETLOSS), the
+ * kismetdb log's (LOGLOSS).
+ */
 static void
 wids_tick_cb(evutil_socket_t fd, short what, void *arg)
 {
 	struct osprey *o = arg;
+	struct kislog_stats ks;
+	double now = (double)time(NULL);
+	uint64_t lost;
 
-	wids_tick(o->wids, (double)time(NULL));
+	wids_tick(o->wids, now);
+	datasource_mgr_new_drops(o->sources, drops_cb, o);
+	if (o->kislog == NULL)
+		return;
+	kislog_stats(o->kislog, &ks);
+	lost = ks.packets_dropped + ks.lost;
+	if (lost > o->log_loss_alerted) {
+		wids_log_loss(o->wids, lost - o->log_loss_alerted, lost, now);
+		o->log_loss_alerted = lost;
+	}
 }
 
 /*

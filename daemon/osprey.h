@@ -63,6 +63,7 @@ struct osprey {
 	char			*log_path;
 	bool			 kismetdb;	/* log_types has kismet */
 	struct kislog		*kislog;	/* the kismetdb log, or NULL */
+	uint64_t		 log_loss_alerted; /* its losses at the last LOGLOSS */
 	struct packet_ctx	*packets;
 	struct devtrack		*devtrack;	/* the device tracker */
 	int			 devices_fd;	/* --devices-json, or -1 */

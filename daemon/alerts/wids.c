@@ -176,6 +176,13 @@ static const struct {
 	    "been heard for its timeout" },
 	[WA_SOURCEERROR] = { "SOURCEERROR", "SYSTEM", ALERTS_MEDIUM,
 	    "10/min", "5/sec", "A datasource failed" },
+	[WA_PACKETLOSS] = { "PACKETLOSS", "SYSTEM", ALERTS_MEDIUM,
+	    "10/min", "1/sec", "A capture helper's queue was full: frames "
+	    "were lost before the core saw them (the core or the link did "
+	    "not keep up) (osprey)" },
+	[WA_LOGLOSS] = { "LOGLOSS", "SYSTEM", ALERTS_MEDIUM, "10/min",
+	    "1/sec", "The kismetdb writer's queue was full or it could not "
+	    "write: packets were not logged (osprey)" },
 };
 
 uint32_t
@@ -647,6 +654,47 @@ wids_source_error(struct wids *w, const char *name, const char *uuid,
 	    "no reason given");
 	memset(&r, 0, sizeof(r));
 	r.name = wids_defs[WA_SOURCEERROR].name;
+	r.text = text;
+	r.now = now;
+	(void)alerts_raise(w->alerts, &r, err, sizeof(err));
+}
+
+/*
+ * Queue loss, raised from the core's one-second tick with what was lost
+ * since the last one: the helper's count (PACKETLOSS, per source) or the
+ * kismetdb log's (LOGLOSS), so a long backlog is a few alerts, not one a
+ * packet.
+ */
+void
+wids_packet_loss(struct wids *w, const char *name, const char *uuid,
+    uint64_t lost, uint64_t total, double now)
+{
+	struct alerts_raise r;
+	char text[ALERTS_TEXT_MAX + 1], err[256];
+
+	snprintf(text, sizeof(text), "Datasource %.128s (%.40s) lost %llu "
+	    "frames in its capture helper's queue (%llu since it started): "
+	    "the core or the link is not keeping up", name, uuid,
+	    (unsigned long long)lost, (unsigned long long)total);
+	memset(&r, 0, sizeof(r));
+	r.name = wids_defs[WA_PACKETLOSS].name;
+	r.text = text;
+	r.now = now;
+	(void)alerts_raise(w->alerts, &r, err, sizeof(err));
+}
+
+void
+wids_log_loss(struct wids *w, uint64_t lost, uint64_t total, double now)
+{
+	struct alerts_raise r;
+	char text[ALERTS_TEXT_MAX + 1], err[256];
+
+	snprintf(text, sizeof(text), "The kismetdb log did not log %llu "
+	    "packets (%llu since it started): its writer's queue was full or "
+	    "it could not write", (unsigned long long)lost,
+	    (unsigned long long)total);
+	memset(&r, 0, sizeof(r));
+	r.name = wids_defs[WA_LOGLOSS].name;
 	r.text = text;
 	r.now = now;
 	(void)alerts_raise(w->alerts, &r, err, sizeof(err));

@@ -57,6 +57,17 @@ void		 wids_tick(struct wids *, double now);
 void		 wids_source_error(struct wids *, const char *name,
 		    const char *uuid, const char *reason, double now);
 
+/*
+ * Frames a source's helper lost in its queue (PACKETLOSS), or packets the
+ * kismetdb log did not log (LOGLOSS): lost since the last call, total
+ * since the start.
+ */
+void		 wids_packet_loss(struct wids *, const char *name,
+		    const char *uuid, uint64_t lost, uint64_t total,
+		    double now);
+void		 wids_log_loss(struct wids *, uint64_t lost, uint64_t total,
+		    double now);
+
 /* Frames looked at, and table resets (for the exit line). */
 uint64_t	 wids_frames(const struct wids *);
 

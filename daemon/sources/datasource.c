@@ -1310,6 +1310,22 @@ datasource_mgr_sources(const struct datasource_mgr *m)
 	return &m->sources;
 }
 
+void
+datasource_mgr_new_drops(struct datasource_mgr *m,
+    void (*cb)(const struct datasource *, uint64_t, void *), void *arg)
+{
+	struct datasource *ds;
+	uint64_t n;
+
+	TAILQ_FOREACH(ds, &m->sources, entry) {
+		if (ds->num_drops <= ds->drops_told)
+			continue;
+		n = ds->num_drops - ds->drops_told;
+		ds->drops_told = ds->num_drops;
+		cb(ds, n, arg);
+	}
+}
+
 struct datasource *
 datasource_find_uuid(struct datasource_mgr *m, const char *uuid)
 {

@@ -138,6 +138,7 @@ struct datasource {
 	struct datasource_mgr	*mgr;
 	struct srcdef		 def;
 	struct ds_opts		 opts;
+	uint64_t		 drops_told;	/* num_drops at the last new_drops */
 	char			*wire_def;	/* definition sent to helpers:
 						   local ones get uuid= */
 	bool			 user_uuid;	/* uuid= given, keep it */
@@ -224,6 +225,13 @@ void	datasource_mgr_free(struct datasource_mgr *);
 /* The sources, in the order they were added. */
 const struct datasource_list *datasource_mgr_sources(
 	    const struct datasource_mgr *);
+/*
+ * The frames each source's helper reported lost since the last call:
+ * cb(source, lost, arg) for each source that lost any.
+ */
+void	datasource_mgr_new_drops(struct datasource_mgr *,
+	    void (*cb)(const struct datasource *, uint64_t, void *),
+	    void *arg);
 struct datasource *datasource_find_uuid(struct datasource_mgr *,
 	    const char *uuid);
 struct datasource *datasource_find_id(struct datasource_mgr *, uint32_t);

@@ -21,7 +21,7 @@ ROGUE = "02:66:66:00:00:01"
 KARMA = "00:13:37:A1:B2:C3"
 
 # The alerts about the system rather than 802.11 frames.
-SYSTEM = {"DEVICEFOUND", "DEVICELOST", "SOURCEERROR"}
+SYSTEM = {"DEVICEFOUND", "DEVICELOST", "SOURCEERROR", "PACKETLOSS", "LOGLOSS"}
 
 run_tap = gpslib.run_tap
 

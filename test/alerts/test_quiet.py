@@ -22,7 +22,7 @@ import tempfile
 
 OSPREY, PCAPFILE, DEMO = (os.path.abspath(a) for a in sys.argv[1:4])
 CAPS = os.environ.get("OSPREY_CAPTURES", "")
-SYSTEM = {"DEVICEFOUND", "DEVICELOST", "SOURCEERROR"}
+SYSTEM = {"DEVICEFOUND", "DEVICELOST", "SOURCEERROR", "PACKETLOSS", "LOGLOSS"}
 ALERT = re.compile(r" info: alert ([A-Z0-9_-]+) \((\d+)\): (.*)$")
 
 DEAUTH = "a deauthentication attack (aireplay-ng style) is in the capture"

@@ -145,6 +145,10 @@ def test_disk_full():
     try:
         st, line = stopped_and_going(c, "")
         assert c.proc.poll() is None
+        # The rows the writer could not write raise one LOGLOSS alert.
+        c.wait(lambda: "alert LOGLOSS" in c.text(), "a LOGLOSS alert")
+        loss = [x for x in c.text().splitlines() if "alert LOGLOSS" in x]
+        assert len(loss) == 1 and "did not log" in loss[0], loss
         return "%s; %d packets not logged so far" % (
             line.split(": ", 1)[1][:120],
             st["osprey.kismetdb.packets_not_logged"])

@@ -354,5 +354,24 @@ else
 	notok "etc: exit $rc" "$T/etc/err"
 fi
 
+# 9. A helper that reports frames lost in its queue raises one
+# PACKETLOSS alert with the count; the source keeps running.
+mkconf loss
+"$OSPREY" -f "$T/loss/osprey.conf" --allow-root -n \
+    -c "fakeD:interval_ms=5,drops=17,name=lossy" 2>"$T/loss/err" &
+pid=$!
+wait_for "$T/loss/err" "alert PACKETLOSS" 30
+helpers=$(children $pid)
+kill -TERM $pid
+wait $pid
+rc=$?
+if [ $rc -eq 0 ] &&
+    grep -q "alert PACKETLOSS ([0-9]*): Datasource lossy (.*) lost 17 frames in its capture helper's queue (17 since it started)" "$T/loss/err" &&
+    [ "$(grep -c 'alert PACKETLOSS' "$T/loss/err")" -eq 1 ]; then
+	ok "a helper's reported queue loss raises one PACKETLOSS alert with the count"
+else
+	notok "packetloss: exit $rc" "$T/loss/err"
+fi
+
 echo "1..$n"
 [ $failed -eq 0 ]
