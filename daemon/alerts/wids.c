@@ -350,7 +350,58 @@ wids_parse_macmask(const char *s, uint8_t mac[6], uint8_t mask[6])
 }
 
 /*
- * NAME:ssid="SSID"[,validmacs="MAC[/MASK],..."] (apspoof=, ssidcanary=).
+ * ssidregex=: a POSIX extended expression, searched for in the SSID as
+ * Kismet's PCRE one is.  Kismet's examples start with "(?i)" or wrap the
+ * whole in "(?i:...)" for a case-blind match; POSIX has no inline flags,
+ * so those two forms become REG_ICASE.
+ */
+static int
+wids_parse_regex(const char *text, regex_t *re, char *why, size_t whylen)
+{
+	char buf[512];
+	size_t len = strlen(text);
+	int flags = REG_EXTENDED | REG_NOSUB, rc;
+
+	if (len >= sizeof(buf)) {
+		snprintf(why, whylen, "ssidregex is longer than %zu bytes",
+		    sizeof(buf) - 1);
+		return -EINVAL;
+	}
+	if (strncmp(text, "(?i)", 4) == 0) {
+		snprintf(buf, sizeof(buf), "%s", text + 4);
+		flags |= REG_ICASE;
+	} else if (strncmp(text, "(?i:", 4) == 0 && len > 5 &&
+	    text[len - 1] == ')') {
+		snprintf(buf, sizeof(buf), "%.*s", (int)(len - 5), text + 4);
+		flags |= REG_ICASE;
+	} else
+		snprintf(buf, sizeof(buf), "%s", text);
+	if ((rc = regcomp(re, buf, flags)) != 0) {
+		regerror(rc, re, buf, sizeof(buf));
+		snprintf(why, whylen, "ssidregex: %.200s", buf);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+/* Does the rule's SSID (or expression) match this one? */
+bool
+wids_rule_ssid(const struct wids_rule *r, const uint8_t *ssid, uint8_t len)
+{
+	char s[33];
+
+	if (!r->has_re)
+		return r->ssid_len == len && memcmp(r->ssid, ssid, len) == 0;
+	if (len > 32)
+		len = 32;
+	memcpy(s, ssid, len);
+	s[len] = '\0';
+	return regexec(&r->re, s, 0, NULL, 0) == 0;
+}
+
+/*
+ * NAME:ssid="SSID"[,validmacs="MAC[/MASK],..."] (apspoof=, ssidcanary=),
+ * or ssidregex="EXPRESSION" for ssid= as Kismet allows.
  */
 static int
 wids_parse_rule(const struct config_entry *e, bool macs, struct wids_rule *r,
@@ -358,8 +409,8 @@ wids_parse_rule(const struct config_entry *e, bool macs, struct wids_rule *r,
 {
 	struct srcdef sd;
 	char why[256], *list[WIDS_RULE_MACS + 1], *buf;
-	const char *ssid, *valid;
-	size_t len;
+	const char *ssid, *regex, *valid;
+	size_t len = 0;
 	int i, n;
 
 	memset(r, 0, sizeof(*r));
@@ -370,17 +421,30 @@ wids_parse_rule(const struct config_entry *e, bool macs, struct wids_rule *r,
 	}
 	snprintf(r->name, sizeof(r->name), "%s", sd.interface);
 	ssid = srcdef_get(&sd, "ssid");
+	regex = srcdef_get(&sd, "ssidregex");
 	valid = srcdef_get(&sd, "validmacs");
-	if (ssid == NULL || (len = strlen(ssid)) == 0 || len > 32 ||
-	    (macs && valid == NULL)) {
+	if ((ssid == NULL) == (regex == NULL) || (ssid != NULL &&
+	    ((len = strlen(ssid)) == 0 || len > 32)) || (regex != NULL &&
+	    *regex == '\0') || (macs && valid == NULL)) {
 		snprintf(err, errlen, "%s:%u: %s: expected NAME:ssid=\"SSID\"%s"
-		    " (an SSID of 1 to 32 bytes)", e->file, e->line, e->key,
+		    " (an SSID of 1 to 32 bytes, or ssidregex=\"EXPRESSION\")",
+		    e->file, e->line, e->key,
 		    macs ? ",validmacs=\"MAC,MAC/MASK,...\"" : "");
 		srcdef_free(&sd);
 		return -EINVAL;
 	}
-	memcpy(r->ssid, ssid, len);
-	r->ssid_len = (uint8_t)len;
+	if (regex != NULL) {
+		if (wids_parse_regex(regex, &r->re, why, sizeof(why)) != 0) {
+			snprintf(err, errlen, "%s:%u: %s: %s", e->file,
+			    e->line, e->key, why);
+			srcdef_free(&sd);
+			return -EINVAL;
+		}
+		r->has_re = true;
+	} else {
+		memcpy(r->ssid, ssid, len);
+		r->ssid_len = (uint8_t)len;
+	}
 	if (macs) {
 		buf = xstrdup(valid);
 		n = srcdef_split_list(valid, buf, strlen(buf) + 1, list,
@@ -395,6 +459,9 @@ wids_parse_rule(const struct config_entry *e, bool macs, struct wids_rule *r,
 			    "MACs, each optionally /MASK", e->file, e->line,
 			    e->key, WIDS_RULE_MACS);
 			srcdef_free(&sd);
+			if (r->has_re)
+				regfree(&r->re);
+			r->has_re = false;
 			return -EINVAL;
 		}
 		r->n_macs = (uint8_t)n;
@@ -502,8 +569,16 @@ wids_new(struct alerts *a, const struct config *cfg, char *err,
 void
 wids_free(struct wids *w)
 {
+	size_t i;
+
 	if (w == NULL)
 		return;
+	for (i = 0; i < w->n_spoof; i++)
+		if (w->spoof[i].has_re)
+			regfree(&w->spoof[i].re);
+	for (i = 0; i < w->n_canary; i++)
+		if (w->canary[i].has_re)
+			regfree(&w->canary[i].re);
 	free(w->sta_key);
 	free(w->sta);
 	free(w->ssid);

@@ -11,6 +11,7 @@
 #ifndef DAEMON_WIDS_INT_H
 #define DAEMON_WIDS_INT_H
 
+#include <regex.h>
 #include <stdbool.h>
 #include <stdint.h>
 
@@ -174,6 +175,8 @@ struct wids_rule {
 	char		 name[64];
 	uint8_t		 ssid[32];
 	uint8_t		 ssid_len;
+	bool		 has_re;	/* ssidregex=: re, not ssid */
+	regex_t		 re;
 	uint8_t		 macs[WIDS_RULE_MACS][6];
 	uint8_t		 masks[WIDS_RULE_MACS][6];
 	uint8_t		 n_macs;
@@ -215,6 +218,8 @@ struct wids {
 };
 
 /* wids.c */
+bool		 wids_rule_ssid(const struct wids_rule *, const uint8_t *ssid,
+		    uint8_t len);
 struct wids_disc *wids_disc(struct wids *, const uint8_t mac[6]);
 struct wids_sta	*wids_sta(struct wids *, const uint8_t mac[6], bool create);
 struct wids_ssid *wids_ssid(struct wids *, const uint8_t *ssid, uint8_t len,

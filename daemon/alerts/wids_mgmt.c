@@ -240,8 +240,7 @@ wids_apspoof(struct wids *w, const struct packet *p)
 
 	for (i = 0; i < w->n_spoof; i++) {
 		r = &w->spoof[i];
-		if (r->ssid_len != h->ies.ssid_len ||
-		    memcmp(r->ssid, h->ies.ssid, r->ssid_len) != 0)
+		if (!wids_rule_ssid(r, h->ies.ssid, h->ies.ssid_len))
 			continue;
 		for (j = 0; j < r->n_macs; j++) {
 			for (k = 0; k < 6; k++)

@@ -159,8 +159,7 @@ wids_sigs_mgmt(struct wids *w, const struct packet *p)
 		    m[4], m[5]);
 	}
 	for (i = 0; i < w->n_canary; i++) {
-		if (w->canary[i].ssid_len != ies->ssid_len ||
-		    memcmp(w->canary[i].ssid, ies->ssid, ies->ssid_len) != 0)
+		if (!wids_rule_ssid(&w->canary[i], ies->ssid, ies->ssid_len))
 			continue;
 		wids_ssid_str(ies->ssid, ies->ssid_len, ssid, sizeof(ssid));
 		wids_raise(w, WA_SSIDCANARY, p, ap ? m : NULL, m, h->ra, NULL,

@@ -16,6 +16,7 @@
 import os
 import shutil
 import sqlite3
+import subprocess
 import sys
 import tempfile
 
@@ -289,10 +290,42 @@ def test_watch_lists_and_source_error():
     assert "bad" in by["SOURCEERROR"]["kismet.alert.text"], by
 
 
+def test_apspoof_regex():
+    """apspoof= with Kismet's ssidregex= (its "(?i)" form too) fires for
+    the rogue of the evil-twin scenario, and a bad expression stops the
+    start with the key's file and line."""
+    cap = alertlib.generate(GEN, TMP, "evil-twin")
+    core = alertlib.AlertCore(BINS, [cap], [
+        'apspoof=Home:ssidregex="(?i)^OSPREY-HO.E$",'
+        'validmacs="02:00:5e:10:00:00/ff:ff:ff:ff:ff:00"',
+        'apspoof=Other:ssidregex="^home",validmacs="00:11:22:33:44:55"'])
+    try:
+        core.wait_done()
+        got = [a for a in core.alerts()
+               if a["kismet.alert.header"] == "APSPOOF"]
+    finally:
+        core.stop()
+    assert got and all(a["kismet.alert.transmitter_mac"] == ROGUE and
+                       "Rule Home:" in a["kismet.alert.text"]
+                       for a in got), got
+    conf = os.path.join(TMP, "badregex.conf")
+    with open(conf, "w") as f:
+        f.write('remote_capture_enabled=false\n'
+                'apspoof=Bad:ssidregex="(unclosed",validmacs="00:11:22:33:44:55"\n')
+    r = subprocess.run([BINS["osprey"], "-f", conf, "--allow-root",
+                        "--no-web", "-n", "--exit-when-done"],
+                       stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                       text=True, timeout=60)
+    assert r.returncode != 0 and "badregex.conf:2: apspoof: ssidregex:" \
+        in r.stderr, (r.returncode, r.stderr)
+    return "%d APSPOOF from the rogue by expression; a bad one: %s" % (
+        len(got), r.stderr.strip().splitlines()[-1][-80:])
+
+
 def main():
     tests = [make_test(a) for a in EXPECT]
     tests += [test_flood_rate_limit, test_kismetdb_alerts,
-              test_watch_lists_and_source_error]
+              test_watch_lists_and_source_error, test_apspoof_regex]
     try:
         return alertlib.run_tap(tests)
     finally:
