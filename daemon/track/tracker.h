@@ -92,6 +92,12 @@ void	 tracker_update(struct tracker *, const struct packet *p);
 void	 tracker_set_clock(struct tracker *, uint64_t now_usec);
 uint64_t tracker_clock(const struct tracker *);
 
+/*
+ * The newest capture second of a packet tracked, 0 before any: the "now"
+ * of the devices' histories (rrd.h), whatever the clock.
+ */
+uint32_t tracker_capture_time(const struct tracker *);
+
 /* Remove devices unchanged for device_timeout; returns how many. */
 size_t	 tracker_expire(struct tracker *);
 
