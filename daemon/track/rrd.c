@@ -7,7 +7,9 @@
  * past the end drops the slots that fell out of the span at the front
  * (a memmove of at most 60 slots, once per unit at most); a packet
  * arriving late (another source's clock, a reordered capture) inserts
- * slots at the front if it is still inside the span.
+ * slots at the front if it is still inside the span.  The newest second
+ * waits in struct rrd itself until a packet of a later one comes, or the
+ * history is read or expired (rrd.h).
  */
 
 #include <stdlib.h>
@@ -119,22 +121,63 @@ tier_slot(struct rrd_tier **tp, uint32_t u, uint32_t span)
 	return &t->slot[need - 1];
 }
 
-void
-rrd_add(struct rrd *r, uint32_t t, uint32_t bytes, int8_t sig)
+static void
+slot_add(struct rrd_slot *s, uint32_t packets, uint32_t bytes, int8_t sig)
+{
+	s->packets = packets > UINT32_MAX - s->packets ? UINT32_MAX :
+	    s->packets + packets;
+	s->bytes = bytes > UINT32_MAX - s->bytes ? UINT32_MAX :
+	    s->bytes + bytes;
+	if (sig != 0 && (s->sig == 0 || sig > s->sig))
+		s->sig = sig;
+}
+
+/* Count packets of second t in every tier whose span still holds it. */
+static void
+file(struct rrd *r, uint32_t t, uint32_t packets, uint32_t bytes,
+    int8_t sig)
 {
 	struct rrd_slot *s;
 	int k;
 
 	for (k = 0; k < RRD_TIERS; k++) {
 		s = tier_slot(&r->tier[k], t / rrd_secs[k], rrd_spans[k]);
-		if (s == NULL)
-			continue;
-		if (s->packets < UINT32_MAX)
-			s->packets++;
-		s->bytes = bytes > UINT32_MAX - s->bytes ? UINT32_MAX :
-		    s->bytes + bytes;
-		if (sig != 0 && (s->sig == 0 || sig > s->sig))
-			s->sig = sig;
+		if (s != NULL)
+			slot_add(s, packets, bytes, sig);
+	}
+}
+
+/* File the second waiting in cur_*. */
+static void
+flush(struct rrd *r)
+{
+	if (r->cur_packets == 0)
+		return;
+	file(r, r->cur_t, r->cur_packets, r->cur_bytes, r->cur_sig);
+	r->cur_packets = 0;
+	r->cur_bytes = 0;
+	r->cur_sig = 0;
+}
+
+void
+rrd_add(struct rrd *r, uint32_t t, uint32_t bytes, int8_t sig)
+{
+	if (r->cur_packets > 0 && t == r->cur_t) {
+		if (r->cur_packets < UINT32_MAX)
+			r->cur_packets++;
+		r->cur_bytes = bytes > UINT32_MAX - r->cur_bytes ?
+		    UINT32_MAX : r->cur_bytes + bytes;
+		if (sig != 0 && (r->cur_sig == 0 || sig > r->cur_sig))
+			r->cur_sig = sig;
+	} else if (r->cur_packets > 0 && t < r->cur_t) {
+		/* Late (another source's clock): straight to the tiers. */
+		file(r, t, 1, bytes, sig);
+	} else {
+		flush(r);
+		r->cur_t = t;
+		r->cur_packets = 1;
+		r->cur_bytes = bytes;
+		r->cur_sig = sig;
 	}
 	if (t > r->last)
 		r->last = t;
@@ -146,6 +189,7 @@ rrd_expire(struct rrd *r, uint32_t now)
 	struct rrd_tier *t;
 	int k;
 
+	flush(r);
 	for (k = 0; k < RRD_TIERS; k++) {
 		if ((t = r->tier[k]) == NULL)
 			continue;
@@ -168,6 +212,8 @@ rrd_clear(struct rrd *r)
 		r->tier[k] = NULL;
 	}
 	r->last = 0;
+	r->cur_packets = r->cur_bytes = 0;
+	r->cur_sig = 0;
 }
 
 size_t
@@ -202,19 +248,30 @@ rrd_vec(const struct rrd *r, enum rrd_unit k, enum rrd_metric m,
 {
 	const struct rrd_tier *t = r->tier[k];
 	uint32_t span = rrd_spans[k], nu, u, i;
+	struct rrd_slot cur;
+	int64_t *o;
 
 	memset(out, 0, span * sizeof(*out));
-	if (t == NULL)
-		return;
 	if (now < r->last)
 		now = r->last;
 	nu = now / rrd_secs[k];
-	for (i = 0; i < t->n; i++) {
+	for (i = 0; t != NULL && i < t->n; i++) {
 		u = t->base + i;
 		if (u > nu || nu - u >= span)
 			continue;
 		out[u % span] = slot_value(&t->slot[i], m);
 	}
+	/* The second still waiting, as if filed. */
+	u = r->cur_t / rrd_secs[k];
+	if (r->cur_packets == 0 || u > nu || nu - u >= span)
+		return;
+	o = &out[u % span];
+	memset(&cur, 0, sizeof(cur));
+	cur.packets = m == RRD_PACKETS ? (uint32_t)*o : 0;
+	cur.bytes = m == RRD_BYTES ? (uint32_t)*o : 0;
+	cur.sig = m == RRD_SIGNAL ? (int8_t)*o : 0;
+	slot_add(&cur, r->cur_packets, r->cur_bytes, r->cur_sig);
+	*o = slot_value(&cur, m);
 }
 
 uint64_t

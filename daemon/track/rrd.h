@@ -39,10 +39,19 @@ enum rrd_metric {
 
 struct rrd_tier;
 
-/* One device's history; all zero is an empty one. */
+/*
+ * One device's history; all zero is an empty one.  The newest second is
+ * counted here (cur_*) and filed in the tiers when a packet of another
+ * second comes: a busy device touches its tiers once a second, not once
+ * a packet.
+ */
 struct rrd {
 	struct rrd_tier	*tier[RRD_TIERS];
 	uint32_t	 last;		/* newest second counted, 0 none */
+	uint32_t	 cur_t;		/* the second counted in cur_* */
+	uint32_t	 cur_packets;	/* 0: nothing waiting */
+	uint32_t	 cur_bytes;
+	int8_t		 cur_sig;
 };
 
 /* Slots of a tier (60, 60, 24) and seconds per slot (1, 60, 3600). */
