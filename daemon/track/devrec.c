@@ -435,7 +435,7 @@ devrec_pack(msgpack_packer *pk, const struct tracker *tr,
 	/* Histories run on capture time (rrd.h), not the tracker clock. */
 	hnow = opts != NULL && opts->now != 0 ?
 	    (uint32_t)(opts->now > UINT32_MAX ? UINT32_MAX : opts->now) :
-	    tracker_capture_time(tr);
+	    tracker_device_now(tr, d);
 	device_key_str(d->phy, d->mac, key);
 	device_mac_str(d->mac, mac);
 	snprintf(chan, sizeof(chan), "%u", (unsigned)d->channel);

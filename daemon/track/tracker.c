@@ -51,6 +51,13 @@ struct tracker {
 	uint64_t	 removals;
 	uint32_t	 cap_now;	/* newest capture second */
 	size_t		 sweep_at;	/* next table slot hist_sweep() visits */
+	/* Each source's newest capture second: a device's histories are
+	 * read by the clocks of the sources that heard it. */
+	struct {
+		uint32_t	 source;
+		uint32_t	 t;
+	}		 clock[TRACKER_MAX_CLOCKS];
+	unsigned	 n_clock;
 	struct dedup	*dedup;
 	/* The two most recent sources and their last capture time (ms):
 	 * deduplication only runs while another source is active. */
@@ -940,8 +947,46 @@ hist_sweep(struct tracker *tr)
 		if (tr->sweep_at >= tr->cap)
 			tr->sweep_at = 0;
 		if ((d = tr->slots[tr->sweep_at++].dev) != NULL)
-			rrd_expire(&d->hist, tr->cap_now);
+			rrd_expire(&d->hist, tracker_device_now(tr, d));
 	}
+}
+
+/* Move source's clock to capture second t. */
+static void
+clock_note(struct tracker *tr, uint32_t source, uint32_t t)
+{
+	unsigned i;
+
+	for (i = 0; i < tr->n_clock; i++)
+		if (tr->clock[i].source == source)
+			break;
+	if (i == tr->n_clock) {
+		if (i == TRACKER_MAX_CLOCKS)
+			return;		/* read by the newest clock of all */
+		tr->n_clock++;
+		tr->clock[i].source = source;
+		tr->clock[i].t = t;
+	} else if (t > tr->clock[i].t)
+		tr->clock[i].t = t;
+}
+
+uint32_t
+tracker_device_now(const struct tracker *tr, const struct device *d)
+{
+	uint32_t now = 0, src;
+	unsigned i, j;
+
+	for (i = 0; i < d->n_seenby; i++) {
+		src = device_seenby_c(d, (int)i)->source;
+		for (j = 0; j < tr->n_clock; j++)
+			if (tr->clock[j].source == src)
+				break;
+		if (j == tr->n_clock)
+			return tr->cap_now;
+		if (tr->clock[j].t > now)
+			now = tr->clock[j].t;
+	}
+	return now != 0 ? now : tr->cap_now;
 }
 
 void
@@ -964,6 +1009,7 @@ tracker_update(struct tracker *tr, const struct packet *p)
 	}
 	(void)expire(tr);
 	t = p->ts_sec > UINT32_MAX ? UINT32_MAX : (uint32_t)p->ts_sec;
+	clock_note(tr, p->source, t);
 	if (t > tr->cap_now) {
 		tr->cap_now = t;
 		hist_sweep(tr);

@@ -1010,6 +1010,45 @@ test_rrd_minutes(void **state)
 	tracker_free(tr);
 }
 
+/*
+ * Each device's history is read by the clock of the sources that heard
+ * it: an old capture replayed beside a live radio still shows its last
+ * minute, and a device the live radio hears reads as of its clock.
+ */
+static void
+test_rrd_source_clocks(void **state)
+{
+	struct tracker *tr = new_tracker(0, 0, 0);
+	const struct device *d1, *d2;
+	struct tpkt t;
+	uint64_t old = 1700000000, live = 1800000000;
+
+	tpkt_probe_req(&t, STA1, "x", old, 1, -60);
+	tracker_update(tr, &t.p);
+	tpkt_probe_req(&t, STA2, "x", live, 2, -60);
+	tracker_update(tr, &t.p);
+	d1 = find(tr, STA1);
+	d2 = find(tr, STA2);
+	assert_int_equal(tracker_capture_time(tr), live);
+	assert_int_equal(tracker_device_now(tr, d1), old);
+	assert_int_equal(tracker_device_now(tr, d2), live);
+	assert_int_equal(rrd_sum(&d1->hist, RRD_SECONDS, RRD_PACKETS,
+	    tracker_device_now(tr, d1)), 1);
+	/* The sweep frees by the device's own clock: nothing goes. */
+	for (uint64_t s = 1; s <= 120; s++) {
+		tpkt_probe_req(&t, STA2, "x", live + s, 2, -60);
+		tracker_update(tr, &t.p);
+	}
+	assert_non_null(d1->hist.tier[RRD_SECONDS]);
+	/* Heard by the live radio too: read by the newer clock. */
+	tpkt_probe_req(&t, STA1, "x", live + 120, 2, -60);
+	tracker_update(tr, &t.p);
+	assert_int_equal(tracker_device_now(tr, d1), live + 120);
+	assert_int_equal(rrd_sum(&d1->hist, RRD_SECONDS, RRD_PACKETS,
+	    tracker_device_now(tr, d1)), 1);
+	tracker_free(tr);
+}
+
 static void
 test_lookups_and_manuf(void **state)
 {
@@ -1083,6 +1122,7 @@ main(void)
 		cmocka_unit_test(test_truncated_beacon_crypt),
 		cmocka_unit_test(test_data_only_crypt),
 		cmocka_unit_test(test_rrd_minutes),
+		cmocka_unit_test(test_rrd_source_clocks),
 		cmocka_unit_test(test_lookups_and_manuf),
 		cmocka_unit_test(test_memory_per_device),
 	};

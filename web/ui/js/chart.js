@@ -180,22 +180,26 @@ export function lineChart(canvas, series, opts) {
 	canvas.dataset.drawn = String(n);
 }
 
-// A sparkline of bars (packets per second): values oldest first.
-export function sparkline(canvas, values) {
+/*
+ * A sparkline of bars (packets per second): values oldest first, scaled
+ * to hi (default their own highest: pass one for a whole table so that
+ * rows compare).
+ */
+export function sparkline(canvas, values, hi) {
 	const [ctx, w, h] = fit(canvas);
 	const n = values.length;
-	const hi = Math.max(1, ...values);
+	const top = Math.max(1, hi || 0, ...values);
 	const bw = w / Math.max(1, n);
+	// Whole pixels with a gap: a steady device reads as bars.
+	const bar = Math.max(1, Math.floor(bw) - (bw >= 2 ? 1 : 0));
 
 	ctx.fillStyle = getComputedStyle(canvas).color || '#2b7bb9';
 	values.forEach((v, i) => {
 		if (v <= 0)
 			return;
-		const bh = Math.max(1, Math.round(v / hi * (h - 1)));
+		const bh = Math.max(1, Math.round(v / top * (h - 1)));
 
-		// A gap between bars: a steady device reads as bars, not
-		// as a block.
-		ctx.fillRect(i * bw, h - bh, Math.max(1, bw * 0.6), bh);
+		ctx.fillRect(Math.floor(i * bw), h - bh, bar, bh);
 	});
 	canvas.dataset.drawn = String(values.reduce((a, b) => a + b, 0));
 }

@@ -260,6 +260,10 @@ export class Devices {
 
 		if (!Array.isArray(data))
 			throw new api.ApiError(0, 'device page is not a list');
+		// One scale for the page's sparklines: rows compare.
+		this.sparkMax = Math.max(1, ...data.map((d) =>
+		    Array.isArray(d.activity) ? Math.max(0, ...d.activity) :
+		    0));
 		this.total = Number(field(res, 'recordsTotal', 0)) || 0;
 		this.matching = Number(field(res, 'recordsFiltered', 0)) || 0;
 		for (const d of data) {
@@ -341,7 +345,7 @@ export class Devices {
 					    d.activity,
 					    'kismet.common.rrd.serial_time':
 					    d.activity_time}, 'minute_vec',
-					    true));
+					    true), this.sparkMax);
 				return;
 			}
 			setText(c.key === 'name' ? td.firstChild : td,
