@@ -32,6 +32,7 @@
 #include "log.h"
 #include "msgbus.h"
 #include "packet.h"
+#include "pktstats.h"
 #include "proc.h"
 #include "tracker.h"
 #include "xmalloc.h"
@@ -160,11 +161,19 @@ control_pack_list(msgpack_packer *pk, const char *key,
 		bridge_pack_cstr(pk, l->v[i]);
 }
 
-/* One source as the REST API shows it (doc/rest.md, Datasources). */
-void
-control_pack_source(msgpack_packer *pk, const struct datasource *ds)
+/*
+ * One source as the REST API shows it (doc/rest.md, Datasources); with
+ * ps, its packet rate history too (the kismetdb log has none).
+ */
+static void
+control_pack_source_hist(msgpack_packer *pk, const struct datasource *ds,
+    const struct pktstats *ps)
 {
-	msgpack_pack_map(pk, 27);
+	msgpack_pack_map(pk, 27 + (ps != NULL));
+	if (ps != NULL) {
+		bridge_pack_cstr(pk, "kismet.datasource.packets_rrd");
+		pktstats_pack_source(ps, ds->id, (uint64_t)time(NULL), pk);
+	}
 	bridge_pack_kv_str(pk, "kismet.datasource.uuid", ds->uuid);
 	bridge_pack_kv_u64(pk, "kismet.datasource.source_number", ds->id);
 	bridge_pack_kv_str(pk, "kismet.datasource.name", ds->name);
@@ -207,6 +216,12 @@ control_pack_source(msgpack_packer *pk, const struct datasource *ds)
 	    ds->retry_attempts);
 }
 
+void
+control_pack_source(msgpack_packer *pk, const struct datasource *ds)
+{
+	control_pack_source_hist(pk, ds, NULL);
+}
+
 static void
 control_reply_source(struct control *c, uint32_t seq,
     const struct datasource *ds)
@@ -215,7 +230,7 @@ control_reply_source(struct control *c, uint32_t seq,
 
 	bridge_out_begin(&c->out, BRIDGE_SOURCE_CMD_REPLY, seq);
 	msgpack_packer_init(&pk, &c->out, msgpack_sbuffer_write);
-	control_pack_source(&pk, ds);
+	control_pack_source_hist(&pk, ds, c->deps.stats);
 	if (bridge_out_end(&c->out, BRIDGE_MAX_PAYLOAD) == 0)
 		control_send(c);
 }
@@ -235,11 +250,11 @@ control_sources(struct control *c, const struct bridge_msg *m)
 		ds = datasource_find_uuid(c->deps.sources,
 		    m->u.sources_req.uuid);
 		if (ds != NULL)
-			control_pack_source(&pk, ds);
+			control_pack_source_hist(&pk, ds, c->deps.stats);
 	} else {
 		l = datasource_mgr_sources(c->deps.sources);
 		TAILQ_FOREACH(ds, l, entry)
-			control_pack_source(&pk, ds);
+			control_pack_source_hist(&pk, ds, c->deps.stats);
 	}
 	if (bridge_out_end(&c->out, BRIDGE_MAX_PAYLOAD) == 0)
 		control_send(c);
@@ -749,7 +764,20 @@ control_pack_status(struct control *c, msgpack_packer *pk)
 	memset(&ts, 0, sizeof(ts));
 	if (c->deps.tracker != NULL)
 		tracker_stats(c->deps.tracker, &ts);
-	msgpack_pack_map(pk, 14 + kislog_status_fields());
+	msgpack_pack_map(pk, 14 + kislog_status_fields() +
+	    (c->deps.stats != NULL ? 3 : 0));
+	if (c->deps.stats != NULL) {
+		/* Kismet's two, and the packet rate for an overview. */
+		bridge_pack_cstr(pk, "kismet.system.devices.rrd");
+		pktstats_pack_gauge(c->deps.stats, PKTSTATS_DEVICES,
+		    (uint64_t)tv.tv_sec, pk);
+		bridge_pack_cstr(pk, "kismet.system.memory.rrd");
+		pktstats_pack_gauge(c->deps.stats, PKTSTATS_MEMORY,
+		    (uint64_t)tv.tv_sec, pk);
+		bridge_pack_cstr(pk, "kismet.system.packets.rrd");
+		pktstats_pack_rrd(c->deps.stats, PKTSTATS_RATE,
+		    (uint64_t)tv.tv_sec, pk);
+	}
 	bridge_pack_kv_str(pk, "kismet.system.version", OSPREY_VERSION);
 	bridge_pack_kv_str(pk, "kismet.system.server_name", "osprey");
 	bridge_pack_kv_u64(pk, "kismet.system.timestamp.sec",

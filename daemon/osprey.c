@@ -21,6 +21,7 @@
 #include <fcntl.h>
 #include <getopt.h>
 #include <limits.h>
+#include <malloc.h>
 #include <pwd.h>
 #include <signal.h>
 #include <stdio.h>
@@ -928,6 +929,7 @@ read_counts_cb(void *arg, struct pktstats_counts *c)
 	struct osprey *o = arg;
 	const struct datasource *ds;
 	struct tracker_stats ts;
+	struct mallinfo2 mi;
 
 	c->total = packet_count(o->packets);
 	c->errors = packet_error_count(o->packets);
@@ -935,8 +937,17 @@ read_counts_cb(void *arg, struct pktstats_counts *c)
 	if (devtrack_tracker(o->devtrack) != NULL)
 		tracker_stats(devtrack_tracker(o->devtrack), &ts);
 	c->dups = ts.dups;
-	TAILQ_FOREACH(ds, datasource_mgr_sources(o->sources), entry)
+	c->gauge[PKTSTATS_DEVICES] = ts.devices;
+	/* A libc call, no system call: fine inside the sandbox. */
+	mi = mallinfo2();
+	c->gauge[PKTSTATS_MEMORY] = (mi.uordblks + mi.hblkhd) / 1024;
+	TAILQ_FOREACH(ds, datasource_mgr_sources(o->sources), entry) {
 		c->drops += ds->num_drops;
+		if (c->n_src < PKTSTATS_MAX_SOURCES) {
+			c->src[c->n_src].id = ds->id;
+			c->src[c->n_src++].packets = ds->num_packets;
+		}
+	}
 }
 
 /*

@@ -25,8 +25,17 @@ struct pktstats_rrd {
 	double		 day[24];
 };
 
+struct pktstats_srcrrd {
+	uint32_t		 id;
+	uint64_t		 prev;
+	struct pktstats_rrd	 rrd;
+};
+
 struct pktstats {
 	struct pktstats_rrd	 rrd[PKTSTATS_COUNT];
+	struct pktstats_rrd	 gauge[PKTSTATS_GAUGES];
+	struct pktstats_srcrrd	 src[PKTSTATS_MAX_SOURCES];
+	size_t			 n_src;
 	struct pktstats_counts	 prev;
 	bool			 started;
 	struct event		*tick;
@@ -107,6 +116,48 @@ pktstats_advance(struct pktstats_rrd *r, uint64_t now, bool peak)
 	r->last = now;
 }
 
+/*
+ * The levels, and each source's rate: a source's first reading is its
+ * baseline (its packets before then were not in this second).
+ */
+static void
+pktstats_sample_levels(struct pktstats *ps, uint64_t now,
+    const struct pktstats_counts *c)
+{
+	struct pktstats_srcrrd *e;
+	struct pktstats_rrd *r;
+	uint64_t d;
+	size_t i, j;
+
+	for (i = 0; i < PKTSTATS_GAUGES; i++) {
+		r = &ps->gauge[i];
+		pktstats_advance(r, now, true);
+		if ((double)c->gauge[i] > r->minute[now % 60])
+			r->minute[now % 60] = (double)c->gauge[i];
+	}
+	for (i = 0; i < c->n_src && i < PKTSTATS_MAX_SOURCES; i++) {
+		for (j = 0; j < ps->n_src; j++)
+			if (ps->src[j].id == c->src[i].id)
+				break;
+		if (j == ps->n_src) {
+			if (ps->n_src == PKTSTATS_MAX_SOURCES)
+				continue;
+			e = &ps->src[ps->n_src++];
+			memset(e, 0, sizeof(*e));
+			e->id = c->src[i].id;
+			e->prev = c->src[i].packets;
+			pktstats_advance(&e->rrd, now, false);
+			continue;
+		}
+		e = &ps->src[j];
+		d = c->src[i].packets >= e->prev ? c->src[i].packets - e->prev :
+		    c->src[i].packets;
+		e->prev = c->src[i].packets;
+		pktstats_advance(&e->rrd, now, false);
+		e->rrd.minute[now % 60] += (double)d;
+	}
+}
+
 void
 pktstats_sample(struct pktstats *ps, uint64_t now,
     const struct pktstats_counts *c)
@@ -114,6 +165,7 @@ pktstats_sample(struct pktstats *ps, uint64_t now,
 	uint64_t d[PKTSTATS_COUNT];
 	size_t i;
 
+	pktstats_sample_levels(ps, now, c);
 	if (!ps->started) {
 		ps->prev = *c;
 		ps->started = true;
@@ -201,15 +253,15 @@ pktstats_pack_vec(msgpack_packer *pk, const char *key, const double *v,
  * newest slot last; a copy is advanced to now so that an idle minute
  * reads as zeros rather than as the last busy one.
  */
-void
-pktstats_pack_rrd(const struct pktstats *ps, enum pktstats_which w,
-    uint64_t now, msgpack_packer *pk)
+static void
+pktstats_pack_one(const struct pktstats_rrd *src, bool peak, uint64_t now,
+    msgpack_packer *pk)
 {
-	struct pktstats_rrd r = ps->rrd[w];
+	struct pktstats_rrd r = *src;
 	double m[60], h[60], d[24];
 	size_t i;
 
-	pktstats_advance(&r, now, w == PKTSTATS_PEAK);
+	pktstats_advance(&r, now, peak);
 	for (i = 0; i < 60; i++) {
 		m[i] = r.minute[(r.last + 1 + i) % 60];
 		h[i] = r.hour[(r.last / 60 + i) % 60];
@@ -223,6 +275,35 @@ pktstats_pack_rrd(const struct pktstats *ps, enum pktstats_which w,
 	pktstats_pack_vec(pk, "kismet.common.rrd.hour_vec", h, 60);
 	pktstats_pack_vec(pk, "kismet.common.rrd.day_vec", d, 24);
 	bridge_pack_kv_u64(pk, "kismet.common.rrd.blank_val", 0);
+}
+
+void
+pktstats_pack_rrd(const struct pktstats *ps, enum pktstats_which w,
+    uint64_t now, msgpack_packer *pk)
+{
+	pktstats_pack_one(&ps->rrd[w], w == PKTSTATS_PEAK, now, pk);
+}
+
+void
+pktstats_pack_gauge(const struct pktstats *ps, enum pktstats_gauge g,
+    uint64_t now, msgpack_packer *pk)
+{
+	pktstats_pack_one(&ps->gauge[g], true, now, pk);
+}
+
+void
+pktstats_pack_source(const struct pktstats *ps, uint32_t id, uint64_t now,
+    msgpack_packer *pk)
+{
+	static const struct pktstats_rrd none;
+	size_t i;
+
+	for (i = 0; i < ps->n_src; i++)
+		if (ps->src[i].id == id) {
+			pktstats_pack_one(&ps->src[i].rrd, false, now, pk);
+			return;
+		}
+	pktstats_pack_one(&none, false, now, pk);
 }
 
 void

@@ -9,7 +9,11 @@
  * one-second timer reads them and files the difference; between two
  * ticks nothing is done per packet.  A minute's slot in the hour history
  * holds the mean per second of that minute (the peak history: the
- * highest second), as Kismet's default and peak aggregators do.
+ * highest second), as Kismet's default and peak aggregators do.  Levels
+ * (devices tracked, memory) keep the highest reading of each slot, and
+ * each datasource has its own packet rate.  These run on wall time: they
+ * say what the core did, where a device's history (rrd.h) says what was
+ * on the air.
  */
 #ifndef DAEMON_PKTSTATS_H
 #define DAEMON_PKTSTATS_H
@@ -33,12 +37,31 @@ enum pktstats_which {
 	PKTSTATS_COUNT
 };
 
-/* The cumulative counters a tick reads. */
+/* Levels rather than counters: a second keeps its highest reading. */
+enum pktstats_gauge {
+	PKTSTATS_DEVICES = 0,	/* devices tracked */
+	PKTSTATS_MEMORY,	/* the core's heap, KiB */
+	PKTSTATS_GAUGES
+};
+
+/* One datasource's packet counter. */
+struct pktstats_src {
+	uint32_t	 id;		/* datasource number */
+	uint64_t	 packets;
+};
+
+#define PKTSTATS_MAX_SOURCES	64	/* past this, a source has no history */
+
+/* The cumulative counters (and levels) a tick reads. */
 struct pktstats_counts {
 	uint64_t	 total;
 	uint64_t	 errors;
 	uint64_t	 dups;		/* the same frame from another source */
 	uint64_t	 drops;
+	uint64_t	 gauge[PKTSTATS_GAUGES];
+	/* The reader fills up to PKTSTATS_MAX_SOURCES of these. */
+	struct pktstats_src src[PKTSTATS_MAX_SOURCES];
+	size_t		 n_src;
 };
 
 /*
@@ -63,6 +86,17 @@ const char	*pktstats_name(enum pktstats_which);
 
 /* Pack one history as a kismet.common.rrd object, as of now. */
 void		 pktstats_pack_rrd(const struct pktstats *, enum pktstats_which,
+		    uint64_t now, msgpack_packer *);
+
+/* Pack a level's history (devices: Kismet's kismet.system.devices.rrd). */
+void		 pktstats_pack_gauge(const struct pktstats *,
+		    enum pktstats_gauge, uint64_t now, msgpack_packer *);
+
+/*
+ * Pack the packet rate of datasource id (kismet.datasource.packets_rrd);
+ * all zeros for a source not seen yet.
+ */
+void		 pktstats_pack_source(const struct pktstats *, uint32_t id,
 		    uint64_t now, msgpack_packer *);
 
 /* Pack every history in the map of /packetchain/packet_stats.json. */

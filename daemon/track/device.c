@@ -31,7 +31,6 @@ device_new(uint8_t phy, const uint8_t mac[6], uint32_t t)
 	d->phy = phy;
 	memcpy(d->mac, mac, 6);
 	d->first_time = d->last_time = t;
-	d->rrd_minute = t / 60;
 	return d;
 }
 
@@ -51,6 +50,7 @@ device_free(struct device *d)
 		free(d->eapol);
 	}
 	free(d->loc);
+	rrd_clear(&d->hist);
 	free(d);
 }
 
@@ -83,6 +83,7 @@ device_bytes(const struct device *d)
 				n += sizeof(*d->eapol[i]) + d->eapol[i]->len;
 	}
 	n += devloc_bytes(d->loc);
+	n += rrd_bytes(&d->hist);
 	return n;
 }
 
@@ -354,40 +355,6 @@ device_seenby_add(struct device *d, uint32_t source, uint32_t t,
 	if (sig != NULL)
 		device_signal_add(&sb->signal, *sig, has_noise, noise);
 	return 0;
-}
-
-/*
- * The current minute is counted in rrd_cur, beside the other counters,
- * and written to its slot when the minute turns: the history's lines
- * are touched once a minute, not once a packet.
- */
-void
-device_rrd_add(struct device *d, uint32_t t)
-{
-	uint32_t m = t / 60, i;
-
-	if (m == d->rrd_minute) {
-		if (d->rrd_cur < UINT32_MAX)
-			d->rrd_cur++;
-		return;
-	}
-	if (m > d->rrd_minute) {
-		if (m - d->rrd_minute >= DEVICE_RRD_MINUTES)
-			memset(d->rrd, 0, sizeof(d->rrd));
-		else {
-			d->rrd[d->rrd_minute % DEVICE_RRD_MINUTES] = d->rrd_cur;
-			/* Clear the minutes that passed without a packet. */
-			for (i = d->rrd_minute + 1; i < m; i++)
-				d->rrd[i % DEVICE_RRD_MINUTES] = 0;
-		}
-		d->rrd_minute = m;
-		d->rrd_cur = 1;
-		return;
-	}
-	if (d->rrd_minute - m >= DEVICE_RRD_MINUTES)
-		return;		/* older than the hour kept */
-	if (d->rrd[m % DEVICE_RRD_MINUTES] < UINT32_MAX)
-		d->rrd[m % DEVICE_RRD_MINUTES]++;
 }
 
 struct device_ssid *

@@ -4,8 +4,7 @@
  *
  * A device is one (phy, MAC) the core has heard or heard of.  The record
  * is sized for hundreds of thousands of devices: the fixed part holds
- * counters, signal, times and a per-minute packet history; the variable
- * parts (sources that saw it, SSIDs, associations, handshake frames) are
+ * counters, signal and times; the history (rrd.h) and the variable parts (sources that saw it, SSIDs, associations, handshake frames) are
  * allocated when first needed and capped (DEVICE_MAX_*).  Nothing here is
  * formatted as text until a record is serialized (devrec.c).
  *
@@ -22,6 +21,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+
+#include "rrd.h"
 
 struct devloc;
 struct packet;
@@ -70,7 +71,6 @@ enum device_type {
 #define DEVICE_EAPOL_MSGS	4	/* one frame per handshake message */
 #define DEVICE_EAPOL_FRAME_MAX	512	/* bytes of a frame kept */
 #define DEVICE_SSID_MAX		32
-#define DEVICE_RRD_MINUTES	60	/* per-minute history: one hour */
 
 /* HT/VHT mode of an advertised network. */
 enum device_ht_mode {
@@ -153,10 +153,9 @@ struct device_eapol {
 
 /*
  * Laid out by use, in 64-byte lines: line 0 is what every packet reads and
- * writes (change index, times, type), line 1 the counters and the current
- * minute, line 2 signal, the busiest source and the association cache;
- * line 3 and the history are read when a record is serialized, a rarer
- * frame arrives, or a minute turns.
+ * writes (change index, times, type), line 1 the counters, line 2 signal, the busiest source and the association cache;
+ * line 3 is read when a record is serialized or a rarer frame arrives;
+ * the history's tiers, one line each, are written once a packet.
  */
 struct device {
 	/* The tracker's change index: a list ordered by mod_seq. */
@@ -181,8 +180,6 @@ struct device {
 	uint64_t	 mgmt_packets;
 	uint64_t	 ctrl_packets;
 	uint64_t	 datasize;	/* data frame body bytes */
-	uint32_t	 rrd_minute;	/* t / 60 of the current minute */
-	uint32_t	 rrd_cur;	/* its packets (rrd[] has the rest) */
 
 	struct device_signal signal;
 	uint8_t		 last_bssid[6];
@@ -207,8 +204,8 @@ struct device {
 	uint16_t	 n_clients;	/* length of the AP-side assoc list */
 	uint32_t	 num_alerts;	/* alerts raised about it */
 
-	/* Packets per minute, slot (t / 60) % 60; see device_rrd(). */
-	uint32_t	 rrd[DEVICE_RRD_MINUTES];
+	/* Packets, data bytes and signal by second, minute and hour. */
+	struct rrd	 hist;
 };
 
 /* A fresh record for (phy, mac) at capture time t; never NULL. */
@@ -281,17 +278,6 @@ void	 device_signal_add(struct device_signal *s, int8_t dbm,
  */
 int	 device_seenby_add(struct device *, uint32_t source, uint32_t t,
 	    const int8_t *sig, bool has_noise, int8_t noise);
-
-/* Count one packet at capture second t in the per-minute history. */
-void	 device_rrd_add(struct device *, uint32_t t);
-
-/* Packets in history slot i (minute m is slot m % 60). */
-static inline uint32_t
-device_rrd(const struct device *d, int i)
-{
-	return (uint32_t)i == d->rrd_minute % DEVICE_RRD_MINUTES ?
-	    d->rrd_cur : d->rrd[i];
-}
 
 /*
  * The advertised SSID entry for these bytes, created if new.  Returns

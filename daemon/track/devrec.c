@@ -193,13 +193,55 @@ kv_mac(msgpack_packer *pk, const char *k, const uint8_t mac[6])
  * kismet.common.signal: the Kismet names and the older _dbm ones, and
  * for a device heard with a fix, where its signal was strongest.
  */
+/*
+ * Kismet's RRD object (kismet.common.rrd): each vector in Kismet's ring
+ * order (unit u at u % span, rrd.h), as of now; last_time is the newest
+ * second counted.  agg names the aggregator as Kismet does ("default"
+ * sums, "peak_signal" keeps the strongest).
+ */
+static void
+pack_rrd(msgpack_packer *pk, const struct rrd *r, enum rrd_metric m,
+    const char *agg, uint32_t now)
+{
+	static const char *const vec[RRD_TIERS] = {
+		"kismet.common.rrd.minute_vec",
+		"kismet.common.rrd.hour_vec",
+		"kismet.common.rrd.day_vec",
+	};
+	int64_t v[60];
+	uint32_t i;
+	int k;
+
+	msgpack_pack_map(pk, 7);
+	kv_u64(pk, "kismet.common.rrd.last_time", r->last);
+	kv_u64(pk, "kismet.common.rrd.serial_time", now);
+	for (k = 0; k < RRD_TIERS; k++) {
+		rrd_vec(r, (enum rrd_unit)k, m, now, v);
+		pk_str(pk, vec[k]);
+		msgpack_pack_array(pk, rrd_span((enum rrd_unit)k));
+		for (i = 0; i < rrd_span((enum rrd_unit)k); i++)
+			msgpack_pack_int64(pk, v[i]);
+	}
+	kv_u64(pk, "kismet.common.rrd.blank_val", 0);
+	kv_str(pk, "kismet.common.rrd.aggregator", agg);
+}
+
+/*
+ * kismet.common.signal: the Kismet names and the older _dbm ones, and
+ * for a device heard with a fix, where its signal was strongest; with a
+ * history, Kismet's signal_rrd (its minute, here the hour and day too).
+ */
 static void
 pack_signal(msgpack_packer *pk, const struct device_signal *s,
-    const struct devloc *loc)
+    const struct devloc *loc, const struct rrd *hist, uint32_t now)
 {
 	bool peak = loc != NULL && loc->has_peak;
 
-	msgpack_pack_map(pk, 9 + peak);
+	msgpack_pack_map(pk, 9 + peak + (hist != NULL));
+	if (hist != NULL) {
+		pk_str(pk, "kismet.common.signal.signal_rrd");
+		pack_rrd(pk, hist, RRD_SIGNAL, "peak_signal", now);
+	}
 	if (peak) {
 		pk_str(pk, "kismet.common.signal.peak_loc");
 		devloc_pack_point(pk, &loc->peak, true, NULL);
@@ -213,21 +255,6 @@ pack_signal(msgpack_packer *pk, const struct device_signal *s,
 	kv_i64(pk, "kismet.common.signal.min_signal_dbm", s->min);
 	kv_i64(pk, "kismet.common.signal.max_signal_dbm", s->max);
 	kv_i64(pk, "kismet.common.signal.last_noise_dbm", s->noise);
-}
-
-static void
-pack_rrd(msgpack_packer *pk, const struct device *d, uint64_t now)
-{
-	int i;
-
-	msgpack_pack_map(pk, 4);
-	kv_u64(pk, "kismet.common.rrd.last_time", d->last_time);
-	kv_u64(pk, "kismet.common.rrd.serial_time", now);
-	pk_str(pk, "kismet.common.rrd.hour_vec");
-	msgpack_pack_array(pk, DEVICE_RRD_MINUTES);
-	for (i = 0; i < DEVICE_RRD_MINUTES; i++)
-		msgpack_pack_uint32(pk, device_rrd(d, i));
-	kv_u64(pk, "kismet.common.rrd.blank_val", 0);
 }
 
 static void
@@ -251,7 +278,7 @@ pack_seenby(msgpack_packer *pk, const struct device *d,
 		kv_u64(pk, "kismet.common.seenby.last_time", sb->last_time);
 		kv_u64(pk, "kismet.common.seenby.num_packets", sb->packets);
 		pk_str(pk, "kismet.common.seenby.signal");
-		pack_signal(pk, &sb->signal, NULL);
+		pack_signal(pk, &sb->signal, NULL, NULL, 0);
 	}
 }
 
@@ -399,14 +426,16 @@ devrec_pack(msgpack_packer *pk, const struct tracker *tr,
 	char key[DEVICE_KEY_LEN], mac[DEVICE_MAC_STR_LEN], chan[8];
 	char name[4 * DEVICE_SSID_MAX + 1], manuf[4 * OUI_NAME_MAX + 1];
 	const struct device_ssid *last = NULL;
-	uint64_t now, kc;
-	uint32_t crypt;
+	uint64_t kc;
+	uint32_t crypt, hnow;
 	const char *user;
 	size_t extra;
 	bool ap;
 
-	now = opts != NULL && opts->now != 0 ? opts->now :
-	    tracker_clock(tr) / 1000000;
+	/* Histories run on capture time (rrd.h), not the tracker clock. */
+	hnow = opts != NULL && opts->now != 0 ?
+	    (uint32_t)(opts->now > UINT32_MAX ? UINT32_MAX : opts->now) :
+	    tracker_device_now(tr, d);
 	device_key_str(d->phy, d->mac, key);
 	device_mac_str(d->mac, mac);
 	snprintf(chan, sizeof(chan), "%u", (unsigned)d->channel);
@@ -423,7 +452,7 @@ devrec_pack(msgpack_packer *pk, const struct tracker *tr,
 
 	extra = opts != NULL && opts->extra != NULL ? opts->extra(NULL, key,
 	    opts->arg) : 0;
-	msgpack_pack_map(pk, 26 + (d->loc != NULL) + extra);
+	msgpack_pack_map(pk, 27 + (d->loc != NULL) + extra);
 	kv_str(pk, "kismet.device.base.key", key);
 	kv_str(pk, "kismet.device.base.macaddr", mac);
 	kv_str(pk, "kismet.device.base.phyname", device_phy_name(d->phy));
@@ -462,9 +491,11 @@ devrec_pack(msgpack_packer *pk, const struct tracker *tr,
 	kv_u64(pk, "kismet.device.base.datasize", d->datasize);
 	kv_u64(pk, "kismet.device.base.num_alerts", d->num_alerts);
 	pk_str(pk, "kismet.device.base.packets.rrd");
-	pack_rrd(pk, d, now);
+	pack_rrd(pk, &d->hist, RRD_PACKETS, "default", hnow);
+	pk_str(pk, "kismet.device.base.datasize.rrd");
+	pack_rrd(pk, &d->hist, RRD_BYTES, "default", hnow);
 	pk_str(pk, "kismet.device.base.signal");
-	pack_signal(pk, &d->signal, d->loc);
+	pack_signal(pk, &d->signal, d->loc, &d->hist, hnow);
 	pk_str(pk, "kismet.device.base.seenby");
 	pack_seenby(pk, d, opts);
 	/* Only for a device heard with a fix, as in Kismet. */

@@ -29,8 +29,8 @@ struct devrec_opts {
 	 * NULL, and may answer NULL (an empty string is written). */
 	const char	*(*source_uuid)(uint32_t source, void *arg);
 	void		*arg;
-	/* "Now" for the history's serial_time, seconds; 0: the tracker
-	 * clock. */
+	/* "Now" of the histories (RRDs), capture seconds; 0: the clock of
+	 * the sources that heard the device (tracker_device_now()). */
 	uint64_t	 now;
 	/* Fields kept outside the tracker (user names, tags) for the
 	 * device key: with pk NULL the number of map pairs, else writes

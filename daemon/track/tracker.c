@@ -49,6 +49,15 @@ struct tracker {
 	uint64_t	 seq;
 	uint64_t	 now_usec;
 	uint64_t	 removals;
+	uint32_t	 cap_now;	/* newest capture second */
+	size_t		 sweep_at;	/* next table slot hist_sweep() visits */
+	/* Each source's newest capture second: a device's histories are
+	 * read by the clocks of the sources that heard it. */
+	struct {
+		uint32_t	 source;
+		uint32_t	 t;
+	}		 clock[TRACKER_MAX_CLOCKS];
+	unsigned	 n_clock;
 	struct dedup	*dedup;
 	/* The two most recent sources and their last capture time (ms):
 	 * deduplication only runs while another source is active. */
@@ -368,6 +377,12 @@ tracker_clock(const struct tracker *tr)
 	return tr->now_usec;
 }
 
+uint32_t
+tracker_capture_time(const struct tracker *tr)
+{
+	return tr->cap_now;
+}
+
 #define HASH_HEAD	64	/* header, sequence number, first IEs */
 #define HASH_TAIL	16	/* CCMP MIC / last IE bytes */
 
@@ -539,10 +554,12 @@ account(struct tracker *tr, struct device *d, const struct packet *p,
 		d->last_time = t;
 	if (t < d->first_time)
 		d->first_time = t;
-	device_rrd_add(d, t);
+	has_sig = heard && packet_signal(p, &sig);
+	rrd_add(&d->hist, t, h->type != DOT11_TYPE_DATA ? 0 :
+	    h->body_len > UINT32_MAX ? UINT32_MAX : (uint32_t)h->body_len,
+	    has_sig ? sig : 0);
 	if (!heard)
 		return;
-	has_sig = packet_signal(p, &sig);
 	has_noise = (p->radio.has & RADIO_HAS_NOISE) != 0;
 	if (has_noise)
 		noise = (int8_t)(p->radio.noise_dbm < -128 ? -128 :
@@ -920,6 +937,64 @@ track_data(struct tracker *tr, const struct packet *p, uint32_t t)
 		device_eapol_store(ap, p);
 }
 
+/*
+ * Free the history tiers that went idle (rrd_expire) a slice of the
+ * table at a time: a 60th of the slots each time capture time moves to
+ * a new second, so every device is looked at about once a minute and a
+ * second costs a bounded walk whatever the number of devices.
+ */
+static void
+hist_sweep(struct tracker *tr)
+{
+	size_t n = tr->cap / 60 + 1, i;
+	struct device *d;
+
+	for (i = 0; i < n; i++) {
+		if (tr->sweep_at >= tr->cap)
+			tr->sweep_at = 0;
+		if ((d = tr->slots[tr->sweep_at++].dev) != NULL)
+			rrd_expire(&d->hist, tracker_device_now(tr, d));
+	}
+}
+
+/* Move source's clock to capture second t. */
+static void
+clock_note(struct tracker *tr, uint32_t source, uint32_t t)
+{
+	unsigned i;
+
+	for (i = 0; i < tr->n_clock; i++)
+		if (tr->clock[i].source == source)
+			break;
+	if (i == tr->n_clock) {
+		if (i == TRACKER_MAX_CLOCKS)
+			return;		/* read by the newest clock of all */
+		tr->n_clock++;
+		tr->clock[i].source = source;
+		tr->clock[i].t = t;
+	} else if (t > tr->clock[i].t)
+		tr->clock[i].t = t;
+}
+
+uint32_t
+tracker_device_now(const struct tracker *tr, const struct device *d)
+{
+	uint32_t now = 0, src;
+	unsigned i, j;
+
+	for (i = 0; i < d->n_seenby; i++) {
+		src = device_seenby_c(d, (int)i)->source;
+		for (j = 0; j < tr->n_clock; j++)
+			if (tr->clock[j].source == src)
+				break;
+		if (j == tr->n_clock)
+			return tr->cap_now;
+		if (tr->clock[j].t > now)
+			now = tr->clock[j].t;
+	}
+	return now != 0 ? now : tr->cap_now;
+}
+
 void
 tracker_update(struct tracker *tr, const struct packet *p)
 {
@@ -940,6 +1015,11 @@ tracker_update(struct tracker *tr, const struct packet *p)
 	}
 	(void)expire(tr);
 	t = p->ts_sec > UINT32_MAX ? UINT32_MAX : (uint32_t)p->ts_sec;
+	clock_note(tr, p->source, t);
+	if (t > tr->cap_now) {
+		tr->cap_now = t;
+		hist_sweep(tr);
+	}
 	if (dedup_seen(tr, p)) {
 		tr->st.dups++;
 		/* One transmission: only this source's view of it counts. */

@@ -42,6 +42,7 @@ struct tracker;
 #define TRACKER_DEDUP_SLOTS		16384	/* recent frames remembered */
 #define TRACKER_MIN_MAX_DEVICES		4	/* a packet touches up to 3 */
 #define TRACKER_INDEX_GRANULE_USEC	1000000	/* see "Change index" */
+#define TRACKER_MAX_CLOCKS		64	/* sources with a clock kept */
 
 struct tracker_config {
 	size_t		 max_devices;	/* tracker_max_devices; 0 = no cap */
@@ -97,6 +98,19 @@ void	 tracker_update(struct tracker *, const struct packet *p);
  */
 void	 tracker_set_clock(struct tracker *, uint64_t now_usec);
 uint64_t tracker_clock(const struct tracker *);
+
+/* The newest capture second of a packet tracked, 0 before any. */
+uint32_t tracker_capture_time(const struct tracker *);
+
+/*
+ * The "now" of d's histories (rrd.h): the newest capture second of the
+ * sources that heard it, so that a capture replayed beside a live radio
+ * (or a sensor with its clock off) is read by its own clock; the newest
+ * of all for a device no source heard, or past TRACKER_MAX_CLOCKS
+ * sources.
+ */
+uint32_t tracker_device_now(const struct tracker *,
+	    const struct device *d);
 
 /* Remove devices unchanged for device_timeout; returns how many. */
 size_t	 tracker_expire(struct tracker *);

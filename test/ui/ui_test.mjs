@@ -246,9 +246,9 @@ test('keyboard: tabs by arrow keys, details by Enter, Escape closes',
 
 	await page.focus('#tab-devices');
 	await page.keyboard.press('ArrowRight');
-	await page.waitForSelector('#panel-channels:not([hidden])');
+	await page.waitForSelector('#panel-overview:not([hidden])');
 	assertEq(await page.evaluate(() => document.activeElement.id),
-	    'tab-channels', 'focus follows');
+	    'tab-overview', 'focus follows');
 	await page.keyboard.press('ArrowLeft');
 	await page.waitForSelector('#panel-devices:not([hidden])');
 	await page.focus('#dev-body tr td[data-col=name] button');
@@ -291,6 +291,89 @@ test('details of an access point: SSIDs, clients, seen by, signal',
 	await until(async () => (await page.textContent('#details-body'))
 	    .includes('Client of'), 'the client\'s details');
 	await closeDetails(page);
+});
+
+// Pixels a canvas has drawn (not transparent): 0 for a blank one.
+const inked = (page, sel) => page.$eval(sel, (c) => {
+	const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+	let n = 0;
+
+	for (let i = 3; i < d.length; i += 4)
+		if (d[i] > 0)
+			n++;
+	return n;
+});
+
+async function shot(page, name) {
+	if (!opt.shots)
+		return;
+	const f = path.join(opt.shots, 'ui-' + name + '.png');
+
+	await page.screenshot({path: f, fullPage: false});
+	note('screenshot: ' + f);
+}
+
+test('the overview draws packets, devices, sources and channels; ' +
+    'details draw packets and signal; rows have a sparkline',
+    async (ctx) => {
+	const page = ctx.page;
+
+	// The device table's activity column: packets in the last minute.
+	await showTab(page, 'devices');
+	await until(() => page.$$eval('#dev-body td[data-col=activity] canvas',
+	    (l) => l.some((c) => Number(c.dataset.drawn) > 0) || null),
+	    'a row with activity drawn', 15000, 200);
+	await showTab(page, 'overview');
+	for (const id of ['ov-packets', 'ov-devices', 'ov-sources',
+	    'ov-channels', 'ov-memory'])
+		await page.waitForSelector('#' + id + ' canvas');
+	await until(async () => (await page.$eval('#ov-packets canvas',
+	    (c) => c.dataset.drawn)) === '60' || null, 'the packet rate drawn');
+	await until(async () => (await page.textContent('#ov-sources'))
+	    .includes('demo') || null, 'the source demo in the legend');
+	await until(async () => (await page.$$eval('#ov-channels li',
+	    (l) => l.length)) > 0 || null, 'channels counted', 15000, 500);
+	for (const id of ['ov-packets', 'ov-devices', 'ov-sources',
+	    'ov-channels'])
+		assert(await inked(page, '#' + id + ' canvas') > 500,
+		    id + ' has a drawing');
+	await shot(page, 'overview');
+	const vp = page.viewportSize();
+	const st = await ctx.sys.json('/system/status.json');
+	const rate = st['kismet.system.packets.rrd'];
+	assert(rate['kismet.common.rrd.minute_vec'].concat(
+	    rate['kismet.common.rrd.hour_vec']).some((v) => v > 0),
+	    'the packet rate history has packets');
+	await page.setViewportSize({width: 390, height: 844});
+	const w = await until(() => page.$eval('#ov-packets canvas', (c) =>
+	    c.width === Math.round(c.clientWidth * (devicePixelRatio || 1)) &&
+	    c.clientWidth < 390 ? c.getBoundingClientRect().right : null),
+	    'the chart redrawn for the phone');
+	assert(w <= 390, 'the chart fits the phone screen: right edge ' + w);
+	await shot(page, 'overview-phone');
+	await page.setViewportSize(vp);
+
+	// An access point of the demo: its graphs are drawn.
+	const ap = (await ctx.sys.json('/devices/views/' +
+	    'phydot11_accesspoints/devices.json', {fields: [
+	    'kismet.device.base.macaddr']}))[0]['kismet.device.base.macaddr'];
+	await openDetails(page, ap);
+	await page.waitForSelector('#dg-packets canvas');
+	await until(async () => await inked(page, '#dg-packets canvas') > 300 ||
+	    null, 'the packets graph drawn');
+	assert(await inked(page, '#dg-signal canvas') > 300,
+	    'the signal graph drawn');
+	await page.$eval('#dg-packets', (e) => e.scrollIntoView());
+	await shot(page, 'details-graphs');
+	await page.setViewportSize({width: 390, height: 844});
+	await until(() => page.$eval('#dg-packets canvas', (c) =>
+	    c.width === Math.round(c.clientWidth * (devicePixelRatio || 1)) &&
+	    c.clientWidth < 390 || null), 'the graph redrawn for the phone');
+	await page.$eval('#dg-packets', (e) => e.scrollIntoView());
+	await shot(page, 'details-graphs-phone');
+	await page.setViewportSize(vp);
+	await closeDetails(page);
+	await shot(page, 'devices');
 });
 
 /*

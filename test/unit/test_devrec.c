@@ -191,6 +191,22 @@ test_ap_record(void **state)
 	/* 1000..1003 s: minute 16, slot 16. */
 	assert_int_equal(o->via.array.ptr[16].via.u64, 3);
 	assert_int_equal(get_u(rrd, "kismet.common.rrd.last_time"), 1003);
+	/* 1000..1003 s are slots 40 to 43 of the minute. */
+	o = get(rrd, "kismet.common.rrd.minute_vec");
+	assert_int_equal(o->via.array.size, 60);
+	assert_int_equal(o->via.array.ptr[40].via.u64 +
+	    o->via.array.ptr[41].via.u64 + o->via.array.ptr[42].via.u64 +
+	    o->via.array.ptr[43].via.u64, 3);
+	o = get(get(&m, "kismet.device.base.datasize.rrd"),
+	    "kismet.common.rrd.hour_vec");
+	assert_int_equal(o->via.array.ptr[16].via.u64, 117);
+	o = get(rrd, "kismet.common.rrd.day_vec");
+	assert_int_equal(o->via.array.size, 24);
+	check_str(rrd, "kismet.common.rrd.aggregator", "default");
+	/* The strongest signal of minute 16. */
+	o = get(get(sig, "kismet.common.signal.signal_rrd"),
+	    "kismet.common.rrd.hour_vec");
+	assert_int_equal(o->via.array.ptr[16].via.i64, -40);
 	assert_false(has(&m, "kismet.device.base.location"));
 
 	d11 = get(&m, "dot11.device");

@@ -24,10 +24,12 @@ num(const msgpack_object *o)
 	    (double)o->via.u64;
 }
 
-/* Pack history w as of now and read its vectors back. */
+/*
+ * Pack history w as of now and read its vectors back; w past the packet
+ * histories is a level (w - PKTSTATS_COUNT), then a source (w - 100).
+ */
 static void
-read_rrd(const struct pktstats *ps, enum pktstats_which w, uint64_t now,
-    struct rrd *r)
+read_rrd(const struct pktstats *ps, int w, uint64_t now, struct rrd *r)
 {
 	msgpack_sbuffer sb;
 	msgpack_packer pk;
@@ -39,7 +41,13 @@ read_rrd(const struct pktstats *ps, enum pktstats_which w, uint64_t now,
 	memset(r, 0, sizeof(*r));
 	msgpack_sbuffer_init(&sb);
 	msgpack_packer_init(&pk, &sb, msgpack_sbuffer_write);
-	pktstats_pack_rrd(ps, w, now, &pk);
+	if (w >= 100)
+		pktstats_pack_source(ps, (uint32_t)(w - 100), now, &pk);
+	else if (w >= PKTSTATS_COUNT)
+		pktstats_pack_gauge(ps, (enum pktstats_gauge)(w -
+		    PKTSTATS_COUNT), now, &pk);
+	else
+		pktstats_pack_rrd(ps, (enum pktstats_which)w, now, &pk);
 	msgpack_unpacked_init(&u);
 	assert_int_equal(msgpack_unpack_next(&u, sb.data, sb.size, &off),
 	    MSGPACK_UNPACK_SUCCESS);
@@ -78,7 +86,7 @@ static void
 test_seconds(void **state)
 {
 	struct pktstats *ps = pktstats_new(NULL, NULL, NULL);
-	struct pktstats_counts c = { 1000, 10, 0, 0 };
+	struct pktstats_counts c = { .total = 1000, .errors = 10 };
 	struct rrd r;
 
 	pktstats_sample(ps, 6000, &c);		/* baseline: nothing filed */
@@ -107,7 +115,7 @@ static void
 test_minutes_fold(void **state)
 {
 	struct pktstats *ps = pktstats_new(NULL, NULL, NULL);
-	struct pktstats_counts c = { 0, 0, 0, 0 };
+	struct pktstats_counts c = { .total = 0 };
 	struct rrd r;
 	uint64_t t;
 
@@ -134,6 +142,40 @@ test_minutes_fold(void **state)
 	pktstats_free(ps);
 }
 
+/* Levels keep the highest reading; each source has its own rate. */
+static void
+test_levels_and_sources(void **state)
+{
+	struct pktstats *ps = pktstats_new(NULL, NULL, NULL);
+	struct pktstats_counts c = { .total = 0 };
+	struct rrd r;
+
+	c.n_src = 2;
+	c.src[0].id = 1;
+	c.src[0].packets = 500;		/* before the first tick: baseline */
+	c.src[1].id = 7;
+	c.gauge[PKTSTATS_DEVICES] = 10;
+	pktstats_sample(ps, 6000, &c);
+	c.src[0].packets = 530;
+	c.src[1].packets = 4;
+	c.gauge[PKTSTATS_DEVICES] = 12;
+	pktstats_sample(ps, 6001, &c);
+	c.gauge[PKTSTATS_DEVICES] = 11;	/* the same second: 12 stays */
+	pktstats_sample(ps, 6001, &c);
+	read_rrd(ps, PKTSTATS_COUNT + PKTSTATS_DEVICES, 6001, &r);
+	assert_true(r.minute[59] == 12);
+	assert_true(r.minute[58] == 10);
+	read_rrd(ps, 100 + 1, 6001, &r);
+	assert_true(r.minute[59] == 30);
+	assert_true(r.minute[58] == 0);
+	read_rrd(ps, 100 + 7, 6001, &r);
+	assert_true(r.minute[59] == 4);
+	/* A source not seen: all zeros. */
+	read_rrd(ps, 100 + 3, 6001, &r);
+	assert_true(r.minute[59] == 0);
+	pktstats_free(ps);
+}
+
 static void
 test_names(void **state)
 {
@@ -148,6 +190,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_seconds),
 		cmocka_unit_test(test_minutes_fold),
+		cmocka_unit_test(test_levels_and_sources),
 		cmocka_unit_test(test_names),
 	};
 

@@ -955,6 +955,17 @@ test_data_only_crypt(void **state)
 	tracker_free(tr);
 }
 
+/* Packets per minute of a device, unit m at slot m % 60 (rrd.h). */
+static int64_t
+minute_packets(const struct tracker *tr, const struct device *d, int slot)
+{
+	int64_t v[60];
+
+	rrd_vec(&d->hist, RRD_MINUTES, RRD_PACKETS, tracker_capture_time(tr),
+	    v);
+	return v[slot];
+}
+
 static void
 test_rrd_minutes(void **state)
 {
@@ -962,26 +973,79 @@ test_rrd_minutes(void **state)
 	const struct device *d;
 	struct tpkt t;
 	uint64_t base = 3600000;	/* a whole hour: slot 0 */
+	int64_t v[60];
 
 	tpkt_probe_req(&t, STA1, "x", base + 1, 1, -60);
 	tracker_update(tr, &t.p);
-	tpkt_probe_req(&t, STA1, "x", base + 59, 1, -60);
+	tpkt_probe_req(&t, STA1, "x", base + 59, 1, -50);
 	tracker_update(tr, &t.p);
-	tpkt_probe_req(&t, STA1, "x", base + 60, 1, -60);
+	tpkt_probe_req(&t, STA1, "x", base + 60, 1, -70);
 	tracker_update(tr, &t.p);
 	d = find(tr, STA1);
-	assert_int_equal(device_rrd(d, 0), 2);
-	assert_int_equal(device_rrd(d, 1), 1);
+	assert_int_equal(minute_packets(tr, d, 0), 2);
+	assert_int_equal(minute_packets(tr, d, 1), 1);
+	/* The strongest signal of each second and minute. */
+	rrd_vec(&d->hist, RRD_MINUTES, RRD_SIGNAL, tracker_capture_time(tr),
+	    v);
+	assert_int_equal(v[0], -50);
+	assert_int_equal(v[1], -70);
+	rrd_vec(&d->hist, RRD_SECONDS, RRD_SIGNAL, tracker_capture_time(tr),
+	    v);
+	assert_int_equal(v[59], -50);
+	assert_int_equal(v[0], -70);
+	assert_int_equal(v[1], -60);	/* 59 s old: still in */
+	assert_int_equal(v[2], 0);
 	/* 59 minutes later slot 0 is reused: cleared first. */
 	tpkt_probe_req(&t, STA1, "x", base + 60 * 60, 1, -60);
 	tracker_update(tr, &t.p);
-	assert_int_equal(device_rrd(d, 0), 1);
-	assert_int_equal(device_rrd(d, 1), 1);
-	/* Older than the hour kept: not counted in the history. */
+	assert_int_equal(minute_packets(tr, d, 0), 1);
+	assert_int_equal(minute_packets(tr, d, 1), 1);
+	/* Older than the hour kept: not counted by minute, but by hour. */
 	tpkt_probe_req(&t, STA1, "x", base - 600, 1, -60);
 	tracker_update(tr, &t.p);
-	assert_int_equal(device_rrd(d, 50), 0);
+	assert_int_equal(minute_packets(tr, d, 50), 0);
+	assert_int_equal(rrd_sum(&d->hist, RRD_HOURS, RRD_PACKETS,
+	    tracker_capture_time(tr)), 5);
 	assert_int_equal(d->first_time, base - 600);
+	tracker_free(tr);
+}
+
+/*
+ * Each device's history is read by the clock of the sources that heard
+ * it: an old capture replayed beside a live radio still shows its last
+ * minute, and a device the live radio hears reads as of its clock.
+ */
+static void
+test_rrd_source_clocks(void **state)
+{
+	struct tracker *tr = new_tracker(0, 0, 0);
+	const struct device *d1, *d2;
+	struct tpkt t;
+	uint64_t old = 1700000000, live = 1800000000;
+
+	tpkt_probe_req(&t, STA1, "x", old, 1, -60);
+	tracker_update(tr, &t.p);
+	tpkt_probe_req(&t, STA2, "x", live, 2, -60);
+	tracker_update(tr, &t.p);
+	d1 = find(tr, STA1);
+	d2 = find(tr, STA2);
+	assert_int_equal(tracker_capture_time(tr), live);
+	assert_int_equal(tracker_device_now(tr, d1), old);
+	assert_int_equal(tracker_device_now(tr, d2), live);
+	assert_int_equal(rrd_sum(&d1->hist, RRD_SECONDS, RRD_PACKETS,
+	    tracker_device_now(tr, d1)), 1);
+	/* The sweep frees by the device's own clock: nothing goes. */
+	for (uint64_t s = 1; s <= 120; s++) {
+		tpkt_probe_req(&t, STA2, "x", live + s, 2, -60);
+		tracker_update(tr, &t.p);
+	}
+	assert_non_null(d1->hist.tier[RRD_SECONDS]);
+	/* Heard by the live radio too: read by the newer clock. */
+	tpkt_probe_req(&t, STA1, "x", live + 120, 2, -60);
+	tracker_update(tr, &t.p);
+	assert_int_equal(tracker_device_now(tr, d1), live + 120);
+	assert_int_equal(rrd_sum(&d1->hist, RRD_SECONDS, RRD_PACKETS,
+	    tracker_device_now(tr, d1)), 1);
 	tracker_free(tr);
 }
 
@@ -1058,6 +1122,7 @@ main(void)
 		cmocka_unit_test(test_truncated_beacon_crypt),
 		cmocka_unit_test(test_data_only_crypt),
 		cmocka_unit_test(test_rrd_minutes),
+		cmocka_unit_test(test_rrd_source_clocks),
 		cmocka_unit_test(test_lookups_and_manuf),
 		cmocka_unit_test(test_memory_per_device),
 	};

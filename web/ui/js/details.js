@@ -10,6 +10,14 @@
 import * as api from './api.js';
 import {el, replace, deflist, field, setText, fmtTime, fmtAgo, fmtBytes,
     fmtSignal, fmtFreq, fmtCryptSet} from './dom.js';
+import {lineChart, rrdSeries} from './chart.js';
+
+// The history ranges of the graphs: the vector, its step, a title.
+const RANGES = {
+	minute: ['minute_vec', 's', 'last minute, by second'],
+	hour: ['hour_vec', 'min', 'last hour, by minute'],
+	day: ['day_vec', 'h', 'last day, by hour'],
+};
 
 const REFRESH_MS = 2000;
 const $ = (id) => document.getElementById(id);
@@ -19,6 +27,7 @@ export class Details {
 		this.app = app;
 		this.key = null;
 		this.timer = null;
+		this.range = null;	// the user's choice, else by activity
 		this.dialog = $('details');
 		$('details-close').addEventListener('click', () =>
 		    this.dialog.close());
@@ -29,6 +38,7 @@ export class Details {
 	open(key) {
 		this.stop();
 		this.key = key;
+		this.range = null;
 		setText($('details-title'), 'Device ' + key);
 		setText($('details-error'), '');
 		replace($('details-body'), el('p', {text: 'Loading…'}));
@@ -115,6 +125,7 @@ export class Details {
 			['Max', fmtSignal(s('max_signal')) || 'none'],
 			['Noise', fmtSignal(s('last_noise')) || 'none'],
 		    ])),
+		    this.history(d),
 		    this.location(d),
 		    this.advertised(dot11),
 		    this.probed(dot11),
@@ -123,6 +134,52 @@ export class Details {
 		    this.seenBy(b('seenby', [])),
 		    this.handshakes(dot11));
 		body.scrollTop = scroll;
+		this.drawHistory(d);
+	}
+
+	/*
+	 * Packets and signal over time, from the device's RRDs.  The range
+	 * is the last minute while the device was heard in it, else the
+	 * last hour, until the user picks one.
+	 */
+	history(d) {
+		const sel = el('select', {attrs: {'aria-label': 'Range'},
+		    on: {change: (ev) => {
+			this.range = ev.target.value;
+			this.drawHistory(d);
+		    }}}, Object.entries(RANGES).map(([k, r]) =>
+			el('option', {text: r[2], attrs: {value: k}})));
+		const graph = (id, title) => el('figure',
+		    {class: 'chart small', attrs: {id}},
+		    el('figcaption', {text: title}),
+		    el('canvas', {attrs: {role: 'img', 'aria-label': title}}));
+
+		this.rangeSel = sel;
+		return section('History', el('div', {class: 'toolbar'}, sel),
+		    el('div', {class: 'charts'},
+			graph('dg-packets', 'Packets'),
+			graph('dg-signal', 'Signal (dBm, strongest)')));
+	}
+
+	drawHistory(d) {
+		const prrd = field(d, 'kismet.device.base.packets.rrd', null);
+		const srrd = field(d, 'kismet.device.base.signal/' +
+		    'kismet.common.signal.signal_rrd', null);
+		const pc = document.querySelector('#dg-packets canvas');
+		const sc = document.querySelector('#dg-signal canvas');
+		let range = this.range;
+
+		if (!pc || !sc)
+			return;
+		if (range === null)
+			range = rrdSeries(prrd, 'minute_vec', true).some((v) =>
+			    v > 0) ? 'minute' : 'hour';
+		this.rangeSel.value = range;
+		const [vec, unit] = RANGES[range];
+		lineChart(pc, [{label: 'packets', values: rrdSeries(prrd, vec,
+		    true)}], {unitLabel: unit, fill: true});
+		lineChart(sc, [{label: 'dBm', values: rrdSeries(srrd, vec,
+		    true)}], {unitLabel: unit, signal: true});
 	}
 
 	/*

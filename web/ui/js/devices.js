@@ -17,6 +17,7 @@
 import * as api from './api.js';
 import {el, field, setText, fmtAgo, fmtSignal, compareValues}
     from './dom.js';
+import {sparkline, rrdSeries} from './chart.js';
 
 // The simplified fields asked for; the answer keys them by last element.
 export const FIELDS = [
@@ -35,6 +36,18 @@ export const FIELDS = [
 	    'signal'],
 	['dot11.device/dot11.device.last_beaconed_ssid', 'ssid'],
 ];
+
+/*
+ * The page's rows add their activity: packets per second over the last
+ * minute (the packets history's minute, and its clock to read it by).
+ * Only for the 100 rows shown, not in the last-time poll of every device.
+ */
+const PAGE_FIELDS = FIELDS.concat([
+	['kismet.device.base.packets.rrd/kismet.common.rrd.minute_vec',
+	    'activity'],
+	['kismet.device.base.packets.rrd/kismet.common.rrd.serial_time',
+	    'activity_time'],
+]);
 
 const POLL_MS = 1000;
 const PAGE_ROWS = 100;
@@ -65,6 +78,8 @@ const COLUMNS = [
 	    value: (d) => d.signal, text: (d) => fmtSignal(d.signal),
 	    field: 'kismet.device.base.signal/kismet.common.signal.' +
 	    'last_signal'},
+	{key: 'activity', title: 'Activity', spark: true,
+	    value: () => '', title_: 'packets per second, last minute'},
 	{key: 'packets', title: 'Packets', num: true,
 	    value: (d) => d['kismet.device.base.packets.total'],
 	    field: 'kismet.device.base.packets.total'},
@@ -129,6 +144,12 @@ export class Devices {
 		const tr = document.getElementById('dev-head');
 
 		for (const c of COLUMNS) {
+			if (c.spark) {
+				tr.append(el('th', {attrs: {scope: 'col',
+				    title: c.title_}, data: {col: c.key},
+				    text: c.title}));
+				continue;
+			}
 			const b = el('button', {text: c.title, class: 'sort',
 			    attrs: {type: 'button'},
 			    on: {click: () => this.sortBy(c.key)}});
@@ -197,7 +218,8 @@ export class Devices {
 	query() {
 		const c = COLUMNS.find((x) => x.key === this.sort.key);
 
-		return {fields: FIELDS, start: this.first, length: PAGE_ROWS,
+		return {fields: PAGE_FIELDS, start: this.first,
+		    length: PAGE_ROWS,
 		    sort: c.field, sort_dir: this.sort.dir > 0 ? 'asc' : 'desc',
 		    search: this.filter, datatable: true};
 	}
@@ -238,6 +260,10 @@ export class Devices {
 
 		if (!Array.isArray(data))
 			throw new api.ApiError(0, 'device page is not a list');
+		// One scale for the page's sparklines: rows compare.
+		this.sparkMax = Math.max(1, ...data.map((d) =>
+		    Array.isArray(d.activity) ? Math.max(0, ...d.activity) :
+		    0));
 		this.total = Number(field(res, 'recordsTotal', 0)) || 0;
 		this.matching = Number(field(res, 'recordsFiltered', 0)) || 0;
 		for (const d of data) {
@@ -312,6 +338,16 @@ export class Devices {
 		COLUMNS.forEach((c, i) => {
 			const td = tr.cells[i];
 
+			if (c.spark) {
+				if (Array.isArray(d.activity))
+					sparkline(td.firstChild, rrdSeries({
+					    'kismet.common.rrd.minute_vec':
+					    d.activity,
+					    'kismet.common.rrd.serial_time':
+					    d.activity_time}, 'minute_vec',
+					    true), this.sparkMax);
+				return;
+			}
 			setText(c.key === 'name' ? td.firstChild : td,
 			    textOf(c, d));
 			// Long names are cut by the style sheet; the whole
@@ -340,6 +376,10 @@ export class Devices {
 				    attrs: {type: 'button'},
 				    on: {click: () =>
 				    this.app.details.open(key)}})));
+			} else if (c.spark) {
+				tr.append(el('td', {data: {col: c.key},
+				    class: 'spark'}, el('canvas',
+				    {attrs: {'aria-hidden': 'true'}})));
 			} else {
 				tr.append(el('td', {data: {col: c.key},
 				    class: c.num ? 'num' : ''}));

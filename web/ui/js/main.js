@@ -13,6 +13,7 @@ import {Devices} from './devices.js';
 import {Details} from './details.js';
 import {Sources} from './sources.js';
 import {Channels} from './channels.js';
+import {Overview} from './overview.js';
 import {Alerts} from './alerts.js';
 import {Messages} from './messages.js';
 import {Gps} from './gps.js';
@@ -120,6 +121,7 @@ class App {
 		this.devices = new Devices(this);
 		this.sources = new Sources(this);
 		this.channels = new Channels(this);
+		this.overview = new Overview(this);
 		this.messages = new Messages(this);
 		this.alerts = new Alerts(this);
 		this.gps = new Gps(this);
@@ -129,6 +131,8 @@ class App {
 		this.pluginsLoaded = false;
 		this.tabs.onSelect((id) => {
 			this.channels.visible(id === 'tab-channels');
+			this.overview.visible(id === 'tab-overview' &&
+			    this.running);
 			this.messages.visible(id === 'tab-messages');
 			this.alerts.visible(id === 'tab-alerts');
 			if (id === 'tab-settings' && this.running)
@@ -156,6 +160,8 @@ class App {
 		this.gps.start();
 		if (!$('panel-map').hidden)
 			this.map.visible(true);
+		if (!$('panel-overview').hidden)
+			this.overview.visible(true);
 		if (!this.pluginsLoaded) {
 			this.pluginsLoaded = true;
 			loadPlugins(this).catch(() => {
@@ -176,6 +182,7 @@ class App {
 		this.alerts.stop();
 		this.gps.stop();
 		this.map.stop();
+		this.overview.stop();
 		this.details.close();
 		this.session.lost();
 	}
