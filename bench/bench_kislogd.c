@@ -2,7 +2,7 @@
 /*
  * \summary: benchmark of the kismetdb writer alone: CPU per packet
  *
- *   bench_kislogd [-n max] [-r runs] [-s off|normal] CAPTURE
+ *   bench_kislogd [-u] [-n max] [-r runs] [-s off|normal] CAPTURE
  *
  * The writer process (daemon/log/kislogd.h) is what limits ingest with
  * log_types=kismet; timed inside a whole core, its CPU time varies with
@@ -13,7 +13,10 @@
  * a temporary directory, writes it every message as fast as it takes
  * them, closes the socket and waits for it: the writer's own CPU (user
  * and system, from wait4) per packet, its wall time, and the file's bytes
- * per packet.  Prints every run and the best by CPU.
+ * per packet.  Prints every run and the best by CPU.  With -u the writer
+ * runs without its sandbox (kislogd_main() in a plain fork), so that
+ * valgrind --tool=callgrind can count its instructions: a figure the
+ * machine's load does not change.
  */
 
 #include <sys/resource.h>
@@ -24,6 +27,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <poll.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -179,11 +183,14 @@ main(int argc, char **argv)
 	size_t max = 500000, i;
 	double cpu, wall, best = 0, best_wall = 0;
 	long long size = 0;
-	int ch, runs = 3, run, fd, status, sync = KISMETDB_SYNC_OFF;
+	int ch, runs = 3, run, fd, status, sync = KISMETDB_SYNC_OFF, sv[2];
+	bool plain = false;
 	pid_t pid;
 
-	while ((ch = getopt(argc, argv, "n:r:s:")) != -1) {
-		if (ch == 'n')
+	while ((ch = getopt(argc, argv, "n:r:s:u")) != -1) {
+		if (ch == 'u')
+			plain = true;
+		else if (ch == 'n')
 			max = strtoul(optarg, NULL, 10);
 		else if (ch == 'r')
 			runs = atoi(optarg);
@@ -192,13 +199,13 @@ main(int argc, char **argv)
 		else if (ch == 's' && strcmp(optarg, "off") == 0)
 			sync = KISMETDB_SYNC_OFF;
 		else {
-			fprintf(stderr, "usage: bench_kislogd [-n max] "
+			fprintf(stderr, "usage: bench_kislogd [-u] [-n max] "
 			    "[-r runs] [-s off|normal] CAPTURE\n");
 			return 2;
 		}
 	}
 	if (optind != argc - 1 || runs < 1) {
-		fprintf(stderr, "usage: bench_kislogd [-n max] [-r runs] "
+		fprintf(stderr, "usage: bench_kislogd [-u] [-n max] [-r runs] "
 		    "[-s off|normal] CAPTURE\n");
 		return 2;
 	}
@@ -234,7 +241,19 @@ main(int argc, char **argv)
 		conf->commit_ms = 250;
 		conf->sync = sync;
 		wall = wall_s();
-		if (kislogd_start(conf, &pid, &fd) < 0) {
+		if (plain) {
+			if (socketpair(AF_UNIX, SOCK_STREAM, 0, sv) != 0 ||
+			    (pid = fork()) < 0) {
+				perror("bench_kislogd: fork");
+				return 1;
+			}
+			if (pid == 0) {
+				close(sv[0]);
+				_exit(kislogd_main(conf, sv[1], false));
+			}
+			close(sv[1]);
+			fd = sv[0];
+		} else if (kislogd_start(conf, &pid, &fd) < 0) {
 			perror("bench_kislogd: kislogd_start");
 			return 1;
 		}
