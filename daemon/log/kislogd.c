@@ -18,9 +18,9 @@
 
 #include <msgpack.h>
 #include <yajl/yajl_gen.h>
-#include <zlib.h>
 
 #include "device.h"
+#include "kdbcrc.h"
 #include "kdbpcap.h"
 #include "kislogd.h"
 #include "kismetdb.h"
@@ -556,10 +556,9 @@ kdw_packet(struct kdw *w, const uint8_t *buf, size_t len)
 	p->datarate = m.rate_kbps / 1000.0;
 	/* The pcapng packet hash: the frame without its radio header. */
 	if (m.frame_len > 0)
-		p->hash = (uint32_t)crc32(0L, m.data + m.frame_off,
-		    m.frame_len);
+		p->hash = kdbcrc32(0, m.data + m.frame_off, m.frame_len);
 	else
-		p->hash = (uint32_t)crc32(0L, m.data, (uInt)m.caplen);
+		p->hash = kdbcrc32(0, m.data, m.caplen);
 	p->packetid = m.packetid;
 	if (++w->n_rows == KISMETDB_BATCH)
 		kdw_packets_flush(w);

@@ -328,6 +328,90 @@ test_packets_batched(void **state)
 	kismetdb_close(k);
 }
 
+/* Every column of every packet row, quoted with its type, one line each. */
+static char *
+dump_packets(const char *path)
+{
+	sqlite3 *db;
+	sqlite3_stmt *st;
+	char *out = NULL, *prev;
+	int i, n;
+
+	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_prepare_v2(db, "SELECT * FROM packets "
+	    "ORDER BY rowid", -1, &st, NULL), SQLITE_OK);
+	n = sqlite3_column_count(st);
+	assert_int_equal(n, 24);
+	out = strdup("");
+	while (sqlite3_step(st) == SQLITE_ROW)
+		for (i = 0; i < n; i++) {
+			prev = out;
+			assert_true(asprintf(&out, "%s%d:%s%c", prev,
+			    sqlite3_column_type(st, i), (const char *)
+			    sqlite3_column_text(st, i) != NULL ? (const char *)
+			    sqlite3_column_text(st, i) : "", i + 1 < n ? '|' :
+			    '\n') > 0);
+			free(prev);
+		}
+	sqlite3_finalize(st);
+	sqlite3_close(db);
+	return out;
+}
+
+/*
+ * Batches of one source's 802.11 rows without location, error or tags go
+ * in with the lean statement (literals for the constant columns), the
+ * others with the full one: every row must read back exactly as the
+ * single-row INSERT writes it, types included.  88 rows: a lean batch, a
+ * batch with one located row, one with an error row, one with a second
+ * source, a lean one again, and eight single rows.
+ */
+static void
+test_packets_lean(void **state)
+{
+	struct kismetdb *k;
+	struct kismetdb_packet v[88];
+	char path[2][PATH_MAX], err[512], *a, *b;
+	unsigned i;
+	int f;
+
+	for (i = 0; i < 88; i++) {
+		fill_packet(&v[i], 0);
+		v[i].ts_sec += i;
+		v[i].packetid = i;
+		v[i].hash = 0x80000000U + i;
+		v[i].sourcemac = i % 2 ? "00:11:22:33:44:55" :
+		    "66:77:88:99:AA:BB";
+	}
+	v[16 + 5].loc.lat = 48.85;
+	v[16 + 5].loc.lon = 2.29;
+	v[32 + 1].phyname = "Unknown";
+	v[32 + 1].error = 1;
+	v[48 + 15].datasource = "aaaaaaaa-2222-3333-4444-555555555555";
+	v[80].tags = "EAPOL";
+	for (f = 0; f < 2; f++) {
+		path_of(path[f], sizeof(path[f]), f ? "lean-b.kismet" :
+		    "lean-a.kismet");
+		assert_int_equal(kismetdb_create(path[f], "t", &k, err,
+		    sizeof(err)), 0);
+		assert_int_equal(kismetdb_begin(k), 0);
+		if (f)
+			assert_int_equal(kismetdb_add_packets(k, v, 88), 0);
+		else
+			for (i = 0; i < 88; i++)
+				assert_int_equal(kismetdb_add_packet(k, &v[i]),
+				    0);
+		assert_int_equal(kismetdb_commit(k), 0);
+		assert_int_equal(kismetdb_close(k), 0);
+	}
+	a = dump_packets(path[0]);
+	b = dump_packets(path[1]);
+	assert_true(strlen(a) > 88 * 24 * 3);
+	assert_string_equal(a, b);
+	free(a);
+	free(b);
+}
+
 static void
 test_rows_replace(void **state)
 {
@@ -604,6 +688,7 @@ main(void)
 		cmocka_unit_test(test_never_overwrites),
 		cmocka_unit_test(test_packets),
 		cmocka_unit_test(test_packets_batched),
+		cmocka_unit_test(test_packets_lean),
 		cmocka_unit_test(test_rows_replace),
 		cmocka_unit_test(test_moved),
 		cmocka_unit_test(test_foreign_files),
