@@ -32,7 +32,12 @@
 #include "remote.h"
 #include "srcdef.h"
 
-#define HELPER_QUEUE_SIZE	(4U * 1024 * 1024)	/* outbound frames */
+/*
+ * Outbound frames.  1 MiB keeps a helper under 4 MiB of RSS with the
+ * queue full (doc/helpers.md, "Memory"); the kernel's socket buffers
+ * hold the next few hundred KiB, outside the helper's memory.
+ */
+#define HELPER_QUEUE_SIZE	(1U * 1024 * 1024)
 #define HELPER_QUEUE_RESERVE	(64U * 1024)	/* kept free for texts */
 #define HELPER_CTL_QUEUE_SIZE	(64U * 1024)	/* replies, the announce */
 #define HELPER_ARENA_SIZE	(128U * 1024)	/* decoded requests */
