@@ -13,9 +13,8 @@
  *
  * Timestamps come out in microseconds, as libpcap gives them with
  * PCAP_TSTAMP_PRECISION_MICRO (pcapng if_tsresol and if_tsoffset
- * applied).  The helper takes the 802.11 link types only, so libpcap's
- * frame limit for those, CAPFILE_SNAPLEN, holds for every file: a longer
- * frame is damage.
+ * applied).  Only files whose first link type is below CAPFILE_SNAPLEN
+ * (every 802.11 one) are meant: a frame longer than that is damage.
  */
 #ifndef DATASOURCES_CAPFILE_H
 #define DATASOURCES_CAPFILE_H
