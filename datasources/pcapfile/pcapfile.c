@@ -4,9 +4,9 @@
  *
  * The source definition is the file's path, with realtime=true (pace by
  * the capture's timestamps), pps=N (N frames a second) or loop=true
- * (start over at the end).  capfile.c reads the file (pcap or pcapng,
- * as libpcap would); frames of the 802.11 link types go to the core
- * untouched, with their link type, lengths and timestamps.
+ * (start over at the end).  libpcap reads the file; frames of the
+ * 802.11 link types go to the core untouched, with their link type,
+ * lengths and timestamps.
  *
  * A replay that loops at the capture's pace is a stand-in for a live
  * site (the demo): its frames carry the time they are replayed, not the
@@ -19,8 +19,8 @@
  * source with an error naming the file and the record, after every frame
  * before it has been delivered.
  *
- * The file is opened once, at open, and each pass (loop=true) reads it
- * again from its first byte: nothing is opened after the lockdown.
+ * The file is opened once, at open, and each pass (loop=true) reads a
+ * duplicate of that descriptor: nothing is opened after the lockdown.
  */
 
 #include <sys/stat.h>
@@ -28,11 +28,11 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <pcap/pcap.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
 
-#include "capfile.h"
 #include "ds_ops.h"
 #include "helper.h"
 
@@ -41,6 +41,7 @@
 /* The one source this process replays. */
 static struct {
 	int		 fd;		/* the file, for the source's life */
+	pcap_t		*pcap;		/* the current pass */
 	const char	*path;		/* the definition's interface */
 	bool		 loop;
 	uint32_t	 dlt;
@@ -52,25 +53,15 @@ static struct {
 	uint64_t	 anchor_wall, anchor_ts, prev_ts, last_out;	/* us */
 } pf = { .fd = -1 };
 
-/* The reader and its buffer: zeroed storage, apart from pf's .data. */
-static struct capfile pf_file;
-
-/* The pcap link types (LINKTYPE_*) osprey decodes. */
-#define LT_IEEE802_11		105
-#define LT_PRISM_HEADER		119
-#define LT_IEEE802_11_RADIO	127
-#define LT_IEEE802_11_RADIO_AVS	163
-#define LT_PPI			192
-
 static bool
-pcapfile_dlt_ok(uint32_t dlt)
+pcapfile_dlt_ok(int dlt)
 {
 	switch (dlt) {
-	case LT_IEEE802_11:
-	case LT_PRISM_HEADER:
-	case LT_IEEE802_11_RADIO:
-	case LT_IEEE802_11_RADIO_AVS:
-	case LT_PPI:
+	case DLT_IEEE802_11:			/* 105 */
+	case DLT_PRISM_HEADER:			/* 119 */
+	case DLT_IEEE802_11_RADIO:		/* 127 */
+	case DLT_IEEE802_11_RADIO_AVS:		/* 163 */
+	case DLT_PPI:				/* 192 */
 		return true;
 	}
 	return false;
@@ -109,16 +100,32 @@ pcapfile_open_file(const char *path, char *err, size_t errlen)
 }
 
 /*
- * Start a pass over the file behind fd: read its header into the reader,
- * which then gives its frames from the first.
+ * Start a pass over the file behind fd: a pcap_t reading from its first
+ * byte, with microsecond timestamps (the protocol's resolution).
  */
 static int
-pcapfile_start_pass(int fd, const char *path, char *err, size_t errlen)
+pcapfile_start_pass(int fd, const char *path, pcap_t **ret, char *err,
+    size_t errlen)
 {
-	char why[256];
+	char perr[PCAP_ERRBUF_SIZE];
 	uint8_t magic[2];
+	pcap_t *p;
+	FILE *fp;
+	int d, dlt;
 
-	if (capfile_open(&pf_file, fd, why, sizeof(why)) < 0) {
+	if ((d = fcntl(fd, F_DUPFD_CLOEXEC, 0)) < 0 ||
+	    lseek(d, 0, SEEK_SET) < 0 || (fp = fdopen(d, "rb")) == NULL) {
+		snprintf(err, errlen, "pcapfile: %s: %s", path,
+		    strerror(errno));
+		if (d >= 0)
+			close(d);
+		return -EIO;
+	}
+	perr[0] = '\0';
+	p = pcap_fopen_offline_with_tstamp_precision(fp,
+	    PCAP_TSTAMP_PRECISION_MICRO, perr);
+	if (p == NULL) {
+		fclose(fp);
 		/* Say what it is when it is a common mistake. */
 		if (pread(fd, magic, 2, 0) == 2 && magic[0] == 0x1f &&
 		    magic[1] == 0x8b)
@@ -127,15 +134,19 @@ pcapfile_start_pass(int fd, const char *path, char *err, size_t errlen)
 			    "first", path);
 		else
 			snprintf(err, errlen, "pcapfile: %s: not a pcap or "
-			    "pcapng capture file (%s)", path, why);
+			    "pcapng capture file (%s)", path, perr);
 		return -EINVAL;
 	}
-	if (!pcapfile_dlt_ok(pf_file.dlt)) {
-		snprintf(err, errlen, "pcapfile: %s: link type %u is not "
+	dlt = pcap_datalink(p);
+	if (!pcapfile_dlt_ok(dlt)) {
+		snprintf(err, errlen, "pcapfile: %s: link type %d (%s) is not "
 		    "802.11; osprey reads 802.11 (105), Prism (119), radiotap "
-		    "(127), AVS (163) and PPI (192)", path, pf_file.dlt);
+		    "(127), AVS (163) and PPI (192)", path, dlt,
+		    pcap_datalink_val_to_description_or_dlt(dlt));
+		pcap_close(p);
 		return -EPROTONOSUPPORT;
 	}
+	*ret = p;
 	return 0;
 }
 
@@ -143,11 +154,14 @@ static int
 pcapfile_probe(struct helper *h, const struct srcdef *def,
     struct ds_probe *ret, char *err, size_t errlen)
 {
+	pcap_t *p;
 	int fd, r;
 
 	if ((fd = pcapfile_open_file(def->interface, err, errlen)) < 0)
 		return fd;
-	r = pcapfile_start_pass(fd, def->interface, err, errlen);
+	r = pcapfile_start_pass(fd, def->interface, &p, err, errlen);
+	if (r == 0)
+		pcap_close(p);
 	close(fd);
 	if (r == 0)
 		snprintf(ret->hardware, sizeof(ret->hardware), "pcapfile");
@@ -196,14 +210,14 @@ pcapfile_open(struct helper *h, const struct srcdef *def,
 	}
 	if ((pf.fd = pcapfile_open_file(def->interface, err, errlen)) < 0)
 		return pf.fd;
-	if ((r = pcapfile_start_pass(pf.fd, def->interface, err,
+	if ((r = pcapfile_start_pass(pf.fd, def->interface, &pf.pcap, err,
 	    errlen)) < 0) {
 		close(pf.fd);
 		pf.fd = -1;
 		return r;
 	}
 	pf.path = def->interface;
-	pf.dlt = pf_file.dlt;
+	pf.dlt = (uint32_t)pcap_datalink(pf.pcap);
 	pf.record = pf.total = pf.passes = 0;
 	pf.anchor_wall = pf.anchor_ts = pf.prev_ts = pf.last_out = 0;
 	ret->dlt = pf.dlt;
@@ -253,16 +267,17 @@ pcapfile_restamp(uint64_t ts)
 static enum ds_next
 pcapfile_next(struct helper *h, struct ds_packet *ret)
 {
-	struct capfile_rec rec;
-	char err[512], why[256];
+	struct pcap_pkthdr *hdr;
+	const u_char *data;
+	char err[512];
 	uint64_t ts;
 	int r;
 
 	for (;;) {
-		r = capfile_next(&pf_file, &rec, why, sizeof(why));
+		r = pcap_next_ex(pf.pcap, &hdr, &data);
 		if (r == 1)
 			break;
-		if (r == 0) {
+		if (r == PCAP_ERROR_BREAK) {
 			/* An empty file would loop for ever: end it. */
 			if (!pf.loop || pf.record == 0) {
 				helper_end(h, "pcapfile: %s: end of file after "
@@ -270,7 +285,9 @@ pcapfile_next(struct helper *h, struct ds_packet *ret)
 				    (unsigned long long)pf.total);
 				return DS_NEXT_STOP;
 			}
-			if (pcapfile_start_pass(pf.fd, pf.path, err,
+			pcap_close(pf.pcap);
+			pf.pcap = NULL;
+			if (pcapfile_start_pass(pf.fd, pf.path, &pf.pcap, err,
 			    sizeof(err)) < 0) {
 				helper_error(h, "%s", err);
 				return DS_NEXT_STOP;
@@ -280,28 +297,31 @@ pcapfile_next(struct helper *h, struct ds_packet *ret)
 			continue;
 		}
 		helper_error(h, "pcapfile: %s: record %llu: %s", pf.path,
-		    (unsigned long long)pf.record + 1, why);
+		    (unsigned long long)pf.record + 1, pcap_geterr(pf.pcap));
 		return DS_NEXT_STOP;
 	}
 	pf.record++;
 	pf.total++;
-	ret->ts_sec = rec.ts_sec;
-	ret->ts_usec = rec.ts_usec;
+	ret->ts_sec = (uint64_t)hdr->ts.tv_sec;
+	ret->ts_usec = (uint64_t)hdr->ts.tv_usec;
 	if (pf.restamp) {
 		ts = pcapfile_restamp(ret->ts_sec * 1000000 + ret->ts_usec);
 		ret->ts_sec = ts / 1000000;
 		ret->ts_usec = ts % 1000000;
 	}
 	ret->dlt = pf.dlt;
-	ret->len = rec.len;
-	ret->caplen = rec.caplen;
-	ret->data = rec.data;
+	ret->len = hdr->len;
+	ret->caplen = hdr->caplen;
+	ret->data = data;
 	return DS_NEXT_PACKET;
 }
 
 static void
 pcapfile_close(struct helper *h)
 {
+	if (pf.pcap != NULL)
+		pcap_close(pf.pcap);
+	pf.pcap = NULL;
 	if (pf.fd >= 0)
 		close(pf.fd);
 	pf.fd = -1;

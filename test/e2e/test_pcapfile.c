@@ -198,14 +198,12 @@ is_capture(const struct dirent *d)
 	    !(n > 4 && strcmp(d->d_name + n - 4, ".tsv") == 0);
 }
 
-/*
- * Replay every capture in dir against libpcap; count[] by outcome.  Says
- * how it went under label.
- */
 static void
-replay_dir(const char *dir, const char *label, unsigned int count[3])
+test_replay_every_shared_capture(void **state)
 {
+	const char *dir = harness_captures();
 	char path[4096];
+	unsigned int count[3] = { 0, 0, 0 };
 	uint64_t frames, total = 0;
 	uint64_t t0 = harness_now_ms();
 	struct dirent **names;
@@ -220,38 +218,12 @@ replay_dir(const char *dir, const char *label, unsigned int count[3])
 		free(names[i]);
 	}
 	free(names);
-	harness_note("%s: %d captures, %llu frames in %llu ms: %u replayed to "
-	    "the end, %u stopped at a damaged record, %u refused", label, n,
+	harness_note("%d captures, %llu frames in %llu ms: %u replayed to the "
+	    "end, %u stopped at a damaged record, %u refused", n,
 	    (unsigned long long)total,
 	    (unsigned long long)(harness_now_ms() - t0), count[REPLAYED],
 	    count[DAMAGED], count[REFUSED]);
-}
-
-static void
-test_replay_every_shared_capture(void **state)
-{
-	unsigned int count[3] = { 0, 0, 0 };
-
-	replay_dir(harness_captures(), "shared", count);
 	/* The shared set has whole files, cut files and a gzip file. */
-	assert_true(count[REPLAYED] > 0);
-	assert_true(count[DAMAGED] > 0);
-	assert_true(count[REFUSED] > 0);
-}
-
-/*
- * The files pcapfile_formats.py writes: each pcap and pcapng variant and
- * damage the shared captures lack (byte orders, resolutions, record
- * formats, block kinds, sections), each held against libpcap.
- */
-static const char *formats_dir;
-
-static void
-test_replay_formats(void **state)
-{
-	unsigned int count[3] = { 0, 0, 0 };
-
-	replay_dir(formats_dir, "formats", count);
 	assert_true(count[REPLAYED] > 0);
 	assert_true(count[DAMAGED] > 0);
 	assert_true(count[REFUSED] > 0);
@@ -828,9 +800,6 @@ main(int argc, char **argv)
 		cmocka_unit_test(test_peak_memory_full_speed),
 #endif
 	};
-	const struct CMUnitTest formats[] = {
-		cmocka_unit_test(test_replay_formats),
-	};
 	const struct CMUnitTest captures[] = {
 		cmocka_unit_test(test_replay_every_shared_capture),
 #ifndef UNDER_ASAN
@@ -839,11 +808,10 @@ main(int argc, char **argv)
 #endif
 	};
 
-	if (!(argc == 3 && (strcmp(argv[2], "local") == 0 ||
-	    strcmp(argv[2], "captures") == 0)) &&
-	    !(argc == 4 && strcmp(argv[2], "formats") == 0)) {
+	if (argc != 3 || (strcmp(argv[2], "local") != 0 &&
+	    strcmp(argv[2], "captures") != 0)) {
 		fprintf(stderr, "usage: %s PATH-TO-osprey_cap_pcapfile "
-		    "local|captures|formats DIR\n", argv[0]);
+		    "local|captures\n", argv[0]);
 		return 2;
 	}
 	harness_set_helper_path(argv[1]);
@@ -852,10 +820,6 @@ main(int argc, char **argv)
 	if (strcmp(argv[2], "local") == 0)
 		return cmocka_run_group_tests(local, harness_tmpdir_create,
 		    harness_tmpdir_remove);
-	if (strcmp(argv[2], "formats") == 0) {
-		formats_dir = argv[3];
-		return cmocka_run_group_tests(formats, NULL, NULL);
-	}
 	if (harness_captures() == NULL) {
 		/* TAP's way of saying "skipped" (exit 77 is not, under TAP). */
 		printf("1..0 # SKIP OSPREY_CAPTURES does not name the shared "
