@@ -32,7 +32,13 @@
 #include "remote.h"
 #include "srcdef.h"
 
-#define HELPER_QUEUE_SIZE	(4U * 1024 * 1024)	/* outbound frames */
+/*
+ * Outbound frames.  512 KiB keeps a helper under 4 MiB of RSS with the
+ * queue full, libpcap's libraries (about 2.8 MiB of file-backed pages)
+ * included (doc/helpers.md, "Memory"); the kernel's socket buffers hold
+ * the next few hundred KiB, outside the helper's memory.
+ */
+#define HELPER_QUEUE_SIZE	(512U * 1024)
 #define HELPER_QUEUE_RESERVE	(64U * 1024)	/* kept free for texts */
 #define HELPER_CTL_QUEUE_SIZE	(64U * 1024)	/* replies, the announce */
 #define HELPER_ARENA_SIZE	(128U * 1024)	/* decoded requests */

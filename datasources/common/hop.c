@@ -104,9 +104,13 @@ hop_configure(struct hop *h, const char *const *channels, size_t n,
 		seen[k] = (uint16_t)t.n;
 	}
 	t.rate = rate;
-	/* The floor keeps a radio on each channel long enough to hear. */
+	/*
+	 * The floor keeps a radio on each channel long enough to hear.
+	 * Rounded by hand: lround() would link libm, some 300 KiB of
+	 * resident library in every helper for this one call.
+	 */
 	t.dwell_ms = rate >= 1000.0 / HOP_MIN_DWELL_MS ? HOP_MIN_DWELL_MS :
-	    (uint32_t)lround(1000.0 / rate);
+	    (uint32_t)(1000.0 / rate + 0.5);
 	if (t.dwell_ms < HOP_MIN_DWELL_MS)
 		t.dwell_ms = HOP_MIN_DWELL_MS;
 	t.shuffle = shuffle;

@@ -481,6 +481,100 @@ test_loop(void **state)
 }
 
 #ifndef UNDER_ASAN
+/* A "Name: N kB" line of /proc/pid/status, or -1. */
+static long
+status_kib(pid_t pid, const char *name)
+{
+	char path[64], line[256];
+	size_t n = strlen(name);
+	long kib = -1;
+	FILE *fp;
+
+	snprintf(path, sizeof(path), "/proc/%d/status", (int)pid);
+	if ((fp = fopen(path, "r")) == NULL)
+		return -1;
+	while (fgets(line, sizeof(line), fp) != NULL)
+		if (strncmp(line, name, n) == 0 && line[n] == ':') {
+			kib = strtol(line + n + 1, NULL, 10);
+			break;
+		}
+	fclose(fp);
+	return kib;
+}
+
+/*
+ * Issue 17: busy or idle, a helper stays under 4 MiB of RSS.  Replay a
+ * capture eleven times the size of the outbound queue at full speed
+ * while the server reads nothing, so that the queue fills to the brim
+ * (the helper's RSS stops growing: a file source then waits), then read
+ * every frame, and hold the helper's peak (VmHWM) to 4096 KiB.
+ */
+#define PEAK_FRAMES	8000
+#define PEAK_FRAME_LEN	1400
+
+static void
+test_peak_memory_full_speed(void **state)
+{
+	static uint8_t frame[PEAK_FRAME_LEN];
+	char path[512], want[64];
+	struct pcap_pkthdr hdr;
+	const struct msg *m;
+	struct harness t;
+	pcap_dumper_t *d;
+	pcap_t *p;
+	uint64_t t0;
+	long rss, prev = -1, hwm, anon, file;
+	uint32_t seq;
+	int i, still = 0;
+
+	snprintf(path, sizeof(path), "%s/peak.pcap", harness_tmpdir());
+	assert_non_null(p = pcap_open_dead(DLT_IEEE802_11_RADIO, 65535));
+	assert_non_null(d = pcap_dump_open(p, path));
+	for (i = 0; i < PEAK_FRAMES; i++) {
+		memset(frame, i & 0xff, sizeof(frame));
+		hdr.ts.tv_sec = 1700000000 + i / 1000;
+		hdr.ts.tv_usec = (i % 1000) * 1000;
+		hdr.caplen = hdr.len = sizeof(frame);
+		pcap_dump((u_char *)d, &hdr, frame);
+	}
+	pcap_dump_close(d);
+	pcap_close(p);
+
+	/* As in test_idle_memory: measure the helper as it runs for real. */
+	setenv("MALLOC_PERTURB_", "0", 1);
+	m = open_source(&t, path, &seq);
+	assert_true(m->u.open_report.result.success);
+	/* Wait (bounded) for the queue to be full: RSS still for 200 ms. */
+	t0 = harness_now_ms();
+	while (still < 10 && harness_now_ms() - t0 < 20000) {
+		usleep(20 * 1000);
+		rss = harness_rss_kib(t.pid);
+		still = rss == prev ? still + 1 : 0;
+		prev = rss;
+	}
+	for (i = 0; i < PEAK_FRAMES; i++)
+		assert_int_equal(harness_expect(&t, MSG_DATAREPORT)->
+		    u.data_report.packet.caplen, PEAK_FRAME_LEN);
+	m = harness_expect(&t, MSG_MESSAGE);
+	snprintf(want, sizeof(want), "end of file after %d packets",
+	    PEAK_FRAMES);
+	assert_contains(m->u.message.text, want);
+	hwm = status_kib(t.pid, "VmHWM");
+	anon = status_kib(t.pid, "RssAnon");
+	file = status_kib(t.pid, "RssFile");
+	harness_note("osprey_cap_pcapfile replaying %d frames (%d MB) at full "
+	    "speed, queue full: VmRSS %ld KiB while full, VmHWM %ld KiB "
+	    "(now RssAnon %ld, RssFile %ld)", PEAK_FRAMES,
+	    PEAK_FRAMES * PEAK_FRAME_LEN / 1000000, prev, hwm, anon, file);
+	assert_true(hwm > 0 && hwm < 4096);
+	harness_send_empty(&t, MSG_CLOSEDATASOURCE);
+	harness_expect_eof(&t);
+	assert_int_equal(harness_wait(&t, HARNESS_TIMEOUT_MS), 0);
+	harness_free(&t);
+}
+#endif
+
+#ifndef UNDER_ASAN
 static void
 test_idle_memory(void **state)
 {
@@ -701,6 +795,10 @@ main(int argc, char **argv)
 		cmocka_unit_test(test_loop),
 		cmocka_unit_test(test_two_descriptors),
 		cmocka_unit_test(test_garbage_from_server),
+#ifndef UNDER_ASAN
+		/* The sanitizers' shadow memory is not the helper's. */
+		cmocka_unit_test(test_peak_memory_full_speed),
+#endif
 	};
 	const struct CMUnitTest captures[] = {
 		cmocka_unit_test(test_replay_every_shared_capture),
