@@ -1201,7 +1201,9 @@ static void
 control_report(struct control *c, pid_t pid, const char *why,
     const char *said)
 {
-	snprintf(c->last_error, sizeof(c->last_error), "%s", why);
+	/* Cut to the status field's size (a release build warns of %s). */
+	snprintf(c->last_error, sizeof(c->last_error), "%.*s",
+	    (int)sizeof(c->last_error) - 1, why);
 	c->last_error_sec = (uint64_t)time(NULL);
 	if (pid > 0 && said != NULL)
 		log_warnx("web worker %ld %s (after the error above); "
