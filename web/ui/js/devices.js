@@ -123,6 +123,7 @@ export class Devices {
 		this.wanted = new Set();	// the views that want a census
 		this.rows = new Map();		// key -> <tr>, the page's
 		this.shown = new Map();		// key -> record, the page's
+		this.sparks = [];		// [canvas, values] to draw
 		this.sort = {key: 'last', dir: -1};
 		this.filter = '';
 		this.first = 0;			// the page's first row
@@ -329,6 +330,7 @@ export class Devices {
 			this.body.append(...keys.map((k) => this.rows.get(k)));
 		for (const tr of this.rows.values())
 			tr.hidden = false;
+		this.drawSparks();
 		this.showCount(this.matching, this.total);
 		this.showPager();
 	}
@@ -384,6 +386,25 @@ export class Devices {
 	}
 
 	/*
+	 * The page's sparklines, once its rows are in place: every canvas
+	 * has the style sheet's size, so one is measured (one layout) and
+	 * the draws only write.
+	 */
+	drawSparks() {
+		const sparks = this.sparks;
+
+		this.sparks = [];
+		if (sparks.length === 0)
+			return;
+		const c = sparks[0][0];
+		const box = {w: c.clientWidth, h: c.clientHeight,
+		    color: getComputedStyle(c).color};
+
+		for (const [canvas, values] of sparks)
+			sparkline(canvas, values, this.sparkMax, box);
+	}
+
+	/*
 	 * Add or update one row of the page.  Only rows new to a page that
 	 * did not move flash: on a busy site every row changes every
 	 * second, and a table that never stops blinking says nothing.
@@ -402,13 +423,15 @@ export class Devices {
 			const td = tr.cells[i];
 
 			if (c.spark) {
+				// Drawn by showPage, all at once.
 				if (Array.isArray(d.activity))
-					sparkline(td.firstChild, rrdSeries({
+					this.sparks.push([td.firstChild,
+					    rrdSeries({
 					    'kismet.common.rrd.minute_vec':
 					    d.activity,
 					    'kismet.common.rrd.serial_time':
 					    d.activity_time}, 'minute_vec',
-					    true), this.sparkMax);
+					    true)]);
 				return;
 			}
 			setText(c.key === 'name' ? td.firstChild : td,
