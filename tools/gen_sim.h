@@ -97,7 +97,7 @@ struct gen_sim {
 	uint64_t			 busy[200];	/* medium by channel */
 	int8_t				 noise[200];
 	bool				 stop;
-	bool				 sure;	/* the sensor hears this frame */
+	bool				 sure;	/* the sensor hears it */
 	int				 error;	/* first write error */
 	/* The frame under construction. */
 	struct gen_buf			 buf;

@@ -83,7 +83,8 @@ function probe() {
 	// The time the first device row shows after a login.
 	window.__rowsAt = null;
 	new MutationObserver(() => {
-		if (window.__rowsAt === null && window.__loginAt !== undefined &&
+		if (window.__rowsAt === null &&
+		    window.__loginAt !== undefined &&
 		    document.querySelector('#dev-body tr[data-key]'))
 			window.__rowsAt = performance.now();
 	}).observe(document, {childList: true, subtree: true});
@@ -160,8 +161,8 @@ async function actions(ctx, label) {
 	const lo = await firstMac(ctx.sys, 'asc');
 	const hi = await firstMac(ctx.sys, 'desc');
 	const firstIs = (mac) => page.evaluate(([m, bound]) => {
-		const th = document.querySelector('#dev-head th[data-col=mac] ' +
-		    'button');
+		const th = document.querySelector(
+		    '#dev-head th[data-col=mac] button');
 
 		return window.__timeUntil(() => th.click(), () => {
 			const td = document.querySelector('#dev-body tr:not(' +
@@ -208,7 +209,8 @@ async function actions(ctx, label) {
 
 	// Scrolling the table: the next 100 rows (the table is paged).
 	const turn = await page.evaluate((bound) => {
-		const before = document.querySelector('#dev-body tr').dataset.key;
+		const before = document.querySelector('#dev-body tr')
+		    .dataset.key;
 
 		return window.__timeUntil(() => document.getElementById(
 		    'dev-next').click(), () => document.getElementById(
@@ -250,7 +252,7 @@ async function settle(ctx, label) {
 	    TARGET.heapMB, BOUND.heapMB);
 }
 
-// --- the cases ----------------------------------------------------------------
+// --- the cases ---------------------------------------------------------------
 
 test('the core tracks 100,000 devices from the capture', async (ctx) => {
 	const n = await until(async () => {
@@ -360,15 +362,17 @@ test('no script errors on the page', async (ctx) => {
 	    ctx.page.seen.errors.join('; '));
 });
 
-// --- run ----------------------------------------------------------------------
+// --- run ---------------------------------------------------------------------
 
 async function main() {
 	for (const k of ['osprey', 'helper_path', 'ui', 'plugin', 'big']) {
 		if (!opt[k]) {
-			console.error('ui_scale.mjs: missing argument ' + k + '=');
+			console.error('ui_scale.mjs: missing argument ' + k +
+			    '=');
 			process.exit(2);
 		}
-		opt[k] = opt[k].split(':').map((p) => path.resolve(p)).join(':');
+		opt[k] = opt[k].split(':').map((p) => path.resolve(p))
+		    .join(':');
 	}
 	const ctx = {t0: Date.now()};
 	let failed = 1;
@@ -381,7 +385,8 @@ async function main() {
 		ctx.browser = await launchBrowser();
 		failed = await runAll(ctx, async () => {
 			if (ctx.page)
-				for (const l of ctx.page.seen.console.slice(-10))
+				for (const l of ctx.page.seen.console
+				    .slice(-10))
 					console.log('#   ' + l);
 			for (const l of ctx.sys.log().trim().split('\n')
 			    .slice(-10))

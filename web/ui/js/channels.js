@@ -3,8 +3,9 @@
 //
 // Counted from the Devices view's census (each device on the channel it
 // was last heard on), which runs only while this view or the overview
-// shows: with a hundred thousand devices a census is twenty requests.  "Covered by" comes from the sources: the channel a
-// source is locked to, or the channels it hops over.  A channel with
+// shows: with a hundred thousand devices a census is fifty requests.
+// "Covered by" comes from the sources: the channel a source is locked
+// to, or the channels it hops over.  A channel with
 // devices that no source covers any more is one being left unwatched.
 
 import {el, replace, field, compareValues} from './dom.js';
