@@ -87,7 +87,7 @@ heap_pop(struct gen_heap *h)
 void
 gen_sim_at(struct gen_sim *s, uint64_t t, enum gen_ev kind, uint32_t idx)
 {
-	if (heap_push(&s->events, t, s->seq++, idx << 1 | kind) != 0 &&
+	if (heap_push(&s->events, t, s->seq++, idx << 2 | kind) != 0 &&
 	    s->error == 0) {
 		s->error = -ENOMEM;
 		s->stop = true;
@@ -150,7 +150,8 @@ gen_sim_begin(struct gen_sim *s, uint64_t t, const struct gen_tx *tx)
 
 /*
  * The sensor hears strong frames always, weak ones less often, and when
- * it hops, only those on the channel it is tuned to.
+ * it hops, only those on the channel it is tuned to.  A --hello probe is
+ * never lost to a weak signal: that mode promises every client.
  */
 static bool
 heard(struct gen_sim *s)
@@ -160,7 +161,7 @@ heard(struct gen_sim *s)
 	if (s->n_hop > 0 &&
 	    s->hop_freq[(s->t / s->opt->hop_us) % s->n_hop] != s->radio.freq)
 		return false;
-	if (sig >= -80)
+	if (sig >= -80 || s->sure)
 		return true;
 	return gen_rand_chance(s->rnd, 1.0 - (-80 - sig) * 0.05);
 }
@@ -343,10 +344,17 @@ gen_sim_run(struct gen_world *w, struct gen_rand *rnd,
 		if (s->stop)
 			break;
 		s->now = e.t;
-		if ((e.idx & 1) == GEN_EV_BEACON)
-			gen_traffic_beacon(s, e.idx >> 1, e.t);
-		else
-			gen_traffic_client(s, e.idx >> 1, e.t);
+		switch (e.idx & 3) {
+		case GEN_EV_BEACON:
+			gen_traffic_beacon(s, e.idx >> 2, e.t);
+			break;
+		case GEN_EV_CLIENT:
+			gen_traffic_client(s, e.idx >> 2, e.t);
+			break;
+		default:
+			gen_traffic_hello(s, e.idx >> 2, e.t);
+			break;
+		}
 	}
 	flush(s, UINT64_MAX);
 	r = s->error;

@@ -30,6 +30,8 @@ struct gen_sim_opts {
 	uint64_t	 duration_us;	/* stop at this time; 0: no limit */
 	uint64_t	 epoch_us;	/* epoch time of simulated time 0 */
 	uint64_t	 hop_us;	/* sensor dwell per channel; 0: all */
+	uint64_t	 hello_us;	/* every client probes before; 0: no */
+	uint64_t	 passers;	/* the last clients do nothing else */
 	bool		 radiotap;	/* DLT 127 with FCS, else DLT 105 */
 	bool		 frames_dir;	/* name the first frame of each kind */
 };
@@ -95,6 +97,7 @@ struct gen_sim {
 	uint64_t			 busy[200];	/* medium by channel */
 	int8_t				 noise[200];
 	bool				 stop;
+	bool				 sure;	/* the sensor hears it */
 	int				 error;	/* first write error */
 	/* The frame under construction. */
 	struct gen_buf			 buf;
@@ -112,6 +115,7 @@ struct gen_sim {
 enum gen_ev {
 	GEN_EV_BEACON,		/* AP index */
 	GEN_EV_CLIENT,		/* client index */
+	GEN_EV_HELLO,		/* client index: its --hello probe */
 };
 
 /* Schedule event kind for device idx at time t (microseconds). */

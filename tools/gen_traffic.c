@@ -602,9 +602,10 @@ probe_answers(struct gen_sim *s, uint64_t t, struct gen_client *c,
 	return t;
 }
 
+/* A probe request and its answers; sure: the sensor hears the request. */
 static uint64_t
 probe(struct gen_sim *s, uint64_t t, struct gen_client *c, uint8_t ch,
-    const struct gen_pnl *p)
+    const struct gen_pnl *p, bool sure)
 {
 	struct gen_meta m = meta(0, 4, "probe-req");
 	struct gen_tx tx;
@@ -626,7 +627,9 @@ probe(struct gen_sim *s, uint64_t t, struct gen_client *c, uint8_t ch,
 	gen_hdr3(&s->buf, GEN_FC_PROBE_REQ, 0, bcast, c->mac, bcast,
 	    c->seq++);
 	gen_mgmt_probe_req(&s->buf, c, ssid, len, ch);
+	s->sure = sure;
 	t = gen_sim_end(s, &m) + gen_sim_sifs(ch);
+	s->sure = false;
 	t = probe_answers(s, t, c, ch, ssid, len);
 	gen_sim_release(s, ch, t);
 	return t;
@@ -652,9 +655,10 @@ scan(struct gen_sim *s, uint64_t t, struct gen_client *c)
 		chans[n++] = ch;
 	}
 	for (i = 0; i < n; i++) {
-		t = probe(s, t, c, chans[i], NULL);
+		t = probe(s, t, c, chans[i], NULL, false);
 		for (k = 0; k < c->n_pnl; k++)
-			t = probe(s, t + 200, c, chans[i], &c->pnl[k]);
+			t = probe(s, t + 200, c, chans[i], &c->pnl[k],
+			    false);
 		t += (uint64_t)gen_rand_range(s->rnd, 15000, 40000);
 	}
 	return t;
@@ -816,6 +820,29 @@ gen_traffic_client(struct gen_sim *s, uint32_t idx, uint64_t t)
 }
 
 void
+gen_traffic_hello(struct gen_sim *s, uint32_t idx, uint64_t t)
+{
+	struct gen_world *w = s->w;
+	struct gen_client *c = &w->clients[idx];
+	uint8_t ch;
+	int tries;
+
+	if (c->home >= 0)
+		ch = w->aps[c->home].channel;
+	else {
+		/* As scan() picks: radios without VHT stay on 2.4 GHz. */
+		ch = w->channels[0];
+		for (tries = 0; tries < 6; tries++) {
+			ch = w->channels[gen_rand_below(s->rnd,
+			    (uint32_t)w->n_channels)];
+			if (c->vht || ch <= 14)
+				break;
+		}
+	}
+	(void)probe(s, t, c, ch, NULL, true);
+}
+
+void
 gen_traffic_start(struct gen_sim *s)
 {
 	struct gen_world *w = s->w;
@@ -824,7 +851,7 @@ gen_traffic_start(struct gen_sim *s)
 	for (i = 0; i < w->n_aps; i++)
 		gen_sim_at(s, gen_rand_below(s->rnd, BEACON_US),
 		    GEN_EV_BEACON, (uint32_t)i);
-	for (i = 0; i < w->n_clients; i++) {
+	for (i = 0; i < w->n_clients - s->opt->passers; i++) {
 		struct gen_client *c = &w->clients[i];
 
 		/* Most clients were already there when capture started. */
@@ -847,4 +874,13 @@ gen_traffic_start(struct gen_sim *s)
 			    gen_rand_chance(s->rnd, 0.5) ? 5000000 : 60000000),
 			    GEN_EV_CLIENT, (uint32_t)i);
 	}
+	/*
+	 * --hello: drawn after everything above, so that a run without it
+	 * gives the same bytes as before the option existed.
+	 */
+	if (s->opt->hello_us == 0)
+		return;
+	for (i = 0; i < w->n_clients; i++)
+		gen_sim_at(s, gen_rand_below(s->rnd,
+		    (uint32_t)s->opt->hello_us), GEN_EV_HELLO, (uint32_t)i);
 }

@@ -18,7 +18,10 @@
 
 struct gen_sim;
 
-/* Put every device in its first state and schedule its first event. */
+/*
+ * Put every device in its first state and schedule its first event;
+ * passers-by (the last clients, --passers-by) have only their --hello.
+ */
 void	gen_traffic_start(struct gen_sim *);
 
 /* AP ap's beacon is due at t. */
@@ -26,5 +29,12 @@ void	gen_traffic_beacon(struct gen_sim *, uint32_t ap, uint64_t t);
 
 /* Client cl acts at t, as its state says. */
 void	gen_traffic_client(struct gen_sim *, uint32_t cl, uint64_t t);
+
+/*
+ * Client cl's --hello: one broadcast probe request at t on its home
+ * network's channel (else one of its band), which the sensor hears
+ * whatever the signal, answered as any probe is.  Its state is unchanged.
+ */
+void	gen_traffic_hello(struct gen_sim *, uint32_t cl, uint64_t t);
 
 #endif

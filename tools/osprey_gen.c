@@ -48,6 +48,7 @@ usage(FILE *fp)
 "usage: osprey_gen [--aps N] [--clients N] [--frames N | --seconds S]\n"
 "                  [--seed N] [--format pcapng|pcap] [--dlt radiotap|80211]\n"
 "                  [--channels 1,6,11,36,...] [--hop MS] [--start EPOCH]\n"
+"                  [--hello MS [--passers-by N]]\n"
 "                  [--summary FILE] [-v] (-o FILE | --frames-dir DIR)\n"
 "       osprey_gen --attack NAME [--seconds S] [--seed N] [--start EPOCH]\n"
 "                  [--format pcapng|pcap] -o FILE   (--attack list: names)\n"
@@ -55,6 +56,9 @@ usage(FILE *fp)
 "sensor would capture.  Defaults: 30 APs, 60 clients, 60 seconds, seed 1,\n"
 "pcapng, radiotap, and a sensor that hears every channel at once; --hop\n"
 "makes it one radio that hops over the channels, MS milliseconds on each.\n"
+"--hello makes every client send a probe request in the first MS\n"
+"milliseconds, which the sensor hears: every client is a device;\n"
+"--passers-by makes the last N clients send that probe and nothing else.\n"
 "--attack writes a small site under that attack instead (doc/alerts.md).\n");
 }
 
@@ -254,6 +258,8 @@ main(int argc, char *argv[])
 		{ "channels", required_argument, NULL, 'C' },
 		{ "start", required_argument, NULL, 'T' },
 		{ "hop", required_argument, NULL, 'H' },
+		{ "hello", required_argument, NULL, 'P' },
+		{ "passers-by", required_argument, NULL, 'p' },
 		{ "summary", required_argument, NULL, 'j' },
 		{ "frames-dir", required_argument, NULL, 'D' },
 		{ "output", required_argument, NULL, 'o' },
@@ -269,7 +275,7 @@ main(int argc, char *argv[])
 	struct gen_stats st;
 	struct gen_out *out;
 	uint64_t aps = 30, clients = 60, frames = 0, seconds = 0, seed = 1;
-	uint64_t epoch = DEFAULT_EPOCH, hop = 0;
+	uint64_t epoch = DEFAULT_EPOCH, hop = 0, hello = 0, passers = 0;
 	const char *path = NULL, *dir = NULL, *summary = NULL, *attack = NULL;
 	const char *format = "pcapng";
 	enum gen_format fmt = GEN_FMT_PCAPNG;
@@ -307,6 +313,15 @@ main(int argc, char *argv[])
 			break;
 		case 'H':
 			if (parse_u64(optarg, 60000, &hop) != 0 || hop == 0)
+				goto bad;
+			break;
+		case 'P':
+			if (parse_u64(optarg, 3600000, &hello) != 0 ||
+			    hello == 0)
+				goto bad;
+			break;
+		case 'p':
+			if (parse_u64(optarg, GEN_MAX_CLIENTS, &passers) != 0)
 				goto bad;
 			break;
 		case 'f':
@@ -361,7 +376,8 @@ main(int argc, char *argv[])
 		return 0;
 	}
 	if (optind != argc || (path == NULL) == (dir == NULL) ||
-	    (frames && seconds)) {
+	    (frames && seconds) || passers > clients ||
+	    (passers > 0 && hello == 0)) {
 		usage(stderr);
 		return 2;
 	}
@@ -415,6 +431,8 @@ main(int argc, char *argv[])
 	so.duration_us = seconds * 1000000;
 	so.epoch_us = epoch * 1000000;
 	so.hop_us = hop * 1000;
+	so.hello_us = hello * 1000;
+	so.passers = passers;
 	so.radiotap = dlt == DLT_RADIOTAP;
 	so.frames_dir = dir != NULL;
 	r = gen_sim_run(&w, &rnd, &so, out, &st);

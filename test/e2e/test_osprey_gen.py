@@ -190,6 +190,32 @@ def main():
         check(open(a, "rb").read() != open(b, "rb").read(),
               "another seed, same bytes")
 
+        # --hello: every client probes (and is heard) in the first 0.5 s;
+        # passers-by send nothing else.
+        h = os.path.join(tmp, "hello.pcapng")
+        gen(tool, h, "--aps", "6", "--clients", "200", "--passers-by",
+            "150", "--hello", "500", "--seconds", "2", "--seed", "5")
+        r = subprocess.run(["tshark", "-n", "-r", h, "-T", "fields",
+                            "-e", "frame.time_relative", "-e",
+                            "wlan.fc.type_subtype", "-e", "wlan.sa"],
+                           capture_output=True, text=True)
+        check(r.returncode == 0, "tshark on --hello: " + r.stderr)
+        probers, early, sent = set(), set(), Counter()
+        for line in r.stdout.splitlines():
+            v = (line.split("\t") + ["", "", ""])[:3]
+            if v[2] == "":
+                continue
+            sent[v[2]] += 1
+            if v[1] in ("4", "0x0004"):
+                probers.add(v[2])
+                if float(v[0]) < 0.6:
+                    early.add(v[2])
+        check(len(early) == 200, "--hello: %d of 200 clients probed in "
+              "the first 0.5 s" % len(early))
+        once = [m for m in probers if sent[m] == 1]
+        check(len(once) >= 150, "--passers-by: %d clients sent one frame "
+              "only, want 150 or more" % len(once))
+
         # Seed files: one frame per file, each kind once.
         d = os.path.join(tmp, "seeds")
         r = subprocess.run([tool, *ARGS, "--frames-dir", d],
@@ -203,7 +229,10 @@ def main():
         # Bad options are refused with a message, not a crash.
         for bad in (["--aps", "0"], ["--format", "txt"], ["--frames", "x"],
                     ["--channels", "1,999"], ["--frames", "5",
-                                              "--seconds", "5"]):
+                                              "--seconds", "5"],
+                    ["--passers-by", "5"], ["--clients", "4",
+                                            "--hello", "9",
+                                            "--passers-by", "5"]):
             r = subprocess.run([tool, *bad, "-o", os.path.join(tmp, "x")],
                                capture_output=True, text=True)
             check(r.returncode == 2 and "usage" in r.stderr,

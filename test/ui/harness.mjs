@@ -234,10 +234,12 @@ export async function startSystem(opt) {
 	const log = fs.openSync(sys.logFile, 'a');
 	// The demo site at 150 frames/s (about a minute of frames: devices
 	// keep changing while the tests run); the XSS access point at 40.
+	// opt.sources (ui_scale.mjs) replaces both and the remote radio.
+	const sources = opt.sources || [opt.demo + ':name=demo,pps=150',
+	    opt.xss + ':name=xss,pps=40'];
 	const core = spawn(opt.osprey, ['--allow-root', '-f', conf, '-n',
 	    '--homedir', path.join(home, '.osprey'),
-	    '-c', opt.demo + ':name=demo,pps=150',
-	    '-c', opt.xss + ':name=xss,pps=40'],
+	    ...sources.flatMap((d) => ['-c', d])],
 	    {env, cwd: tmp, stdio: ['ignore', log, log]});
 	sys.core = core;
 	sys.procs.push(core);
@@ -270,6 +272,8 @@ export async function startSystem(opt) {
 				    JSON.stringify(sys.coreExit));
 			return (await sys.api('/session/check_login')).ok;
 		}, 'the web worker to answer', 15000, 150);
+		if (opt.sources)
+			return sys;
 		// The remote radio dials the core's remote capture port.
 		const radio = spawn(opt.testchan, ['--connect',
 		    '127.0.0.1:' + remotePort, '--source=chan0:name=radio0'],

@@ -1,10 +1,11 @@
 // SPDX-License-Identifier: ISC
 // \summary: channel coverage: devices and packets per channel, and who covers it
 //
-// Counted from the device list the Devices view already polls (each
-// device on the channel it was last heard on), so this view costs the
-// server nothing.  "Covered by" comes from the sources: the channel a
-// source is locked to, or the channels it hops over.  A channel with
+// Counted from the Devices view's census (each device on the channel it
+// was last heard on), which runs only while this view or the overview
+// shows: with a hundred thousand devices a census is fifty requests.
+// "Covered by" comes from the sources: the channel a source is locked
+// to, or the channels it hops over.  A channel with
 // devices that no source covers any more is one being left unwatched.
 
 import {el, replace, field, compareValues} from './dom.js';
@@ -20,6 +21,7 @@ export class Channels {
 
 	visible(on) {
 		this.shown = on;
+		this.app.devices.want('channels', on);
 		if (on && this.dirty)
 			this.render();
 	}

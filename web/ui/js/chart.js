@@ -40,11 +40,14 @@ export function rrdSeries(rrd, vec, ring) {
 	return out;
 }
 
-// Size the canvas to its box; returns [context, css width, css height].
-function fit(canvas) {
+/*
+ * Size the canvas to its box (box {w, h} when the caller measured it);
+ * returns [context, css width, css height].
+ */
+function fit(canvas, box) {
 	const r = window.devicePixelRatio || 1;
-	const w = Math.max(10, canvas.clientWidth);
-	const h = Math.max(10, canvas.clientHeight);
+	const w = Math.max(10, box ? box.w : canvas.clientWidth);
+	const h = Math.max(10, box ? box.h : canvas.clientHeight);
 
 	if (canvas.width !== Math.round(w * r) ||
 	    canvas.height !== Math.round(h * r)) {
@@ -183,17 +186,21 @@ export function lineChart(canvas, series, opts) {
 /*
  * A sparkline of bars (packets per second): values oldest first, scaled
  * to hi (default their own highest: pass one for a whole table so that
- * rows compare).
+ * rows compare).  box {w, h, color}, measured once by a caller drawing
+ * many of one size: reading the size or style of each canvas after the
+ * one before was resized makes the browser lay the page out again each
+ * time (100 rows: over 300 ms at 100,000 devices, doc/performance.md).
  */
-export function sparkline(canvas, values, hi) {
-	const [ctx, w, h] = fit(canvas);
+export function sparkline(canvas, values, hi, box) {
+	const [ctx, w, h] = fit(canvas, box);
 	const n = values.length;
 	const top = Math.max(1, hi || 0, ...values);
 	const bw = w / Math.max(1, n);
 	// Whole pixels with a gap: a steady device reads as bars.
 	const bar = Math.max(1, Math.floor(bw) - (bw >= 2 ? 1 : 0));
 
-	ctx.fillStyle = getComputedStyle(canvas).color || '#2b7bb9';
+	ctx.fillStyle = (box ? box.color : getComputedStyle(canvas).color) ||
+	    '#2b7bb9';
 	values.forEach((v, i) => {
 		if (v <= 0)
 			return;

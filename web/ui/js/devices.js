@@ -9,10 +9,13 @@
 // DOM, the sort and the filter cost what a page costs.  Rows are kept by
 // device key and updated cell by cell.
 //
-// Apart from the table, Kismet's scripting pattern keeps the records
-// the channel and map views count: POST /devices/last-time/TS/devices.json
-// with a few fields, each poll bringing only what changed since the one
-// before (no DOM for them).
+// Apart from the table, the channel and overview views count every
+// device by channel.  They get a census: only while one of them shows,
+// the view is read in pages of CENSUS_ROWS devices with the three fields
+// the counts need, one page after another, then again.  Not Kismet's
+// last-time poll of every device: its first answer holds them all (50 MB
+// with a hundred thousand devices, past the UI's 10 s request bound and a
+// parse that blocks the page), and the device table has no use for it.
 
 import * as api from './api.js';
 import {el, field, setText, fmtAgo, fmtSignal, compareValues}
@@ -20,7 +23,7 @@ import {el, field, setText, fmtAgo, fmtSignal, compareValues}
 import {sparkline, rrdSeries} from './chart.js';
 
 // The simplified fields asked for; the answer keys them by last element.
-export const FIELDS = [
+const FIELDS = [
 	'kismet.device.base.key',
 	'kismet.device.base.macaddr',
 	'kismet.device.base.type',
@@ -40,7 +43,7 @@ export const FIELDS = [
 /*
  * The page's rows add their activity: packets per second over the last
  * minute (the packets history's minute, and its clock to read it by).
- * Only for the 100 rows shown, not in the last-time poll of every device.
+ * Only for the 100 rows shown, not in the census of every device.
  */
 const PAGE_FIELDS = FIELDS.concat([
 	['kismet.device.base.packets.rrd/kismet.common.rrd.minute_vec',
@@ -51,6 +54,14 @@ const PAGE_FIELDS = FIELDS.concat([
 
 const POLL_MS = 1000;
 const PAGE_ROWS = 100;
+
+// The census: what the channel counts need, a page at a time.
+const CENSUS_FIELDS = [
+	'kismet.device.base.key',
+	'kismet.device.base.channel',
+	'kismet.device.base.packets.total',
+];
+const CENSUS_ROWS = 2000;
 
 /*
  * The columns: heading, the value of a record that sorts, and its text.
@@ -108,10 +119,11 @@ function textOf(col, d) {
 export class Devices {
 	constructor(app) {
 		this.app = app;
-		this.devices = new Map();	// key -> record, every device
+		this.devices = new Map();	// key -> record, the census's
+		this.wanted = new Set();	// the views that want a census
 		this.rows = new Map();		// key -> <tr>, the page's
 		this.shown = new Map();		// key -> record, the page's
-		this.ts = 0;
+		this.sparks = [];		// [canvas, values] to draw
 		this.sort = {key: 'last', dir: -1};
 		this.filter = '';
 		this.first = 0;			// the page's first row
@@ -119,9 +131,11 @@ export class Devices {
 		this.matching = 0;		// of those, the filter's
 		this.moved = true;		// sort, filter or page changed
 		this.fetching = false;
+		this.running = false;		// logged in: the polls run
 		this.listeners = [];
 		this.poll = null;
-		this.pagePoll = null;
+		this.censusPoll = null;
+		this.censusRun = 0;		// changes when it stops
 		this.body = document.getElementById('dev-body');
 		this.head();
 		document.getElementById('dev-filter').addEventListener('input',
@@ -194,22 +208,48 @@ export class Devices {
 	}
 
 	start() {
-		if (this.poll)
+		if (this.running)
 			return;
-		this.pagePoll = api.poller(() => this.fetchPage(), POLL_MS);
-		this.poll = api.poller(() => this.update(), POLL_MS);
+		// Before the poller, whose first call is at once.
+		this.running = true;
+		this.poll = api.poller(() => this.fetchPage(), POLL_MS);
+		this.census(this.wanted.size > 0);
 	}
 
 	stop() {
 		if (this.poll)
 			this.poll.stop();
-		if (this.pagePoll)
-			this.pagePoll.stop();
 		this.poll = null;
-		this.pagePoll = null;
+		this.running = false;
+		this.census(false);
 	}
 
-	// Call fn(devices Map) after every poll that changed something.
+	/*
+	 * A view that counts every device (who) shows or hides: the census
+	 * runs while one does and the UI is logged in.
+	 */
+	want(who, on) {
+		if (on)
+			this.wanted.add(who);
+		else
+			this.wanted.delete(who);
+		this.census(this.wanted.size > 0 && this.running);
+	}
+
+	census(on) {
+		if (on && !this.censusPoll) {
+			// Before the poller, whose first call is at once.
+			this.censusRun++;
+			this.censusPoll = api.poller(() => this.update(),
+			    POLL_MS);
+		} else if (!on && this.censusPoll) {
+			this.censusRun++;
+			this.censusPoll.stop();
+			this.censusPoll = null;
+		}
+	}
+
+	// Call fn(devices Map) after every census page.
 	onChange(fn) {
 		this.listeners.push(fn);
 	}
@@ -234,7 +274,7 @@ export class Devices {
 	 * (a click while it was under way) is dropped and asked again.
 	 */
 	async fetchPage() {
-		if (this.fetching || !this.poll)
+		if (this.fetching || !this.running)
 			return;
 		this.fetching = true;
 		try {
@@ -290,34 +330,78 @@ export class Devices {
 			this.body.append(...keys.map((k) => this.rows.get(k)));
 		for (const tr of this.rows.values())
 			tr.hidden = false;
+		this.drawSparks();
 		this.showCount(this.matching, this.total);
 		this.showPager();
 	}
 
-	// The last-time poll: the records the other views count.
+	/*
+	 * One census: every device, a page of CENSUS_ROWS at a time in key
+	 * order, each page counted as it comes (the first census fills the
+	 * channel view in steps); devices the census no longer meets are
+	 * dropped at its end.  A page with a device more or less than the
+	 * one before only shifts the pages by one: the Map keeps a device
+	 * met twice once, and the next census finds a device skipped.
+	 */
 	async update() {
-		const res = await api.post('/devices/last-time/' + this.ts +
-		    '/devices.json', {fields: FIELDS});
-		const list = field(res, 'kismet.device.list', []);
-		const ts = field(res, 'kismet.devicelist.timestamp', 0);
-		let changed = false;
+		const met = new Set();
+		let start = 0;
 
-		if (typeof ts === 'number' && ts > 0)
-			this.ts = ts;
-		if (!Array.isArray(list))
-			throw new api.ApiError(0, 'device list is not a list');
-		for (const d of list) {
-			const key = d['kismet.device.base.key'];
+		for (;;) {
+			const run = this.censusRun;
+			const res = await api.post(
+			    '/devices/views/all/devices.json', {
+			    fields: CENSUS_FIELDS, start, length: CENSUS_ROWS,
+			    sort: 'kismet.device.base.key', sort_dir: 'asc',
+			    datatable: true});
+			const data = field(res, 'data', []);
 
-			if (typeof key !== 'string' || key === '')
-				continue;
-			this.devices.set(key, d);
-			changed = true;
+			if (!Array.isArray(data))
+				throw new api.ApiError(0,
+				    'device page is not a list');
+			// Stopped (or stopped and started) meanwhile.
+			if (run !== this.censusRun)
+				return;
+			for (const d of data) {
+				const key = d['kismet.device.base.key'];
+
+				if (typeof key !== 'string' || key === '')
+					continue;
+				this.devices.set(key, d);
+				met.add(key);
+			}
+			start += CENSUS_ROWS;
+			const done = data.length < CENSUS_ROWS || start >=
+			    (Number(field(res, 'recordsTotal', 0)) || 0);
+
+			if (done)
+				for (const key of this.devices.keys())
+					if (!met.has(key))
+						this.devices.delete(key);
+			for (const fn of this.listeners)
+				fn(this.devices);
+			if (done)
+				return;
 		}
-		if (!changed)
+	}
+
+	/*
+	 * The page's sparklines, once its rows are in place: every canvas
+	 * has the style sheet's size, so one is measured (one layout) and
+	 * the draws only write.
+	 */
+	drawSparks() {
+		const sparks = this.sparks;
+
+		this.sparks = [];
+		if (sparks.length === 0)
 			return;
-		for (const fn of this.listeners)
-			fn(this.devices);
+		const c = sparks[0][0];
+		const box = {w: c.clientWidth, h: c.clientHeight,
+		    color: getComputedStyle(c).color};
+
+		for (const [canvas, values] of sparks)
+			sparkline(canvas, values, this.sparkMax, box);
 	}
 
 	/*
@@ -339,13 +423,15 @@ export class Devices {
 			const td = tr.cells[i];
 
 			if (c.spark) {
+				// Drawn by showPage, all at once.
 				if (Array.isArray(d.activity))
-					sparkline(td.firstChild, rrdSeries({
+					this.sparks.push([td.firstChild,
+					    rrdSeries({
 					    'kismet.common.rrd.minute_vec':
 					    d.activity,
 					    'kismet.common.rrd.serial_time':
 					    d.activity_time}, 'minute_vec',
-					    true), this.sparkMax);
+					    true)]);
 				return;
 			}
 			setText(c.key === 'name' ? td.firstChild : td,

@@ -7,7 +7,9 @@
 // its current fix a diamond, and a scale bar says how far is how far.
 // When the config names a tile URL on this server (httpd_map_tiles,
 // /gps/map.json) the tiles are drawn under the dots.  Devices come from
-// Kismet's last-time poll with a few fields, only while the tab shows.
+// the all view read in pages with a few fields, only while the tab shows
+// (not Kismet's last-time poll: its first answer is every device, past
+// the UI's request bound with a hundred thousand of them; doc/ui.md).
 // Wheel or the buttons zoom, dragging or the arrow keys pan, "Fit"
 // frames everything; activating a dot opens the device.
 
@@ -16,6 +18,7 @@ import {setText} from './dom.js';
 
 const NS = 'http://www.w3.org/2000/svg';
 const POLL_MS = 2000;
+const PAGE_ROWS = 2000;
 const TILE = 256;
 const EARTH_M = 40075016.686;	// the equator
 const MAX_LAT = 85.0511;
@@ -87,7 +90,7 @@ export class MapView {
 		this.shown = false;
 		this.timer = null;
 		this.devices = new Map();	// key -> {name, type, lon, lat}
-		this.since = 0;
+		this.polling = false;		// a sweep is under way
 		this.track = [];
 		this.tiles = '';
 		this.view = null;		// {lat, lon, z}
@@ -143,19 +146,51 @@ export class MapView {
 
 	async poll() {
 		this.timer = null;
+		if (this.polling)
+			return;
+		this.polling = true;
 		try {
-			const ans = await api.post('/devices/last-time/' +
-			    this.since + '/devices.json', {fields: FIELDS});
+			await this.sweep();
+			this.track = (await api.get('/gps/track.json'))[
+			    'osprey.gps.track'] || [];
+			if (!this.userMoved)
+				this.fit();
+			this.render();
+		} catch (e) {
+			if (e.status === 401) {
+				this.polling = false;
+				return;
+			}
+		}
+		this.polling = false;
+		if (this.shown)
+			this.timer = setTimeout(() => this.poll(), POLL_MS);
+	}
 
-			this.since = ans['kismet.devicelist.timestamp'] ||
-			    this.since;
-			for (const d of ans['kismet.device.list'] || []) {
+	/*
+	 * Every device with a location, PAGE_ROWS at a time in key order,
+	 * drawn as the pages come; the ones no page had are dropped at the
+	 * end.  A hidden tab stops the sweep where it is.
+	 */
+	async sweep() {
+		const met = new Set();
+
+		for (let start = 0; ; start += PAGE_ROWS) {
+			const res = await api.post(
+			    '/devices/views/all/devices.json', {fields: FIELDS,
+			    start, length: PAGE_ROWS,
+			    sort: 'kismet.device.base.key', sort_dir: 'asc',
+			    datatable: true});
+			const data = Array.isArray(res.data) ? res.data : [];
+
+			for (const d of data) {
 				const g = d.geopoint;
+				const key = d['kismet.device.base.key'];
 
 				if (!Array.isArray(g) || g.length !== 2)
 					continue;
-				this.devices.set(d['kismet.device.base.key'], {
-				    key: d['kismet.device.base.key'],
+				met.add(key);
+				this.devices.set(key, {key,
 				    name: d.ssid ||
 					d['kismet.device.base.commonname'] ||
 					d['kismet.device.base.macaddr'],
@@ -163,17 +198,18 @@ export class MapView {
 				    type: d['kismet.device.base.type'] || '',
 				    signal: d.signal, lon: g[0], lat: g[1]});
 			}
-			this.track = (await api.get('/gps/track.json'))[
-			    'osprey.gps.track'] || [];
+			if (!this.shown)
+				return;
+			if (data.length < PAGE_ROWS || start + PAGE_ROWS >=
+			    (Number(res.recordsTotal) || 0))
+				break;
 			if (!this.userMoved)
 				this.fit();
 			this.render();
-		} catch (e) {
-			if (e.status === 401)
-				return;
 		}
-		if (this.shown)
-			this.timer = setTimeout(() => this.poll(), POLL_MS);
+		for (const key of this.devices.keys())
+			if (!met.has(key))
+				this.devices.delete(key);
 	}
 
 	// Every point to show: [lon, lat].

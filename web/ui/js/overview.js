@@ -5,8 +5,9 @@
 // devices, memory; each datasource's packet rate in the source list the
 // Sources view already polls), as Kismet's RRDs.  Channel activity has
 // no history in the core: it is the packets per channel counted from the
-// device list the Channels view uses, sampled at each poll while the
-// page is open (up to the last 60 samples).
+// Devices view's census the Channels view uses (which runs while either
+// shows), sampled at each poll while this view shows (up to the last 60
+// samples).
 
 import * as api from './api.js';
 import {el, replace, field} from './dom.js';
@@ -47,6 +48,7 @@ export class Overview {
 
 	visible(on) {
 		this.shown = on;
+		this.app.devices.want('overview', on);
 		if (on && !this.poll && this.app.running)
 			this.poll = api.poller(() => this.update(), POLL_MS);
 		else if (!on && this.poll) {
