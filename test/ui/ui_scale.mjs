@@ -17,7 +17,10 @@
 //
 // Every figure is printed beside its target (issue 17, doc/performance.md).
 // The assertions are bounds a broken UI would cross but a shared, loaded
-// CI machine would not: ten times each time target, twice the heap one.
+// CI machine would not: the UI before paging blocked its main thread for
+// 19 s and took 26 s to sort 55,000 devices; a CI host running two suites
+// side by side on 2 cores stretches a 300 ms task several times over.
+// So: 15 s to the first rows, 10 s an action, 5 s a task, twice the heap.
 
 import path from 'node:path';
 import {test, runAll, note, assert, until, startSystem, launchBrowser,
@@ -31,8 +34,8 @@ const opt = Object.fromEntries(process.argv.slice(2).map((a) => {
 
 // The targets (issue 17) and the failure bounds (see above).
 const TARGET = {first: 1000, act: 300, longtask: 100, heapMB: 300};
-const BOUND = {first: 10 * TARGET.first, act: 10 * TARGET.act,
-    longtask: 10 * TARGET.longtask, heapMB: 2 * TARGET.heapMB};
+const BOUND = {first: 15000, act: 10000, longtask: 5000,
+    heapMB: 2 * TARGET.heapMB};
 // The capture makes 101,894 devices (4,000 access points, 96,000 clients
 // and the wired addresses behind them); a little less is enough.
 const DEVICES = 100000;
