@@ -11,7 +11,7 @@
 
 import * as api from './api.js';
 import {el, replace, field} from './dom.js';
-import {lineChart, rrdSeries, legend, color} from './chart.js';
+import {lineChart, rrdSeries as histSeries, legend, color} from './chart.js';
 
 const POLL_MS = 2000;
 const CHAN_SAMPLES = 60;
@@ -135,6 +135,17 @@ export class Overview {
 		if (!this.shown)
 			return;
 		const r = RANGES[this.range];
+		/*
+		 * The core's histories run to the current second, which it
+		 * fills at its once-a-second tick: until then the newest slot
+		 * reads 0, and every line would drop to 0 at "now".  By the
+		 * second, draw only the seconds that are over.
+		 */
+		const rrdSeries = (rrd, vec, ring) => {
+			const v = histSeries(rrd, vec, ring);
+
+			return vec === 'minute_vec' ? v.slice(0, -1) : v;
+		};
 		const s = this.status || {};
 		const sources = [...this.app.sources.sources.values()];
 		const devs = s['kismet.system.devices.count'];
