@@ -116,6 +116,24 @@ EXPECT = {
     "rogue-caps": ({"ROGUEAP": {"transmitter_mac": ROGUE, "other_mac": AP,
                                 "channel": "1"},
                     "APSPOOF": {"transmitter_mac": ROGUE}}, {}),
+    "adhoc-conflict": ({"ADHOCCONFLICT": {"transmitter_mac": AP,
+                                          "source_mac": ROGUE,
+                                          "channel": "6"},
+                        "APSPOOF": {"transmitter_mac": ROGUE}}, {}),
+    "wmm-tspec": ({"WMMTSPEC": {"transmitter_mac": ROGUE,
+                                "source_mac": ROGUE, "dest_mac": CLIENT,
+                                "channel": "6"}}, {}),
+    "bad-fixlen": ({"BADFIXLENIE": {"transmitter_mac": ROGUE,
+                                    "source_mac": ROGUE, "channel": "6"}},
+                   {}),
+    "vdoo-27301": ({"VDOO202027301": {"transmitter_mac": ROGUE,
+                                      "source_mac": ROGUE,
+                                      "dest_mac": CLIENT, "channel": "6"}},
+                   {}),
+    "vdoo-27302": ({"VDOO202027302": {"transmitter_mac": ROGUE,
+                                      "source_mac": ROGUE,
+                                      "dest_mac": CLIENT, "channel": "6"}},
+                   {}),
     "none": ({}, {}),
 }
 
@@ -126,7 +144,10 @@ REPEATED = {"probe-chan": "PROBECHAN", "no-client-mfp": "NOCLIENTMFP",
             "overpowered": "OVERPOWERED", "msf-netgear": "MSFNETGEARBEACON",
             "bcom-11k": "BCOM11KCHAN", "qcom-extcap": "QCOMEXTENDED",
             "rtl8195": "RTL8195VD1406", "rtl-p2p": "RTLWIFIP2P",
-            "handshake-capture": "HANDSHAKECAPTURE"}
+            "handshake-capture": "HANDSHAKECAPTURE",
+            "adhoc-conflict": "ADHOCCONFLICT", "wmm-tspec": "WMMTSPEC",
+            "bad-fixlen": "BADFIXLENIE", "vdoo-27301": "VDOO202027301",
+            "vdoo-27302": "VDOO202027302"}
 
 # Kismet's class for OVERPOWERED: not an attack, the receiver's trouble.
 OTHER_CLASS = {"OVERPOWERED"}
