@@ -452,6 +452,7 @@ eapol_between(struct atk *a, uint64_t t, int msg, uint64_t replay,
 	static const uint8_t rsn[22] = { 0x30, 0x14, 0x01, 0x00, 0x00, 0x0f,
 	    0xac, 0x04, 0x01, 0x00, 0x00, 0x0f, 0xac, 0x04, 0x01, 0x00, 0x00,
 	    0x0f, 0xac, 0x02, 0x00, 0x00 };
+	uint8_t wrapped[72];
 	struct gen_eapol_key k;
 	bool from_ap = msg == 1 || msg == 3;
 
@@ -466,12 +467,18 @@ eapol_between(struct atk *a, uint64_t t, int msg, uint64_t replay,
 	k.replay = replay;
 	k.nonce = nonce;
 	k.mic = msg != 1;
+	memset(wrapped, 0x5a, sizeof(wrapped));
 	if (msg == 2) {
 		k.data = rsn;
 		k.data_len = sizeof(rsn);
 	} else if (msg == 3) {
-		k.data = rsn;		/* stands for the encrypted key data */
-		k.data_len = sizeof(rsn);
+		/*
+		 * Stands for the encrypted key data: an AES-wrapped RSN
+		 * element and group key are 8-byte blocks, 72 bytes here
+		 * (fewer, or not whole blocks, is VDOO202027301).
+		 */
+		k.data = wrapped;
+		k.data_len = sizeof(wrapped);
 	}
 	gen_eapol_key(&a->b, &a->rnd, &k);
 	end(a, t);

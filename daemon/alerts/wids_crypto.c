@@ -244,14 +244,6 @@ wids_crypto_eapol(struct wids *w, const struct packet *p, double now)
 }
 
 /*
- * RTL8195VD1406: an EAPOL-Key frame whose Key Data Length claims more
- * than the frame holds.  No decoder keeps that field: after the LLC
- * header (8), the EAPOL header (4) and the key descriptor up to the MIC
- * (77), the MIC (16, or 24 with the Suite B 192-bit key management),
- * then the length (2).  Raised when both MIC sizes read a length past
- * the end, and the capture did not cut the frame.
- */
-/*
  * VDOO202027301 and VDOO202027302: Realtek's RTL8710C SDK overflowed
  * its stack on key data it decrypted without checking the length.
  * 27301: AES-wrapped key data (key descriptor version 2 or 3, Encrypted
@@ -286,6 +278,14 @@ wids_eapol_vdoo(struct wids *w, const struct packet *p, size_t len)
 		    h->ra[2], h->ra[3], h->ra[4], h->ra[5], len);
 }
 
+/*
+ * RTL8195VD1406: an EAPOL-Key frame whose Key Data Length claims more
+ * than the frame holds.  No decoder keeps that field: after the LLC
+ * header (8), the EAPOL header (4) and the key descriptor up to the MIC
+ * (77), the MIC (16, or 24 with the Suite B 192-bit key management),
+ * then the length (2).  Raised when both MIC sizes read a length past
+ * the end, and the capture did not cut the frame.
+ */
 void
 wids_eapol_keydata(struct wids *w, const struct packet *p)
 {
