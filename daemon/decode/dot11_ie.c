@@ -346,34 +346,29 @@ dot11_ie_country(const uint8_t *p, uint8_t len, struct dot11_ies *ies)
 }
 
 /*
- * The elements whose length the standard fixes (802.11-2020 §9.4.2): an
- * element sent with another length is kept for BADFIXLENIE.
+ * The length of an element the standard fixes (802.11-2020 §9.4.2), 0 for
+ * one it does not: an element sent with another is kept for BADFIXLENIE.
+ * A switch, not a table walk: it runs for every element of every frame.
  */
-static const struct {
-	uint8_t		 id, len;
-} ie_fixed[] = {
-	{ DOT11_IE_DS, 1 },
-	{ DOT11_IE_IBSS, 2 },
-	{ DOT11_IE_HT_CAP, 26 },
-	{ DOT11_IE_HT_OP, 22 },
-	{ DOT11_IE_VHT_CAP, 12 },
-	{ DOT11_IE_VHT_OP, 5 },
-};
-
-static void
-dot11_ie_fixed(uint8_t id, uint8_t len, struct dot11_ies *ies)
+static uint8_t
+dot11_ie_fixed_len(uint8_t id)
 {
-	size_t i;
-
-	if (ies->has_badfix)
-		return;
-	for (i = 0; i < sizeof(ie_fixed) / sizeof(ie_fixed[0]); i++)
-		if (ie_fixed[i].id == id && ie_fixed[i].len != len) {
-			ies->has_badfix = true;
-			ies->badfix_id = id;
-			ies->badfix_len = len;
-			return;
-		}
+	switch (id) {
+	case DOT11_IE_DS:
+		return 1;
+	case DOT11_IE_IBSS:
+		return 2;
+	case DOT11_IE_HT_CAP:
+		return 26;
+	case DOT11_IE_HT_OP:
+		return 22;
+	case DOT11_IE_VHT_CAP:
+		return 12;
+	case DOT11_IE_VHT_OP:
+		return 5;
+	default:
+		return 0;
+	}
 }
 
 /* One element; ID and body already split off.  Returns -1 if invalid. */
@@ -381,9 +376,14 @@ static int
 dot11_ie_one(uint8_t id, struct cursor *c, struct dot11_ies *ies)
 {
 	const uint8_t *p = cur_ptr(c);
-	uint8_t len = (uint8_t)cur_left(c), ext;
+	uint8_t len = (uint8_t)cur_left(c), ext, fixed;
 
-	dot11_ie_fixed(id, len, ies);
+	fixed = dot11_ie_fixed_len(id);
+	if (fixed != 0 && fixed != len && !ies->has_badfix) {
+		ies->has_badfix = true;
+		ies->badfix_id = id;
+		ies->badfix_len = len;
+	}
 	switch (id) {
 	case DOT11_IE_SSID:
 		/* Some frames repeat the element; the first one counts. */
