@@ -165,6 +165,10 @@ struct dot11_ies {
 	uint8_t		 extcap_ie_len;	/* longest Extended Capabilities */
 	uint16_t	 p2p_noa_len;	/* longest Wi-Fi Direct Notice of
 					   Absence attribute */
+	uint8_t		 wmm_tspec_n;	/* WMM TSPEC elements (capped) */
+	bool		 has_badfix;	/* a fixed-length element sent with
+					   another length: the first one */
+	uint8_t		 badfix_id, badfix_len;
 };
 
 /* EAPOL-Key descriptor types (IEEE 802.11-2020 §12.7.2; WPA's own). */

@@ -452,6 +452,7 @@ eapol_between(struct atk *a, uint64_t t, int msg, uint64_t replay,
 	static const uint8_t rsn[22] = { 0x30, 0x14, 0x01, 0x00, 0x00, 0x0f,
 	    0xac, 0x04, 0x01, 0x00, 0x00, 0x0f, 0xac, 0x04, 0x01, 0x00, 0x00,
 	    0x0f, 0xac, 0x02, 0x00, 0x00 };
+	uint8_t wrapped[72];
 	struct gen_eapol_key k;
 	bool from_ap = msg == 1 || msg == 3;
 
@@ -466,12 +467,18 @@ eapol_between(struct atk *a, uint64_t t, int msg, uint64_t replay,
 	k.replay = replay;
 	k.nonce = nonce;
 	k.mic = msg != 1;
+	memset(wrapped, 0x5a, sizeof(wrapped));
 	if (msg == 2) {
 		k.data = rsn;
 		k.data_len = sizeof(rsn);
 	} else if (msg == 3) {
-		k.data = rsn;		/* stands for the encrypted key data */
-		k.data_len = sizeof(rsn);
+		/*
+		 * Stands for the encrypted key data: an AES-wrapped RSN
+		 * element and group key are 8-byte blocks, 72 bytes here
+		 * (fewer, or not whole blocks, is VDOO202027301).
+		 */
+		k.data = wrapped;
+		k.data_len = sizeof(wrapped);
 	}
 	gen_eapol_key(&a->b, &a->rnd, &k);
 	end(a, t);
@@ -851,6 +858,114 @@ s_rogue_caps(struct atk *a, uint64_t s)
 }
 
 static void
+s_adhoc_conflict(struct atk *a, uint64_t s)
+{
+	/* The site's BSSID beaconed as an ad-hoc network (IBSS, privacy). */
+	if (s < 5)
+		return;
+	begin(a, 6, -50);
+	gen_hdr3(&a->b, GEN_FC_BEACON, 0, bcast, rogue, ap_mac, a->seq++);
+	gen_put_le64(&a->b, s * SEC);
+	gen_put_le16(&a->b, 100);
+	gen_put_le16(&a->b, 0x0412);
+	gen_ie_ssid(&a->b, (const uint8_t *)home_ssid, strlen(home_ssid));
+	gen_ie_rates(&a->b, true);
+	gen_ie_ds(&a->b, 6);
+	gen_put_u8(&a->b, 6);		/* IBSS Parameter Set: ATIM window */
+	gen_put_u8(&a->b, 2);
+	gen_put_le16(&a->b, 0);
+	gen_ie_rsn(&a->b, GEN_SEC_WPA2_PSK, GEN_AKM_NONE);
+	end(a, s * SEC + 300000);
+}
+
+static void
+s_wmm_tspec(struct atk *a, uint64_t s)
+{
+	/* An association response carrying eight WMM TSPEC elements. */
+	uint8_t ts[61] = { 0x00, 0x50, 0xf2, 0x02, 0x02, 0x01 };
+	int i;
+
+	if (s < 5)
+		return;
+	memset(ts + 6, 0x41, sizeof(ts) - 6);
+	begin(a, 6, -50);
+	gen_hdr3(&a->b, GEN_FC_ASSOC_RESP, 314, cl_mac, rogue, rogue,
+	    a->seq++);
+	gen_put_le16(&a->b, 0x0411);
+	gen_put_le16(&a->b, 0);		/* success */
+	gen_put_le16(&a->b, 0xc001);	/* AID 1 */
+	gen_ie_rates(&a->b, true);
+	for (i = 0; i < 8; i++) {
+		gen_put_u8(&a->b, 221);
+		gen_put_u8(&a->b, sizeof(ts));
+		gen_put_bytes(&a->b, ts, sizeof(ts));
+	}
+	end(a, s * SEC + 300000);
+}
+
+static void
+s_bad_fixlen(struct atk *a, uint64_t s)
+{
+	/* An HT Capabilities element of 64 bytes (26 is its length). */
+	uint8_t ht[64];
+
+	if (s < 5)
+		return;
+	memset(ht, 0x41, sizeof(ht));
+	odd_beacon(a, s * SEC + 300000, 45, ht, sizeof(ht));
+}
+
+/* An EAPOL-Key frame from the rogue to the client. */
+static void
+rogue_key(struct atk *a, uint64_t t, uint8_t desc, uint16_t info,
+    uint16_t key_len, const uint8_t *data, size_t data_len)
+{
+	struct gen_eapol_key k;
+	uint8_t an[32];
+
+	memset(an, 0x66, sizeof(an));
+	begin(a, 6, -45);
+	gen_hdr3(&a->b, GEN_FC_DATA | GEN_FC_FROMDS, 44, cl_mac, rogue, rogue,
+	    a->seq++);
+	gen_llc(&a->b, 0x888e);
+	memset(&k, 0, sizeof(k));
+	k.desc = desc;
+	k.info = info;
+	k.key_len = key_len;
+	k.replay = t / SEC;
+	k.nonce = an;
+	k.mic = true;
+	k.data = data;
+	k.data_len = data_len;
+	gen_eapol_key(&a->b, &a->rnd, &k);
+	end(a, t);
+}
+
+static void
+s_vdoo_27301(struct atk *a, uint64_t s)
+{
+	uint8_t kd[13];
+
+	/* Message 3 (AES, encrypted key data) with 13 bytes of key data. */
+	if (s < 5)
+		return;
+	memset(kd, 0x41, sizeof(kd));
+	rogue_key(a, s * SEC + 300000, 2, 0x13ca, 16, kd, sizeof(kd));
+}
+
+static void
+s_vdoo_27302(struct atk *a, uint64_t s)
+{
+	uint8_t kd[200];
+
+	/* A WPA (TKIP) group key message with 200 bytes of key data. */
+	if (s < 5)
+		return;
+	memset(kd, 0x41, sizeof(kd));
+	rogue_key(a, s * SEC + 300000, 254, 0x0381, 32, kd, sizeof(kd));
+}
+
+static void
 s_none(struct atk *a, uint64_t s)
 {
 }
@@ -900,6 +1015,11 @@ static const struct {
 	{ "handshake-capture", s_handshake_capture },
 	{ "evil-twin-loud", s_evil_twin_loud },
 	{ "rogue-caps", s_rogue_caps },
+	{ "adhoc-conflict", s_adhoc_conflict },
+	{ "wmm-tspec", s_wmm_tspec },
+	{ "bad-fixlen", s_bad_fixlen },
+	{ "vdoo-27301", s_vdoo_27301 },
+	{ "vdoo-27302", s_vdoo_27302 },
 };
 
 void

@@ -168,6 +168,25 @@ static const struct {
 	    "5/min", "1/sec", "A burst of deauthentications followed by the "
 	    "client's new handshake: an attempt to capture it for cracking "
 	    "(aireplay-ng, wifite) (osprey)" },
+	[WA_ADHOCCONFLICT] = { "ADHOCCONFLICT", "SPOOF", ALERTS_HIGH,
+	    "5/min", "1/sec", "A BSSID heard as an access point now beacons "
+	    "as an ad-hoc (IBSS) network: someone impersonating it" },
+	[WA_WMMTSPEC] = { "WMMTSPEC", "EXPLOIT", ALERTS_HIGH, "5/min",
+	    "1/sec", "An association response with more WMM TSPEC elements "
+	    "than there are access categories, which overflows some "
+	    "Atheros drivers (CVE-2017-11013)" },
+	[WA_BADFIXLENIE] = { "BADFIXLENIE", "EXPLOIT", ALERTS_HIGH, "5/min",
+	    "1/sec", "An element whose length the standard fixes sent with "
+	    "another length: a malformed frame, or an overflow attempt on "
+	    "a driver not yet named" },
+	[WA_VDOO202027301] = { "VDOO202027301", "EXPLOIT", ALERTS_HIGH,
+	    "5/min", "1/sec", "An EAPOL-Key frame whose AES-wrapped key data "
+	    "is not a whole wrapped key, which overflows the key unwrapping "
+	    "of Realtek RTL8710C modules (CVE-2020-27301)" },
+	[WA_VDOO202027302] = { "VDOO202027302", "EXPLOIT", ALERTS_HIGH,
+	    "5/min", "1/sec", "A WPA group key message whose key data is "
+	    "longer than any group key, which overflows Realtek RTL8710C "
+	    "modules (CVE-2020-27302)" },
 	[WA_DEVICEFOUND] = { "DEVICEFOUND", "SYSTEM", ALERTS_MEDIUM,
 	    "1000/min", "100/sec", "A watched device (devicefound=) was "
 	    "heard" },

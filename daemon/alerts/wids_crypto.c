@@ -28,6 +28,11 @@
 #define WSC_OP_MSG		4
 #define WSC_ATTR_MSG_TYPE	0x1022
 #define WSC_MSG_M4		0x08
+/* EAPOL-Key Key Information bits (802.11-2020 Figure 12-33). */
+#define KI_VERSION		0x0007
+#define KI_PAIRWISE		0x0008
+#define KI_ACK			0x0080
+#define KI_ENCRYPTED		0x1000
 
 /*
  * How protected: 0 open, 1 WEP or OWE, 2 WPA, 3 WPA2 (or WPA3 that still
@@ -239,6 +244,41 @@ wids_crypto_eapol(struct wids *w, const struct packet *p, double now)
 }
 
 /*
+ * VDOO202027301 and VDOO202027302: Realtek's RTL8710C SDK overflowed
+ * its stack on key data it decrypted without checking the length.
+ * 27301: AES-wrapped key data (key descriptor version 2 or 3, Encrypted
+ * Key Data set) that is no wrapped key: under 24 bytes (a 16-byte key
+ * and the 8-byte check value) or not whole 8-byte blocks, so that an
+ * unwrap loop counts its blocks wrong.  27302: a WPA (not RSN) group
+ * key message whose key data is over 32 bytes: it carries the bare
+ * group key, 32 bytes for TKIP and 16 (24 wrapped) for CCMP.
+ */
+static void
+wids_eapol_vdoo(struct wids *w, const struct packet *p, size_t len)
+{
+	const struct packet_dot11 *h = &p->dot11;
+	const uint8_t *m = h->ta;
+	uint16_t ki = h->eapol.key_info, ver = ki & KI_VERSION;
+
+	if (h->eapol.desc == DOT11_EAPOL_DESC_RSN && (ki & KI_ENCRYPTED) &&
+	    (ver == 2 || ver == 3) && (len < 24 || len % 8 != 0))
+		wids_raise(w, WA_VDOO202027301, p, h->has_bssid ? h->bssid :
+		    NULL, m, h->ra, NULL, m, "EAPOL-Key frame from %02X:%02X:"
+		    "%02X:%02X:%02X:%02X to %02X:%02X:%02X:%02X:%02X:%02X with "
+		    "%zu bytes of AES-wrapped key data (24 or more, in 8-byte "
+		    "blocks)", m[0], m[1], m[2], m[3], m[4], m[5], h->ra[0],
+		    h->ra[1], h->ra[2], h->ra[3], h->ra[4], h->ra[5], len);
+	if (h->eapol.desc == DOT11_EAPOL_DESC_WPA && (ki & KI_ACK) &&
+	    (ki & KI_PAIRWISE) == 0 && len > 32)
+		wids_raise(w, WA_VDOO202027302, p, h->has_bssid ? h->bssid :
+		    NULL, m, h->ra, NULL, m, "WPA group key message from %02X:"
+		    "%02X:%02X:%02X:%02X:%02X to %02X:%02X:%02X:%02X:%02X:%02X "
+		    "with %zu bytes of key data (a group key is 32 at most)",
+		    m[0], m[1], m[2], m[3], m[4], m[5], h->ra[0], h->ra[1],
+		    h->ra[2], h->ra[3], h->ra[4], h->ra[5], len);
+}
+
+/*
  * RTL8195VD1406: an EAPOL-Key frame whose Key Data Length claims more
  * than the frame holds.  No decoder keeps that field: after the LLC
  * header (8), the EAPOL header (4) and the key descriptor up to the MIC
@@ -261,8 +301,11 @@ wids_eapol_keydata(struct wids *w, const struct packet *p)
 		if (off + 2 > n)
 			continue;
 		len = (size_t)b[off] << 8 | b[off + 1];
-		if (off + 2 + len <= n)
+		if (off + 2 + len <= n) {
+			if (mic == 16)
+				wids_eapol_vdoo(w, p, len);
 			return;
+		}
 	}
 	len = (size_t)b[8 + 4 + 77 + 16] << 8 | b[8 + 4 + 77 + 17];
 	wids_raise(w, WA_RTL8195VD1406, p, h->has_bssid ? h->bssid : NULL, m,

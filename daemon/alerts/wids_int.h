@@ -61,6 +61,11 @@ enum wids_alert {
 	WA_RTL8195VD1406,
 	WA_RTLWIFIP2P,
 	WA_HANDSHAKECAPTURE,
+	WA_ADHOCCONFLICT,
+	WA_WMMTSPEC,
+	WA_BADFIXLENIE,
+	WA_VDOO202027301,
+	WA_VDOO202027302,
 	WA_DEVICEFOUND,
 	WA_DEVICELOST,
 	WA_SOURCEERROR,
@@ -93,6 +98,7 @@ enum wids_alert {
 #define WIDS_CAPTURE_WINDOW	10.0	/* s from the burst to the rejoin */
 #define WIDS_TWIN_LOUDER	20	/* dB over the SSID's loudest AP */
 #define WIDS_TWIN_HEARD		(-70)	/* dBm, that AP heard well */
+#define WIDS_WMMTSPEC_MAX	4	/* TSPECs in one association response */
 
 /* One MAC: what the checks remember of it as an AP and as a station. */
 struct wids_sta {
@@ -102,6 +108,7 @@ struct wids_sta {
 	uint16_t	 beacon_interval;
 	uint32_t	 crypt;		/* last beacon's crypt bits */
 	bool		 beaconed;
+	bool		 ess;		/* beaconed as an infrastructure AP */
 	bool		 tsf_ok;
 	uint64_t	 tsf;		/* last beacon's timestamp */
 	double		 tsf_at;	/* capture time of that beacon */

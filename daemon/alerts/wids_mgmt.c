@@ -27,6 +27,8 @@
  * short preamble or slot time, which follow the clients present.
  */
 #define WIDS_CAP_MASK		0x1b13
+#define CAPAB_ESS		0x0001
+#define CAPAB_IBSS		0x0002
 
 static uint64_t
 wids_disc_key(const uint8_t m[6])
@@ -396,6 +398,30 @@ wids_eviltwin(struct wids *w, const struct packet *p, struct wids_sta *ap,
 		s->n_bss++;
 }
 
+/*
+ * ADHOCCONFLICT: an ad-hoc (IBSS) beacon naming, as its BSSID or its
+ * transmitter, an address heard beaconing as an access point.  An IBSS
+ * picks a random BSSID: one equal to an AP's is a copy of it.
+ */
+static void
+wids_adhoc(struct wids *w, const struct packet *p)
+{
+	const struct packet_dot11 *h = &p->dot11;
+	const struct wids_sta *s = NULL;
+	const uint8_t *b = h->ta;
+
+	if (h->has_bssid && (s = wids_sta(w, h->bssid, false)) != NULL &&
+	    s->ess)
+		b = h->bssid;
+	else if ((s = wids_sta(w, h->ta, false)) == NULL || !s->ess)
+		return;
+	wids_raise(w, WA_ADHOCCONFLICT, p, h->has_bssid ? h->bssid : NULL,
+	    h->ta, h->ra, NULL, b, "Access point %02X:%02X:%02X:%02X:%02X:%02X "
+	    "is now beaconed as an ad-hoc network by %02X:%02X:%02X:%02X:"
+	    "%02X:%02X", b[0], b[1], b[2], b[3], b[4], b[5], h->ta[0],
+	    h->ta[1], h->ta[2], h->ta[3], h->ta[4], h->ta[5]);
+}
+
 static void
 wids_beacon(struct wids *w, const struct packet *p, double now)
 {
@@ -408,7 +434,11 @@ wids_beacon(struct wids *w, const struct packet *p, double now)
 
 	if (!h->has_ta || (m[0] & 1) != 0)
 		return;
+	if ((h->capability & (CAPAB_ESS | CAPAB_IBSS)) == CAPAB_IBSS)
+		wids_adhoc(w, p);
 	ap = wids_sta(w, m, true);
+	if (h->capability & CAPAB_ESS)
+		ap->ess = true;
 	hash = h->ies.has_ssid ? wids_hash(h->ies.ssid, h->ies.ssid_len) : 0;
 	chan = wids_beacon_channel(&h->ies);
 	crypt = h->ies.crypt & ~(uint32_t)DOT11_CRYPT_WPS;

@@ -67,6 +67,27 @@ wids_format(const uint8_t *s, uint8_t len)
 	return n >= 3;
 }
 
+static const char *
+wids_fixed_name(uint8_t id)
+{
+	switch (id) {
+	case 3:
+		return "DS Parameter Set, 1";
+	case 6:
+		return "IBSS Parameter Set, 2";
+	case 45:
+		return "HT Capabilities, 26";
+	case 61:
+		return "HT Operation, 22";
+	case 191:
+		return "VHT Capabilities, 12";
+	case 192:
+		return "VHT Operation, 5";
+	default:
+		return "?";
+	}
+}
+
 void
 wids_sigs_mgmt(struct wids *w, const struct packet *p)
 {
@@ -77,6 +98,22 @@ wids_sigs_mgmt(struct wids *w, const struct packet *p)
 	char ssid[4 * 32 + 1];
 	size_t i;
 
+	if (h->has_ta && ies->has_badfix)
+		wids_raise(w, WA_BADFIXLENIE, p, h->has_bssid ? h->bssid :
+		    NULL, m, h->ra, NULL, m, "Frame from %02X:%02X:%02X:%02X:"
+		    "%02X:%02X with element %u of %u bytes; its length is fixed "
+		    "(%s)", m[0], m[1], m[2], m[3], m[4], m[5], ies->badfix_id,
+		    ies->badfix_len, wids_fixed_name(ies->badfix_id));
+	/* Kismet looks at association responses only; so does osprey. */
+	if (h->has_ta && ies->wmm_tspec_n > WIDS_WMMTSPEC_MAX &&
+	    (h->subtype == DOT11_MGMT_ASSOC_RESP ||
+	    h->subtype == DOT11_MGMT_REASSOC_RESP))
+		wids_raise(w, WA_WMMTSPEC, p, h->has_bssid ? h->bssid : NULL,
+		    m, h->ra, NULL, m, "Association response from %02X:%02X:"
+		    "%02X:%02X:%02X:%02X to %02X:%02X:%02X:%02X:%02X:%02X with "
+		    "%u WMM TSPEC elements (%d at most)", m[0], m[1], m[2],
+		    m[3], m[4], m[5], h->ra[0], h->ra[1], h->ra[2], h->ra[3],
+		    h->ra[4], h->ra[5], ies->wmm_tspec_n, WIDS_WMMTSPEC_MAX);
 	if (!h->has_ta || (h->subtype != DOT11_MGMT_BEACON &&
 	    h->subtype != DOT11_MGMT_PROBE_RESP &&
 	    h->subtype != DOT11_MGMT_PROBE_REQ))

@@ -36,6 +36,7 @@ static const uint8_t oui_msft[3] = { 0x00, 0x50, 0xf2 };
 
 #define VENDOR_MSFT_WPA		1
 #define VENDOR_MSFT_WMM		2
+#define WMM_SUBTYPE_TSPEC	2
 #define VENDOR_MSFT_WPS		4
 /* Wi-Fi Alliance, P2P (Wi-Fi Direct) and its Notice of Absence. */
 static const uint8_t oui_wfa[3] = { 0x50, 0x6f, 0x9a };
@@ -285,6 +286,15 @@ dot11_ie_vendor(struct cursor *c, struct dot11_ies *ies)
 		return dot11_ie_wpa(cur_ptr(c), cur_left(c), &ies->crypt);
 	case VENDOR_MSFT_WMM:
 		ies->has_wmm = true;
+		/*
+		 * A TSPEC (subtype 2, 61 bytes) is no WMMOVERFLOW: only the
+		 * information and parameter elements' lengths are kept.
+		 */
+		if (cur_left(c) > 0 && cur_ptr(c)[0] == WMM_SUBTYPE_TSPEC) {
+			if (ies->wmm_tspec_n < UINT8_MAX)
+				ies->wmm_tspec_n++;
+			return 0;
+		}
 		/* The element's length: OUI and type, then what is left. */
 		ies->wmm_ie_len = (uint8_t)(4 + cur_left(c));
 		return 0;
@@ -335,13 +345,45 @@ dot11_ie_country(const uint8_t *p, uint8_t len, struct dot11_ies *ies)
 	ies->country[2] = '\0';
 }
 
+/*
+ * The length of an element the standard fixes (802.11-2020 §9.4.2), 0 for
+ * one it does not: an element sent with another is kept for BADFIXLENIE.
+ * A switch, not a table walk: it runs for every element of every frame.
+ */
+static uint8_t
+dot11_ie_fixed_len(uint8_t id)
+{
+	switch (id) {
+	case DOT11_IE_DS:
+		return 1;
+	case DOT11_IE_IBSS:
+		return 2;
+	case DOT11_IE_HT_CAP:
+		return 26;
+	case DOT11_IE_HT_OP:
+		return 22;
+	case DOT11_IE_VHT_CAP:
+		return 12;
+	case DOT11_IE_VHT_OP:
+		return 5;
+	default:
+		return 0;
+	}
+}
+
 /* One element; ID and body already split off.  Returns -1 if invalid. */
 static int
 dot11_ie_one(uint8_t id, struct cursor *c, struct dot11_ies *ies)
 {
 	const uint8_t *p = cur_ptr(c);
-	uint8_t len = (uint8_t)cur_left(c), ext;
+	uint8_t len = (uint8_t)cur_left(c), ext, fixed;
 
+	fixed = dot11_ie_fixed_len(id);
+	if (fixed != 0 && fixed != len && !ies->has_badfix) {
+		ies->has_badfix = true;
+		ies->badfix_id = id;
+		ies->badfix_len = len;
+	}
 	switch (id) {
 	case DOT11_IE_SSID:
 		/* Some frames repeat the element; the first one counts. */

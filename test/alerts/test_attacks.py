@@ -11,17 +11,19 @@
 # reason).  Then: a ten-minute deauthentication flood (capture time) is
 # bounded by DEAUTHFLOOD's limit; an alert is fetched by id with its
 # frame; the device's num_alerts counts; the kismetdb log holds the
-# alerts; the watch lists and SOURCEERROR fire.
+# alerts; the watch lists and SOURCEERROR fire; a burst two sources hear
+# is checked once.
 
 import os
 import shutil
 import sqlite3
+import struct
 import subprocess
 import sys
 import tempfile
 
 import alertlib
-from alertlib import AP, CLIENT, ROGUE, KARMA, SYSTEM
+from alertlib import AP, CLIENT, ROGUE, KARMA, SYSTEM, gpslib
 
 BINS = dict(zip(["osprey", "osprey_web", "osprey_cap_pcapfile"],
                 (os.path.abspath(a) for a in sys.argv[1:4])))
@@ -116,6 +118,24 @@ EXPECT = {
     "rogue-caps": ({"ROGUEAP": {"transmitter_mac": ROGUE, "other_mac": AP,
                                 "channel": "1"},
                     "APSPOOF": {"transmitter_mac": ROGUE}}, {}),
+    "adhoc-conflict": ({"ADHOCCONFLICT": {"transmitter_mac": AP,
+                                          "source_mac": ROGUE,
+                                          "channel": "6"},
+                        "APSPOOF": {"transmitter_mac": ROGUE}}, {}),
+    "wmm-tspec": ({"WMMTSPEC": {"transmitter_mac": ROGUE,
+                                "source_mac": ROGUE, "dest_mac": CLIENT,
+                                "channel": "6"}}, {}),
+    "bad-fixlen": ({"BADFIXLENIE": {"transmitter_mac": ROGUE,
+                                    "source_mac": ROGUE, "channel": "6"}},
+                   {}),
+    "vdoo-27301": ({"VDOO202027301": {"transmitter_mac": ROGUE,
+                                      "source_mac": ROGUE,
+                                      "dest_mac": CLIENT, "channel": "6"}},
+                   {}),
+    "vdoo-27302": ({"VDOO202027302": {"transmitter_mac": ROGUE,
+                                      "source_mac": ROGUE,
+                                      "dest_mac": CLIENT, "channel": "6"}},
+                   {}),
     "none": ({}, {}),
 }
 
@@ -126,7 +146,10 @@ REPEATED = {"probe-chan": "PROBECHAN", "no-client-mfp": "NOCLIENTMFP",
             "overpowered": "OVERPOWERED", "msf-netgear": "MSFNETGEARBEACON",
             "bcom-11k": "BCOM11KCHAN", "qcom-extcap": "QCOMEXTENDED",
             "rtl8195": "RTL8195VD1406", "rtl-p2p": "RTLWIFIP2P",
-            "handshake-capture": "HANDSHAKECAPTURE"}
+            "handshake-capture": "HANDSHAKECAPTURE",
+            "adhoc-conflict": "ADHOCCONFLICT", "wmm-tspec": "WMMTSPEC",
+            "bad-fixlen": "BADFIXLENIE", "vdoo-27301": "VDOO202027301",
+            "vdoo-27302": "VDOO202027302"}
 
 # Kismet's class for OVERPOWERED: not an attack, the receiver's trouble.
 OTHER_CLASS = {"OVERPOWERED"}
@@ -322,10 +345,67 @@ def test_apspoof_regex():
         len(got), r.stderr.strip().splitlines()[-1][-80:])
 
 
+def two_sources_attempts(prelude):
+    """A burst of 40 broadcast deauthentications (aireplay-ng's, 1 ms
+    apart) heard by two sources, north and south, replaying the same
+    capture.  The sources are added one after the other over REST, each
+    once the one before has delivered every frame, so the order the core
+    sees is fixed, not a race between two helpers.  Every frame lies
+    within 100 ms of capture time (the deduplication window), so the
+    order alone decides what is a copy.  The tracker only keeps frames
+    for comparison once a second source is active (doc/devices.md): with
+    the prelude (two sources delivering two beacons first) it is when the
+    burst comes; without it, north's copies were never kept.  Returns
+    BCASTDISCON's and DEAUTHFLOOD's attempts (sent and held back)."""
+    t0 = 1700000000.0
+    ap = bytes.fromhex(AP.replace(":", ""))
+    pre = [(t0 + i * 0.001, gpslib.radiotap(6, -40) +
+            gpslib.beacon(ap, "osprey-home", 6, True, i)) for i in range(2)]
+    burst = [(t0 + 0.010 + i * 0.001, gpslib.radiotap(6, -40) +
+              struct.pack("<HH6s6s6sHH", 0x00c0, 314, b"\xff" * 6, ap, ap,
+                          (100 + i) << 4, 7)) for i in range(40)]
+    paths = {}
+    for name, frames in (("pre", pre), ("burst", burst)):
+        paths[name] = os.path.join(TMP, "two-%s.pcapng" % name)
+        with open(paths[name], "wb") as f:
+            f.write(gpslib.pcapng(frames))
+    steps = [("burst", "north", 40), ("burst", "south", 40)]
+    if prelude:
+        steps = [("pre", "pre1", 2), ("pre", "pre2", 2)] + steps
+    core = gpslib.Core(BINS)
+    try:
+        for cap, name, n in steps:
+            core.post("/datasource/add_source.cmd",
+                      {"definition": "%s:name=%s" % (paths[cap], name)})
+            core.wait(lambda: (core.source(name) or {}).get(
+                "kismet.datasource.num_packets", 0) >= n,
+                "%s's %d frames" % (name, n))
+        defs = {d["kismet.alert.definition.header"]: d
+                for d in core.get("/alerts/definitions.json")}
+    finally:
+        core.stop()
+    return tuple(defs[a]["kismet.alert.definition.total_sent"] +
+                 defs[a]["osprey.alert.definition.throttled"]
+                 for a in ("BCASTDISCON", "DEAUTHFLOOD"))
+
+
+def test_two_sources_count_once():
+    """A flood two sources hear is checked once (the tracker's cross-source
+    deduplication); the same run without the prelude checks every copy,
+    which shows what the deduplication took away."""
+    once = two_sources_attempts(True)
+    assert once == (40, 1), once
+    twice = two_sources_attempts(False)
+    assert twice == (80, 1), twice
+    return "BCASTDISCON checked %d times for 40 frames heard twice (%d " \
+        "without the prelude)" % (once[0], twice[0])
+
+
 def main():
     tests = [make_test(a) for a in EXPECT]
     tests += [test_flood_rate_limit, test_kismetdb_alerts,
-              test_watch_lists_and_source_error, test_apspoof_regex]
+              test_watch_lists_and_source_error, test_apspoof_regex,
+              test_two_sources_count_once]
     try:
         return alertlib.run_tap(tests)
     finally:

@@ -15,9 +15,11 @@
  * SSID bytes double as a frame body (LLC, EAP-WSC), an SSID element of
  * up to 39 bytes, and a handshake nonce; or the rest of the input is
  * the body and the frame (the Key Data Length, neighbor reports, the
- * Netgear beacon's bytes at 1180).  One detector serves the whole
- * run (its tables are megabytes; making them per input cut the rate a
- * hundredfold), so state from earlier inputs is in play too.
+ * Netgear beacon's bytes at 1180); the crypt bits double as a WMM TSPEC
+ * count, a wrong fixed element length and EAPOL key information.  One
+ * detector serves the whole run (its tables are megabytes; making them
+ * per input cut the rate a hundredfold), so state from earlier inputs
+ * is in play too.
  */
 
 #include <assert.h>
@@ -138,7 +140,14 @@ build(struct cursor *c, struct packet *p, uint64_t *ts)
 	h->ies.extcap_ie_len = (uint8_t)(cap >> 3);
 	h->ies.p2p_noa_len = (uint16_t)((cap >> 2) & 0x7f);
 	if (h->ies.extcap_ie_len > 0)
-		h->eapol.desc = DOT11_EAPOL_DESC_RSN;
+		h->eapol.desc = (cap & 0x0004) ? DOT11_EAPOL_DESC_WPA :
+		    DOT11_EAPOL_DESC_RSN;
+	/* WMM TSPECs, an element of a wrong fixed length, key information. */
+	h->ies.wmm_tspec_n = (uint8_t)(crypt >> 13);
+	h->ies.has_badfix = (crypt & 0x1000) != 0;
+	h->ies.badfix_id = chan;
+	h->ies.badfix_len = sig;
+	h->eapol.key_info = (uint16_t)(crypt ^ cap);
 	/* The frame bytes: the record itself, so repeats deduplicate. */
 	frame = c->base + start;
 	p->frame = frame;

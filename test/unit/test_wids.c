@@ -24,6 +24,7 @@
 
 #include "alerts.h"
 #include "datasource.h"
+#include "dot11_ie.h"
 #include "packet.h"
 #include "tracker.h"
 #include "wids.h"
@@ -679,6 +680,189 @@ test_rtl8195(void **state)
 	assert_int_equal(alerts_total(f->a, "RTL8195VD1406"), 1);
 }
 
+/* ADHOCCONFLICT: only an IBSS beacon naming an access point's address. */
+static void
+test_adhocconflict(void **state)
+{
+	struct fixture *f = *state;
+	struct packet p;
+	uint8_t ap[6], st[6], ibss[6];
+
+	unlimited(f, "ADHOCCONFLICT");
+	mac(ap, 0x00, 0x11, 0x22, 0x60);
+	mac(st, 0x02, 0x66, 0x66, 0x61);
+	mac(ibss, 0x06, 0x77, 0x77, 0x62);
+	/* An IBSS before the AP was heard: nothing to conflict with. */
+	mgmt(&p, DOT11_MGMT_BEACON, st, 10);
+	memcpy(p.dot11.bssid, ap, 6);
+	p.dot11.capability = 0x0002;
+	wids_packet(f->w, &p);
+	mgmt(&p, DOT11_MGMT_BEACON, ap, 11);
+	p.dot11.capability = 0x0011;
+	wids_packet(f->w, &p);
+	/* Its own random BSSID; and a mesh beacon (neither bit) as the AP. */
+	mgmt(&p, DOT11_MGMT_BEACON, st, 12);
+	memcpy(p.dot11.bssid, ibss, 6);
+	p.dot11.capability = 0x0002;
+	wids_packet(f->w, &p);
+	mgmt(&p, DOT11_MGMT_BEACON, ap, 12.5);
+	p.dot11.capability = 0x0000;
+	wids_packet(f->w, &p);
+	assert_int_equal(alerts_total(f->a, "ADHOCCONFLICT"), 0);
+	/* The AP's BSSID in an IBSS beacon, from another transmitter. */
+	mgmt(&p, DOT11_MGMT_BEACON, st, 13);
+	memcpy(p.dot11.bssid, ap, 6);
+	p.dot11.capability = 0x0012;
+	wids_packet(f->w, &p);
+	/* The AP itself beaconing as an IBSS. */
+	mgmt(&p, DOT11_MGMT_BEACON, ap, 14);
+	memcpy(p.dot11.bssid, ibss, 6);
+	p.dot11.capability = 0x0002;
+	wids_packet(f->w, &p);
+	assert_int_equal(alerts_total(f->a, "ADHOCCONFLICT"), 2);
+}
+
+/* WMMTSPEC: more than 4 TSPECs, in an association response only. */
+static void
+test_wmmtspec(void **state)
+{
+	struct fixture *f = *state;
+	struct packet p;
+	uint8_t ta[6];
+
+	unlimited(f, "WMMTSPEC");
+	mac(ta, 0x02, 0x66, 0x66, 0x63);
+	mgmt(&p, DOT11_MGMT_ASSOC_RESP, ta, 10);
+	p.dot11.ies.wmm_tspec_n = 4;
+	wids_packet(f->w, &p);
+	mgmt(&p, DOT11_MGMT_PROBE_RESP, ta, 11);
+	p.dot11.ies.wmm_tspec_n = 5;
+	wids_packet(f->w, &p);
+	assert_int_equal(alerts_total(f->a, "WMMTSPEC"), 0);
+	mgmt(&p, DOT11_MGMT_REASSOC_RESP, ta, 12);
+	p.dot11.ies.wmm_tspec_n = 5;
+	wids_packet(f->w, &p);
+	assert_int_equal(alerts_total(f->a, "WMMTSPEC"), 1);
+}
+
+/*
+ * The decoder's side of BADFIXLENIE and WMMTSPEC: fixed lengths as the
+ * standard gives them pass, the first wrong one is kept; a TSPEC is
+ * counted and is not the WMM element WMMOVERFLOW measures.
+ */
+static void
+test_badfixlenie(void **state)
+{
+	struct fixture *f = *state;
+	uint8_t el[2 + 1 + 2 + 26 + 2 + 22 + 2 + 12 + 2 + 5 + 2 + 61 + 2 + 27 +
+	    2 + 0];
+	struct dot11_ies ies;
+	struct packet p;
+	size_t n = 0;
+	uint8_t ta[6];
+
+	unlimited(f, "BADFIXLENIE");
+	memset(el, 0, sizeof(el));
+	el[n] = 3, el[n + 1] = 1, n += 2 + 1;
+	el[n] = 45, el[n + 1] = 26, n += 2 + 26;
+	el[n] = 61, el[n + 1] = 22, n += 2 + 22;
+	el[n] = 191, el[n + 1] = 12, n += 2 + 12;
+	el[n] = 192, el[n + 1] = 5, n += 2 + 5;
+	el[n] = 221, el[n + 1] = 61;
+	memcpy(el + n + 2, "\x00\x50\xf2\x02\x02\x01", 6);
+	n += 2 + 61;
+	memset(&ies, 0, sizeof(ies));
+	assert_int_equal(dot11_ie_parse(el, n, false, &ies), 0);
+	assert_false(ies.has_badfix);
+	assert_int_equal(ies.wmm_tspec_n, 1);
+	assert_int_equal(ies.wmm_ie_len, 0);
+	/* HT Capabilities of 27, then a DS Parameter Set of 0. */
+	el[n] = 45, el[n + 1] = 27, n += 2 + 27;
+	el[n] = 3, el[n + 1] = 0, n += 2;
+	memset(&ies, 0, sizeof(ies));
+	assert_int_equal(dot11_ie_parse(el, n, false, &ies), 0);
+	assert_true(ies.has_badfix);
+	assert_int_equal(ies.badfix_id, 45);
+	assert_int_equal(ies.badfix_len, 27);
+
+	mac(ta, 0x02, 0x66, 0x66, 0x64);
+	mgmt(&p, DOT11_MGMT_BEACON, ta, 10);
+	wids_packet(f->w, &p);
+	assert_int_equal(alerts_total(f->a, "BADFIXLENIE"), 0);
+	p.dot11.ies = ies;
+	wids_packet(f->w, &p);
+	assert_int_equal(alerts_total(f->a, "BADFIXLENIE"), 1);
+}
+
+/* An EAPOL-Key frame from ta with key information ki and kd key data. */
+static void
+eapol_key(struct packet *p, uint8_t *body, size_t kd, const uint8_t ta[6],
+    uint8_t desc, uint16_t ki)
+{
+	const size_t len_at = 8 + 4 + 77 + 16;
+
+	memset(body, 0, len_at + 2 + kd);
+	memcpy(body, "\xaa\xaa\x03\x00\x00\x00\x88\x8e", 8);
+	body[8 + 4] = desc;
+	body[8 + 4 + 1] = (uint8_t)(ki >> 8);
+	body[8 + 4 + 2] = (uint8_t)ki;
+	body[len_at] = (uint8_t)(kd >> 8);
+	body[len_at + 1] = (uint8_t)kd;
+	memset(p, 0, sizeof(*p));
+	p->ts_sec = 10;
+	p->dot11.type = DOT11_TYPE_DATA;
+	p->dot11.fromds = true;
+	p->dot11.has_ta = p->dot11.has_bssid = true;
+	memcpy(p->dot11.ta, ta, 6);
+	memcpy(p->dot11.bssid, ta, 6);
+	p->dot11.ethertype = 0x888e;
+	p->dot11.eapol.desc = desc;
+	p->dot11.eapol.key_info = ki;
+	p->dot11.body = body;
+	p->dot11.body_len = len_at + 2 + kd;
+}
+
+/*
+ * VDOO202027301: AES-wrapped key data under 24 bytes or not in 8-byte
+ * blocks.  VDOO202027302: a WPA group key message over 32 bytes.
+ */
+static void
+test_vdoo(void **state)
+{
+	struct fixture *f = *state;
+	uint8_t body[8 + 4 + 77 + 16 + 2 + 256];
+	struct packet p;
+	uint8_t ta[6];
+
+	unlimited(f, "VDOO202027301");
+	unlimited(f, "VDOO202027302");
+	mac(ta, 0x02, 0x66, 0x66, 0x65);
+	/* Message 3 (AES, encrypted): 24 and 72 bytes are whole keys. */
+	eapol_key(&p, body, 24, ta, DOT11_EAPOL_DESC_RSN, 0x13ca);
+	wids_packet(f->w, &p);
+	eapol_key(&p, body, 72, ta, DOT11_EAPOL_DESC_RSN, 0x13ca);
+	wids_packet(f->w, &p);
+	/* Message 1 carries a PMKID in the clear: any length. */
+	eapol_key(&p, body, 22, ta, DOT11_EAPOL_DESC_RSN, 0x008a);
+	wids_packet(f->w, &p);
+	/* A WPA group message of a TKIP key, 32 bytes; a WPA message 3. */
+	eapol_key(&p, body, 32, ta, DOT11_EAPOL_DESC_WPA, 0x0381);
+	wids_packet(f->w, &p);
+	eapol_key(&p, body, 64, ta, DOT11_EAPOL_DESC_WPA, 0x01c9);
+	wids_packet(f->w, &p);
+	assert_int_equal(alerts_total(f->a, "VDOO202027301"), 0);
+	assert_int_equal(alerts_total(f->a, "VDOO202027302"), 0);
+	eapol_key(&p, body, 16, ta, DOT11_EAPOL_DESC_RSN, 0x13ca);
+	wids_packet(f->w, &p);
+	eapol_key(&p, body, 73, ta, DOT11_EAPOL_DESC_RSN, 0x1382);
+	wids_packet(f->w, &p);
+	eapol_key(&p, body, 33, ta, DOT11_EAPOL_DESC_WPA, 0x0381);
+	wids_packet(f->w, &p);
+	assert_int_equal(alerts_total(f->a, "VDOO202027301"), 2);
+	assert_int_equal(alerts_total(f->a, "VDOO202027302"), 1);
+	assert_int_equal(alerts_total(f->a, "RTL8195VD1406"), 0);
+}
+
 static void
 dup_deauth(struct packet_ctx *c, struct datasource *ds, uint16_t seq)
 {
@@ -804,6 +988,14 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_bcom11kchan, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_rtl8195, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_adhocconflict, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_wmmtspec, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_badfixlenie, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_vdoo, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_dedup_shared, setup,
 		    teardown),
