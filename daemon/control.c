@@ -757,18 +757,22 @@ control_pack_hist(msgpack_packer *pk, const char *key, const uint64_t *v,
 		msgpack_pack_uint64(pk, v != NULL ? v[i] : v32[i]);
 }
 
-/* The loop's own gap and hold figures (loopstat.h): 7 fields. */
+/* The loop's own gap and hold figures (loopstat.h): 9 fields. */
 static void
 control_pack_loop(msgpack_packer *pk)
 {
 	bridge_pack_kv_u64(pk, "osprey.system.loop.gap_max_usec",
 	    loopstat_gap.max_usec);
+	bridge_pack_kv_u64(pk, "osprey.system.loop.gap_wall_max_usec",
+	    loopstat_gap.wall_max_usec);
 	bridge_pack_kv_u64(pk, "osprey.system.loop.gap_count",
 	    loopstat_gap.n);
 	control_pack_hist(pk, "osprey.system.loop.gap_hist", loopstat_gap.hist,
 	    NULL, LOOPSTAT_BUCKETS);
 	bridge_pack_kv_u64(pk, "osprey.system.loop.hold_max_usec",
 	    loopstat_hold.max_usec);
+	bridge_pack_kv_u64(pk, "osprey.system.loop.hold_wall_max_usec",
+	    loopstat_hold.wall_max_usec);
 	bridge_pack_kv_u64(pk, "osprey.system.loop.hold_count",
 	    loopstat_hold.n);
 	control_pack_hist(pk, "osprey.system.loop.hold_hist",
@@ -796,7 +800,7 @@ control_pack_status(struct control *c, msgpack_packer *pk)
 	memset(&ts, 0, sizeof(ts));
 	if (c->deps.tracker != NULL)
 		tracker_stats(c->deps.tracker, &ts);
-	msgpack_pack_map(pk, 14 + 7 + kislog_status_fields());
+	msgpack_pack_map(pk, 14 + 9 + kislog_status_fields());
 	bridge_pack_kv_str(pk, "kismet.system.version", OSPREY_VERSION);
 	bridge_pack_kv_str(pk, "kismet.system.server_name", "osprey");
 	bridge_pack_kv_u64(pk, "kismet.system.timestamp.sec",
@@ -1141,11 +1145,12 @@ static void
 control_read_cb(struct bufferevent *bev, void *arg)
 {
 	struct control *c = arg;
-	uint64_t t0 = loopstat_now();
+	struct loopstat_mark t0;
 
 	(void)bev;
-	control_read_turn(c, t0);
-	loopstat_add(&loopstat_hold, loopstat_now() - t0);
+	loopstat_mark(&t0);
+	control_read_turn(c, t0.wall);
+	loopstat_end(&loopstat_hold, &t0);
 }
 
 static void

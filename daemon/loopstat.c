@@ -24,11 +24,39 @@ loopstat_now(void)
 	return (uint64_t)ts.tv_sec * 1000000 + (uint64_t)ts.tv_nsec / 1000;
 }
 
+static uint64_t
+loopstat_cpu(void)
+{
+	struct timespec ts;
+
+	/* A system call (no vDSO for CPU clocks): a fraction of a us. */
+	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+	return (uint64_t)ts.tv_sec * 1000000 + (uint64_t)ts.tv_nsec / 1000;
+}
+
 void
-loopstat_add(struct loopstat *s, uint64_t usec)
+loopstat_mark(struct loopstat_mark *m)
+{
+	m->wall = loopstat_now();
+	m->cpu = loopstat_cpu();
+}
+
+void
+loopstat_end(struct loopstat *s, const struct loopstat_mark *m)
+{
+	struct loopstat_mark now;
+
+	loopstat_mark(&now);
+	loopstat_add(s, now.cpu - m->cpu, now.wall - m->wall);
+}
+
+void
+loopstat_add(struct loopstat *s, uint64_t usec, uint64_t wall_usec)
 {
 	int i;
 
+	if (wall_usec > s->wall_max_usec)
+		s->wall_max_usec = wall_usec;
 	s->n++;
 	s->total_usec += usec;
 	if (usec > s->max_usec)

@@ -55,7 +55,7 @@ struct peer {
 	 * last read filled the buffer), 0 when it drained the socket: the
 	 * start of a gap in packet processing (loopstat.h).
 	 */
-	uint64_t		 pending_usec;
+	struct loopstat_mark	 pending;	/* wall 0: none */
 };
 
 /* How long peer_finish() waits for the last bytes to go out. */
@@ -150,7 +150,7 @@ peer_hold(struct peer *p, bool hold)
 		return;
 	if (hold) {
 		/* Held on purpose: not a gap the loop caused. */
-		p->pending_usec = 0;
+		p->pending.wall = 0;
 		event_del(p->ev_read);
 	} else
 		event_add(p->ev_read, NULL);
@@ -215,9 +215,9 @@ peer_read_cb(evutil_socket_t fd, short what, void *arg)
 	ssize_t n;
 	int i;
 
-	if (p->pending_usec != 0) {
-		loopstat_add(&loopstat_gap, loopstat_now() - p->pending_usec);
-		p->pending_usec = 0;
+	if (p->pending.wall != 0) {
+		loopstat_end(&loopstat_gap, &p->pending);
+		p->pending.wall = 0;
 	}
 	for (i = 0; i < PEER_READS_PER_EVENT && !p->gone; i++) {
 		space = frame_decoder_space(&p->dec, &len);
@@ -247,7 +247,7 @@ peer_read_cb(evutil_socket_t fd, short what, void *arg)
 	}
 	/* Left with bytes waiting (p is still ours: a free returned). */
 	if (!p->gone)
-		p->pending_usec = loopstat_now();
+		loopstat_mark(&p->pending);
 }
 
 void

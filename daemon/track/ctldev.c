@@ -390,7 +390,14 @@ ctldev_visit(struct ctldev *q, const struct device *d)
 		ctldev_add(q, d);
 		return;
 	}
-	if (q->seen == NULL)
+	if (q->seen == NULL) {
+		/* Sized once for what is taken: no rehash on the way. */
+		q->seen_cap = 1024;
+		while (q->seen_cap < 4 * (q->n + 1))
+			q->seen_cap *= 2;
+		q->seen = xcalloc(q->seen_cap, sizeof(*q->seen));
+	}
+	if (q->seen_n == 0)
 		for (i = 0; i < q->n; i++)
 			(void)ctldev_seen_add(q, ((uint64_t)q->keys[i].phy <<
 			    48 | (uint64_t)q->keys[i].mac[0] << 40 |
