@@ -43,7 +43,7 @@ struct ctldev {
 	const struct device	*cur;
 	uint64_t		 cur_seq, removals, last_seq, seq0;
 	uint64_t		*seen;
-	size_t			 seen_cap, seen_n;
+	size_t			 seen_cap, seen_n, seen_built;
 };
 
 /* Devices visited between two reads of the clock in a walk. */
@@ -369,27 +369,26 @@ ctldev_seen_add(struct ctldev *q, uint64_t k)
 	return true;
 }
 
-/*
- * Visit one device of the walk.  The change list is in change order, so
- * once a device that moved after the query was taken (its change number
- * past seq0) comes up, every one after it has too: those moved from
- * ahead of the walk are new to it, those moved from behind it were
- * taken already.  The set of keys taken tells them apart; it is made
- * only when the walk gets there.
- */
-static void
-ctldev_visit(struct ctldev *q, const struct device *d)
+static uint64_t
+ctldev_key_of(const struct ctldev_key *k)
 {
-	size_t i;
-	uint64_t k;
+	uint64_t v = k->phy;
+	int i;
 
-	q->last_seq = d->mod_seq;
-	if (!ctldev_pass(q, NULL, 0, d))
-		return;
-	if (d->mod_seq <= q->seq0) {
-		ctldev_add(q, d);
-		return;
-	}
+	for (i = 0; i < 6; i++)
+		v = v << 8 | k->mac[i];
+	return v + 1;
+}
+
+/*
+ * Put the keys taken so far in the set, a few thousand between reads
+ * of the clock; false when the budget ran out first.  Made only once
+ * the walk meets a device that moved after the query was taken (below),
+ * and in steps: 100,000 keys take milliseconds.
+ */
+static bool
+ctldev_seen_fill(struct ctldev *q, uint64_t t0)
+{
 	if (q->seen == NULL) {
 		/* Sized once for what is taken: no rehash on the way. */
 		q->seen_cap = 1024;
@@ -397,18 +396,48 @@ ctldev_visit(struct ctldev *q, const struct device *d)
 			q->seen_cap *= 2;
 		q->seen = xcalloc(q->seen_cap, sizeof(*q->seen));
 	}
-	if (q->seen_n == 0)
-		for (i = 0; i < q->n; i++)
-			(void)ctldev_seen_add(q, ((uint64_t)q->keys[i].phy <<
-			    48 | (uint64_t)q->keys[i].mac[0] << 40 |
-			    (uint64_t)q->keys[i].mac[1] << 32 |
-			    (uint64_t)q->keys[i].mac[2] << 24 |
-			    (uint64_t)q->keys[i].mac[3] << 16 |
-			    (uint64_t)q->keys[i].mac[4] << 8 |
-			    q->keys[i].mac[5]) + 1);
-	k = ctldev_key64(d);
-	if (ctldev_seen_add(q, k))
+	while (q->seen_built < q->n) {
+		(void)ctldev_seen_add(q, ctldev_key_of(&q->keys[
+		    q->seen_built++]));
+		if (q->budget_usec != 0 && q->seen_built % 4096 == 0 &&
+		    q->seen_built < q->n && ctldev_now() - t0 >= q->budget_usec)
+			return false;
+	}
+	return true;
+}
+
+/*
+ * Visit one device of the walk.  The change list is in change order, so
+ * once a device that moved after the query was taken (its change number
+ * past seq0) comes up, every one after it has too: those moved from
+ * ahead of the walk are new to it, those moved from behind it were
+ * taken already.  The set of keys taken (complete by then) tells them
+ * apart.
+ */
+static void
+ctldev_visit(struct ctldev *q, const struct device *d)
+{
+	q->last_seq = d->mod_seq;
+	if (!ctldev_pass(q, NULL, 0, d))
+		return;
+	if (d->mod_seq <= q->seq0) {
 		ctldev_add(q, d);
+		return;
+	}
+	if (ctldev_seen_add(q, ctldev_key64(d))) {
+		ctldev_add(q, d);
+		q->seen_built = q->n;
+	}
+}
+
+/* Stop the walk at d, the next device to visit. */
+static void
+ctldev_pause(struct ctldev *q, const struct tracker *tr,
+    const struct device *d)
+{
+	q->cur = d;
+	q->cur_seq = d->mod_seq;
+	q->removals = tracker_removals(tr);
 }
 
 /*
@@ -429,15 +458,18 @@ ctldev_walk(struct ctldev *q, const struct tracker *tr, uint64_t t0)
 	    d->mod_seq != q->cur_seq))
 		d = tracker_changed_after_seq(tr, q->last_seq);
 	for (i = 1; d != NULL; i++) {
-		if (!q->has_since || d->mod_usec > q->since_usec)
+		if (!q->has_since || d->mod_usec > q->since_usec) {
+			if (d->mod_seq > q->seq0 && !ctldev_seen_fill(q, t0)) {
+				ctldev_pause(q, tr, d);
+				return;
+			}
 			ctldev_visit(q, d);
+		}
 		d = tracker_next(d);
 		if (d != NULL && q->budget_usec != 0 &&
 		    i % CTLDEV_WALK_STEP == 0 &&
 		    ctldev_now() - t0 >= q->budget_usec) {
-			q->cur = d;
-			q->cur_seq = d->mod_seq;
-			q->removals = tracker_removals(tr);
+			ctldev_pause(q, tr, d);
 			return;
 		}
 	}
