@@ -18,6 +18,13 @@ struct ctldev_key {
 	uint8_t		 mac[6];
 };
 
+/*
+ * Where a paused walk stands: the next device and a few after it, so
+ * that one of them moving meanwhile does not send the walk back to the
+ * tail (see ctldev_walk).
+ */
+#define CTLDEV_ANCHORS	4
+
 struct ctldev {
 	struct ctldev_key	*keys;
 	size_t			 n, cap, next;
@@ -40,8 +47,9 @@ struct ctldev {
 	 * reached.
 	 */
 	bool			 walking;
-	const struct device	*cur;
-	uint64_t		 cur_seq, removals, last_seq, seq0;
+	const struct device	*cur[CTLDEV_ANCHORS];
+	uint64_t		 cur_seq[CTLDEV_ANCHORS];
+	uint64_t		 removals, last_seq, seq0;
 	uint64_t		*seen;
 	size_t			 seen_cap, seen_n, seen_built;
 };
@@ -321,9 +329,9 @@ ctldev_new(const struct tracker *tr, const struct bridge_devices_req *r,
 	 * 100,000), so it is taken in steps, by ctldev_slice.
 	 */
 	q->walking = true;
-	q->cur = r->has_since ? tracker_changed_since(tr, since_usec) :
+	q->cur[0] = r->has_since ? tracker_changed_since(tr, since_usec) :
 	    tracker_first(tr);
-	q->cur_seq = q->cur != NULL ? q->cur->mod_seq : 0;
+	q->cur_seq[0] = q->cur[0] != NULL ? q->cur[0]->mod_seq : 0;
 	q->removals = tracker_removals(tr);
 	q->seq0 = tracker_seq(tr);
 	return q;
@@ -435,9 +443,36 @@ static void
 ctldev_pause(struct ctldev *q, const struct tracker *tr,
     const struct device *d)
 {
-	q->cur = d;
-	q->cur_seq = d->mod_seq;
+	int i;
+
+	for (i = 0; i < CTLDEV_ANCHORS; i++) {
+		q->cur[i] = d;
+		q->cur_seq[i] = d != NULL ? d->mod_seq : 0;
+		if (d != NULL)
+			d = tracker_next(d);
+	}
 	q->removals = tracker_removals(tr);
+}
+
+/*
+ * Where to go on from: the first anchor still where it was.  Those
+ * before it moved to the tail (after seq0), where the walk meets them.
+ * With every anchor moved, or a device removed (an anchor may be gone),
+ * the first device that moved after the last one visited: a walk back
+ * from the tail, rare.
+ */
+static const struct device *
+ctldev_resume(struct ctldev *q, const struct tracker *tr)
+{
+	int i;
+
+	if (tracker_removals(tr) == q->removals)
+		for (i = 0; i < CTLDEV_ANCHORS && q->cur[i] != NULL; i++)
+			if (q->cur[i]->mod_seq == q->cur_seq[i])
+				return q->cur[i];
+	if (q->cur[0] == NULL)
+		return NULL;
+	return tracker_changed_after_seq(tr, q->last_seq);
 }
 
 /*
@@ -451,12 +486,9 @@ ctldev_pause(struct ctldev *q, const struct tracker *tr,
 static void
 ctldev_walk(struct ctldev *q, const struct tracker *tr, uint64_t t0)
 {
-	const struct device *d = q->cur;
+	const struct device *d = ctldev_resume(q, tr);
 	size_t i;
 
-	if (d != NULL && (tracker_removals(tr) != q->removals ||
-	    d->mod_seq != q->cur_seq))
-		d = tracker_changed_after_seq(tr, q->last_seq);
 	for (i = 1; d != NULL; i++) {
 		if (!q->has_since || d->mod_usec > q->since_usec) {
 			if (d->mod_seq > q->seq0 && !ctldev_seen_fill(q, t0)) {
@@ -474,7 +506,6 @@ ctldev_walk(struct ctldev *q, const struct tracker *tr, uint64_t t0)
 		}
 	}
 	q->walking = false;
-	q->cur = NULL;
 	free(q->seen);
 	q->seen = NULL;
 }
