@@ -36,6 +36,8 @@ import urllib.request
 OSPREY, WEB, PCAPFILE, GEN = [os.path.abspath(a) for a in sys.argv[1:5]]
 USER, PASSWORD = "tester", "Gap-Password-42"
 L = "osprey.system.loop."
+with open(WEB, "rb") as f:
+    SANITIZED = b"__asan_init" in f.read()
 
 
 class Core:
@@ -211,8 +213,12 @@ def test_slow_reader(core, st):
     grew = peak - base
     assert size > 4 * 4096 * 1024, size
     # The web holds at most 1 MiB and a slice for a client (doc/bridge.md),
-    # and their JSON, plus its allocator's slack.
-    assert grew < 4096, (base, peak, size)
+    # and their JSON, plus its allocator's slack.  Under AddressSanitizer
+    # freed memory stays in its quarantine (the worker gets no
+    # ASAN_OPTIONS: the launcher passes no environment), so there the
+    # bound is only that the answer was not held whole.
+    bound = 4096 if not SANITIZED else size * 9 // 10 // 1024
+    assert grew < bound, (base, peak, size, bound)
     return "a stalled client of a %d-byte answer (%d devices): the web " \
         "grew %d KiB" % (size, len(devs), grew)
 
