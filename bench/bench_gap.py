@@ -104,7 +104,7 @@ def main():
 
     def phase(name, load):
         stop = threading.Event()
-        polls, dumps, rss = [], [], []
+        polls, dumps, rss, cut = [], [], [], []
 
         def poller():
             ts = json.loads(get("/devices/last-time/-1/devices.json")[1])[
@@ -118,6 +118,8 @@ def main():
         def dumper():
             url = "http://127.0.0.1:%d/devices/all_devices.json" % port
             while not stop.is_set():
+                t = time.time()
+                cut.append(t)
                 out = subprocess.run(
                     ["curl", "-s", "-o", "/dev/null", "-u",
                      "%s:%s" % (USER, PASSWORD), "-w",
@@ -126,6 +128,7 @@ def main():
                     capture_output=True, text=True).stdout.split()
                 if stop.is_set():
                     break	# cut short: not a whole dump's time
+                cut.remove(t)
                 if out[0] != "200":
                     sys.exit("all_devices.json: HTTP %s" % out[0])
                 dumps.append((float(out[1]), int(out[2]), float(out[3])))
@@ -144,6 +147,7 @@ def main():
             t.start()
         time.sleep(seconds)
         b, tb = status(), time.time()
+        running = [tb - t for t in cut]
         stop.set()
         for t in threads:
             t.join()
@@ -172,6 +176,9 @@ def main():
                   "min %.2f, max %.2f, first byte max %.3f s" % (
                       len(d), dumps[0][1], d[len(d) // 2], d[0], d[-1],
                       max(x[2] for x in dumps)))
+        if running:
+            print("  all_devices.json: %d under way at the end, for %s s" %
+                  (len(running), ", ".join("%.1f" % r for r in running)))
         print("  osprey_web RSS: max %d KiB sampled, peak (VmHWM) %d KiB" % (
             max(rss), rss_kib(web_pid, "VmHWM")))
         return rate
