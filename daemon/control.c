@@ -1100,7 +1100,7 @@ control_dispatch_web(struct control *c, const struct bridge_msg *m)
 
 /* Handle the worker's requests until none is left or the turn is up. */
 static void
-control_read_turn(struct control *c, uint64_t t0)
+control_read_turn(struct control *c, uint64_t t0, uint64_t budget)
 {
 	struct timeval tv = { 0, 0 };
 	struct evbuffer *in;
@@ -1113,7 +1113,7 @@ control_read_turn(struct control *c, uint64_t t0)
 		in = bufferevent_get_input(c->bev);
 		if (evbuffer_get_length(in) == 0)
 			return;
-		if (loopstat_now() - t0 >= CONTROL_TURN_USEC) {
+		if (loopstat_now() - t0 >= budget) {
 			/*
 			 * A timer, not event_active(): an event made active
 			 * now would run in this same pass, before the
@@ -1149,7 +1149,7 @@ control_read_cb(struct bufferevent *bev, void *arg)
 
 	(void)bev;
 	loopstat_mark(&t0);
-	control_read_turn(c, t0.wall);
+	control_read_turn(c, t0.wall, CONTROL_TURN_USEC);
 	loopstat_end(&loopstat_hold, &t0);
 }
 
@@ -1176,8 +1176,9 @@ control_read_pending(struct control *c)
 		if (evbuffer_read(bufferevent_get_input(c->bev),
 		    bufferevent_getfd(c->bev), -1) <= 0)
 			break;
+	/* All of it, not a turn: a FATAL comes before the exit report. */
 	if (c->bev != NULL)
-		control_read_cb(c->bev, c);
+		control_read_turn(c, loopstat_now(), UINT64_MAX);
 }
 
 static void

@@ -40,11 +40,10 @@ struct ctldev {
 
 	/*
 	 * The walk over the change list, in steps between packets (see
-	 * ctldev_walk): the next device to visit and its change number
-	 * then, the removals count then, the last change number visited,
-	 * the tracker's change number when the query was taken, and the
-	 * keys taken so far as a set, once a device that moved since is
-	 * reached.
+	 * ctldev_walk): the next devices to visit (anchors) and their
+	 * change numbers then, the removals count then, the last change
+	 * number visited, the tracker's change number when the query was
+	 * taken, and the set of keys taken.
 	 */
 	bool			 walking;
 	const struct device	*cur[CTLDEV_ANCHORS];
@@ -450,10 +449,7 @@ ctldev_resume(struct ctldev *q, const struct tracker *tr)
 /*
  * Walk on until the end of the list or until budget_usec (0: no bound)
  * has passed since t0.  Between two steps packets may have moved, added
- * or removed devices: the next device is still where the walk left it
- * if nothing was removed and it has not moved; else the walk goes on
- * from the first device that moved after the last one visited (a walk
- * back from the tail: rare, a device moves at most once a granule).
+ * or removed devices: ctldev_resume finds where to go on from.
  */
 static void
 ctldev_walk(struct ctldev *q, const struct tracker *tr, uint64_t t0)
