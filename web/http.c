@@ -271,6 +271,7 @@ http_reply(struct http_call *call, int code, const char *mime,
 			body = tmp = evbuffer_new();
 		http_add_common_headers(call->req, mime);
 		evhttp_send_reply(call->req, code, http_reason(code), body);
+		conn_guard_write(call->conn);
 		if (tmp != NULL)
 			evbuffer_free(tmp);
 	}
@@ -345,6 +346,7 @@ http_stream_start(struct http_call *call, const char *mime)
 	http_add_common_headers(call->req, mime);
 	call->streaming = true;
 	evhttp_send_reply_start(call->req, 200, "OK");
+	conn_guard_write(call->conn);
 }
 
 void
@@ -382,6 +384,7 @@ http_stream_chunk(struct http_call *call, struct evbuffer *buf,
 		evbuffer_add(buf, "", 0);
 	evhttp_send_reply_chunk_with_cb(call->req, buf,
 	    drained != NULL ? http_stream_drained_cb : NULL, call);
+	conn_guard_write(call->conn);
 }
 
 size_t
@@ -395,9 +398,10 @@ http_stream_pending(const struct http_call *call)
 void
 http_stream_end(struct http_call *call)
 {
-	if (call->req != NULL && call->streaming)
+	if (call->req != NULL && call->streaming) {
 		evhttp_send_reply_end(call->req);
-	else if (call->req != NULL) {
+		conn_guard_write(call->conn);
+	} else if (call->req != NULL) {
 		http_reply(call, 200, NULL, NULL);
 		return;
 	}
