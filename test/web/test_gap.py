@@ -224,21 +224,64 @@ def test_slow_reader(core, st):
 
 def test_slow_whole(core, st):
     """The stalled client's answer, once read on, is whole."""
-    got = SLOW["got"]
-    head, body = got.split(b"\r\n\r\n", 1)
+    devs = json.loads(chunked_body(SLOW["got"]))
+    return "whole: %d devices" % len(devs)
+
+
+def chunked_body(got):
+    """The body of a whole chunked answer, or an AssertionError."""
+    head, rest = got.split(b"\r\n\r\n", 1)
     assert b"chunked" in head.lower(), head
-    out, rest = b"", body
+    out = b""
     while True:
         assert b"\r\n" in rest, "the answer stops after %d of its bytes, " \
             "with no last chunk" % len(out)
         ln, rest = rest.split(b"\r\n", 1)
         n = int(ln, 16)
         if n == 0:
-            break
+            return out
         out += rest[:n]
         rest = rest[n + 2:]
-    devs = json.loads(out)
-    return "whole: %d devices" % len(devs)
+
+
+def test_rounds(core, st):
+    """Rounds of one client that pauses and four that read at once: each
+    answer whole (a late write callback used to close a connection with
+    the answer's tail still queued, about one round in four)."""
+    def fetch(k, pause, res):
+        s = socket.socket()
+        if pause:
+            s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 65536)
+        s.connect(("127.0.0.1", core.port))
+        s.sendall(("GET /devices/all_devices.json HTTP/1.1\r\nHost: x\r\n"
+                   "Authorization: %s\r\nConnection: close\r\n\r\n" %
+                   core.tok).encode())
+        got = b""
+        if pause:
+            while len(got) < 256 * 1024:
+                got += s.recv(65536)
+            time.sleep(1)
+        while True:
+            b = s.recv(1 << 20)
+            if not b:
+                break
+            got += b
+        s.close()
+        try:
+            res[k] = len(json.loads(chunked_body(got)))
+        except Exception as e:
+            res[k] = repr(e)[:200]
+    for r in range(4):
+        res = {}
+        ts = [threading.Thread(target=fetch, args=(k, k == 0, res))
+              for k in range(5)]
+        for t in ts:
+            t.start()
+        for t in ts:
+            t.join()
+        assert len(set(res.values())) == 1 and \
+            isinstance(res[0], int), (r, res)
+    return "4 rounds of 5 dumps, each whole (%d devices)" % res[0]
 
 
 SLOW = {}
@@ -247,7 +290,7 @@ TODO = {}
 
 def main():
     tests = [test_fields, test_counted, test_dump_turns, test_slow_reader,
-             test_slow_whole]
+             test_slow_whole, test_rounds]
     print("1..%d" % len(tests))
     tmp = tempfile.mkdtemp(prefix="osprey-gap-test-")
     core = None
