@@ -30,6 +30,7 @@
 #include "devrec.h"
 #include "kislog.h"
 #include "log.h"
+#include "loopstat.h"
 #include "msgbus.h"
 #include "packet.h"
 #include "pktstats.h"
@@ -87,6 +88,7 @@ struct control {
 	struct event		*ev_kill;
 	struct event		*ev_ping;	/* every ping_ms while running */
 	struct event		*ev_deadline;	/* HELLO or PONG due by then */
+	struct event		*ev_resume;	/* requests left for a turn */
 	/* Why the current worker ends: its FATAL, or the core's reason. */
 	char			 fatal[CONTROL_REASON_MAX];
 	char			 dropped[CONTROL_REASON_MAX];
@@ -111,6 +113,17 @@ static void	control_read_cb(struct bufferevent *, void *);
 static void	control_event_cb(struct bufferevent *, short, void *);
 static void	control_ping_cb(evutil_socket_t, short, void *);
 static void	control_deadline_cb(evutil_socket_t, short, void *);
+static void	control_resume_cb(evutil_socket_t, short, void *);
+
+/*
+ * How long the bridge may hold the loop in one turn, and one slice of
+ * device records within it (doc/performance.md, "Gaps in packet
+ * processing").  Requests still waiting when a turn is up wait for the
+ * next pass of the loop, after the sources have read their frames; a
+ * slice over its time goes out smaller than BRIDGE_SLICE_TARGET.
+ */
+#define CONTROL_TURN_USEC	2000
+#define CONTROL_SLICE_USEC	1500
 
 static struct timeval
 control_tv(uint64_t ms)
@@ -489,6 +502,7 @@ control_devices(struct control *c, const struct bridge_msg *m)
 	q = xcalloc(1, sizeof(*q));
 	q->seq = m->hdr.seq;
 	q->dev = ctldev_new(c->deps.tracker, &m->u.devices_req, seenby);
+	ctldev_set_budget(q->dev, CONTROL_SLICE_USEC);
 	TAILQ_INSERT_TAIL(&c->queries, q, entry);
 	control_query_step(c, q);
 }
@@ -527,6 +541,7 @@ control_devices_page(struct control *c, const struct bridge_msg *m)
 	q->total = pg.total;
 	q->filtered = pg.filtered;
 	q->dev = ctldev_new_list(c->deps.tracker, pg.devs, pg.n);
+	ctldev_set_budget(q->dev, CONTROL_SLICE_USEC);
 	devview_page_free(&pg);
 	TAILQ_INSERT_TAIL(&c->queries, q, entry);
 	control_query_step(c, q);
@@ -746,6 +761,42 @@ control_count_cb(const struct msgbus_msg *msg, void *arg)
 }
 
 static void
+control_pack_hist(msgpack_packer *pk, const char *key, const uint64_t *v,
+    const uint32_t *v32, size_t n)
+{
+	size_t i;
+
+	msgpack_pack_str_with_body(pk, key, strlen(key));
+	msgpack_pack_array(pk, n);
+	for (i = 0; i < n; i++)
+		msgpack_pack_uint64(pk, v != NULL ? v[i] : v32[i]);
+}
+
+/* The loop's own gap and hold figures (loopstat.h): 9 fields. */
+static void
+control_pack_loop(msgpack_packer *pk)
+{
+	bridge_pack_kv_u64(pk, "osprey.system.loop.gap_max_usec",
+	    loopstat_gap.max_usec);
+	bridge_pack_kv_u64(pk, "osprey.system.loop.gap_wall_max_usec",
+	    loopstat_gap.wall_max_usec);
+	bridge_pack_kv_u64(pk, "osprey.system.loop.gap_count",
+	    loopstat_gap.n);
+	control_pack_hist(pk, "osprey.system.loop.gap_hist", loopstat_gap.hist,
+	    NULL, LOOPSTAT_BUCKETS);
+	bridge_pack_kv_u64(pk, "osprey.system.loop.hold_max_usec",
+	    loopstat_hold.max_usec);
+	bridge_pack_kv_u64(pk, "osprey.system.loop.hold_wall_max_usec",
+	    loopstat_hold.wall_max_usec);
+	bridge_pack_kv_u64(pk, "osprey.system.loop.hold_count",
+	    loopstat_hold.n);
+	control_pack_hist(pk, "osprey.system.loop.hold_hist",
+	    loopstat_hold.hist, NULL, LOOPSTAT_BUCKETS);
+	control_pack_hist(pk, "osprey.system.loop.hist_bounds_usec", NULL,
+	    loopstat_bounds, LOOPSTAT_BUCKETS - 1);
+}
+
+static void
 control_pack_status(struct control *c, msgpack_packer *pk)
 {
 	struct tracker_stats ts;
@@ -764,7 +815,7 @@ control_pack_status(struct control *c, msgpack_packer *pk)
 	memset(&ts, 0, sizeof(ts));
 	if (c->deps.tracker != NULL)
 		tracker_stats(c->deps.tracker, &ts);
-	msgpack_pack_map(pk, 14 + kislog_status_fields() +
+	msgpack_pack_map(pk, 14 + 9 + kislog_status_fields() +
 	    (c->deps.stats != NULL ? 3 : 0));
 	if (c->deps.stats != NULL) {
 		/* Kismet's two, and the packet rate for an overview. */
@@ -802,6 +853,7 @@ control_pack_status(struct control *c, msgpack_packer *pk)
 	bridge_pack_kv_str(pk, "osprey.system.web.last_error", c->last_error);
 	bridge_pack_kv_u64(pk, "osprey.system.web.last_error_time",
 	    c->last_error_sec);
+	control_pack_loop(pk);
 	kislog_pack_status(c->deps.kislog, pk);
 }
 
@@ -1018,6 +1070,7 @@ control_drop(struct control *c, const char *why)
 		c->bev = NULL;
 	}
 	evtimer_del(c->ev_ping);
+	evtimer_del(c->ev_resume);
 	evtimer_del(c->ev_deadline);
 	while ((q = TAILQ_FIRST(&c->queries)) != NULL)
 		control_query_free(c, q);
@@ -1073,17 +1126,30 @@ control_dispatch_web(struct control *c, const struct bridge_msg *m)
 	return -EPROTO;
 }
 
+/* Handle the worker's requests until none is left or the turn is up. */
 static void
-control_read_cb(struct bufferevent *bev, void *arg)
+control_read_turn(struct control *c, uint64_t t0, uint64_t budget)
 {
-	struct control *c = arg;
-	struct evbuffer *in = bufferevent_get_input(bev);
+	struct timeval tv = { 0, 0 };
+	struct evbuffer *in;
 	struct bridge_hdr h;
 	struct bridge_msg m;
 	char why[128];
 	int rc;
 
 	while (c->bev != NULL) {
+		in = bufferevent_get_input(c->bev);
+		if (evbuffer_get_length(in) == 0)
+			return;
+		if (loopstat_now() - t0 >= budget) {
+			/*
+			 * A timer, not event_active(): an event made active
+			 * now would run in this same pass, before the
+			 * sources' reads.
+			 */
+			evtimer_add(c->ev_resume, &tv);
+			return;
+		}
 		if ((rc = bridge_read_frame(in, BRIDGE_MAX_REQUEST,
 		    BRIDGE_FROM_WEB, &h, &m, why, sizeof(why))) == 0)
 			return;
@@ -1103,6 +1169,27 @@ control_read_cb(struct bufferevent *bev, void *arg)
 	}
 }
 
+static void
+control_read_cb(struct bufferevent *bev, void *arg)
+{
+	struct control *c = arg;
+	struct loopstat_mark t0;
+
+	(void)bev;
+	loopstat_mark(&t0);
+	control_read_turn(c, t0.wall, CONTROL_TURN_USEC);
+	loopstat_end(&loopstat_hold, &t0);
+}
+
+static void
+control_resume_cb(evutil_socket_t unused, short what, void *arg)
+{
+	struct control *c = arg;
+
+	if (c->bev != NULL)
+		control_read_cb(c->bev, c);
+}
+
 /*
  * Take in and handle what the worker has written and the loop has not
  * read yet: its FATAL before its exit report, a PONG before a deadline
@@ -1117,8 +1204,9 @@ control_read_pending(struct control *c)
 		if (evbuffer_read(bufferevent_get_input(c->bev),
 		    bufferevent_getfd(c->bev), -1) <= 0)
 			break;
+	/* All of it, not a turn: a FATAL comes before the exit report. */
 	if (c->bev != NULL)
-		control_read_cb(c->bev, c);
+		control_read_turn(c, loopstat_now(), UINT64_MAX);
 }
 
 static void
@@ -1325,6 +1413,7 @@ control_new(const struct control_deps *deps, const char *const *keys,
 	c->ev_kill = evtimer_new(deps->base, control_kill_cb, c);
 	c->ev_ping = evtimer_new(deps->base, control_ping_cb, c);
 	c->ev_deadline = evtimer_new(deps->base, control_deadline_cb, c);
+	c->ev_resume = evtimer_new(deps->base, control_resume_cb, c);
 	if (c->deps.ping_ms == 0)
 		c->deps.ping_ms = CONTROL_PING_MS;
 	if (c->deps.pong_timeout_ms == 0)
@@ -1372,6 +1461,7 @@ control_free(struct control *c)
 	event_free(c->ev_kill);
 	event_free(c->ev_ping);
 	event_free(c->ev_deadline);
+	event_free(c->ev_resume);
 	for (i = 0; i < c->n_settings; i++) {
 		explicit_bzero(c->values[i], strlen(c->values[i]));
 		free(c->keys[i]);

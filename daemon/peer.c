@@ -14,6 +14,7 @@
 
 #include "frame.h"
 #include "log.h"
+#include "loopstat.h"
 #include "msg.h"
 #include "peer.h"
 #include "xmalloc.h"
@@ -49,6 +50,12 @@ struct peer {
 	bool			 freed;		/* peer_free while busy */
 	bool			 gone;		/* the NULL dispatch was made */
 	bool			 finishing;	/* peer_finish: flush, free */
+	/*
+	 * When the loop last left this peer with bytes still to read (its
+	 * last read filled the buffer), 0 when it drained the socket: the
+	 * start of a gap in packet processing (loopstat.h).
+	 */
+	struct loopstat_mark	 pending;	/* wall 0: none */
 };
 
 /* How long peer_finish() waits for the last bytes to go out. */
@@ -141,9 +148,11 @@ peer_hold(struct peer *p, bool hold)
 {
 	if (p->gone || p->freed)
 		return;
-	if (hold)
+	if (hold) {
+		/* Held on purpose: not a gap the loop caused. */
+		p->pending.wall = 0;
 		event_del(p->ev_read);
-	else
+	} else
 		event_add(p->ev_read, NULL);
 }
 
@@ -206,6 +215,10 @@ peer_read_cb(evutil_socket_t fd, short what, void *arg)
 	ssize_t n;
 	int i;
 
+	if (p->pending.wall != 0) {
+		loopstat_end(&loopstat_gap, &p->pending);
+		p->pending.wall = 0;
+	}
 	for (i = 0; i < PEER_READS_PER_EVENT && !p->gone; i++) {
 		space = frame_decoder_space(&p->dec, &len);
 		if (len > PEER_READ_MAX)
@@ -232,6 +245,9 @@ peer_read_cb(evutil_socket_t fd, short what, void *arg)
 		if ((size_t)n < len)
 			return;	/* drained the socket */
 	}
+	/* Left with bytes waiting (p is still ours: a free returned). */
+	if (!p->gone)
+		loopstat_mark(&p->pending);
 }
 
 void

@@ -692,6 +692,70 @@ conn_request_done_cb(struct evhttp_request *req, void *arg)
 		conn_arm(c);
 }
 
+static void
+conn_guard_read_cb(struct bufferevent *bev, void *arg)
+{
+	struct http_conn *c = arg;
+
+	if (c->ev_read != NULL)
+		c->ev_read(bev, c->ev_arg);
+}
+
+/*
+ * The filter's write callback is deferred (conn_new_cb), and libevent
+ * runs a deferred one without looking at the buffer again.  When the
+ * filter empties its buffer and, before that callback runs, evhttp is
+ * handed more (the last slice of a dump, then the end of the answer),
+ * evhttp would take the answer for sent and close the connection with
+ * those bytes still in the filter: a stream cut short, cleanly closed,
+ * no last chunk.  So a write callback with bytes waiting is dropped;
+ * the filter calls again once they are out.
+ */
+static void
+conn_guard_write_cb(struct bufferevent *bev, void *arg)
+{
+	struct http_conn *c = arg;
+
+	if (evbuffer_get_length(bufferevent_get_output(bev)) > 0)
+		return;
+	if (c->ev_write != NULL)
+		c->ev_write(bev, c->ev_arg);
+}
+
+static void
+conn_guard_event_cb(struct bufferevent *bev, short what, void *arg)
+{
+	struct http_conn *c = arg;
+
+	if (c->ev_event != NULL)
+		c->ev_event(bev, what, c->ev_arg);
+}
+
+/*
+ * Put conn_guard_write_cb before evhttp's write callback.  evhttp sets
+ * its callbacks anew each time it writes; they are kept and called
+ * through.  A filter evhttp has let go of has none to guard.
+ */
+void
+conn_guard_write(struct http_conn *c)
+{
+	bufferevent_data_cb r, w;
+	bufferevent_event_cb e;
+	void *arg;
+
+	if (c == NULL || !conn_alive(c))
+		return;
+	bufferevent_getcb(c->bev, &r, &w, &e, &arg);
+	if (w == conn_guard_write_cb || w == NULL)
+		return;
+	c->ev_read = r;
+	c->ev_write = w;
+	c->ev_event = e;
+	c->ev_arg = arg;
+	bufferevent_setcb(c->bev, r != NULL ? conn_guard_read_cb : NULL,
+	    conn_guard_write_cb, conn_guard_event_cb, c);
+}
+
 void
 conn_mark_authed(struct http_conn *c)
 {

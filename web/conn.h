@@ -33,6 +33,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <event2/bufferevent.h>
 #include <event2/event.h>
 #include <event2/keyvalq_struct.h>
 #include <yajl/yajl_tree.h>
@@ -95,6 +96,10 @@ struct http_conn {
 	struct event		*kick;		/* push output through */
 	struct event		*wready;	/* the socket can take more */
 	bool			 dead;		/* ended; in graves */
+	/* evhttp's own callbacks, behind conn_guard_write's. */
+	bufferevent_data_cb	 ev_read, ev_write;
+	bufferevent_event_cb	 ev_event;
+	void			*ev_arg;
 };
 
 /* The connections from one address. */
@@ -132,6 +137,12 @@ struct http_conn *conn_of(struct http *, struct evhttp_request *);
 /* A request was dispatched on c / its answer is out. */
 void	conn_busy(struct http_conn *);
 void	conn_request_done_cb(struct evhttp_request *, void *conn);
+
+/*
+ * Call after handing evhttp output: its "all sent" callback then runs
+ * only when the filter's buffer is empty (see conn.c).
+ */
+void	conn_guard_write(struct http_conn *);
 
 /* c carried a valid login: rank it with the logged-in. */
 void	conn_mark_authed(struct http_conn *);

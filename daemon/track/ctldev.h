@@ -2,13 +2,20 @@
 /*
  * \summary: device queries for the web bridge: select once, send in slices
  *
- * A DEVICES_REQ picks its devices when it arrives (by change time, key,
- * MAC, AP view, phy, source, clients of an AP or access points related
- * to one) and keeps only their (phy, MAC)
- * keys: device pointers do not survive the packets handled between two
- * slices, keys do.  Each slice looks the devices up again (one that went
- * away meanwhile is skipped) and packs them with the tracker's record
- * writer until the slice is near its byte target.
+ * A DEVICES_REQ picks its devices (by change time, key, MAC, AP view,
+ * phy, source, clients of an AP or access points related to one) and
+ * keeps only their (phy, MAC) keys: device pointers do not survive the
+ * packets handled between two slices, keys do.  Each slice looks the
+ * devices up again (one that went away meanwhile is skipped) and packs
+ * them with the tracker's record writer until the slice is near its
+ * byte target.
+ *
+ * A request by change time or for the whole table walks the tracker's
+ * change list; with a time budget (ctldev_set_budget) that walk too is
+ * taken in steps, one per slice, so a dump of 100,000 devices never
+ * holds the loop for the whole walk.  Every device there when the walk
+ * ends comes out once (one that moves meanwhile is not taken twice);
+ * one added meanwhile may come out too.
  */
 #ifndef DAEMON_CTLDEV_H
 #define DAEMON_CTLDEV_H
@@ -56,6 +63,13 @@ void		 ctldev_free(struct ctldev *);
 size_t		 ctldev_slice(struct ctldev *, const struct tracker *tr,
 		    msgpack_sbuffer *sb, size_t target,
 		    const struct devrec_opts *opts);
+
+/*
+ * Also end each slice once it has taken usec of the clock (0, the
+ * default: no bound), so that a slice of large records does not hold
+ * packets up for longer than that.
+ */
+void		 ctldev_set_budget(struct ctldev *, uint64_t usec);
 
 /* True once every selected device has been packed or skipped. */
 bool		 ctldev_done(const struct ctldev *);

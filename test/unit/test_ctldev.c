@@ -379,6 +379,81 @@ test_masks_phy_seenby_related(void **state)
 	tracker_free(tr);
 }
 
+/*
+ * A walk over every device in steps (a time budget per slice): devices
+ * that move to the tail behind or ahead of the walk, devices added and
+ * devices removed between steps still come out once each.
+ */
+static void
+test_stepped_walk(void **state)
+{
+	struct tracker *tr = new_tracker(1400);
+	struct bridge_devices_req r;
+	struct ctldev *q;
+	msgpack_sbuffer sb;
+	static char macs[2048][18];
+	uint8_t mac[6] = { 2, 0, 0, 0, 0, 0 };
+	size_t n, slices, i, j, steps = 0;
+	struct tpkt t;
+	uint32_t sec = 100;
+
+	for (i = 0; i < 1200; i++) {
+		mac[4] = (uint8_t)(i >> 8);
+		mac[5] = (uint8_t)i;
+		tpkt_probe_req(&t, mac, "x", sec++, 1, -60);
+		tracker_update(tr, &t.p);
+	}
+	memset(&r, 0, sizeof(r));
+	q = ctldev_new(tr, &r, CTLDEV_ANY_SOURCE);
+	ctldev_set_budget(q, 1);
+	msgpack_sbuffer_init(&sb);
+	/* Each step walks 256 devices and stops: nothing packed yet. */
+	while (steps < 3) {
+		assert_int_equal(ctldev_slice(q, tr, &sb, 1, NULL), 0);
+		assert_false(ctldev_done(q));
+		steps++;
+		/* Move one behind the walk and one ahead of it. */
+		for (j = 0; j < 2; j++) {
+			i = j == 0 ? steps * 100 : 1100 - steps;
+			mac[4] = (uint8_t)(i >> 8);
+			mac[5] = (uint8_t)i;
+			tpkt_probe_req(&t, mac, "x", sec++, 1, -60);
+			tracker_update(tr, &t.p);
+		}
+	}
+	/* The device where the walk stands moves: the walk goes on. */
+	i = 3 * 256;
+	mac[4] = (uint8_t)(i >> 8);
+	mac[5] = (uint8_t)i;
+	tpkt_probe_req(&t, mac, "x", sec++, 1, -60);
+	tracker_update(tr, &t.p);
+	/* New devices, and over the cap: the oldest go. */
+	for (i = 1200; i < 1450; i++) {
+		mac[4] = (uint8_t)(i >> 8);
+		mac[5] = (uint8_t)i;
+		tpkt_probe_req(&t, mac, "x", sec++, 1, -60);
+		tracker_update(tr, &t.p);
+	}
+	msgpack_sbuffer_destroy(&sb);
+	ctldev_set_budget(q, 0);
+	n = drain(q, tr, BRIDGE_SLICE_TARGET, macs, 2048, &slices);
+	/*
+	 * 50 of the first went (taken by the walk, skipped when packed);
+	 * the new ones are past the walk's end: every device there now
+	 * comes out, once.
+	 */
+	for (i = 0; i < n; i++)
+		for (j = i + 1; j < n; j++)
+			assert_string_not_equal(macs[i], macs[j]);
+	assert_int_equal(tracker_count(tr), 1400);
+	assert_int_equal(n, 1400);
+	assert_true(has(macs, n, "02:00:00:00:04:4C"));	/* 1100 - 3 */
+	assert_true(has(macs, n, "02:00:00:00:01:2C"));	/* 300 */
+	assert_true(has(macs, n, "02:00:00:00:03:00"));	/* 768 */
+	ctldev_free(q);
+	tracker_free(tr);
+}
+
 int
 main(void)
 {
@@ -388,6 +463,7 @@ main(void)
 		cmocka_unit_test(test_filters),
 		cmocka_unit_test(test_slices_and_departures),
 		cmocka_unit_test(test_masks_phy_seenby_related),
+		cmocka_unit_test(test_stepped_walk),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1,0 +1,335 @@
+#!/usr/bin/python3
+# SPDX-License-Identifier: ISC
+# \summary: the core measures its own gaps; a slow client costs the web nothing
+#
+# Generates a capture of about ten thousand devices with osprey_gen and
+# runs the real core and web worker on it, then checks:
+#   - /system/status carries the loop figures (osprey.system.loop.*,
+#     doc/performance.md "Gaps in packet processing"): histograms whose
+#     counts add up, maxima inside their top bucket;
+#   - reading the capture at full speed left the source with frames
+#     waiting (gaps were counted), and every bridge request is a turn;
+#   - while clients dump all_devices.json, no bridge turn holds the loop
+#     for long (in the core's CPU time; a bound far above the 2 ms turn,
+#     for the sanitizers, but below what one turn serving every waiting
+#     request took);
+#   - a client that stops reading all_devices.json part way does not
+#     make the web worker hold the rest (its RSS stays within a bound far
+#     below the answer's size), and the answer is whole once it reads on
+#     (it used to end early now and then: a late write callback closed
+#     the connection with the answer's tail still queued).
+# Output is TAP.
+#
+# Usage: test_gap.py OSPREY OSPREY_WEB OSPREY_CAP_PCAPFILE OSPREY_GEN
+
+import base64
+import json
+import os
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.request
+
+OSPREY, WEB, PCAPFILE, GEN = [os.path.abspath(a) for a in sys.argv[1:5]]
+USER, PASSWORD = "tester", "Gap-Password-42"
+L = "osprey.system.loop."
+with open(WEB, "rb") as f:
+    SANITIZED = b"__asan_init" in f.read()
+
+
+class Core:
+    def __init__(self, capture, tmp):
+        bindir = os.path.join(tmp, "bin")
+        os.makedirs(bindir)
+        os.symlink(PCAPFILE, os.path.join(bindir, "osprey_cap_pcapfile"))
+        os.symlink(WEB, os.path.join(bindir, "osprey_web"))
+        conf = os.path.join(tmp, "osprey.conf")
+        with open(conf, "w") as f:
+            f.write("enable_logging=false\nremote_capture_port=0\n"
+                    "httpd_port=0\nhttpd_bind_address=127.0.0.1\n"
+                    "httpd_username=%s\nhttpd_password=%s\n"
+                    "source=%s:name=gen\n" % (USER, PASSWORD, capture))
+        self.log_path = os.path.join(tmp, "osprey.log")
+        self.log = open(self.log_path, "w+")
+        home = os.path.join(tmp, "home")
+        os.makedirs(home)
+        env = dict(os.environ, HOME=home, OSPREY_HELPER_PATH=bindir)
+        self.proc = subprocess.Popen([OSPREY, "--allow-root", "-f", conf],
+                                     env=env, stdout=self.log,
+                                     stderr=subprocess.STDOUT)
+        self.tok = "Basic " + base64.b64encode(
+            ("%s:%s" % (USER, PASSWORD)).encode()).decode()
+        deadline = time.time() + 120
+        self.port = None
+        while self.port is None:
+            m = re.search(r"web worker (\d+) listening on port (\d+)",
+                          self.text())
+            if m:
+                self.web_pid = int(m.group(1))
+                self.port = int(m.group(2))
+            elif self.proc.poll() is not None or time.time() > deadline:
+                raise RuntimeError("osprey did not start:\n" + self.text())
+            else:
+                time.sleep(0.05)
+
+    def text(self):
+        with open(self.log_path) as f:
+            return f.read()
+
+    def raw(self, path):
+        req = urllib.request.Request(
+            "http://127.0.0.1:%d%s" % (self.port, path),
+            headers={"Authorization": self.tok})
+        with urllib.request.urlopen(req, timeout=300) as r:
+            return r.read()
+
+    def get(self, path):
+        return json.loads(self.raw(path))
+
+    def stop(self):
+        self.proc.terminate()
+        self.proc.wait(60)
+
+
+def rss_kib(pid):
+    with open("/proc/%d/status" % pid) as f:
+        for line in f:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1])
+    raise RuntimeError("no VmRSS")
+
+
+def check_hist(s, key):
+    bounds = s[L + "hist_bounds_usec"]
+    hist, n, mx = s[L + key + "_hist"], s[L + key + "_count"], \
+        s[L + key + "_max_usec"]
+    assert bounds == sorted(bounds) and len(set(bounds)) == len(bounds), \
+        bounds
+    assert len(hist) == len(bounds) + 1, (hist, bounds)
+    assert sum(hist) == n, (key, hist, n)
+    if n == 0:
+        assert mx == 0, (key, mx)
+        return
+    top = max(i for i, c in enumerate(hist) if c)
+    lo = bounds[top - 1] if top > 0 else 0
+    hi = bounds[top] if top < len(bounds) else float("inf")
+    assert lo < mx <= hi or (top == 0 and mx == 0), (key, mx, lo, hi)
+
+
+def test_fields(core, st):
+    for key in ("gap", "hold"):
+        check_hist(st, key)
+    return "the loop's histograms add up (%d gaps, longest %.1f ms; " \
+        "%d turns, longest %.1f ms)" % (
+            st[L + "gap_count"], st[L + "gap_max_usec"] / 1000,
+            st[L + "hold_count"], st[L + "hold_max_usec"] / 1000)
+
+
+def test_counted(core, st):
+    # 200,000 frames at full speed: the core reads 256 KiB a turn and the
+    # helper writes faster than the core decodes.
+    assert st[L + "gap_count"] > 0, "no gap counted while reading the file"
+    a = core.get("/system/status.json")[L + "hold_count"]
+    for i in range(5):
+        core.get("/system/status.json")
+    b = core.get("/system/status.json")[L + "hold_count"]
+    assert b - a >= 6, (a, b)
+    return "gaps counted while reading; every request is a bridge turn"
+
+
+def test_dump_turns(core, st):
+    before = core.get("/system/status.json")
+    sizes, errors = [], []
+
+    def dump():
+        for i in range(2):
+            try:
+                body = core.raw("/devices/all_devices.json")
+                json.loads(body)
+                sizes.append(len(body))
+            except Exception as e:
+                errors.append(repr(e)[:200])
+    threads = [threading.Thread(target=dump) for i in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    after = core.get("/system/status.json")
+    check_hist(after, "hold")
+    bounds = after[L + "hist_bounds_usec"]
+    d = [b - a for a, b in zip(before[L + "hold_hist"],
+                               after[L + "hold_hist"])]
+    # Each answer whole: a cut one fails to read (no last chunk) or
+    # to parse.
+    assert not errors, errors
+    assert len(sizes) == 8 and min(sizes) == max(sizes), sizes
+    # A turn is 2 ms and one message (a slice is cut at 1.5 ms).  Without
+    # that bound one turn served every waiting MORE: four dumps' slices
+    # of 256 KiB at once.  In the core's CPU time, so a loaded machine
+    # does not count; 20 ms leaves room for the sanitizers.
+    over = sum(c for c, lim in zip(d, bounds + [None])
+               if lim is None or lim > 20000)
+    assert sum(d) > 30, d
+    assert over == 0, (d, bounds)
+    return "8 dumps of %d bytes in %d bridge turns, none over 20 ms of " \
+        "CPU (the longest since start %.1f ms)" % (
+            sizes[0], sum(d), after[L + "hold_max_usec"] / 1000)
+
+
+def test_slow_reader(core, st):
+    base = rss_kib(core.web_pid)
+    s = socket.socket()
+    s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 65536)
+    s.connect(("127.0.0.1", core.port))
+    s.sendall(("GET /devices/all_devices.json HTTP/1.1\r\nHost: x\r\n"
+               "Authorization: %s\r\nConnection: close\r\n\r\n" %
+               core.tok).encode())
+    got = b""
+    while len(got) < 256 * 1024:
+        got += s.recv(65536)
+    # Stop reading: wait until the worker's RSS settles (the dump has
+    # stalled behind the client), with a bound.
+    samples, deadline = [], time.time() + 60
+    while time.time() < deadline:
+        samples.append(rss_kib(core.web_pid))
+        if len(samples) >= 10 and max(samples[-10:]) == min(samples[-10:]):
+            break
+        time.sleep(0.2)
+    peak = max(samples)
+    while True:
+        b = s.recv(1 << 20)
+        if not b:
+            break
+        got += b
+    s.close()
+    SLOW["got"] = got
+    size = SLOW["size"] = len(got) - got.find(b"\r\n\r\n")
+    grew = peak - base
+    assert size > 4 * 4096 * 1024, size
+    # The web holds at most 1 MiB and a slice for a client (doc/bridge.md),
+    # and their JSON, plus its allocator's slack.  Under AddressSanitizer
+    # freed memory stays in its quarantine (the worker gets no
+    # ASAN_OPTIONS: the launcher passes no environment), so there the
+    # bound is only that the answer was not held whole.
+    bound = 4096 if not SANITIZED else size * 9 // 10 // 1024
+    assert grew < bound, (base, peak, size, bound)
+    return "a stalled client of a %d-byte answer: the web grew %d KiB" % (
+        size, grew)
+
+
+def test_slow_whole(core, st):
+    """The stalled client's answer, once read on, is whole."""
+    devs = json.loads(chunked_body(SLOW["got"]))
+    return "whole: %d devices" % len(devs)
+
+
+def chunked_body(got):
+    """The body of a whole chunked answer, or an AssertionError."""
+    head, rest = got.split(b"\r\n\r\n", 1)
+    assert b"chunked" in head.lower(), head
+    out = b""
+    while True:
+        assert b"\r\n" in rest, "the answer stops after %d of its bytes, " \
+            "with no last chunk" % len(out)
+        ln, rest = rest.split(b"\r\n", 1)
+        n = int(ln, 16)
+        if n == 0:
+            return out
+        out += rest[:n]
+        rest = rest[n + 2:]
+
+
+def test_rounds(core, st):
+    """Rounds of one client that pauses and four that read at once: each
+    answer whole (a late write callback used to close a connection with
+    the answer's tail still queued, about one round in four)."""
+    def fetch(k, pause, res):
+        s = socket.socket()
+        if pause:
+            s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 65536)
+        s.connect(("127.0.0.1", core.port))
+        s.sendall(("GET /devices/all_devices.json HTTP/1.1\r\nHost: x\r\n"
+                   "Authorization: %s\r\nConnection: close\r\n\r\n" %
+                   core.tok).encode())
+        got = b""
+        if pause:
+            while len(got) < 256 * 1024:
+                got += s.recv(65536)
+            time.sleep(1)
+        while True:
+            b = s.recv(1 << 20)
+            if not b:
+                break
+            got += b
+        s.close()
+        try:
+            res[k] = len(json.loads(chunked_body(got)))
+        except Exception as e:
+            res[k] = repr(e)[:200]
+    for r in range(4):
+        res = {}
+        ts = [threading.Thread(target=fetch, args=(k, k == 0, res))
+              for k in range(5)]
+        for t in ts:
+            t.start()
+        for t in ts:
+            t.join()
+        assert len(set(res.values())) == 1 and \
+            isinstance(res[0], int), (r, res)
+    return "4 rounds of 5 dumps, each whole (%d devices)" % res[0]
+
+
+SLOW = {}
+TODO = {}
+
+
+def main():
+    tests = [test_fields, test_counted, test_dump_turns, test_slow_reader,
+             test_slow_whole, test_rounds]
+    print("1..%d" % len(tests))
+    tmp = tempfile.mkdtemp(prefix="osprey-gap-test-")
+    core = None
+    fails = 0
+    try:
+        capture = os.path.join(tmp, "gen.pcapng")
+        subprocess.run([GEN, "--aps", "1000", "--clients", "12000",
+                        "--frames", "200000", "--seed", "17", "-o",
+                        capture], check=True, stdout=subprocess.DEVNULL)
+        core = Core(capture, tmp)
+        last, deadline = -1, time.time() + 240
+        while True:
+            st = core.get("/system/status.json")
+            n = st["osprey.system.packets.total"]
+            if n == last and n > 0:
+                break
+            if time.time() > deadline:
+                raise RuntimeError("ingest did not finish")
+            last = n
+            time.sleep(1)
+        print("# %d frames, %d devices" % (
+            n, st["kismet.system.devices.count"]))
+        for i, t in enumerate(tests, 1):
+            try:
+                print("ok %d - %s" % (i, t(core, st)))
+            except Exception as e:
+                if t in TODO:
+                    print("not ok %d - %s: %r # TODO %s" % (
+                        i, t.__name__, e, TODO[t]))
+                    continue
+                fails += 1
+                print("not ok %d - %s: %r" % (i, t.__name__, e))
+            sys.stdout.flush()
+    finally:
+        if core is not None:
+            core.stop()
+        shutil.rmtree(tmp, ignore_errors=True)
+    return 1 if fails else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
