@@ -624,8 +624,12 @@ def test_slow_stream_reader():
                   b"Authorization: Basic " + tok + b"\r\n\r\n")
         before = c.get_json("/system/status.json")[
             "osprey.system.packets.total"]
-        time.sleep(3)
         # The reader reads nothing: the stream drops, nothing else stalls.
+        # Wait for the drops (the source may still be starting on a
+        # loaded machine), then time one call.
+        c.wait(lambda: any(x["kismet.stream.dropped"] > 0 for x in
+                           c.get_json("/streams/all_streams.json")),
+               "the stalled stream to drop frames", 120)
         t = time.time()
         st = c.get_json("/streams/all_streams.json")
         assert time.time() - t < 2

@@ -109,20 +109,26 @@ def main():
     try:
         capture = os.path.join(tmp, "gen.pcapng")
         # 150 s: the minute turns twice, the hour does not.
+        summary = os.path.join(tmp, "gen.json")
         subprocess.run([GEN, "--aps", "20", "--clients", "120",
-                        "--seconds", "150", "--seed", "5", "-o", capture],
-                       check=True, stdout=subprocess.DEVNULL)
+                        "--seconds", "150", "--seed", "5", "--summary",
+                        summary, "-o", capture], check=True,
+                       stdout=subprocess.DEVNULL)
+        # Wait for every frame (a count that stood still for a second was
+        # not enough on a loaded machine).
+        with open(summary) as f:
+            want = json.load(f)["frames"]
         core = Core(capture, tmp)
-        last, deadline = -1, time.time() + 240
+        deadline = time.time() + 240
         while True:
             s = core.get("/system/status.json")
-            n = s["osprey.system.packets.total"]
-            if n == last and n > 0:
+            last = s["osprey.system.packets.total"]
+            if last >= want:
                 break
             if time.time() > deadline:
-                raise RuntimeError("ingest did not finish")
-            last = n
-            time.sleep(1)
+                raise RuntimeError("ingest did not finish: %d of %d "
+                                   "frames" % (last, want))
+            time.sleep(0.2)
         devs = core.get("/devices/all_devices.json")
         print("# %d devices, %d packets" % (len(devs), last))
         newest = max(d[B + "last_time"] for d in devs)
