@@ -189,7 +189,17 @@ def main():
         ok("a batch run of the capture gives the same histories", replay)
 
         def system():
-            s = core.get("/system/status.json")
+            # The system histories take the counters at the core's
+            # once-a-second tick: wait for the tick after the last frame.
+            deadline = time.time() + 30
+            while True:
+                s = core.get("/system/status.json")
+                rate = s["kismet.system.packets.rrd"]
+                if sum(rate[R + "minute_vec"]) + \
+                        60 * sum(rate[R + "hour_vec"]) >= last * 0.9 or \
+                        time.time() > deadline:
+                    break
+                time.sleep(0.2)
             for k in ["kismet.system.packets.rrd",
                       "kismet.system.devices.rrd",
                       "kismet.system.memory.rrd"]:
