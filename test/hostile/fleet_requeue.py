@@ -26,7 +26,9 @@ from fleet_lib import (Tap, cap, pb_bytes, pb_parse, pb_uint,  # noqa: E402
                        v2_frame, wait_for)
 
 HELPER = os.path.abspath(sys.argv[1])
-CAPTURE = "angryoxide__test_output.pcapng"      # 8207 frames, 2.2 MB
+# 1273 frames, 382 KB: more than the kernel's socket buffers take, and
+# less than they and the sensor's 512 KiB queue hold together.
+CAPTURE = "angryoxide__allframes.pcapng"
 
 
 class Link:
@@ -127,9 +129,11 @@ def main():
                     break
             elif cmd == "PING":
                 continue
-        # The frames that came are the file's last ones, in order.
+        # The frames that came are the file's last ones, in order: what
+        # the sensor's queue held (what the kernel's socket buffers held
+        # went with the link; with a 512 KiB queue they hold more).
         tail = want[len(want) - len(got):] if got else []
-        t.ok(len(got) > len(want) // 2 and got == tail,
+        t.ok(len(got) > 0 and got == tail,
              "after the reconnect %d of %d frames came, in order, the "
              "file's last ones; %d were lost with the link" % (
                  len(got), len(want), len(want) - len(got)))
