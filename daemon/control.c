@@ -89,6 +89,13 @@ struct control {
 	struct event		*ev_ping;	/* every ping_ms while running */
 	struct event		*ev_deadline;	/* HELLO or PONG due by then */
 	struct event		*ev_resume;	/* requests left for a turn */
+	/*
+	 * Capture's time owed after the last turn (CONTROL_SHARE), counted
+	 * from loopstat_capture_usec at owed_from.
+	 */
+	uint64_t		 owed_usec;
+	uint64_t		 owed_from;
+	uint64_t		 owed_wall;	/* when the turn ended */
 	/* Why the current worker ends: its FATAL, or the core's reason. */
 	char			 fatal[CONTROL_REASON_MAX];
 	char			 dropped[CONTROL_REASON_MAX];
@@ -124,6 +131,17 @@ static void	control_resume_cb(evutil_socket_t, short, void *);
  */
 #define CONTROL_TURN_USEC	2000
 #define CONTROL_SLICE_USEC	1500
+/*
+ * While capture has a backlog (a source left with frames to read), the
+ * bridge gets one part in CONTROL_SHARE of the loop: after a turn of T,
+ * the next waits until capture reads have had (CONTROL_SHARE - 1) * T.
+ * Clients dumping every device then slow down, not capture (issue 17:
+ * ingest within 10 % of its rate without them).  Without a backlog the
+ * bridge takes what the loop has.
+ */
+#define CONTROL_SHARE		12
+/* What is owed lapses after this long, whatever capture did meanwhile. */
+#define CONTROL_OWED_MAX_USEC	250000
 
 static struct timeval
 control_tv(uint64_t ms)
@@ -1169,16 +1187,39 @@ control_read_turn(struct control *c, uint64_t t0, uint64_t budget)
 	}
 }
 
+/* Does capture still have time owed by the last turn? */
+static bool
+control_owes(struct control *c)
+{
+	if (loopstat_backlog == 0 ||
+	    loopstat_now() - c->owed_wall > CONTROL_OWED_MAX_USEC) {
+		c->owed_usec = 0;
+		return false;
+	}
+	return loopstat_capture_usec - c->owed_from < c->owed_usec;
+}
+
 static void
 control_read_cb(struct bufferevent *bev, void *arg)
 {
 	struct control *c = arg;
+	struct timeval tv = { 0, 0 };
 	struct loopstat_mark t0;
+	uint64_t used;
 
 	(void)bev;
+	if (control_owes(c)) {
+		/* After the sources' next reads, as a turn that ran out. */
+		evtimer_add(c->ev_resume, &tv);
+		return;
+	}
 	loopstat_mark(&t0);
 	control_read_turn(c, t0.wall, CONTROL_TURN_USEC);
 	loopstat_end(&loopstat_hold, &t0);
+	c->owed_wall = loopstat_now();
+	used = c->owed_wall - t0.wall;
+	c->owed_usec = loopstat_backlog > 0 ? used * (CONTROL_SHARE - 1) : 0;
+	c->owed_from = loopstat_capture_usec;
 }
 
 static void

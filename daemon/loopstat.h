@@ -40,6 +40,14 @@ extern const uint32_t loopstat_bounds[LOOPSTAT_BUCKETS - 1];
 extern struct loopstat loopstat_gap;
 extern struct loopstat loopstat_hold;
 
+/*
+ * Capture's claim on the loop, for the web bridge's share of it
+ * (control.c): how many capture peers the loop left with bytes still to
+ * read, and the wall time spent reading capture peers, all told.
+ */
+extern unsigned loopstat_backlog;
+extern uint64_t loopstat_capture_usec;
+
 /* The start of a span: both clocks. */
 struct loopstat_mark {
 	uint64_t	 wall, cpu;

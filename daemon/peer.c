@@ -95,9 +95,20 @@ peer_new(struct event_base *base, int fd, size_t max_payload,
 	return p;
 }
 
+/* The peer no longer has bytes waiting on the loop. */
+static void
+peer_unpend(struct peer *p)
+{
+	if (p->pending.wall == 0)
+		return;
+	p->pending.wall = 0;
+	loopstat_backlog--;
+}
+
 static void
 peer_destroy(struct peer *p)
 {
+	peer_unpend(p);
 	event_free(p->ev_read);
 	event_free(p->ev_write);
 	evbuffer_free(p->out);
@@ -150,7 +161,7 @@ peer_hold(struct peer *p, bool hold)
 		return;
 	if (hold) {
 		/* Held on purpose: not a gap the loop caused. */
-		p->pending.wall = 0;
+		peer_unpend(p);
 		event_del(p->ev_read);
 	} else
 		event_add(p->ev_read, NULL);
@@ -206,48 +217,55 @@ peer_drain_frames(struct peer *p)
 	return true;
 }
 
-static void
-peer_read_cb(evutil_socket_t fd, short what, void *arg)
+/* Read and dispatch what the peer sent; false if that freed it. */
+static bool
+peer_read(struct peer *p, int fd)
 {
-	struct peer *p = arg;
 	uint8_t *space;
 	size_t len;
 	ssize_t n;
 	int i;
 
-	if (p->pending.wall != 0) {
-		loopstat_end(&loopstat_gap, &p->pending);
-		p->pending.wall = 0;
-	}
 	for (i = 0; i < PEER_READS_PER_EVENT && !p->gone; i++) {
 		space = frame_decoder_space(&p->dec, &len);
 		if (len > PEER_READ_MAX)
 			len = PEER_READ_MAX;
-		if (len == 0) {
-			/* Cannot happen: a whole frame always fits. */
-			(void)peer_gone(p, -EMSGSIZE);
-			return;
-		}
+		if (len == 0)	/* cannot happen: a whole frame fits */
+			return peer_gone(p, -EMSGSIZE);
 		n = read(fd, space, len);
 		if (n < 0) {
 			if (errno == EAGAIN || errno == EINTR)
-				return;
-			(void)peer_gone(p, -errno);
-			return;
+				return true;
+			return peer_gone(p, -errno);
 		}
-		if (n == 0) {
-			(void)peer_gone(p, 0);
-			return;
-		}
+		if (n == 0)
+			return peer_gone(p, 0);
 		frame_decoder_commit(&p->dec, (size_t)n);
 		if (!peer_drain_frames(p))
-			return;
+			return false;
 		if ((size_t)n < len)
-			return;	/* drained the socket */
+			return true;	/* drained the socket */
 	}
 	/* Left with bytes waiting (p is still ours: a free returned). */
-	if (!p->gone)
+	if (!p->gone) {
 		loopstat_mark(&p->pending);
+		loopstat_backlog++;
+	}
+	return true;
+}
+
+static void
+peer_read_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct peer *p = arg;
+	uint64_t t0 = loopstat_now();
+
+	if (p->pending.wall != 0) {
+		loopstat_end(&loopstat_gap, &p->pending);
+		peer_unpend(p);
+	}
+	(void)peer_read(p, fd);
+	loopstat_capture_usec += loopstat_now() - t0;
 }
 
 void
@@ -262,6 +280,7 @@ peer_finish(struct peer *p)
 	p->gone = true;
 	p->finishing = true;
 	event_del(p->ev_read);
+	peer_unpend(p);
 	if (evbuffer_get_length(p->out) == 0) {
 		peer_free(p);
 		return;
