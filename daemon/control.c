@@ -49,6 +49,7 @@ struct ctl_query {
 	uint32_t		 seq;
 	struct ctldev		*dev;
 	bool			 page;		/* DEVICES_PAGE: PAGE_END */
+	bool			 more;		/* a MORE waits (CONTROL_SHARE) */
 	uint64_t		 total, filtered;
 };
 
@@ -89,6 +90,7 @@ struct control {
 	struct event		*ev_ping;	/* every ping_ms while running */
 	struct event		*ev_deadline;	/* HELLO or PONG due by then */
 	struct event		*ev_resume;	/* requests left for a turn */
+	struct event		*ev_bulk;	/* MOREs held for capture */
 	/*
 	 * Capture's time owed after the last turn (CONTROL_SHARE), counted
 	 * from loopstat_capture_usec at owed_from.
@@ -121,6 +123,8 @@ static void	control_event_cb(struct bufferevent *, short, void *);
 static void	control_ping_cb(evutil_socket_t, short, void *);
 static void	control_deadline_cb(evutil_socket_t, short, void *);
 static void	control_resume_cb(evutil_socket_t, short, void *);
+static void	control_bulk_cb(evutil_socket_t, short, void *);
+static bool	control_owes(struct control *);
 
 /*
  * How long the bridge may hold the loop in one turn, and one slice of
@@ -133,11 +137,13 @@ static void	control_resume_cb(evutil_socket_t, short, void *);
 #define CONTROL_SLICE_USEC	1500
 /*
  * While capture has a backlog (a source left with frames to read), the
- * bridge gets one part in CONTROL_SHARE of the loop: after a turn of T,
- * the next waits until capture reads have had (CONTROL_SHARE - 1) * T.
- * Clients dumping every device then slow down, not capture (issue 17:
- * ingest within 10 % of its rate without them).  Without a backlog the
- * bridge takes what the loop has.
+ * bulk of the bridge's work, the slices after a query's first (MOREs),
+ * gets one part in CONTROL_SHARE of the loop: after a turn of T, MOREs
+ * wait until capture reads have had (CONTROL_SHARE - 1) * T.  Clients
+ * dumping every device then slow down, not capture (issue 17: ingest
+ * within 10 % of its rate without them), and a page, a poll or a status
+ * still goes first, in its turn.  Without a backlog the bridge takes
+ * what the loop has.
  */
 #define CONTROL_SHARE		12
 /* What is owed lapses after this long, whatever capture did meanwhile. */
@@ -568,11 +574,18 @@ control_devices_page(struct control *c, const struct bridge_msg *m)
 static void
 control_devices_more(struct control *c, const struct bridge_msg *m)
 {
+	struct timeval tv = { 0, 0 };
 	struct ctl_query *q = control_query_find(c, m->hdr.seq);
 
 	/* A MORE for a query that ended is a harmless race; ignore it. */
-	if (q != NULL)
+	if (q == NULL)
+		return;
+	if (!control_owes(c)) {
 		control_query_step(c, q);
+		return;
+	}
+	q->more = true;
+	evtimer_add(c->ev_bulk, &tv);
 }
 
 static void
@@ -1089,6 +1102,7 @@ control_drop(struct control *c, const char *why)
 	}
 	evtimer_del(c->ev_ping);
 	evtimer_del(c->ev_resume);
+	evtimer_del(c->ev_bulk);
 	evtimer_del(c->ev_deadline);
 	while ((q = TAILQ_FIRST(&c->queries)) != NULL)
 		control_query_free(c, q);
@@ -1199,27 +1213,67 @@ control_owes(struct control *c)
 	return loopstat_capture_usec - c->owed_from < c->owed_usec;
 }
 
+/* After a turn that began at t0: what capture is owed for it. */
+static void
+control_charge(struct control *c, const struct loopstat_mark *t0)
+{
+	uint64_t used, left = 0;
+
+	loopstat_end(&loopstat_hold, t0);
+	/* What an earlier turn still had owed, and this one's. */
+	if (control_owes(c))
+		left = c->owed_usec - (loopstat_capture_usec - c->owed_from);
+	c->owed_wall = loopstat_now();
+	used = c->owed_wall - t0->wall;
+	c->owed_usec = loopstat_backlog > 0 ?
+	    left + used * (CONTROL_SHARE - 1) : 0;
+	c->owed_from = loopstat_capture_usec;
+}
+
 static void
 control_read_cb(struct bufferevent *bev, void *arg)
 {
 	struct control *c = arg;
-	struct timeval tv = { 0, 0 };
 	struct loopstat_mark t0;
-	uint64_t used;
 
 	(void)bev;
+	loopstat_mark(&t0);
+	control_read_turn(c, t0.wall, CONTROL_TURN_USEC);
+	control_charge(c, &t0);
+}
+
+/*
+ * The MOREs held while capture was owed time: one slice each, in turn,
+ * for as long as a turn lasts, once capture has had its share.
+ */
+static void
+control_bulk_cb(evutil_socket_t unused, short what, void *arg)
+{
+	struct control *c = arg;
+	struct timeval tv = { 0, 0 };
+	struct loopstat_mark t0;
+	struct ctl_query *q, *next;
+	bool left = false;
+
 	if (control_owes(c)) {
-		/* After the sources' next reads, as a turn that ran out. */
-		evtimer_add(c->ev_resume, &tv);
+		evtimer_add(c->ev_bulk, &tv);
 		return;
 	}
 	loopstat_mark(&t0);
-	control_read_turn(c, t0.wall, CONTROL_TURN_USEC);
-	loopstat_end(&loopstat_hold, &t0);
-	c->owed_wall = loopstat_now();
-	used = c->owed_wall - t0.wall;
-	c->owed_usec = loopstat_backlog > 0 ? used * (CONTROL_SHARE - 1) : 0;
-	c->owed_from = loopstat_capture_usec;
+	for (q = TAILQ_FIRST(&c->queries); q != NULL; q = next) {
+		next = TAILQ_NEXT(q, entry);
+		if (!q->more)
+			continue;
+		if (loopstat_now() - t0.wall >= CONTROL_TURN_USEC) {
+			left = true;
+			break;
+		}
+		q->more = false;
+		control_query_step(c, q);	/* may free q */
+	}
+	control_charge(c, &t0);
+	if (left)
+		evtimer_add(c->ev_bulk, &tv);
 }
 
 static void
@@ -1455,6 +1509,7 @@ control_new(const struct control_deps *deps, const char *const *keys,
 	c->ev_ping = evtimer_new(deps->base, control_ping_cb, c);
 	c->ev_deadline = evtimer_new(deps->base, control_deadline_cb, c);
 	c->ev_resume = evtimer_new(deps->base, control_resume_cb, c);
+	c->ev_bulk = evtimer_new(deps->base, control_bulk_cb, c);
 	if (c->deps.ping_ms == 0)
 		c->deps.ping_ms = CONTROL_PING_MS;
 	if (c->deps.pong_timeout_ms == 0)
@@ -1503,6 +1558,7 @@ control_free(struct control *c)
 	event_free(c->ev_ping);
 	event_free(c->ev_deadline);
 	event_free(c->ev_resume);
+	event_free(c->ev_bulk);
 	for (i = 0; i < c->n_settings; i++) {
 		explicit_bzero(c->values[i], strlen(c->values[i]));
 		free(c->keys[i]);
