@@ -136,18 +136,20 @@ static bool	control_owes(struct control *);
 #define CONTROL_TURN_USEC	2000
 #define CONTROL_SLICE_USEC	1500
 /*
- * While capture has a backlog (a source left with frames to read), the
- * bulk of the bridge's work, the slices after a query's first (MOREs),
- * gets one part in CONTROL_SHARE of the loop: after a turn of T, MOREs
- * wait until capture reads have had (CONTROL_SHARE - 1) * T.  Clients
- * dumping every device then slow down, not capture (issue 17: ingest
- * within 10 % of its rate without them), and a page, a poll or a status
- * still goes first, in its turn.  Without a backlog the bridge takes
- * what the loop has.
+ * While capture is behind (a source found a whole read's worth of
+ * frames waiting within CONTROL_BEHIND_USEC), the bulk of the bridge's
+ * work, the slices after a query's first (MOREs), gets one part in
+ * CONTROL_SHARE of the loop: after a turn of T, MOREs wait until capture
+ * reads have had (CONTROL_SHARE - 1) * T.  Clients dumping every device
+ * then slow down, not capture (issue 17: ingest within 10 % of its rate
+ * without them), and a page, a poll or a status still goes first, in its
+ * turn.  Otherwise the bridge takes what the loop has.
  */
 #define CONTROL_SHARE		12
 /* What is owed lapses after this long, whatever capture did meanwhile. */
 #define CONTROL_OWED_MAX_USEC	250000
+/* Capture is behind if a source found a full read waiting this recently. */
+#define CONTROL_BEHIND_USEC	20000
 
 static struct timeval
 control_tv(uint64_t ms)
@@ -585,6 +587,7 @@ control_devices_more(struct control *c, const struct bridge_msg *m)
 		return;
 	}
 	q->more = true;
+	loopstat_bulk_held++;
 	evtimer_add(c->ev_bulk, &tv);
 }
 
@@ -825,6 +828,8 @@ control_pack_loop(msgpack_packer *pk)
 	    loopstat_hold.hist, NULL, LOOPSTAT_BUCKETS);
 	control_pack_hist(pk, "osprey.system.loop.hist_bounds_usec", NULL,
 	    loopstat_bounds, LOOPSTAT_BUCKETS - 1);
+	bridge_pack_kv_u64(pk, "osprey.system.loop.bulk_held",
+	    loopstat_bulk_held);
 }
 
 static void
@@ -846,7 +851,7 @@ control_pack_status(struct control *c, msgpack_packer *pk)
 	memset(&ts, 0, sizeof(ts));
 	if (c->deps.tracker != NULL)
 		tracker_stats(c->deps.tracker, &ts);
-	msgpack_pack_map(pk, 14 + 9 + kislog_status_fields() +
+	msgpack_pack_map(pk, 14 + 10 + kislog_status_fields() +
 	    (c->deps.stats != NULL ? 3 : 0));
 	if (c->deps.stats != NULL) {
 		/* Kismet's two, and the packet rate for an overview. */
@@ -1201,11 +1206,19 @@ control_read_turn(struct control *c, uint64_t t0, uint64_t budget)
 	}
 }
 
+/* Is capture behind, by loopstat_behind_usec? */
+static bool
+control_capture_behind(void)
+{
+	return loopstat_behind_usec != 0 &&
+	    loopstat_now() - loopstat_behind_usec < CONTROL_BEHIND_USEC;
+}
+
 /* Does capture still have time owed by the last turn? */
 static bool
 control_owes(struct control *c)
 {
-	if (loopstat_backlog == 0 ||
+	if (!control_capture_behind() ||
 	    loopstat_now() - c->owed_wall > CONTROL_OWED_MAX_USEC) {
 		c->owed_usec = 0;
 		return false;
@@ -1225,7 +1238,7 @@ control_charge(struct control *c, const struct loopstat_mark *t0)
 		left = c->owed_usec - (loopstat_capture_usec - c->owed_from);
 	c->owed_wall = loopstat_now();
 	used = c->owed_wall - t0->wall;
-	c->owed_usec = loopstat_backlog > 0 ?
+	c->owed_usec = control_capture_behind() ?
 	    left + used * (CONTROL_SHARE - 1) : 0;
 	c->owed_from = loopstat_capture_usec;
 }

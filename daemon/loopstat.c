@@ -13,8 +13,9 @@ const uint32_t loopstat_bounds[LOOPSTAT_BUCKETS - 1] = {
 
 struct loopstat loopstat_gap;
 struct loopstat loopstat_hold;
-unsigned loopstat_backlog;
+uint64_t loopstat_behind_usec;
 uint64_t loopstat_capture_usec;
+uint64_t loopstat_bulk_held;
 
 uint64_t
 loopstat_now(void)

@@ -42,11 +42,14 @@ extern struct loopstat loopstat_hold;
 
 /*
  * Capture's claim on the loop, for the web bridge's share of it
- * (control.c): how many capture peers the loop left with bytes still to
- * read, and the wall time spent reading capture peers, all told.
+ * (control.c): when a capture peer last found a whole read's worth of
+ * frames waiting (loopstat_now(); the source sends faster than the core
+ * takes it in), and the wall time spent reading capture peers, all told.
  */
-extern unsigned loopstat_backlog;
+extern uint64_t loopstat_behind_usec;
 extern uint64_t loopstat_capture_usec;
+/* Slices of the web's dumps held back for capture (control.c). */
+extern uint64_t loopstat_bulk_held;
 
 /* The start of a span: both clocks. */
 struct loopstat_mark {

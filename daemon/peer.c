@@ -95,20 +95,9 @@ peer_new(struct event_base *base, int fd, size_t max_payload,
 	return p;
 }
 
-/* The peer no longer has bytes waiting on the loop. */
-static void
-peer_unpend(struct peer *p)
-{
-	if (p->pending.wall == 0)
-		return;
-	p->pending.wall = 0;
-	loopstat_backlog--;
-}
-
 static void
 peer_destroy(struct peer *p)
 {
-	peer_unpend(p);
 	event_free(p->ev_read);
 	event_free(p->ev_write);
 	evbuffer_free(p->out);
@@ -161,7 +150,7 @@ peer_hold(struct peer *p, bool hold)
 		return;
 	if (hold) {
 		/* Held on purpose: not a gap the loop caused. */
-		peer_unpend(p);
+		p->pending.wall = 0;
 		event_del(p->ev_read);
 	} else
 		event_add(p->ev_read, NULL);
@@ -240,6 +229,12 @@ peer_read(struct peer *p, int fd)
 		}
 		if (n == 0)
 			return peer_gone(p, 0);
+		/*
+		 * A whole read's worth waiting when the loop came: the
+		 * source sends faster than the core takes it in.
+		 */
+		if (i == 0 && (size_t)n == len)
+			loopstat_behind_usec = loopstat_now();
 		frame_decoder_commit(&p->dec, (size_t)n);
 		if (!peer_drain_frames(p))
 			return false;
@@ -247,10 +242,8 @@ peer_read(struct peer *p, int fd)
 			return true;	/* drained the socket */
 	}
 	/* Left with bytes waiting (p is still ours: a free returned). */
-	if (!p->gone) {
+	if (!p->gone)
 		loopstat_mark(&p->pending);
-		loopstat_backlog++;
-	}
 	return true;
 }
 
@@ -262,7 +255,7 @@ peer_read_cb(evutil_socket_t fd, short what, void *arg)
 
 	if (p->pending.wall != 0) {
 		loopstat_end(&loopstat_gap, &p->pending);
-		peer_unpend(p);
+		p->pending.wall = 0;
 	}
 	(void)peer_read(p, fd);
 	loopstat_capture_usec += loopstat_now() - t0;
@@ -280,7 +273,6 @@ peer_finish(struct peer *p)
 	p->gone = true;
 	p->finishing = true;
 	event_del(p->ev_read);
-	peer_unpend(p);
 	if (evbuffer_get_length(p->out) == 0) {
 		peer_free(p);
 		return;
