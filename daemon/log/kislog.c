@@ -22,7 +22,7 @@
 
 #include "bridge.h"
 #include "config.h"
-#include "control.h"
+#include "ctlstat.h"
 #include "datasource.h"
 #include "device.h"
 #include "devrec.h"
@@ -597,7 +597,7 @@ kislog_source(struct kislog *k, const struct datasource *ds)
 	}
 	msgpack_sbuffer_clear(&k->sb);
 	msgpack_packer_init(&pk, &k->sb, msgpack_sbuffer_write);
-	control_pack_source(&pk, ds);
+	ctlstat_pack_source(&pk, ds, NULL);
 	klmsg_put_raw(&k->buf, KLMSG_SOURCE, k->sb.data, k->sb.size);
 	kislog_send_buf(k);
 }
