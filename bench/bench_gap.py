@@ -21,16 +21,14 @@
 # (the demo's): replaying BIG would change every device each pass, and
 # the last-time polls would then return thousands of devices each.
 
-import http.client
 import json
 import os
-import re
 import subprocess
 import sys
 import threading
 import time
 
-from benchcore import BenchCore, USER, PASSWORD
+from benchcore import BenchCore, USER, PASSWORD, rss_kib
 
 
 def main():
@@ -40,45 +38,12 @@ def main():
     seconds = float(sys.argv[7]) if len(sys.argv) > 7 else 30
     core = BenchCore(osprey, web, pcapfile, big, "osprey-bench-gap-")
     port = core.port
-
-    def get(path, body=None):
-        c = http.client.HTTPConnection("127.0.0.1", port, timeout=300)
-        t = time.time()
-        c.request("POST" if body else "GET", path, body=body,
-                  headers={"Authorization": core.tok,
-                           "Content-Type": "application/json"})
-        r = c.getresponse()
-        data = r.read()
-        c.close()
-        if r.status != 200:
-            sys.exit("%s: %d %s" % (path, r.status, data[:200]))
-        return time.time() - t, data
-
-    def status():
-        return json.loads(get("/system/status.json")[1])
-
-    web_pid = int(re.search(r"web worker (\d+) listening",
-                            core.text()).group(1))
-
-    def rss_kib(pid, what="VmRSS"):
-        with open("/proc/%d/status" % pid) as f:
-            for line in f:
-                if line.startswith(what + ":"):
-                    return int(line.split()[1])
-        return 0
-
-    t0 = time.time()
-    last = -1
-    while True:
-        s = status()
-        n = s["osprey.system.packets.total"]
-        if n == last and n > 0:
-            break
-        last = n
-        time.sleep(1)
-    devices = s["kismet.system.devices.count"]
+    get, status = core.get, core.status
+    web_pid = core.web_pid()
+    s, took = core.wait_read()
     print("capture: %d frames, %d devices, read in %.1f s" % (
-        n, devices, time.time() - t0 - 1))
+        s["osprey.system.packets.total"], s["kismet.system.devices.count"],
+        took))
     print("load average: %s" % " ".join(
         open("/proc/loadavg").read().split()[:3]))
     get("/datasource/add_source.cmd", json.dumps(

@@ -36,55 +36,20 @@
 
 #include "benchcap.h"
 #include "decode.h"
+#include "kislog.h"
 #include "kislogd.h"
 #include "kismetdb.h"
 #include "klmsg.h"
 #include "packet.h"
 
-/* The core's tap, as daemon/log/kislog.c fills a packet message. */
+/* The core's tap: kislog.c's packet message, then the frame's bytes. */
 static void
 tap(struct klbuf *b, const struct packet *p, uint64_t id)
 {
 	struct klmsg_packet m;
 	uint8_t head[KLMSG_HDR + KLMSG_PACKET_FIXED];
-	const struct packet_dot11 *d = &p->dot11;
 
-	memset(&m, 0, sizeof(m));
-	m.ts_sec = p->ts_sec;
-	m.ts_usec = (uint32_t)p->ts_usec;
-	m.dlt = p->dlt;
-	m.full_len = (uint32_t)p->len;
-	m.caplen = p->caplen;
-	if (p->error != PACKET_OK)
-		m.flags |= KLMSG_PKT_ERROR;
-	else {
-		m.flags |= KLMSG_PKT_DOT11;
-		if (d->has_src) {
-			m.flags |= KLMSG_PKT_SRC;
-			memcpy(m.src, d->src, 6);
-		}
-		if (d->has_dst) {
-			m.flags |= KLMSG_PKT_DST;
-			memcpy(m.dst, d->dst, 6);
-		}
-		if (d->has_ta) {
-			m.flags |= KLMSG_PKT_TA;
-			memcpy(m.ta, d->ta, 6);
-		}
-	}
-	if (p->radio.has & RADIO_HAS_SIGNAL) {
-		m.flags |= KLMSG_PKT_SIGNAL;
-		m.signal = p->radio.signal_dbm;
-	}
-	if (p->radio.has & RADIO_HAS_FREQ)
-		m.freq_khz = (uint32_t)p->radio.freq_mhz * 1000;
-	if (p->radio.has & RADIO_HAS_RATE)
-		m.rate_kbps = p->radio.rate_kbps;
-	if (p->frame != NULL && p->frame >= p->data &&
-	    p->frame + p->frame_len <= p->data + p->caplen) {
-		m.frame_off = (uint32_t)(p->frame - p->data);
-		m.frame_len = (uint32_t)p->frame_len;
-	}
+	kislog_packet_msg(&m, p);
 	m.packetid = id;
 	memcpy(m.uuid, "5FE308BD-0000-0000-0000-00000000B0B0", 36);
 	klmsg_packet_head(head, &m);

@@ -15,16 +15,13 @@
 # The live source replays at PPS frames/s, or as fast as the core takes
 # them with PPS 0 (the default).
 
-import http.client
 import json
 import os
-import re
-import subprocess
 import sys
 import threading
 import time
 
-from benchcore import BenchCore, USER, PASSWORD
+from benchcore import BenchCore
 
 
 def main():
@@ -33,23 +30,8 @@ def main():
     rounds = int(sys.argv[6]) if len(sys.argv) > 6 else 5
     pps = int(sys.argv[7]) if len(sys.argv) > 7 else 0
     core = BenchCore(osprey, web, pcapfile, big, "osprey-bench-web-")
-    proc, port = core.proc, core.port
-
-    def get(path, body=None):
-        c = http.client.HTTPConnection("127.0.0.1", port, timeout=300)
-        t = time.time()
-        c.request("POST" if body else "GET", path, body=body,
-                  headers={"Authorization": core.tok,
-                           "Content-Type": "application/json"})
-        r = c.getresponse()
-        data = r.read()
-        c.close()
-        if r.status != 200:
-            sys.exit("%s: %d %s" % (path, r.status, data[:200]))
-        return time.time() - t, data
-
-    def status():
-        return json.loads(get("/system/status.json")[1])
+    proc = core.proc
+    get, status = core.get, core.status
 
     def cpu(pid):
         """User+system CPU seconds of a process."""
@@ -57,20 +39,11 @@ def main():
             v = f.read().rsplit(")", 1)[1].split()
         return (int(v[11]) + int(v[12])) / os.sysconf("SC_CLK_TCK")
 
-    web_pid = int(re.search(r"web worker (\d+) listening",
-                            core.text()).group(1))
-
-    t0 = time.time()
-    last = -1
-    while True:
-        s = status()
-        n = s["osprey.system.packets.total"]
-        if n == last and n > 0:
-            break
-        last = n
-        time.sleep(1)
+    web_pid = core.web_pid()
+    s, took = core.wait_read()
     print("capture: %d frames, %d devices, read in %.1f s" % (
-        n, s["kismet.system.devices.count"], time.time() - t0 - 1))
+        s["osprey.system.packets.total"], s["kismet.system.devices.count"],
+        took))
 
     get("/datasource/add_source.cmd", json.dumps(
         {"definition": "%s:name=live,loop=true%s" % (

@@ -5,7 +5,6 @@
 #include <sys/time.h>
 
 #include <errno.h>
-#include <malloc.h>
 #include <signal.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -24,6 +23,7 @@
 #include "control.h"
 #include "ctldev.h"
 #include "devview.h"
+#include "ctlstat.h"
 #include "ctlsys.h"
 #include "datasource.h"
 #include "devnames.h"
@@ -33,7 +33,6 @@
 #include "loopstat.h"
 #include "msgbus.h"
 #include "packet.h"
-#include "pktstats.h"
 #include "proc.h"
 #include "tracker.h"
 #include "xmalloc.h"
@@ -189,79 +188,6 @@ control_send_error(struct control *c, uint32_t seq, uint32_t status,
 }
 
 static void
-control_pack_list(msgpack_packer *pk, const char *key,
-    const struct chanplan_list *l)
-{
-	size_t i;
-
-	bridge_pack_cstr(pk, key);
-	msgpack_pack_array(pk, l->n);
-	for (i = 0; i < l->n; i++)
-		bridge_pack_cstr(pk, l->v[i]);
-}
-
-/*
- * One source as the REST API shows it (doc/rest.md, Datasources); with
- * ps, its packet rate history too (the kismetdb log has none).
- */
-static void
-control_pack_source_hist(msgpack_packer *pk, const struct datasource *ds,
-    const struct pktstats *ps)
-{
-	msgpack_pack_map(pk, 27 + (ps != NULL));
-	if (ps != NULL) {
-		bridge_pack_cstr(pk, "kismet.datasource.packets_rrd");
-		pktstats_pack_source(ps, ds->id, (uint64_t)time(NULL), pk);
-	}
-	bridge_pack_kv_str(pk, "kismet.datasource.uuid", ds->uuid);
-	bridge_pack_kv_u64(pk, "kismet.datasource.source_number", ds->id);
-	bridge_pack_kv_str(pk, "kismet.datasource.name", ds->name);
-	bridge_pack_kv_str(pk, "kismet.datasource.definition",
-	    ds->definition);
-	bridge_pack_kv_str(pk, "kismet.datasource.interface", ds->interface);
-	bridge_pack_kv_str(pk, "kismet.datasource.capture_interface",
-	    ds->capture_interface);
-	bridge_pack_kv_str(pk, "kismet.datasource.type", ds->type);
-	bridge_pack_kv_str(pk, "kismet.datasource.hardware", ds->hardware);
-	bridge_pack_kv_u64(pk, "kismet.datasource.dlt", ds->dlt);
-	bridge_pack_kv_bool(pk, "kismet.datasource.running",
-	    datasource_running(ds));
-	bridge_pack_kv_bool(pk, "kismet.datasource.paused",
-	    datasource_paused(ds));
-	bridge_pack_kv_bool(pk, "kismet.datasource.error",
-	    datasource_error(ds));
-	bridge_pack_kv_str(pk, "kismet.datasource.error_reason",
-	    ds->error_reason);
-	bridge_pack_kv_str(pk, "kismet.datasource.state",
-	    datasource_state_name(ds->state));
-	control_pack_list(pk, "kismet.datasource.channels", &ds->channels);
-	bridge_pack_kv_str(pk, "kismet.datasource.channel", ds->channel);
-	bridge_pack_kv_bool(pk, "kismet.datasource.hopping", ds->hopping);
-	bridge_pack_kv_double(pk, "kismet.datasource.hop_rate", ds->hop_rate);
-	control_pack_list(pk, "kismet.datasource.hop_channels",
-	    &ds->hop_channels);
-	bridge_pack_kv_u64(pk, "kismet.datasource.hop_offset",
-	    ds->hop_offset);
-	bridge_pack_kv_bool(pk, "kismet.datasource.hop_shuffle",
-	    ds->hop_shuffle);
-	bridge_pack_kv_u64(pk, "kismet.datasource.num_packets",
-	    ds->num_packets);
-	bridge_pack_kv_u64(pk, "kismet.datasource.num_error_packets",
-	    ds->num_error_packets);
-	bridge_pack_kv_u64(pk, "kismet.datasource.num_drops", ds->num_drops);
-	bridge_pack_kv_bool(pk, "kismet.datasource.remote", ds->remote);
-	bridge_pack_kv_bool(pk, "kismet.datasource.retry", ds->retry);
-	bridge_pack_kv_u64(pk, "kismet.datasource.retry_attempts",
-	    ds->retry_attempts);
-}
-
-void
-control_pack_source(msgpack_packer *pk, const struct datasource *ds)
-{
-	control_pack_source_hist(pk, ds, NULL);
-}
-
-static void
 control_reply_source(struct control *c, uint32_t seq,
     const struct datasource *ds)
 {
@@ -269,7 +195,7 @@ control_reply_source(struct control *c, uint32_t seq,
 
 	bridge_out_begin(&c->out, BRIDGE_SOURCE_CMD_REPLY, seq);
 	msgpack_packer_init(&pk, &c->out, msgpack_sbuffer_write);
-	control_pack_source_hist(&pk, ds, c->deps.stats);
+	ctlstat_pack_source(&pk, ds, c->deps.stats);
 	if (bridge_out_end(&c->out, BRIDGE_MAX_PAYLOAD) == 0)
 		control_send(c);
 }
@@ -289,11 +215,11 @@ control_sources(struct control *c, const struct bridge_msg *m)
 		ds = datasource_find_uuid(c->deps.sources,
 		    m->u.sources_req.uuid);
 		if (ds != NULL)
-			control_pack_source_hist(&pk, ds, c->deps.stats);
+			ctlstat_pack_source(&pk, ds, c->deps.stats);
 	} else {
 		l = datasource_mgr_sources(c->deps.sources);
 		TAILQ_FOREACH(ds, l, entry)
-			control_pack_source_hist(&pk, ds, c->deps.stats);
+			ctlstat_pack_source(&pk, ds, c->deps.stats);
 	}
 	if (bridge_out_end(&c->out, BRIDGE_MAX_PAYLOAD) == 0)
 		control_send(c);
@@ -772,139 +698,14 @@ control_packets_sub(struct control *c, const struct bridge_msg *m)
 
 /* System */
 
-static int
-control_pack_message_cb(const struct msgbus_msg *msg, void *arg)
-{
-	msgpack_packer *pk = arg;
-
-	msgpack_pack_map(pk, 4);
-	bridge_pack_kv_str(pk, "kismet.messagebus.message_string", msg->text);
-	bridge_pack_kv_u64(pk, "kismet.messagebus.message_flags",
-	    msg->level);
-	bridge_pack_kv_u64(pk, "kismet.messagebus.message_time",
-	    msg->ts_sec);
-	bridge_pack_kv_u64(pk, "kismet.messagebus.message_seq", msg->seq);
-	return 0;
-}
-
-static int
-control_count_cb(const struct msgbus_msg *msg, void *arg)
-{
-	(*(size_t *)arg)++;
-	return 0;
-}
-
-static void
-control_pack_hist(msgpack_packer *pk, const char *key, const uint64_t *v,
-    const uint32_t *v32, size_t n)
-{
-	size_t i;
-
-	msgpack_pack_str_with_body(pk, key, strlen(key));
-	msgpack_pack_array(pk, n);
-	for (i = 0; i < n; i++)
-		msgpack_pack_uint64(pk, v != NULL ? v[i] : v32[i]);
-}
-
-/* The loop's own gap and hold figures (loopstat.h): 9 fields. */
-static void
-control_pack_loop(msgpack_packer *pk)
-{
-	bridge_pack_kv_u64(pk, "osprey.system.loop.gap_max_usec",
-	    loopstat_gap.max_usec);
-	bridge_pack_kv_u64(pk, "osprey.system.loop.gap_wall_max_usec",
-	    loopstat_gap.wall_max_usec);
-	bridge_pack_kv_u64(pk, "osprey.system.loop.gap_count",
-	    loopstat_gap.n);
-	control_pack_hist(pk, "osprey.system.loop.gap_hist", loopstat_gap.hist,
-	    NULL, LOOPSTAT_BUCKETS);
-	bridge_pack_kv_u64(pk, "osprey.system.loop.hold_max_usec",
-	    loopstat_hold.max_usec);
-	bridge_pack_kv_u64(pk, "osprey.system.loop.hold_wall_max_usec",
-	    loopstat_hold.wall_max_usec);
-	bridge_pack_kv_u64(pk, "osprey.system.loop.hold_count",
-	    loopstat_hold.n);
-	control_pack_hist(pk, "osprey.system.loop.hold_hist",
-	    loopstat_hold.hist, NULL, LOOPSTAT_BUCKETS);
-	control_pack_hist(pk, "osprey.system.loop.hist_bounds_usec", NULL,
-	    loopstat_bounds, LOOPSTAT_BUCKETS - 1);
-	bridge_pack_kv_u64(pk, "osprey.system.loop.bulk_held",
-	    loopstat_bulk_held);
-}
-
-static void
-control_pack_status(struct control *c, msgpack_packer *pk)
-{
-	struct tracker_stats ts;
-	struct mallinfo2 mi;
-	struct timeval tv;
-	const struct datasource_list *l;
-	const struct datasource *ds;
-	size_t n = 0;
-
-	gettimeofday(&tv, NULL);
-	/* A libc call, no system call: fine inside the sandbox. */
-	mi = mallinfo2();
-	l = datasource_mgr_sources(c->deps.sources);
-	TAILQ_FOREACH(ds, l, entry)
-		n++;
-	memset(&ts, 0, sizeof(ts));
-	if (c->deps.tracker != NULL)
-		tracker_stats(c->deps.tracker, &ts);
-	msgpack_pack_map(pk, 14 + 10 + kislog_status_fields() +
-	    (c->deps.stats != NULL ? 3 : 0));
-	if (c->deps.stats != NULL) {
-		/* Kismet's two, and the packet rate for an overview. */
-		bridge_pack_cstr(pk, "kismet.system.devices.rrd");
-		pktstats_pack_gauge(c->deps.stats, PKTSTATS_DEVICES,
-		    (uint64_t)tv.tv_sec, pk);
-		bridge_pack_cstr(pk, "kismet.system.memory.rrd");
-		pktstats_pack_gauge(c->deps.stats, PKTSTATS_MEMORY,
-		    (uint64_t)tv.tv_sec, pk);
-		bridge_pack_cstr(pk, "kismet.system.packets.rrd");
-		pktstats_pack_rrd(c->deps.stats, PKTSTATS_RATE,
-		    (uint64_t)tv.tv_sec, pk);
-	}
-	bridge_pack_kv_str(pk, "kismet.system.version", OSPREY_VERSION);
-	bridge_pack_kv_str(pk, "kismet.system.server_name", "osprey");
-	bridge_pack_kv_u64(pk, "kismet.system.timestamp.sec",
-	    (uint64_t)tv.tv_sec);
-	bridge_pack_kv_u64(pk, "kismet.system.timestamp.usec",
-	    (uint64_t)tv.tv_usec);
-	bridge_pack_kv_u64(pk, "kismet.system.timestamp.start_sec",
-	    c->deps.started);
-	bridge_pack_kv_u64(pk, "osprey.system.memory.heap",
-	    (uint64_t)(mi.uordblks + mi.hblkhd));
-	bridge_pack_kv_u64(pk, "kismet.system.devices.count", ts.devices);
-	bridge_pack_kv_u64(pk, "osprey.system.datasources.count", n);
-	bridge_pack_kv_u64(pk, "osprey.system.packets.total",
-	    packet_count(c->deps.packets));
-	bridge_pack_kv_u64(pk, "osprey.system.packets.error",
-	    packet_error_count(c->deps.packets));
-	bridge_pack_kv_u64(pk, "osprey.system.web.packets_dropped",
-	    c->stats.packets_dropped);
-	/* Why the web worker last stopped, for a UI that was away then. */
-	bridge_pack_kv_u64(pk, "osprey.system.web.restarts",
-	    c->stats.spawns > 0 ? c->stats.spawns - 1 : 0);
-	bridge_pack_kv_str(pk, "osprey.system.web.last_error", c->last_error);
-	bridge_pack_kv_u64(pk, "osprey.system.web.last_error_time",
-	    c->last_error_sec);
-	control_pack_loop(pk);
-	kislog_pack_status(c->deps.kislog, pk);
-}
-
 static void
 control_system(struct control *c, const struct bridge_msg *m)
 {
 	const struct bridge_system_req *r = &m->u.system_req;
-	const struct datasource_list *l;
-	const struct datasource *ds;
+	struct ctlstat_web w;
 	msgpack_packer pk;
-	struct timeval tv;
 	uint64_t s = 0, us = 0;
-	size_t n = 0;
 
-	gettimeofday(&tv, NULL);
 	if (r->has_since && r->since > 0) {
 		s = (uint64_t)r->since;
 		us = (uint64_t)((r->since - (double)s) * 1e6);
@@ -913,38 +714,17 @@ control_system(struct control *c, const struct bridge_msg *m)
 	msgpack_packer_init(&pk, &c->out, msgpack_sbuffer_write);
 	switch (r->what) {
 	case BRIDGE_SYS_STATUS:
-		control_pack_status(c, &pk);
+		w.packets_dropped = c->stats.packets_dropped;
+		w.restarts = c->stats.spawns > 0 ? c->stats.spawns - 1 : 0;
+		w.last_error = c->last_error;
+		w.last_error_sec = c->last_error_sec;
+		ctlstat_pack_status(&c->deps, &w, &pk);
 		break;
 	case BRIDGE_SYS_MESSAGES:
-		msgbus_since(c->deps.bus, s, us, control_count_cb, &n);
-		msgpack_pack_map(&pk, 2);
-		bridge_pack_kv_double(&pk, "kismet.messagebus.timestamp",
-		    (double)tv.tv_sec + tv.tv_usec / 1e6);
-		bridge_pack_cstr(&pk, "kismet.messagebus.list");
-		msgpack_pack_array(&pk, n);
-		msgbus_since(c->deps.bus, s, us, control_pack_message_cb, &pk);
+		ctlstat_pack_messages(c->deps.bus, s, us, &pk);
 		break;
 	case BRIDGE_SYS_CHANNELS:
-		l = datasource_mgr_sources(c->deps.sources);
-		TAILQ_FOREACH(ds, l, entry)
-			n++;
-		msgpack_pack_map(&pk, 1);
-		bridge_pack_cstr(&pk, "osprey.channels.sources");
-		msgpack_pack_array(&pk, n);
-		TAILQ_FOREACH(ds, l, entry) {
-			msgpack_pack_map(&pk, 5);
-			bridge_pack_kv_str(&pk, "kismet.datasource.uuid",
-			    ds->uuid);
-			bridge_pack_kv_str(&pk, "kismet.datasource.channel",
-			    ds->channel);
-			bridge_pack_kv_bool(&pk, "kismet.datasource.hopping",
-			    ds->hopping);
-			control_pack_list(&pk, "kismet.datasource.channels",
-			    &ds->channels);
-			control_pack_list(&pk,
-			    "kismet.datasource.hop_channels",
-			    &ds->hop_channels);
-		}
+		ctlstat_pack_channels(c->deps.sources, &pk);
 		break;
 	case BRIDGE_SYS_INTERFACES:
 		/* Answered once the helpers have (control_listed_cb). */

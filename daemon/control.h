@@ -20,10 +20,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include <msgpack.h>
-
 struct alerts;
-struct datasource;
 struct devnames;
 struct event_base;
 struct gps;
@@ -94,13 +91,6 @@ int		 control_start(struct control *);
  * NULL is a no-op.
  */
 void		 control_free(struct control *);
-
-/*
- * One datasource as the REST API shows it (doc/rest.md), as a msgpack
- * map: the bridge's answers and the kismetdb log's datasources table.
- */
-void		 control_pack_source(msgpack_packer *,
-		    const struct datasource *);
 
 /* Counters for the status answer and tests. */
 struct control_stats {

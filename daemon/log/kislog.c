@@ -22,7 +22,7 @@
 
 #include "bridge.h"
 #include "config.h"
-#include "control.h"
+#include "ctlstat.h"
 #include "datasource.h"
 #include "device.h"
 #include "devrec.h"
@@ -492,6 +492,62 @@ kislog_stamp(const struct kislog *k, struct kismetdb_loc *ret)
 	kislog_loc(gps_best(k->gps), ret);
 }
 
+void
+kislog_packet_msg(struct klmsg_packet *m, const struct packet *p)
+{
+	const struct packet_dot11 *d = &p->dot11;
+
+	memset(m, 0, sizeof(*m));
+	m->ts_sec = p->ts_sec;
+	m->ts_usec = (uint32_t)p->ts_usec;
+	m->dlt = p->dlt;
+	m->full_len = p->len > UINT32_MAX ? UINT32_MAX : (uint32_t)p->len;
+	m->caplen = p->caplen;
+	if (p->error != PACKET_OK)
+		m->flags |= KLMSG_PKT_ERROR;
+	else {
+		m->flags |= KLMSG_PKT_DOT11;
+		if (d->type == DOT11_TYPE_DATA)
+			m->flags |= KLMSG_PKT_DATA;
+		if (d->has_src) {
+			m->flags |= KLMSG_PKT_SRC;
+			memcpy(m->src, d->src, 6);
+		}
+		if (d->has_dst) {
+			m->flags |= KLMSG_PKT_DST;
+			memcpy(m->dst, d->dst, 6);
+		}
+		if (d->has_ta) {
+			m->flags |= KLMSG_PKT_TA;
+			memcpy(m->ta, d->ta, 6);
+		}
+		if (d->has_bssid) {
+			m->flags |= KLMSG_PKT_BSSID;
+			memcpy(m->bssid, d->bssid, 6);
+		}
+	}
+	if (p->radio.has & RADIO_HAS_SIGNAL) {
+		m->flags |= KLMSG_PKT_SIGNAL;
+		m->signal = p->radio.signal_dbm;
+	} else if (p->has_helper_signal) {
+		m->flags |= KLMSG_PKT_SIGNAL;
+		m->signal = p->helper_signal_dbm;
+	}
+	if (p->radio.has & RADIO_HAS_FREQ)
+		m->freq_khz = (uint32_t)p->radio.freq_mhz * 1000;
+	else
+		m->freq_khz = (uint32_t)p->helper_freq_mhz * 1000;
+	if (p->radio.has & RADIO_HAS_RATE)
+		m->rate_kbps = p->radio.rate_kbps;
+	if (p->frame != NULL && p->frame >= p->data &&
+	    p->frame + p->frame_len <= p->data + p->caplen) {
+		m->frame_off = (uint32_t)(p->frame - p->data);
+		m->frame_len = (uint32_t)p->frame_len;
+	}
+	/* Where the packet was heard: the best fix, or the sensor's own. */
+	kislog_loc(&p->loc, &m->loc);
+}
+
 static void
 kislog_tap_cb(const struct packet *p, const struct datasource *ds,
     void *arg)
@@ -499,7 +555,6 @@ kislog_tap_cb(const struct packet *p, const struct datasource *ds,
 	struct kislog *k = arg;
 	struct klmsg_packet m;
 	uint8_t head[KLMSG_HDR + KLMSG_PACKET_FIXED];
-	const struct packet_dot11 *d = &p->dot11;
 	size_t i;
 
 	if (kislog_filtered(k, p)) {
@@ -519,58 +574,10 @@ kislog_tap_cb(const struct packet *p, const struct datasource *ds,
 		;
 	if (i == k->n_seen && k->conf.sources)
 		kislog_source(k, ds);
-	memset(&m, 0, sizeof(m));
-	m.ts_sec = p->ts_sec;
-	m.ts_usec = (uint32_t)p->ts_usec;
-	m.dlt = p->dlt;
-	m.full_len = p->len > UINT32_MAX ? UINT32_MAX : (uint32_t)p->len;
-	m.caplen = p->caplen;
-	if (p->error != PACKET_OK)
-		m.flags |= KLMSG_PKT_ERROR;
-	else {
-		m.flags |= KLMSG_PKT_DOT11;
-		if (d->type == DOT11_TYPE_DATA)
-			m.flags |= KLMSG_PKT_DATA;
-		if (d->has_src) {
-			m.flags |= KLMSG_PKT_SRC;
-			memcpy(m.src, d->src, 6);
-		}
-		if (d->has_dst) {
-			m.flags |= KLMSG_PKT_DST;
-			memcpy(m.dst, d->dst, 6);
-		}
-		if (d->has_ta) {
-			m.flags |= KLMSG_PKT_TA;
-			memcpy(m.ta, d->ta, 6);
-		}
-		if (d->has_bssid) {
-			m.flags |= KLMSG_PKT_BSSID;
-			memcpy(m.bssid, d->bssid, 6);
-		}
-	}
-	if (p->radio.has & RADIO_HAS_SIGNAL) {
-		m.flags |= KLMSG_PKT_SIGNAL;
-		m.signal = p->radio.signal_dbm;
-	} else if (p->has_helper_signal) {
-		m.flags |= KLMSG_PKT_SIGNAL;
-		m.signal = p->helper_signal_dbm;
-	}
-	if (p->radio.has & RADIO_HAS_FREQ)
-		m.freq_khz = (uint32_t)p->radio.freq_mhz * 1000;
-	else
-		m.freq_khz = (uint32_t)p->helper_freq_mhz * 1000;
-	if (p->radio.has & RADIO_HAS_RATE)
-		m.rate_kbps = p->radio.rate_kbps;
-	if (p->frame != NULL && p->frame >= p->data &&
-	    p->frame + p->frame_len <= p->data + p->caplen) {
-		m.frame_off = (uint32_t)(p->frame - p->data);
-		m.frame_len = (uint32_t)p->frame_len;
-	}
+	kislog_packet_msg(&m, p);
 	m.packetid = ++k->packetid;
 	memcpy(m.uuid, ds->uuid, sizeof(ds->uuid) < sizeof(m.uuid) ?
 	    sizeof(ds->uuid) : sizeof(m.uuid) - 1);
-	/* Where the packet was heard: the best fix, or the sensor's own. */
-	kislog_loc(&p->loc, &m.loc);
 	klmsg_packet_head(head, &m);
 	evbuffer_add(k->q, head, sizeof(head));
 	evbuffer_add(k->q, p->data, p->caplen);
@@ -597,7 +604,7 @@ kislog_source(struct kislog *k, const struct datasource *ds)
 	}
 	msgpack_sbuffer_clear(&k->sb);
 	msgpack_packer_init(&pk, &k->sb, msgpack_sbuffer_write);
-	control_pack_source(&pk, ds);
+	ctlstat_pack_source(&pk, ds, NULL);
 	klmsg_put_raw(&k->buf, KLMSG_SOURCE, k->sb.data, k->sb.size);
 	kislog_send_buf(k);
 }

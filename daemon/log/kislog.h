@@ -51,7 +51,9 @@ struct datasource_mgr;
 struct event_base;
 struct gps;
 struct kislog;
+struct klmsg_packet;
 struct msgbus;
+struct packet;
 struct packet_ctx;
 struct tracker;
 
@@ -151,6 +153,16 @@ void		 kislog_stats(const struct kislog *, struct kislog_stats *);
  */
 size_t		 kislog_status_fields(void);
 void		 kislog_pack_status(const struct kislog *, msgpack_packer *);
+
+/*
+ * Fill m with what the writer's packets table takes from p: times,
+ * lengths, link type, addresses, signal, frequency, rate, where the
+ * 802.11 frame starts and the packet's location.  The caller sets
+ * packetid and uuid.  Exported for bench_kislogd, so that the benchmark
+ * feeds the writer the very messages the core's tap sends.
+ */
+void		 kislog_packet_msg(struct klmsg_packet *m,
+		    const struct packet *p);
 
 /*
  * A pcapng export of the packets table (GET /logging/kismetdb/pcap/),

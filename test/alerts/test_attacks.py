@@ -218,10 +218,10 @@ def test_flood_rate_limit():
                "DEAUTHFLOOD"][-1]
         by_id = core.get("/alerts/by-id/%d/alert.json" %
                          one["osprey.alert.id"])
-        st, _ = core.request("GET", "/alerts/by-id/0/alert.json")
+        st, _, _ = core.request("GET", "/alerts/by-id/0/alert.json")
         assert st == 404, st
-        st, pcapng = core.request("GET", "/alerts/by-id/%d/packets.pcapng"
-                                  % one["osprey.alert.id"])
+        st, _, pcapng = core.request(
+            "GET", "/alerts/by-id/%d/packets.pcapng" % one["osprey.alert.id"])
         assert st == 200, (st, pcapng[:200])
     finally:
         core.stop()

@@ -3,27 +3,26 @@
 #
 # Core runs the real osprey with its real helpers (osprey_cap_pcapfile,
 # osprey_web, osprey_gps) from a scratch folder, with a config the test
-# writes, and talks to it over HTTP.  drive() writes a drive along a
+# writes, and talks to it over HTTP (test/lib/harness.py).  drive() writes a drive along a
 # route: a pcapng capture of the access points a car passes, the NMEA log
 # of the same drive with matching times, and the truth (where each access
 # point stands).  Everything here is the project's own; gpsd and gpsfake
 # come from Debian.
 
-import base64
-import http.client
 import json
 import math
 import os
-import re
 import shutil
 import signal
 import socket
 import struct
 import subprocess
-import tempfile
-import time
-import traceback
 import sys
+import time
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                                "..", "lib"))
+import harness  # noqa: E402
 
 USER, PASSWORD = "tester", "Gps-Test-Password-42"
 # 2023-11-14 22:13:20 UTC: the capture and the NMEA log start here.
@@ -231,101 +230,25 @@ def free_port():
     return port
 
 
-class Core:
-    """osprey from a scratch folder with its helpers and a config."""
+class Core(harness.Core):
+    """osprey from a scratch folder with its helpers and a config
+    (harness.Core), asked about its GPS receivers and devices."""
 
     def __init__(self, bins, extra=(), sources=()):
-        self.tmp = tempfile.mkdtemp(prefix="osprey-gps-test-")
-        self.home = os.path.join(self.tmp, "home")
-        os.makedirs(self.home)
-        bindir = os.path.join(self.tmp, "bin")
-        os.makedirs(bindir)
-        for name in ("osprey_cap_pcapfile", "osprey_web", "osprey_gps"):
-            if name in bins:
-                os.symlink(bins[name], os.path.join(bindir, name))
-        self.conf = os.path.join(self.tmp, "osprey.conf")
-        with open(self.conf, "w") as f:
-            f.write("log_prefix=%s/\nenable_logging=false\n"
-                    "remote_capture_port=0\nhttpd_port=0\n"
-                    "httpd_bind_address=127.0.0.1\nchannel_hop=false\n"
-                    "httpd_username=%s\nhttpd_password=%s\n"
-                    % (self.tmp, USER, PASSWORD))
-            for line in extra:
-                f.write(line + "\n")
-            for s in sources:
-                f.write("source=%s\n" % s)
-        self.log_path = os.path.join(self.tmp, "osprey.log")
-        self.log = open(self.log_path, "w+")
-        env = dict(os.environ, HOME=self.home, OSPREY_HELPER_PATH=bindir)
-        self.proc = subprocess.Popen([bins["osprey"], "--allow-root", "-f",
-                                      self.conf], env=env, stdout=self.log,
-                                     stderr=subprocess.STDOUT)
-        self.port = self.wait_port()
+        super().__init__(bins, ["log_prefix={tmp}/", "enable_logging=false",
+                                "channel_hop=false"] + list(extra),
+                         sources, login=(USER, PASSWORD),
+                         prefix="osprey-gps-test-")
 
-    def text(self):
-        with open(self.log_path, errors="replace") as f:
-            return f.read()
-
-    def wait_port(self, timeout=120):
-        deadline = time.time() + timeout
-        while time.time() < deadline:
-            ports = re.findall(r"web worker \d+ listening on port (\d+)",
-                               self.text())
-            if ports:
-                return int(ports[-1])
-            if self.proc.poll() is not None:
-                raise AssertionError("osprey exited:\n" + self.text())
-            time.sleep(0.05)
-        raise AssertionError("no web worker:\n" + self.text())
-
-    def request(self, method, path, body=None, timeout=60):
-        c = http.client.HTTPConnection("127.0.0.1", self.port,
-                                       timeout=timeout)
-        tok = base64.b64encode(("%s:%s" % (USER, PASSWORD)).encode())
-        h = {"Authorization": "Basic " + tok.decode()}
-        if body is not None:
-            body = json.dumps(body)
-            h["Content-Type"] = "application/json"
-        c.request(method, path, body=body, headers=h)
-        r = c.getresponse()
-        data = r.read()
-        c.close()
-        return r.status, data
-
-    def get(self, path):
-        st, data = self.request("GET", path)
-        assert st == 200, (path, st, data[:300])
-        return json.loads(data)
-
-    def post(self, path, obj, expect=200):
-        st, data = self.request("POST", path, obj)
-        assert st == expect, (path, st, data[:300])
-        return json.loads(data)
-
-    def wait(self, pred, what, timeout=120):
-        """Poll pred until it answers; the deadline is a safety net."""
-        deadline = time.time() + timeout
-        while time.time() < deadline:
-            v = pred()
-            if v:
-                return v
-            if self.proc.poll() is not None:
-                raise AssertionError("osprey exited waiting for %s:\n%s" %
-                                     (what, self.text()))
-            time.sleep(0.1)
-        raise AssertionError("timed out waiting for %s:\n%s" %
-                             (what, self.text()[-3000:]))
+    def located(self):
+        """The best fix, or None while there is none."""
+        loc = self.get("/gps/location.json")
+        return loc if loc.get("kismet.common.location.valid") else None
 
     def gps(self, name):
         for g in self.get("/gps/all_gps.json"):
             if g["kismet.gps.name"] == name:
                 return g
-        return None
-
-    def source(self, name):
-        for s in self.get("/datasource/all_sources.json"):
-            if s["kismet.datasource.name"] == name:
-                return s
         return None
 
     def devices(self):
@@ -359,45 +282,18 @@ class Core:
         return [p for p, c in comm.items()
                 if c == name[:15] and p != self.proc.pid and ours(p)]
 
-    def stop(self):
-        if self.proc.poll() is None:
-            self.proc.send_signal(signal.SIGTERM)
-            try:
-                self.proc.wait(30)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
-        text = self.text()
-        self.log.close()
-        shutil.rmtree(self.tmp, ignore_errors=True)
-        assert "Sanitizer" not in text and "runtime error" not in text, text
-        return text
+
+# What the alert tests take from here too.
+status_field = harness.status_field
 
 
-def status_field(pid, field):
-    with open("/proc/%d/status" % pid) as f:
-        for line in f:
-            if line.startswith(field + ":"):
-                return line.split(":", 1)[1].strip()
+def run_tap(tests, skip=None, cleanup=None):
+    return harness.run_tap(tests, skip, cleanup=cleanup, places=1)
+
+
+def gpsd_missing():
+    """Why a test that needs gpsd cannot run, or None."""
+    if shutil.which("gpsfake") is None or shutil.which("gpsd") is None \
+            and not os.path.exists("/usr/sbin/gpsd"):
+        return "gpsd and gpsfake are not installed (gpsd, gpsd-clients)"
     return None
-
-
-def run_tap(tests, skip=None):
-    """Run tests (functions) as TAP; skip is a reason to skip them all."""
-    if skip:
-        print("1..0 # SKIP " + skip)
-        return 0
-    print("1..%d" % len(tests))
-    failed = 0
-    for i, t in enumerate(tests, 1):
-        t0 = time.time()
-        try:
-            t()
-            print("ok %d - %s (%.1fs)" % (i, t.__name__, time.time() - t0))
-        except Exception:
-            failed += 1
-            print("not ok %d - %s" % (i, t.__name__))
-            for line in traceback.format_exc().splitlines():
-                print("# " + line)
-        sys.stdout.flush()
-    return 1 if failed else 0

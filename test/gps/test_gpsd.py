@@ -48,11 +48,6 @@ STATE = {}
 Gpsfake = gpslib.Gpsfake
 
 
-def located(c):
-    loc = c.get("/gps/location.json")
-    return loc if loc.get("kismet.common.location.valid") else None
-
-
 def test_drive_locations():
     tmp = tempfile.mkdtemp(prefix="osprey-gpsd-test-")
     STATE["tmp"] = tmp
@@ -74,12 +69,12 @@ def test_drive_locations():
     STATE["core"] = c
     # gpsd is ready once it answers osprey with a fix; then wait for the
     # second the capture starts at and add the capture.
-    first = c.wait(lambda: located(c), "a fix from gpsd", timeout=120)
+    first = c.wait(c.located, "a fix from gpsd", timeout=120)
     assert first["osprey.location.gps_name"] == "car", first
     assert first["osprey.location.gps_type"] == "gpsd", first
     # (gpsd's first report may have no time: osprey stamps it with its
     # own clock, which is not the log's.)
-    c.wait(lambda: 0 <= (located(c) or {}).get(
+    c.wait(lambda: 0 <= (c.located() or {}).get(
         "kismet.common.location.time_sec", 0) - gpslib.EPOCH -
         gpslib.CAPTURE_FROM < 60, "the capture's first second")
     c.post("/datasource/add_source.cmd",
@@ -182,7 +177,7 @@ def test_wiglecsv_strict():
 
 def test_geojson():
     c = STATE["core"]
-    st, data = c.request("GET", "/devices/location/devices.geojson")
+    st, _, data = c.request("GET", "/devices/location/devices.geojson")
     assert st == 200, (st, data[:200])
     g = json.loads(data)
     assert g["type"] == "FeatureCollection"
@@ -212,7 +207,7 @@ def test_gpsd_killed_and_back():
         "kismet.datasource.num_packets", 0) > 0, "the looping source")
     STATE["gpsd"].kill()
     # The link ends: no fix, said once; the rest goes on.
-    c.wait(lambda: not located(c), "the fix to go")
+    c.wait(lambda: not c.located(), "the fix to go")
     c.wait(lambda: "gps 'car': the GPS closed the link" in c.text(),
            "the lost link to be told")
     before = c.source("loop")["kismet.datasource.num_packets"]
@@ -226,10 +221,10 @@ def test_gpsd_killed_and_back():
     assert car["osprey.gps.opens"] == 1, car
     # gpsd comes back on the same port, the car parked elsewhere.
     STATE["gpsd"] = Gpsfake(STATE["park"], STATE["port"], tmp)
-    loc = c.wait(lambda: located(c), "the fix to return", timeout=180)
+    loc = c.wait(c.located, "the fix to return", timeout=180)
     c.wait(lambda: gpslib.distance(
-        located(c)["kismet.common.location.geopoint"][1],
-        located(c)["kismet.common.location.geopoint"][0], *PARK) < 5,
+        c.located()["kismet.common.location.geopoint"][1],
+        c.located()["kismet.common.location.geopoint"][0], *PARK) < 5,
         "the parked position")
     car = c.gps("car")
     assert car["osprey.gps.opens"] == 2, car
@@ -263,21 +258,9 @@ def cleanup():
 
 
 def main():
-    skip = None
-    if shutil.which("gpsfake") is None or shutil.which("gpsd") is None \
-            and not os.path.exists("/usr/sbin/gpsd"):
-        skip = "gpsd and gpsfake are not installed (gpsd, gpsd-clients)"
-    try:
-        rc = gpslib.run_tap([test_drive_locations, test_wiglecsv_strict,
-                             test_geojson, test_gpsd_killed_and_back],
-                            skip)
-    finally:
-        try:
-            cleanup()
-        except AssertionError as e:
-            print("# " + str(e)[-2000:].replace("\n", "\n# "))
-            rc = 1
-    return rc
+    return gpslib.run_tap([test_drive_locations, test_wiglecsv_strict,
+                          test_geojson, test_gpsd_killed_and_back],
+                          gpslib.gpsd_missing(), cleanup)
 
 
 if __name__ == "__main__":

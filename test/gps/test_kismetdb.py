@@ -46,11 +46,6 @@ ZERO_MAC = "00:00:00:00:00:00"
 STATE = {}
 
 
-def located(c):
-    loc = c.get("/gps/location.json")
-    return loc if loc.get("kismet.common.location.valid") else None
-
-
 def test_drive_logged():
     tmp = tempfile.mkdtemp(prefix="osprey-gps-kismetdb-")
     STATE["tmp"] = tmp
@@ -75,8 +70,8 @@ def test_drive_logged():
         "enable_logging=true", "log_types=kismet",
         "log_prefix=%s/" % tmp])
     STATE["core"] = c
-    c.wait(lambda: located(c), "a fix from gpsd")
-    c.wait(lambda: 0 <= (located(c) or {}).get(
+    c.wait(c.located, "a fix from gpsd")
+    c.wait(lambda: 0 <= (c.located() or {}).get(
         "kismet.common.location.time_sec", 0) - gpslib.EPOCH -
         gpslib.CAPTURE_FROM < 60, "the capture's first second")
     STATE["t0"] = time.time()
@@ -255,21 +250,10 @@ def cleanup():
 
 
 def main():
-    skip = None
-    if shutil.which("gpsfake") is None or shutil.which("gpsd") is None \
-            and not os.path.exists("/usr/sbin/gpsd"):
-        skip = "gpsd and gpsfake are not installed (gpsd, gpsd-clients)"
-    try:
-        rc = gpslib.run_tap([test_drive_logged, test_packets_located,
-                             test_wiglecsv_queries, test_devices_located,
-                             test_gps_track, test_messages_stamped], skip)
-    finally:
-        try:
-            cleanup()
-        except AssertionError as e:
-            print("# " + str(e)[-2000:].replace("\n", "\n# "))
-            rc = 1
-    return rc
+    return gpslib.run_tap([test_drive_logged, test_packets_located,
+                          test_wiglecsv_queries, test_devices_located,
+                          test_gps_track, test_messages_stamped],
+                          gpslib.gpsd_missing(), cleanup)
 
 
 if __name__ == "__main__":

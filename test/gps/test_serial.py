@@ -144,18 +144,15 @@ def test_unplugged():
     assert not fix(c)
 
 
+def cleanup():
+    if "core" in STATE:
+        STATE["core"].stop()
+
+
 def main():
-    try:
-        rc = gpslib.run_tap([test_fix_and_garbage, test_silent_receiver,
-                             test_helper_sandboxed, test_unplugged])
-    finally:
-        if "core" in STATE:
-            try:
-                STATE["core"].stop()
-            except AssertionError as e:
-                print("# " + str(e)[-2000:].replace("\n", "\n# "))
-                rc = 1
-    return rc
+    return gpslib.run_tap([test_fix_and_garbage, test_silent_receiver,
+                           test_helper_sandboxed, test_unplugged],
+                          cleanup=cleanup)
 
 
 if __name__ == "__main__":

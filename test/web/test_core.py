@@ -13,7 +13,6 @@
 #                     OSPREY_CAP_TESTCHAN POLL_EXAMPLE
 
 import base64
-import http.client
 import json
 import os
 import re
@@ -24,12 +23,13 @@ import stat
 import struct
 import subprocess
 import sys
-import tempfile
 import time
-import traceback
-import urllib.parse
 
 import msgpack
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                                "..", "lib"))
+import harness  # noqa: E402
 
 OSPREY, WEB, PCAPFILE, TESTCHAN, POLL = [os.path.abspath(a) for a in
                                          sys.argv[1:6]]
@@ -50,115 +50,21 @@ def tshark(*args):
     return r.stdout
 
 
-class Core:
-    """osprey with a scratch helper folder, config and home."""
+class Core(harness.Core):
+    """osprey with a scratch helper folder, config and home; the test
+    radio stands in as the linuxwifi helper."""
 
     def __init__(self, sources, extra=(), login=True):
-        self.tmp = tempfile.mkdtemp(prefix="osprey-core-test-")
-        self.home = os.path.join(self.tmp, "home")
-        os.makedirs(self.home)
-        bindir = os.path.join(self.tmp, "bin")
-        os.makedirs(bindir)
-        os.symlink(PCAPFILE, os.path.join(bindir, "osprey_cap_pcapfile"))
-        os.symlink(TESTCHAN, os.path.join(bindir,
-                                          "osprey_cap_linux_wifi"))
-        os.symlink(WEB, os.path.join(bindir, "osprey_web"))
-        conf = os.path.join(self.tmp, "osprey.conf")
-        with open(conf, "w") as f:
-            f.write("log_prefix=%s\nenable_logging=false\n"
-                    "remote_capture_port=0\nhttpd_port=0\n"
-                    "httpd_bind_address=127.0.0.1\n"
-                    "channel_hop=false\n" % self.tmp)
-            if login:
-                f.write("httpd_username=%s\nhttpd_password=%s\n" %
-                        (USER, PASSWORD))
-            for line in extra:
-                f.write(line + "\n")
-            for s in sources:
-                f.write("source=%s\n" % s)
-        self.log_path = os.path.join(self.tmp, "osprey.log")
-        self.log = open(self.log_path, "w+")
-        env = dict(os.environ, HOME=self.home, OSPREY_HELPER_PATH=bindir)
-        self.proc = subprocess.Popen([OSPREY, "--allow-root", "-f", conf],
-                                     env=env, stdout=self.log,
-                                     stderr=subprocess.STDOUT)
-        self.port = self.wait_port()
-
-    def text(self):
-        with open(self.log_path) as f:
-            return f.read()
-
-    def wait_port(self, after=0, timeout=20):
-        deadline = time.time() + timeout
-        while time.time() < deadline:
-            ports = re.findall(r"web worker (\d+) listening on port (\d+)",
-                               self.text())
-            if len(ports) > after:
-                self.web_pid = int(ports[-1][0])
-                return int(ports[-1][1])
-            if self.proc.poll() is not None:
-                raise AssertionError("osprey exited:\n" + self.text())
-            time.sleep(0.05)
-        raise AssertionError("no web worker:\n" + self.text())
-
-    def request(self, method, path, body=None, headers=None, auth=True,
-                timeout=60):
-        c = http.client.HTTPConnection("127.0.0.1", self.port,
-                                       timeout=timeout)
-        h = dict(headers or {})
-        if auth:
-            tok = base64.b64encode(("%s:%s" % (USER, PASSWORD)).encode())
-            h["Authorization"] = "Basic " + tok.decode()
-        c.request(method, path, body=body, headers=h)
-        r = c.getresponse()
-        data = r.read()
-        c.close()
-        return r.status, r, data
-
-    def get_json(self, path, **kw):
-        st, _, data = self.request("GET", path, **kw)
-        assert st == 200, (path, st, data[:300])
-        return json.loads(data)
-
-    def post_json(self, path, obj, form=False, expect=200):
-        if form:
-            body = urllib.parse.urlencode({"json": json.dumps(obj)})
-            hdr = {"Content-Type": "application/x-www-form-urlencoded"}
-        else:
-            body = json.dumps(obj)
-            hdr = {"Content-Type": "application/json"}
-        st, _, data = self.request("POST", path, body=body, headers=hdr)
-        assert st == expect, (path, st, data[:300])
-        return json.loads(data)
-
-    def wait(self, pred, what, timeout=20):
-        deadline = time.time() + timeout
-        while time.time() < deadline:
-            v = pred()
-            if v:
-                return v
-            time.sleep(0.1)
-        raise AssertionError("timed out waiting for " + what)
-
-    def source(self, name):
-        for s in self.get_json("/datasource/all_sources.json"):
-            if s["kismet.datasource.name"] == name:
-                return s
-        return None
+        super().__init__(
+            {"osprey": OSPREY, "osprey_cap_pcapfile": PCAPFILE,
+             "osprey_cap_linux_wifi": TESTCHAN, "osprey_web": WEB},
+            ["log_prefix={tmp}", "enable_logging=false",
+             "channel_hop=false"] + list(extra), sources,
+            login=(USER, PASSWORD) if login else None,
+            prefix="osprey-core-test-", start_timeout=20)
 
     def stop(self):
-        if self.proc.poll() is None:
-            self.proc.send_signal(signal.SIGTERM)
-            try:
-                self.proc.wait(15)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
-        text = self.text()
-        self.log.close()
-        shutil.rmtree(self.tmp, ignore_errors=True)
-        assert "Sanitizer" not in text and "runtime error" not in text, text
-        return text
+        return super().stop(15)
 
 
 CORE = None
@@ -250,7 +156,7 @@ def test_device_lookups():
     st, _, _ = c.request("GET", "/devices/by-mac/notamac/devices.json")
     assert st == 400
     macs = [x["kismet.device.base.macaddr"] for x in devs[:3]]
-    lst = c.post_json("/devices/multimac/devices.json",
+    lst = c.post("/devices/multimac/devices.json",
                       {"devices": macs + ["00:00:5E:00:53:00"]})
     assert sorted(x["kismet.device.base.macaddr"] for x in lst) == \
         sorted(macs)
@@ -279,7 +185,7 @@ def test_fields_and_regex():
               "last_signal_dbm",
               "no.such.field", "dot11.device/no.such.inner"]
     for form in (False, True):
-        out = c.post_json("/devices/summary/devices.json",
+        out = c.post("/devices/summary/devices.json",
                           {"fields": fields}, form=form)
         assert len(out) == len(devs)
         for o, d in zip(out, devs):
@@ -302,7 +208,7 @@ def test_fields_and_regex():
     first = ssids[0] if isinstance(ssids, list) else \
         ssids[next(iter(ssids))]
     idx = "0" if isinstance(ssids, list) else next(iter(ssids))
-    out = c.post_json("/devices/multimac/devices.json", {
+    out = c.post("/devices/multimac/devices.json", {
         "devices": [ap["kismet.device.base.macaddr"]],
         "fields": [
             ["dot11.device/dot11.device.advertised_ssid_map/%s/"
@@ -322,7 +228,7 @@ def test_fields_and_regex():
     named = [d for d in devs if d.get("dot11.device", {}).get(
         "dot11.device.last_beaconed_ssid")]
     target = named[0]["dot11.device"]["dot11.device.last_beaconed_ssid"]
-    out = c.post_json("/devices/summary/devices.json", {
+    out = c.post("/devices/summary/devices.json", {
         "fields": ["kismet.device.base.key"],
         "regex": [["dot11.device/dot11.device.last_beaconed_ssid",
                    "^" + re.escape(target) + "$"]]})
@@ -346,7 +252,7 @@ def test_views_paging():
                       "device.base.packets.total&sort_dir=desc")
     assert [d["kismet.device.base.key"] for d in full[2:7]] == \
         [d["kismet.device.base.key"] for d in page]
-    dt = c.post_json("/devices/views/all/devices.json",
+    dt = c.post("/devices/views/all/devices.json",
                      {"datatable": True, "draw": 3, "start": 0,
                       "length": 2, "search": "", "fields":
                       ["kismet.device.base.key"]})
@@ -371,7 +277,7 @@ def test_last_time_polling():
         assert again["kismet.device.list"] == [], again
         assert again["kismet.devicelist.timestamp"] >= ts
         # A new capture: only its devices come back.
-        c.post_json("/datasource/add_source.cmd",
+        c.post("/datasource/add_source.cmd",
                     {"definition": "%s:name=added" % cap(ADD_CAP)})
         c.wait(lambda: (c.source("added") or {}).get(
             "kismet.datasource.num_packets", 0) >= 192, "added packets")
@@ -434,20 +340,20 @@ def test_sources_and_channels():
     assert st == 404
     base = "/datasource/by-uuid/%s/" % uuid
     # Lock: the helper's report is what the source then says.
-    s = c.post_json(base + "set_channel.cmd", {"channel": "6"})
+    s = c.post(base + "set_channel.cmd", {"channel": "6"})
     assert s["kismet.datasource.channel"] == "6", s
     assert s["kismet.datasource.hopping"] is False
-    s = c.post_json(base + "set_channel.cmd", {"channel": 11}, form=True)
+    s = c.post(base + "set_channel.cmd", {"channel": 11}, form=True)
     assert s["kismet.datasource.channel"] == "11"
     # Hop a list at a rate.
-    s = c.post_json(base + "set_channel.cmd",
+    s = c.post(base + "set_channel.cmd",
                     {"channels": ["1", "6", "11"], "rate": 5})
     assert s["kismet.datasource.hopping"] is True, s
     assert s["kismet.datasource.hop_channels"] == ["1", "6", "11"], s
     assert abs(s["kismet.datasource.hop_rate"] - 5) < 0.01
-    s = c.post_json(base + "set_channel.cmd", {"channel": "1"})
+    s = c.post(base + "set_channel.cmd", {"channel": "1"})
     assert s["kismet.datasource.hopping"] is False
-    s = c.post_json(base + "set_hop.cmd", {})
+    s = c.post(base + "set_hop.cmd", {})
     assert s["kismet.datasource.hopping"] is True
     # The test radio refuses channel 13: an error with a reason.
     st, _, body = c.request("POST", base + "set_channel.cmd",
@@ -459,15 +365,15 @@ def test_sources_and_channels():
                                 body=json.dumps(bad))
         assert st == 400, (bad, st, body)
     # Pause, resume, close, open.
-    s = c.post_json(base + "pause_source.cmd", {})
+    s = c.post(base + "pause_source.cmd", {})
     assert s["kismet.datasource.paused"] is True
-    s = c.post_json(base + "resume_source.cmd", {})
+    s = c.post(base + "resume_source.cmd", {})
     assert s["kismet.datasource.paused"] is False
-    s = c.post_json(base + "close_source.cmd", {})
+    s = c.post(base + "close_source.cmd", {})
     assert s["kismet.datasource.running"] is False
     st, _, _ = c.request("GET", base + "close_source.cmd")
     assert st in (200, 409)
-    c.post_json(base + "open_source.cmd", {})
+    c.post(base + "open_source.cmd", {})
     c.wait(lambda: c.get_json(base + "source.json")[
         "kismet.datasource.running"], "radio to reopen")
     # add_source: a bad definition is a 400 with the reason.
@@ -723,30 +629,17 @@ TESTS = [test_login_required, test_devices_formats, test_device_lookups,
 
 
 def main():
+    skip = None
     if not os.path.exists(cap(MAIN_CAP)):
-        print("1..0 # SKIP shared captures not found (OSPREY_CAPTURES)")
-        return 0
-    if shutil.which("tshark") is None:
-        print("1..0 # SKIP tshark not installed")
-        return 0
-    print("1..%d" % len(TESTS))
-    failed = 0
-    for i, t in enumerate(TESTS, 1):
-        t0 = time.time()
-        try:
-            t()
-            print("ok %d - %s (%.2fs)" % (i, t.__name__, time.time() - t0))
-        except Exception:
-            failed += 1
-            print("not ok %d - %s" % (i, t.__name__))
-            for line in traceback.format_exc().splitlines():
-                print("# " + line)
-        sys.stdout.flush()
+        skip = "shared captures not found (OSPREY_CAPTURES)"
+    elif shutil.which("tshark") is None:
+        skip = "tshark not installed"
+    failed = harness.run_tap(TESTS, skip)
     if CORE is not None:
         text = CORE.stop()
         if "Sanitizer" in text:
-            failed += 1
-    return 1 if failed else 0
+            failed = 1
+    return failed
 
 
 if __name__ == "__main__":

@@ -26,10 +26,8 @@
 #
 # Usage: test_gap.py OSPREY OSPREY_WEB OSPREY_CAP_PCAPFILE OSPREY_GEN
 
-import base64
 import json
 import os
-import re
 import shutil
 import socket
 import subprocess
@@ -37,7 +35,10 @@ import sys
 import tempfile
 import threading
 import time
-import urllib.request
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                                "..", "lib"))
+import harness  # noqa: E402
 
 OSPREY, WEB, PCAPFILE, GEN = [os.path.abspath(a) for a in sys.argv[1:5]]
 USER, PASSWORD = "tester", "Gap-Password-42"
@@ -46,76 +47,17 @@ with open(WEB, "rb") as f:
     SANITIZED = b"__asan_init" in f.read()
 
 
-class Core:
-    def __init__(self, capture, tmp):
-        bindir = os.path.join(tmp, "bin")
-        os.makedirs(bindir)
-        os.symlink(PCAPFILE, os.path.join(bindir, "osprey_cap_pcapfile"))
-        os.symlink(WEB, os.path.join(bindir, "osprey_web"))
-        conf = os.path.join(tmp, "osprey.conf")
-        with open(conf, "w") as f:
-            f.write("enable_logging=false\nremote_capture_port=0\n"
-                    "httpd_port=0\nhttpd_bind_address=127.0.0.1\n"
-                    "httpd_username=%s\nhttpd_password=%s\n"
-                    "source=%s:name=gen\n" % (USER, PASSWORD, capture))
-        self.capture = capture
-        self.log_path = os.path.join(tmp, "osprey.log")
-        self.log = open(self.log_path, "w+")
-        home = os.path.join(tmp, "home")
-        os.makedirs(home)
-        env = dict(os.environ, HOME=home, OSPREY_HELPER_PATH=bindir)
-        self.proc = subprocess.Popen([OSPREY, "--allow-root", "-f", conf],
-                                     env=env, stdout=self.log,
-                                     stderr=subprocess.STDOUT)
-        self.tok = "Basic " + base64.b64encode(
-            ("%s:%s" % (USER, PASSWORD)).encode()).decode()
-        deadline = time.time() + 120
-        self.port = None
-        while self.port is None:
-            m = re.search(r"web worker (\d+) listening on port (\d+)",
-                          self.text())
-            if m:
-                self.web_pid = int(m.group(1))
-                self.port = int(m.group(2))
-            elif self.proc.poll() is not None or time.time() > deadline:
-                raise RuntimeError("osprey did not start:\n" + self.text())
-            else:
-                time.sleep(0.05)
-
-    def text(self):
-        with open(self.log_path) as f:
-            return f.read()
-
-    def raw(self, path):
-        req = urllib.request.Request(
-            "http://127.0.0.1:%d%s" % (self.port, path),
-            headers={"Authorization": self.tok})
-        with urllib.request.urlopen(req, timeout=300) as r:
-            return r.read()
-
-    def get(self, path):
-        return json.loads(self.raw(path))
-
-    def post(self, path, obj):
-        req = urllib.request.Request(
-            "http://127.0.0.1:%d%s" % (self.port, path),
-            data=json.dumps(obj).encode(),
-            headers={"Authorization": self.tok,
-                     "Content-Type": "application/json"})
-        with urllib.request.urlopen(req, timeout=300) as r:
-            return json.loads(r.read())
-
-    def stop(self):
-        self.proc.terminate()
-        self.proc.wait(60)
+def start(capture, tmp):
+    core = harness.Core({"osprey": OSPREY, "osprey_web": WEB,
+                         "osprey_cap_pcapfile": PCAPFILE},
+                        ["enable_logging=false"], ["%s:name=gen" % capture],
+                        login=(USER, PASSWORD), tmp=tmp, timeout=300)
+    core.capture = capture
+    return core
 
 
 def rss_kib(pid):
-    with open("/proc/%d/status" % pid) as f:
-        for line in f:
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1])
-    raise RuntimeError("no VmRSS")
+    return int(harness.status_field(pid, "VmRSS").split()[0])
 
 
 def check_hist(s, key):
@@ -364,17 +306,9 @@ def main():
         subprocess.run([GEN, "--aps", "1000", "--clients", "12000",
                         "--frames", "200000", "--seed", "17", "-o",
                         capture], check=True, stdout=subprocess.DEVNULL)
-        core = Core(capture, tmp)
-        last, deadline = -1, time.time() + 240
-        while True:
-            st = core.get("/system/status.json")
-            n = st["osprey.system.packets.total"]
-            if n == last and n > 0:
-                break
-            if time.time() > deadline:
-                raise RuntimeError("ingest did not finish")
-            last = n
-            time.sleep(1)
+        core = start(capture, tmp)
+        st = core.settled()
+        n = st["osprey.system.packets.total"]
         print("# %d frames, %d devices" % (
             n, st["kismet.system.devices.count"]))
         for i, t in enumerate(tests, 1):
@@ -390,7 +324,7 @@ def main():
             sys.stdout.flush()
     finally:
         if core is not None:
-            core.stop()
+            core.stop(60, check=False)
         shutil.rmtree(tmp, ignore_errors=True)
     return 1 if fails else 0
 

@@ -15,17 +15,17 @@
 #
 # Usage: test_history.py OSPREY OSPREY_WEB OSPREY_CAP_PCAPFILE OSPREY_GEN
 
-import base64
 import json
 import os
-import re
 import shutil
 import subprocess
 import sys
 import tempfile
 import time
-import urllib.parse
-import urllib.request
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                                "..", "lib"))
+import harness  # noqa: E402
 
 OSPREY, WEB, PCAPFILE, GEN = [os.path.abspath(a) for a in sys.argv[1:5]]
 USER, PASSWORD = "tester", "History-Password-42"
@@ -34,56 +34,11 @@ R = "kismet.common.rrd."
 RRDS = [B + "packets.rrd", B + "datasize.rrd"]
 
 
-class Core:
-    def __init__(self, capture, tmp):
-        bindir = os.path.join(tmp, "bin")
-        os.makedirs(bindir)
-        os.symlink(PCAPFILE, os.path.join(bindir, "osprey_cap_pcapfile"))
-        os.symlink(WEB, os.path.join(bindir, "osprey_web"))
-        conf = os.path.join(tmp, "osprey.conf")
-        with open(conf, "w") as f:
-            f.write("enable_logging=false\nremote_capture_port=0\n"
-                    "httpd_port=0\nhttpd_bind_address=127.0.0.1\n"
-                    "httpd_username=%s\nhttpd_password=%s\n"
-                    "source=%s:name=gen\n" % (USER, PASSWORD, capture))
-        self.conf = conf
-        self.env = dict(os.environ, HOME=os.path.join(tmp, "home"),
-                        OSPREY_HELPER_PATH=bindir)
-        os.makedirs(self.env["HOME"])
-        self.log_path = os.path.join(tmp, "osprey.log")
-        self.log = open(self.log_path, "w+")
-        self.proc = subprocess.Popen([OSPREY, "--allow-root", "-f", conf],
-                                     env=self.env, stdout=self.log,
-                                     stderr=subprocess.STDOUT)
-        self.tok = "Basic " + base64.b64encode(
-            ("%s:%s" % (USER, PASSWORD)).encode()).decode()
-        deadline = time.time() + 120
-        self.port = None
-        while self.port is None:
-            m = re.search(r"listening on port (\d+)", self.text())
-            if m:
-                self.port = int(m.group(1))
-            elif self.proc.poll() is not None or time.time() > deadline:
-                raise RuntimeError("osprey did not start:\n" + self.text())
-            else:
-                time.sleep(0.05)
-
-    def text(self):
-        with open(self.log_path) as f:
-            return f.read()
-
-    def get(self, path, body=None):
-        req = urllib.request.Request(
-            "http://127.0.0.1:%d%s" % (self.port, path),
-            data=None if body is None else
-            urllib.parse.urlencode({"json": json.dumps(body)}).encode(),
-            headers={"Authorization": self.tok})
-        with urllib.request.urlopen(req, timeout=120) as r:
-            return json.loads(r.read())
-
-    def stop(self):
-        self.proc.terminate()
-        self.proc.wait(60)
+def start(capture, tmp):
+    return harness.Core({"osprey": OSPREY, "osprey_web": WEB,
+                         "osprey_cap_pcapfile": PCAPFILE},
+                        ["enable_logging=false"], ["%s:name=gen" % capture],
+                        login=(USER, PASSWORD), tmp=tmp, timeout=120)
 
 
 def rrd_ok(r, n):
@@ -118,7 +73,7 @@ def main():
         # not enough on a loaded machine).
         with open(summary) as f:
             want = json.load(f)["frames"]
-        core = Core(capture, tmp)
+        core = start(capture, tmp)
         deadline = time.time() + 240
         while True:
             s = core.get("/system/status.json")
@@ -222,7 +177,7 @@ def main():
             print("# " + core.text()[-2000:].replace("\n", "\n# "))
     finally:
         if core is not None:
-            core.stop()
+            core.stop(60, check=False)
         shutil.rmtree(tmp, ignore_errors=True)
     print("1..%d" % len(tests))
     for i, (good, name, why) in enumerate(tests, 1):

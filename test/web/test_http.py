@@ -21,9 +21,12 @@ import subprocess
 import sys
 import tempfile
 import time
-import traceback
 
 import msgpack
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                                "..", "lib"))
+import harness  # noqa: E402
 
 WEB = sys.argv[1] if len(sys.argv) > 1 else os.path.join(
     os.environ.get("OSPREY_BUILD_ROOT", "build"), "web", "osprey_web")
@@ -782,22 +785,8 @@ TESTS = [v for k, v in sorted(globals().items()) if k.startswith("test_")]
 
 def main():
     if not os.access(WEB, os.X_OK):
-        print("1..0 # SKIP osprey_web not built at " + WEB)
-        return 0
-    print("1..%d" % len(TESTS))
-    failed = 0
-    for i, t in enumerate(TESTS, 1):
-        t0 = time.time()
-        try:
-            t()
-            print("ok %d - %s (%.2fs)" % (i, t.__name__, time.time() - t0))
-        except Exception:
-            failed += 1
-            print("not ok %d - %s" % (i, t.__name__))
-            for line in traceback.format_exc().splitlines():
-                print("# " + line)
-        sys.stdout.flush()
-    return 1 if failed else 0
+        return harness.run_tap(TESTS, "osprey_web not built at " + WEB)
+    return harness.run_tap(TESTS)
 
 
 if __name__ == "__main__":

@@ -19,7 +19,6 @@
 #                     OSPREY_CAP_TESTCHAN REST_MD
 
 import base64
-import http.client
 import json
 import os
 import re
@@ -34,6 +33,10 @@ import traceback
 import urllib.parse
 
 import msgpack
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                                "..", "lib"))
+import harness  # noqa: E402
 
 OSPREY, WEB, PCAPFILE, TESTCHAN, REST_MD = [os.path.abspath(a) for a in
                                             sys.argv[1:6]]
@@ -77,112 +80,26 @@ def parse_table(path):
 
 # The core
 
-class Core:
-    """osprey with a scratch helper folder, config and home."""
+class Core(harness.Core):
+    """osprey with a scratch helper folder, config and home; the test
+    radio stands in as the linuxwifi helper."""
 
     def __init__(self, sources, home=None, logging=False):
-        self.tmp = tempfile.mkdtemp(prefix="osprey-rest-test-")
-        self.home = home or os.path.join(self.tmp, "home")
-        os.makedirs(self.home, exist_ok=True)
-        bindir = os.path.join(self.tmp, "bin")
-        os.makedirs(bindir)
-        os.symlink(PCAPFILE, os.path.join(bindir, "osprey_cap_pcapfile"))
-        os.symlink(TESTCHAN, os.path.join(bindir,
-                                          "osprey_cap_linux_wifi"))
-        os.symlink(WEB, os.path.join(bindir, "osprey_web"))
-        conf = os.path.join(self.tmp, "osprey.conf")
-        with open(conf, "w") as f:
+        super().__init__(
+            {"osprey": OSPREY, "osprey_cap_pcapfile": PCAPFILE,
+             "osprey_cap_linux_wifi": TESTCHAN, "osprey_web": WEB},
             # The kismetdb log too, for its pcapng export row.
-            f.write("log_prefix=%s/\nenable_logging=%s\n"
-                    "log_types=pcapng,kismet\n"
-                    "remote_capture_port=0\nhttpd_port=0\n"
-                    "httpd_bind_address=127.0.0.1\nchannel_hop=false\n"
-                    "httpd_username=%s\nhttpd_password=%s\n"
-                    % (self.tmp, "true" if logging else "false", USER,
-                       PASSWORD))
-            for s in sources:
-                f.write("source=%s\n" % s)
+            ["log_prefix={tmp}/",
+             "enable_logging=%s" % ("true" if logging else "false"),
+             "log_types=pcapng,kismet", "channel_hop=false"] +
             # A fixed position and a browser's, for the /gps rows.
-            f.write("gps=virtual:lat=%.4f,lon=%.4f,alt=%d,name=tower\n"
-                    "gps=web:name=phone\n" % TOWER)
-        self.log_path = os.path.join(self.tmp, "osprey.log")
-        self.log = open(self.log_path, "w+")
-        env = dict(os.environ, HOME=self.home, OSPREY_HELPER_PATH=bindir)
-        self.proc = subprocess.Popen([OSPREY, "--allow-root", "-f", conf],
-                                     env=env, stdout=self.log,
-                                     stderr=subprocess.STDOUT)
-        self.port = self.wait_port()
-
-    def text(self):
-        with open(self.log_path) as f:
-            return f.read()
-
-    def wait_port(self, timeout=60):
-        deadline = time.time() + timeout
-        while time.time() < deadline:
-            ports = re.findall(r"web worker \d+ listening on port (\d+)",
-                               self.text())
-            if ports:
-                return int(ports[-1])
-            if self.proc.poll() is not None:
-                raise AssertionError("osprey exited:\n" + self.text())
-            time.sleep(0.05)
-        raise AssertionError("no web worker:\n" + self.text())
-
-    def request(self, method, path, body=None, form=False, auth=True,
-                timeout=60):
-        c = http.client.HTTPConnection("127.0.0.1", self.port,
-                                       timeout=timeout)
-        h = {}
-        if auth:
-            tok = base64.b64encode(("%s:%s" % (USER, PASSWORD)).encode())
-            h["Authorization"] = "Basic " + tok.decode()
-        if body is not None and not isinstance(body, (bytes, str)):
-            if form:
-                body = urllib.parse.urlencode({"json": json.dumps(body)})
-                h["Content-Type"] = "application/x-www-form-urlencoded"
-            else:
-                body = json.dumps(body)
-                h["Content-Type"] = "application/json"
-        c.request(method, path, body=body, headers=h)
-        r = c.getresponse()
-        data = r.read()
-        c.close()
-        return r.status, r, data
-
-    def get_json(self, path, method="GET", body=None, expect=200):
-        st, _, data = self.request(method, path, body)
-        assert st == expect, (method, path, st, data[:300])
-        return json.loads(data)
-
-    def wait(self, pred, what, timeout=60):
-        deadline = time.time() + timeout
-        while time.time() < deadline:
-            v = pred()
-            if v:
-                return v
-            time.sleep(0.1)
-        raise AssertionError("timed out waiting for " + what)
-
-    def source(self, name):
-        for s in self.get_json("/datasource/all_sources.json"):
-            if s["kismet.datasource.name"] == name:
-                return s
-        return None
+            ["gps=virtual:lat=%.4f,lon=%.4f,alt=%d,name=tower" % TOWER,
+             "gps=web:name=phone"],
+            sources, login=(USER, PASSWORD), home=home,
+            prefix="osprey-rest-test-", start_timeout=60)
 
     def stop(self):
-        if self.proc.poll() is None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
-        self.log.close()
-        text = self.text()
-        shutil.rmtree(self.tmp, ignore_errors=True)
-        assert "Sanitizer" not in text and "runtime error" not in text, text
-        return text
+        return super().stop(20)
 
 
 # Decoding and comparing the formats
@@ -1290,36 +1207,19 @@ TESTS = [test_table_rows, test_unimplemented_rows_answer_404,
 
 
 def main():
+    skip = None
     if not os.path.exists(cap(MAIN_CAP)):
-        print("1..0 # SKIP shared captures not found (OSPREY_CAPTURES)")
-        return 0
-    print("1..%d" % len(TESTS))
-    failed = 0
-    try:
-        setup()
-    except Exception:
-        for i, t in enumerate(TESTS, 1):
-            print("not ok %d - %s (setup failed)" % (i, t.__name__))
-        traceback.print_exc(file=sys.stdout)
-        return 1
-    for i, t in enumerate(TESTS, 1):
-        t0 = time.time()
-        try:
-            t()
-            print("ok %d - %s (%.2fs)" % (i, t.__name__, time.time() - t0))
-        except Exception:
-            failed += 1
-            print("not ok %d - %s" % (i, t.__name__))
-            for line in traceback.format_exc().splitlines():
-                print("# " + line)
-        sys.stdout.flush()
+        skip = "shared captures not found (OSPREY_CAPTURES)"
+    failed = harness.run_tap(TESTS, skip, setup)
+    if skip or "core" not in CTX:
+        return failed
     try:
         CTX["core"].stop()
     except Exception:
-        failed += 1
+        failed = 1
         traceback.print_exc(file=sys.stdout)
     shutil.rmtree(CTX.get("homedir", ""), ignore_errors=True)
-    return 1 if failed else 0
+    return failed
 
 
 if __name__ == "__main__":

@@ -15,18 +15,16 @@
 #
 # Usage: test_views.py OSPREY OSPREY_WEB OSPREY_CAP_PCAPFILE OSPREY_GEN
 
-import base64
 import functools
-import json
 import os
-import re
 import shutil
 import subprocess
 import sys
 import tempfile
-import time
-import urllib.parse
-import urllib.request
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                                "..", "lib"))
+import harness  # noqa: E402
 
 OSPREY, WEB, PCAPFILE, GEN = [os.path.abspath(a) for a in sys.argv[1:5]]
 USER, PASSWORD = "tester", "Views-Password-42"
@@ -34,55 +32,11 @@ B = "kismet.device.base."
 SIG = B + "signal/kismet.common.signal.last_signal"
 
 
-class Core:
-    def __init__(self, capture, tmp):
-        bindir = os.path.join(tmp, "bin")
-        os.makedirs(bindir)
-        os.symlink(PCAPFILE, os.path.join(bindir, "osprey_cap_pcapfile"))
-        os.symlink(WEB, os.path.join(bindir, "osprey_web"))
-        conf = os.path.join(tmp, "osprey.conf")
-        with open(conf, "w") as f:
-            f.write("enable_logging=false\nremote_capture_port=0\n"
-                    "httpd_port=0\nhttpd_bind_address=127.0.0.1\n"
-                    "httpd_username=%s\nhttpd_password=%s\n"
-                    "source=%s:name=gen\n" % (USER, PASSWORD, capture))
-        self.log_path = os.path.join(tmp, "osprey.log")
-        self.log = open(self.log_path, "w+")
-        home = os.path.join(tmp, "home")
-        os.makedirs(home)
-        env = dict(os.environ, HOME=home, OSPREY_HELPER_PATH=bindir)
-        self.proc = subprocess.Popen([OSPREY, "--allow-root", "-f", conf],
-                                     env=env, stdout=self.log,
-                                     stderr=subprocess.STDOUT)
-        self.tok = "Basic " + base64.b64encode(
-            ("%s:%s" % (USER, PASSWORD)).encode()).decode()
-        deadline = time.time() + 120
-        self.port = None
-        while self.port is None:
-            m = re.search(r"listening on port (\d+)", self.text())
-            if m:
-                self.port = int(m.group(1))
-            elif self.proc.poll() is not None or time.time() > deadline:
-                raise RuntimeError("osprey did not start:\n" + self.text())
-            else:
-                time.sleep(0.05)
-
-    def text(self):
-        with open(self.log_path) as f:
-            return f.read()
-
-    def get(self, path, body=None):
-        req = urllib.request.Request(
-            "http://127.0.0.1:%d%s" % (self.port, path),
-            data=None if body is None else
-            urllib.parse.urlencode({"json": json.dumps(body)}).encode(),
-            headers={"Authorization": self.tok})
-        with urllib.request.urlopen(req, timeout=300) as r:
-            return json.loads(r.read())
-
-    def stop(self):
-        self.proc.terminate()
-        self.proc.wait(60)
+def start(capture, tmp):
+    return harness.Core({"osprey": OSPREY, "osprey_web": WEB,
+                         "osprey_cap_pcapfile": PCAPFILE},
+                        ["enable_logging=false"], ["%s:name=gen" % capture],
+                        login=(USER, PASSWORD), tmp=tmp, timeout=300)
 
 
 def lookup(rec, path):
@@ -143,18 +97,9 @@ def main():
         subprocess.run([GEN, "--aps", "300", "--clients", "3000",
                         "--frames", "150000", "--seed", "17", "-o",
                         capture], check=True, stdout=subprocess.DEVNULL)
-        core = Core(capture, tmp)
+        core = start(capture, tmp)
         # Every frame in: the count stops moving and the source is done.
-        last, deadline = -1, time.time() + 240
-        while True:
-            s = core.get("/system/status.json")
-            n = s["osprey.system.packets.total"]
-            if n == last and n > 0:
-                break
-            if time.time() > deadline:
-                raise RuntimeError("ingest did not finish")
-            last = n
-            time.sleep(1)
+        core.settled()
         devs = core.get("/devices/all_devices.json")
         keys = [d[B + "key"] for d in devs]
         print("# %d devices" % len(devs))
@@ -262,7 +207,7 @@ def main():
             "\n" + core.text()[-2000:] if core else ""), None))
     finally:
         if core is not None:
-            core.stop()
+            core.stop(60, check=False)
         shutil.rmtree(tmp, ignore_errors=True)
     print("1..%d" % len(tests))
     fails = 0
