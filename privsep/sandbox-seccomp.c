@@ -156,6 +156,14 @@ static const struct sandbox_rule rules_base[] = {
 	ALLOW(exit_group),
 };
 
+#ifndef SANDBOX_CAPTURE_HELPERS
+/*
+ * The rule sets of the roles that are not capture helpers.  The helpers
+ * link their own copy of this file built with SANDBOX_CAPTURE_HELPERS,
+ * which leaves these out (2 KB of a helper's 64 KiB, doc/helpers.md
+ * "Size"); the core and the launcher's copy has every role.
+ */
+
 /* The core and the web worker: one libevent loop (epoll backend). */
 static const struct sandbox_rule rules_event_loop[] = {
 	/* The base and its descriptors exist before lockdown; the loop only
@@ -242,6 +250,8 @@ static const struct sandbox_rule rules_kismetdb[] = {
 	ALLOW(fchown),
 	ALLOW(fchmod),
 };
+
+#endif /* !SANDBOX_CAPTURE_HELPERS */
 
 /*
  * The file helper: loop=true starts each pass on a duplicate of the file
@@ -336,10 +346,12 @@ static const struct sandbox_policy {
 	enum sandbox_phase	 phase;
 	struct sandbox_set	 sets[MAX_SETS];
 } sandbox_policies[] = {
+#ifndef SANDBOX_CAPTURE_HELPERS
 	{ SANDBOX_CORE, SANDBOX_AFTER_START,
 	    { SET(rules_base), SET(rules_event_loop), SET(rules_core) } },
 	{ SANDBOX_WEB, SANDBOX_AFTER_BIND,
 	    { SET(rules_base), SET(rules_event_loop), SET(rules_web) } },
+#endif
 	{ SANDBOX_HELPER_PCAPFILE, SANDBOX_AFTER_OPEN,
 	    { SET(rules_base), SET(rules_pcapfile) } },
 	{ SANDBOX_HELPER_PCAPFILE, SANDBOX_AFTER_OPEN_REMOTE,
@@ -348,8 +360,10 @@ static const struct sandbox_policy {
 	    { SET(rules_base), SET(rules_linux_wifi) } },
 	{ SANDBOX_HELPER_LINUX_WIFI, SANDBOX_AFTER_OPEN_REMOTE,
 	    { SET(rules_base), SET(rules_linux_wifi), SET(rules_remote) } },
+#ifndef SANDBOX_CAPTURE_HELPERS
 	{ SANDBOX_KISMETDB, SANDBOX_FORKED,
 	    { SET(rules_base), SET(rules_kismetdb) } },
+#endif
 	/* The GPS helper holds its gpsd socket or serial port and only
 	 * copies bytes to the core: the base set (doc/gps.md). */
 	{ SANDBOX_HELPER_GPS, SANDBOX_AFTER_OPEN, { SET(rules_base) } },
