@@ -225,13 +225,6 @@ helper_end(struct helper *h, const char *fmt, ...)
 	helper_send_text(h, MSG_MESSAGE, MSG_LEVEL_INFO, h->end_text);
 }
 
-void
-helper_channel_failed(struct helper *h, const char *channel,
-    const char *reason)
-{
-	session_channel_failed(h, channel, reason);
-}
-
 const struct helper_stats *
 helper_stats(const struct helper *h)
 {
@@ -607,7 +600,7 @@ helper_timers(struct helper *h, int *timeout)
 	    (int64_t)(h->last_ping + HELPER_PING_TIMEOUT_MS - now));
 	if (h->state == HS_OPEN && h->hopping) {
 		if (now >= h->hop_at)
-			session_hop(h);
+			h->ops->chanctl->hop(h);
 		if (h->hopping)
 			*timeout = min_timeout(*timeout,
 			    (int64_t)(h->hop_at - now));
@@ -806,6 +799,9 @@ helper_main(int argc, char **argv, const struct ds_ops *ops)
 	int r;
 
 	memset(&h, 0, sizeof(h));
+	if ((ops->set_channel == NULL) != (ops->chanctl == NULL))
+		fatalx("driver %s: set_channel and chanctl go together",
+		    ops->type);
 	h.ops = ops;
 	h.prog = argc > 0 ? basename(argv[0]) : "osprey_cap";
 	log_init(h.prog, LOG_LEVEL_INFO);

@@ -204,11 +204,25 @@ void	session_dispatch(struct helper *, const struct msg *m);
 /* Remote: announce the source on a new link (KDSNEWSOURCE). */
 void	session_announce(struct helper *);
 
-/* Tune to the next channel of the hop list (the hop timer fired). */
-void	session_hop(struct helper *);
+/*
+ * Channel control (chanctl.c): what the session does with channels, for
+ * a driver with set_channel, which points ds_ops.chanctl at
+ * helper_chanctl.  Reached only through that pointer, so that a helper
+ * without channels links none of it.
+ */
+struct ds_chanctl {
+	/* At open: channel=, or the hop list of the definition. */
+	int	(*initial)(struct helper *, char *err, size_t errlen);
+	/* KDSCONFIGURE: sends the report, or -errno with the reason. */
+	int	(*configure)(struct helper *, const struct msg *m, char *err,
+		    size_t errlen);
+	/* The hop timer fired. */
+	void	(*hop)(struct helper *);
+	/* Point mh at the hop list (list: HOP_MAX_CHANNELS entries). */
+	void	(*hop_msg)(struct helper *, struct msg_hop *mh,
+		    const char **list);
+};
 
-/* What helper_channel_failed() does. */
-void	session_channel_failed(struct helper *, const char *channel,
-	    const char *reason);
+extern const struct ds_chanctl helper_chanctl;
 
 #endif
