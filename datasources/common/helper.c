@@ -178,51 +178,35 @@ helper_send_text(struct helper *h, enum msg_type type, enum msg_level level,
 		log_info("%s", text);
 }
 
-#define HELPER_VTEXT(buf, fmt) do {					\
-	va_list ap;							\
-									\
-	va_start(ap, fmt);						\
-	if (vsnprintf(buf, sizeof(buf), fmt, ap) < 0)			\
-		snprintf(buf, sizeof(buf), "(unprintable message)");	\
-	va_end(ap);							\
-} while (0)
-
 void
-helper_message(struct helper *h, enum msg_level level, const char *fmt, ...)
+helper_say(struct helper *h, enum helper_say say, enum msg_level level,
+    const char *fmt, ...)
 {
-	char text[1024];
+	static const enum msg_type types[] = {
+		[HELPER_SAY_MESSAGE] = MSG_MESSAGE,
+		[HELPER_SAY_WARNING] = MSG_WARNINGREPORT,
+		[HELPER_SAY_ERROR] = MSG_ERRORREPORT,
+		[HELPER_SAY_END] = MSG_MESSAGE,
+	};
+	char text[1024], *buf = text;
+	size_t len = sizeof(text);
+	va_list ap;
 
-	HELPER_VTEXT(text, fmt);
-	helper_send_text(h, MSG_MESSAGE, level, text);
-}
-
-void
-helper_warning(struct helper *h, const char *fmt, ...)
-{
-	char text[1024];
-
-	HELPER_VTEXT(text, fmt);
-	helper_send_text(h, MSG_WARNINGREPORT, MSG_LEVEL_ERROR, text);
-}
-
-void
-helper_error(struct helper *h, const char *fmt, ...)
-{
-	char text[1024];
-
-	HELPER_VTEXT(text, fmt);
-	helper_send_text(h, MSG_ERRORREPORT, MSG_LEVEL_ERROR, text);
+	/* An end's text is repeated on reconnect. */
+	if (say == HELPER_SAY_END) {
+		buf = h->end_text;
+		len = sizeof(h->end_text);
+	}
+	va_start(ap, fmt);
+	if (vsnprintf(buf, len, fmt, ap) < 0)
+		snprintf(buf, len, "(unprintable message)");
+	va_end(ap);
+	if (say == HELPER_SAY_END || say == HELPER_SAY_ERROR)
+		h->finished = true;
+	helper_send_text(h, types[say], level, buf);
 	/* The driver is inside next(); it is closed on the way out. */
-	h->finished = true;
-	helper_closing(h, 1);
-}
-
-void
-helper_end(struct helper *h, const char *fmt, ...)
-{
-	HELPER_VTEXT(h->end_text, fmt);
-	h->finished = true;
-	helper_send_text(h, MSG_MESSAGE, MSG_LEVEL_INFO, h->end_text);
+	if (say == HELPER_SAY_ERROR)
+		helper_closing(h, 1);
 }
 
 const struct helper_stats *
