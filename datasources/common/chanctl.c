@@ -76,8 +76,6 @@ chanctl_initial(struct helper *h, char *err, size_t errlen)
 	double rate = DEFAULT_HOP_RATE;
 	bool hop;
 
-	if (h->ops->set_channel == NULL)
-		return 0;
 	if ((v = srcdef_get(&h->def, "channel")) != NULL && *v != '\0')
 		return chanctl_tune(h, v, err, errlen);
 	if ((r = srcdef_get_bool(&h->def, "channel_hop", true, &hop, err,

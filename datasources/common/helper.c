@@ -783,12 +783,12 @@ helper_main(int argc, char **argv, const struct ds_ops *ops)
 	int r;
 
 	memset(&h, 0, sizeof(h));
-	if ((ops->set_channel == NULL) != (ops->chanctl == NULL))
-		fatalx("driver %s: set_channel and chanctl go together",
-		    ops->type);
 	h.ops = ops;
 	h.prog = argc > 0 ? basename(argv[0]) : "osprey_cap";
 	log_init(h.prog, LOG_LEVEL_INFO);
+	if ((ops->set_channel == NULL) != (ops->chanctl == NULL))
+		fatalx("driver %s: set_channel and chanctl go together",
+		    ops->type);
 	/*
 	 * Installed setuid root: become the invoking user before reading a
 	 * single option, keeping only what opening the source needs.
