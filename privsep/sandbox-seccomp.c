@@ -50,28 +50,51 @@ void	__sanitizer_sandbox_on_notify(void *);
 void	__sanitizer_symbolize_pc(void *, const char *, char *, size_t);
 #endif
 
-/* One allowed call, with at most two argument conditions. */
+/*
+ * One allowed call, with at most two argument conditions, in 20 bytes
+ * rather than two struct scmp_arg_cmp's 48 (the capture helpers carry
+ * some 60 rules, doc/helpers.md "Size").  Every operand a rule compares
+ * with fits 32 bits, which D32() checks at compile time, and only a
+ * masked comparison has a second operand (the value), of which a rule
+ * has at most one.  sandbox_add_set() unpacks them for libseccomp.
+ */
 struct sandbox_rule {
-	int			 nr;
-	unsigned int		 ncmp;
-	struct scmp_arg_cmp	 cmp[2];
+	int16_t		 nr;
+	uint8_t		 ncmp;
+	uint8_t		 arg[2];
+	uint8_t		 op[2];		/* enum scmp_compare */
+	uint32_t	 datum[2];	/* datum_a of each condition */
+	uint32_t	 masked;	/* datum_b of the masked one */
 };
 
-#define CMP(a, op, x, y) \
-	{ (a), (op), (scmp_datum_t)(x), (scmp_datum_t)(y) }
-#define ALLOW(call)		{ SCMP_SYS(call), 0, { CMP(0, 0, 0, 0) } }
-#define ALLOW_EQ(call, a, x) \
-	{ SCMP_SYS(call), 1, { CMP(a, SCMP_CMP_EQ, x, 0) } }
-#define ALLOW_NE(call, a, x) \
-	{ SCMP_SYS(call), 1, { CMP(a, SCMP_CMP_NE, x, 0) } }
-#define ALLOW_MASK(call, a, m, v) \
-	{ SCMP_SYS(call), 1, { CMP(a, SCMP_CMP_MASKED_EQ, m, v) } }
-#define ALLOW_EQ2(call, a, x, b, y) \
-	{ SCMP_SYS(call), 2, { CMP(a, SCMP_CMP_EQ, x, 0), \
-	    CMP(b, SCMP_CMP_EQ, y, 0) } }
+/* An operand, refused at compile time unless it fits 32 bits. */
+#define D32(x) ((uint32_t)(x) + \
+	0 * sizeof(char[(unsigned long long)(x) <= 0xffffffffULL ? 1 : -1]))
 
-/* Stands for the process's own pid, filled in when the filter is built. */
-#define SELF	((scmp_datum_t)0xffffffff5e1fULL)
+#define ALLOW(call)		{ .nr = SCMP_SYS(call) }
+#define ALLOW_EQ(call, a, x) \
+	{ .nr = SCMP_SYS(call), .ncmp = 1, .arg = { (a) }, \
+	    .op = { SCMP_CMP_EQ }, .datum = { D32(x) } }
+#define ALLOW_NE(call, a, x) \
+	{ .nr = SCMP_SYS(call), .ncmp = 1, .arg = { (a) }, \
+	    .op = { SCMP_CMP_NE }, .datum = { D32(x) } }
+#define ALLOW_MASK(call, a, m, v) \
+	{ .nr = SCMP_SYS(call), .ncmp = 1, .arg = { (a) }, \
+	    .op = { SCMP_CMP_MASKED_EQ }, .datum = { D32(m) }, \
+	    .masked = D32(v) }
+#define ALLOW_EQ2(call, a, x, b, y) \
+	{ .nr = SCMP_SYS(call), .ncmp = 2, .arg = { (a), (b) }, \
+	    .op = { SCMP_CMP_EQ, SCMP_CMP_EQ }, .datum = { D32(x), D32(y) } }
+#define ALLOW_EQ_MASK(call, a, x, b, m, v) \
+	{ .nr = SCMP_SYS(call), .ncmp = 2, .arg = { (a), (b) }, \
+	    .op = { SCMP_CMP_EQ, SCMP_CMP_MASKED_EQ }, \
+	    .datum = { D32(x), D32(m) }, .masked = D32(v) }
+
+/*
+ * Stands for the process's own pid, filled in when the filter is built;
+ * above any pid (at most 2^22).
+ */
+#define SELF	0xffff5e1fU
 
 /* Flags that make an open write, create or truncate. */
 #define OPEN_WRITE_FLAGS \
@@ -155,6 +178,14 @@ static const struct sandbox_rule rules_base[] = {
 	ALLOW(exit),
 	ALLOW(exit_group),
 };
+
+#ifndef SANDBOX_CAPTURE_HELPERS
+/*
+ * The rule sets of the roles that are not capture helpers.  The helpers
+ * link their own copy of this file built with SANDBOX_CAPTURE_HELPERS,
+ * which leaves these out (2 KB of a helper's 64 KiB, doc/helpers.md
+ * "Size"); the core and the launcher's copy has every role.
+ */
 
 /* The core and the web worker: one libevent loop (epoll backend). */
 static const struct sandbox_rule rules_event_loop[] = {
@@ -243,6 +274,8 @@ static const struct sandbox_rule rules_kismetdb[] = {
 	ALLOW(fchmod),
 };
 
+#endif /* !SANDBOX_CAPTURE_HELPERS */
+
 /*
  * The file helper: loop=true starts each pass on a duplicate of the file
  * it opened before lockdown (a stdio stream of its own for libpcap), so it
@@ -271,10 +304,8 @@ static const struct sandbox_rule rules_linux_wifi[] = {
  * is resolved before lockdown, so no DNS.
  */
 static const struct sandbox_rule rules_remote[] = {
-	{ SCMP_SYS(socket), 2, { CMP(0, SCMP_CMP_EQ, AF_INET, 0),
-	    CMP(1, SCMP_CMP_MASKED_EQ, 0xf, SOCK_STREAM) } },
-	{ SCMP_SYS(socket), 2, { CMP(0, SCMP_CMP_EQ, AF_INET6, 0),
-	    CMP(1, SCMP_CMP_MASKED_EQ, 0xf, SOCK_STREAM) } },
+	ALLOW_EQ_MASK(socket, 0, AF_INET, 1, 0xf, SOCK_STREAM),
+	ALLOW_EQ_MASK(socket, 0, AF_INET6, 1, 0xf, SOCK_STREAM),
 	ALLOW(connect),
 	ALLOW(setsockopt),
 	ALLOW(getpeername),
@@ -328,7 +359,7 @@ struct sandbox_set {
 };
 
 #define SET(r)		{ (r), sizeof(r) / sizeof((r)[0]) }
-#define MAX_SETS	5
+#define MAX_SETS	3
 
 /* One allowlist per role and phase, made of the sets above. */
 static const struct sandbox_policy {
@@ -336,10 +367,12 @@ static const struct sandbox_policy {
 	enum sandbox_phase	 phase;
 	struct sandbox_set	 sets[MAX_SETS];
 } sandbox_policies[] = {
+#ifndef SANDBOX_CAPTURE_HELPERS
 	{ SANDBOX_CORE, SANDBOX_AFTER_START,
 	    { SET(rules_base), SET(rules_event_loop), SET(rules_core) } },
 	{ SANDBOX_WEB, SANDBOX_AFTER_BIND,
 	    { SET(rules_base), SET(rules_event_loop), SET(rules_web) } },
+#endif
 	{ SANDBOX_HELPER_PCAPFILE, SANDBOX_AFTER_OPEN,
 	    { SET(rules_base), SET(rules_pcapfile) } },
 	{ SANDBOX_HELPER_PCAPFILE, SANDBOX_AFTER_OPEN_REMOTE,
@@ -348,6 +381,7 @@ static const struct sandbox_policy {
 	    { SET(rules_base), SET(rules_linux_wifi) } },
 	{ SANDBOX_HELPER_LINUX_WIFI, SANDBOX_AFTER_OPEN_REMOTE,
 	    { SET(rules_base), SET(rules_linux_wifi), SET(rules_remote) } },
+#ifndef SANDBOX_CAPTURE_HELPERS
 	{ SANDBOX_KISMETDB, SANDBOX_FORKED,
 	    { SET(rules_base), SET(rules_kismetdb) } },
 	/* The GPS helper holds its gpsd socket or serial port and only
@@ -355,6 +389,7 @@ static const struct sandbox_policy {
 	{ SANDBOX_HELPER_GPS, SANDBOX_AFTER_OPEN, { SET(rules_base) } },
 	/* The launcher loads no filter: see sandbox_enter(). */
 	{ SANDBOX_LAUNCHER, SANDBOX_FORKED, { { NULL, 0 } } },
+#endif
 };
 
 #ifdef SANDBOX_SANITIZER
@@ -473,10 +508,15 @@ sandbox_add_set(scmp_filter_ctx ctx, const struct sandbox_set *set)
 
 	for (i = 0; i < set->n; i++) {
 		r = &set->rules[i];
-		memcpy(cmp, r->cmp, sizeof(cmp));
-		for (k = 0; k < r->ncmp; k++)
-			if (cmp[k].datum_a == SELF)
-				cmp[k].datum_a = (scmp_datum_t)sandbox_pid;
+		memset(cmp, 0, sizeof(cmp));
+		for (k = 0; k < r->ncmp; k++) {
+			cmp[k].arg = r->arg[k];
+			cmp[k].op = (enum scmp_compare)r->op[k];
+			cmp[k].datum_a = r->datum[k] == SELF ?
+			    (scmp_datum_t)sandbox_pid : r->datum[k];
+			if (cmp[k].op == SCMP_CMP_MASKED_EQ)
+				cmp[k].datum_b = r->masked;
+		}
 		rc = seccomp_rule_add_array(ctx, SCMP_ACT_ALLOW, r->nr,
 		    r->ncmp, cmp);
 		/* A call this architecture lacks (a negative pseudo

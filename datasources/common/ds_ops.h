@@ -31,6 +31,7 @@
 
 #include "sandbox.h"
 
+struct ds_chanctl;
 struct helper;
 struct srcdef;
 
@@ -132,6 +133,8 @@ struct ds_ops {
 	int		(*set_channel)(struct helper *, const char *channel,
 			    char *canon, size_t canonlen, char *err,
 			    size_t errlen);
+	/* &helper_chanctl with set_channel, else NULL (helper.h). */
+	const struct ds_chanctl *chanctl;
 	enum ds_next	(*next)(struct helper *, struct ds_packet *ret);
 	void		(*close)(struct helper *);
 

@@ -178,58 +178,35 @@ helper_send_text(struct helper *h, enum msg_type type, enum msg_level level,
 		log_info("%s", text);
 }
 
-#define HELPER_VTEXT(buf, fmt) do {					\
-	va_list ap;							\
-									\
-	va_start(ap, fmt);						\
-	if (vsnprintf(buf, sizeof(buf), fmt, ap) < 0)			\
-		snprintf(buf, sizeof(buf), "(unprintable message)");	\
-	va_end(ap);							\
-} while (0)
-
 void
-helper_message(struct helper *h, enum msg_level level, const char *fmt, ...)
+helper_say(struct helper *h, enum helper_say say, enum msg_level level,
+    const char *fmt, ...)
 {
-	char text[1024];
+	static const enum msg_type types[] = {
+		[HELPER_SAY_MESSAGE] = MSG_MESSAGE,
+		[HELPER_SAY_WARNING] = MSG_WARNINGREPORT,
+		[HELPER_SAY_ERROR] = MSG_ERRORREPORT,
+		[HELPER_SAY_END] = MSG_MESSAGE,
+	};
+	char text[1024], *buf = text;
+	size_t len = sizeof(text);
+	va_list ap;
 
-	HELPER_VTEXT(text, fmt);
-	helper_send_text(h, MSG_MESSAGE, level, text);
-}
-
-void
-helper_warning(struct helper *h, const char *fmt, ...)
-{
-	char text[1024];
-
-	HELPER_VTEXT(text, fmt);
-	helper_send_text(h, MSG_WARNINGREPORT, MSG_LEVEL_ERROR, text);
-}
-
-void
-helper_error(struct helper *h, const char *fmt, ...)
-{
-	char text[1024];
-
-	HELPER_VTEXT(text, fmt);
-	helper_send_text(h, MSG_ERRORREPORT, MSG_LEVEL_ERROR, text);
+	/* An end's text is repeated on reconnect. */
+	if (say == HELPER_SAY_END) {
+		buf = h->end_text;
+		len = sizeof(h->end_text);
+	}
+	va_start(ap, fmt);
+	if (vsnprintf(buf, len, fmt, ap) < 0)
+		snprintf(buf, len, "(unprintable message)");
+	va_end(ap);
+	if (say == HELPER_SAY_END || say == HELPER_SAY_ERROR)
+		h->finished = true;
+	helper_send_text(h, types[say], level, buf);
 	/* The driver is inside next(); it is closed on the way out. */
-	h->finished = true;
-	helper_closing(h, 1);
-}
-
-void
-helper_end(struct helper *h, const char *fmt, ...)
-{
-	HELPER_VTEXT(h->end_text, fmt);
-	h->finished = true;
-	helper_send_text(h, MSG_MESSAGE, MSG_LEVEL_INFO, h->end_text);
-}
-
-void
-helper_channel_failed(struct helper *h, const char *channel,
-    const char *reason)
-{
-	session_channel_failed(h, channel, reason);
+	if (say == HELPER_SAY_ERROR)
+		helper_closing(h, 1);
 }
 
 const struct helper_stats *
@@ -607,7 +584,7 @@ helper_timers(struct helper *h, int *timeout)
 	    (int64_t)(h->last_ping + HELPER_PING_TIMEOUT_MS - now));
 	if (h->state == HS_OPEN && h->hopping) {
 		if (now >= h->hop_at)
-			session_hop(h);
+			h->ops->chanctl->hop(h);
 		if (h->hopping)
 			*timeout = min_timeout(*timeout,
 			    (int64_t)(h->hop_at - now));
@@ -735,8 +712,10 @@ helper_list(struct helper *h)
 	char err[512];
 	int n, i;
 
+	/* fprintf(stdout), not printf: one imported function fewer
+	   (doc/helpers.md, "Size"). */
 	if (h->ops->list == NULL) {
-		printf("%s: no interfaces to list: %s\n", h->prog,
+		fprintf(stdout, "%s: no interfaces to list: %s\n", h->prog,
 		    h->ops->source_help);
 		return 0;
 	}
@@ -745,10 +724,10 @@ helper_list(struct helper *h)
 		return 1;
 	}
 	if (n == 0)
-		printf("%s: no interfaces found\n", h->prog);
+		fprintf(stdout, "%s: no interfaces found\n", h->prog);
 	for (i = 0; i < n; i++)
-		printf("%s\t%s\t%s\n", ifs[i].interface, ifs[i].flags,
-		    ifs[i].hardware);
+		fprintf(stdout, "%s\t%s\t%s\n", ifs[i].interface,
+		    ifs[i].flags, ifs[i].hardware);
 	return 0;
 }
 
@@ -809,6 +788,9 @@ helper_main(int argc, char **argv, const struct ds_ops *ops)
 	h.ops = ops;
 	h.prog = argc > 0 ? basename(argv[0]) : "osprey_cap";
 	log_init(h.prog, LOG_LEVEL_INFO);
+	if ((ops->set_channel == NULL) != (ops->chanctl == NULL))
+		fatalx("driver %s: set_channel and chanctl go together",
+		    ops->type);
 	/*
 	 * Installed setuid root: become the invoking user before reading a
 	 * single option, keeping only what opening the source needs.
@@ -821,7 +803,7 @@ helper_main(int argc, char **argv, const struct ds_ops *ops)
 	}
 	switch (h.cmd.action) {
 	case CMDLINE_VERSION:
-		printf("%s %s\n", h.prog, OSPREY_VERSION);
+		fprintf(stdout, "%s %s\n", h.prog, OSPREY_VERSION);
 		return 0;
 	case CMDLINE_HELP:
 		cmdline_usage(stdout, h.prog, ops->source_help);

@@ -121,21 +121,36 @@ int	helper_main(int argc, char **argv, const struct ds_ops *ops);
  * log; name the interface or file in them.
  */
 
+/*
+ * The four texts below are one variadic function, helper_say(), behind
+ * macros: each variadic function costs a helper some 150 bytes of code
+ * (doc/helpers.md, "Size").
+ */
+enum helper_say {
+	HELPER_SAY_MESSAGE,
+	HELPER_SAY_WARNING,
+	HELPER_SAY_ERROR,
+	HELPER_SAY_END,
+};
+
+void	helper_say(struct helper *, enum helper_say, enum msg_level level,
+	    const char *fmt, ...) OSPREY_PRINTF(4, 5);
+
 /* A MESSAGE for the server's message bus at level (MSG_LEVEL_*). */
-void	helper_message(struct helper *, enum msg_level level,
-	    const char *fmt, ...) OSPREY_PRINTF(3, 4);
+#define helper_message(h, level, ...) \
+	helper_say((h), HELPER_SAY_MESSAGE, (level), __VA_ARGS__)
 
 /* A KDSWARNINGREPORT: a standing warning shown with the source. */
-void	helper_warning(struct helper *, const char *fmt, ...)
-	    OSPREY_PRINTF(2, 3);
+#define helper_warning(h, ...) \
+	helper_say((h), HELPER_SAY_WARNING, MSG_LEVEL_ERROR, __VA_ARGS__)
 
 /*
  * The source failed for good: a KDSERRORREPORT carries the text, frames
  * queued before it still reach the server, then the helper exits with
  * status 1.  The caller's next() returns DS_NEXT_STOP.
  */
-void	helper_error(struct helper *, const char *fmt, ...)
-	    OSPREY_PRINTF(2, 3);
+#define helper_error(h, ...) \
+	helper_say((h), HELPER_SAY_ERROR, MSG_LEVEL_ERROR, __VA_ARGS__)
 
 /*
  * The source has no more data (end of a file): an INFO MESSAGE carries
@@ -143,8 +158,8 @@ void	helper_error(struct helper *, const char *fmt, ...)
  * (answering pings) until the server closes the source, so its counters
  * stay visible.  The caller's next() returns DS_NEXT_STOP.
  */
-void	helper_end(struct helper *, const char *fmt, ...)
-	    OSPREY_PRINTF(2, 3);
+#define helper_end(h, ...) \
+	helper_say((h), HELPER_SAY_END, MSG_LEVEL_INFO, __VA_ARGS__)
 
 /*
  * A channel failed to tune: it leaves the hop list (the server hears of
@@ -204,11 +219,25 @@ void	session_dispatch(struct helper *, const struct msg *m);
 /* Remote: announce the source on a new link (KDSNEWSOURCE). */
 void	session_announce(struct helper *);
 
-/* Tune to the next channel of the hop list (the hop timer fired). */
-void	session_hop(struct helper *);
+/*
+ * Channel control (chanctl.c): what the session does with channels, for
+ * a driver with set_channel, which points ds_ops.chanctl at
+ * helper_chanctl.  Reached only through that pointer, so that a helper
+ * without channels links none of it.
+ */
+struct ds_chanctl {
+	/* At open: channel=, or the hop list of the definition. */
+	int	(*initial)(struct helper *, char *err, size_t errlen);
+	/* KDSCONFIGURE: sends the report, or -errno with the reason. */
+	int	(*configure)(struct helper *, const struct msg *m, char *err,
+		    size_t errlen);
+	/* The hop timer fired. */
+	void	(*hop)(struct helper *);
+	/* Point mh at the hop list (list: HOP_MAX_CHANNELS entries). */
+	void	(*hop_msg)(struct helper *, struct msg_hop *mh,
+		    const char **list);
+};
 
-/* What helper_channel_failed() does. */
-void	session_channel_failed(struct helper *, const char *channel,
-	    const char *reason);
+extern const struct ds_chanctl helper_chanctl;
 
 #endif

@@ -313,6 +313,7 @@ static const struct ds_ops linuxwifi_ops = {
 	.list = lw_list,
 	.open = lw_open,
 	.set_channel = lw_set_channel,
+	.chanctl = &helper_chanctl,
 	.next = lw_next,
 	.close = lw_close,
 	.open_caps = lw_open_caps,

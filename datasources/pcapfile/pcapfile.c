@@ -341,6 +341,7 @@ static const struct ds_ops pcapfile_ops = {
 	.open = pcapfile_open,
 	.start = NULL,
 	.set_channel = NULL,
+	.chanctl = NULL,
 	.next = pcapfile_next,
 	.close = pcapfile_close,
 	/* A file needs no capability, before or after it is open. */

@@ -145,6 +145,7 @@ static const struct ds_ops testchan_ops = {
 	.list = testchan_list,
 	.open = testchan_open,
 	.set_channel = testchan_set_channel,
+	.chanctl = &helper_chanctl,
 	.next = testchan_next,
 	.close = testchan_close,
 	/* A pipe for a radio: the file helper's allowlist fits it. */
