@@ -1268,11 +1268,14 @@ kislog_close(struct kislog *k)
 			k->fd = -1;
 		}
 	}
-	/* It exits once it has closed the file. */
+	/*
+	 * It exits once it has closed the file, just after its end of the
+	 * socket closed: look often, as a batch run's wall time ends here.
+	 */
 	for (start = kislog_now_ms(); kislog_now_ms() - start < 5000;) {
 		if (waitpid(k->pid, &status, WNOHANG) != 0)
 			break;
-		usleep(10000);
+		usleep(1000);
 	}
 	log_info("kismetdb log %s: %llu packets, %llu devices, %llu "
 	    "messages; %llu packets not logged; capture files held %llu "
