@@ -7,9 +7,9 @@
  * crc32() takes a table lookup per byte, some 0.6 ns a byte here: an
  * eighth of the writer's CPU.  On x86-64 processors with carry-less
  * multiplication (PCLMULQDQ, every one since 2010) kdbcrc32() folds 64
- * bytes at a time instead, several times faster; elsewhere, and for
- * the last bytes, it is zlib's.  The result is the same as crc32(crc,
- * buf, len) for every input.
+ * bytes at a time instead, several times faster; elsewhere it is
+ * zlib's.  The last bytes and short frames go through a table here.
+ * The result is the same as crc32(crc, buf, len) for every input.
  */
 #ifndef DAEMON_KDBCRC_H
 #define DAEMON_KDBCRC_H

@@ -89,6 +89,14 @@ struct kislog {
 	bool			 hold_spent;	/* held too long: drop */
 	uint64_t		 held_since_ms;
 
+	/* At exit: what kislog_exit_fill() queues next. */
+	enum {
+		KISLOG_EXIT_DEVICES,
+		KISLOG_EXIT_REST,
+		KISLOG_EXIT_QUEUED,
+	}			 exit_stage;
+	bool			 closing;	/* kislog_drain() writes */
+
 	/* What the writer last said. */
 	struct kislog_stats	 st;
 	uint32_t		 state;
@@ -385,7 +393,7 @@ kislog_pressure(struct kislog *k)
 static void
 kislog_kick(struct kislog *k)
 {
-	if (kislog_alive(k) && !event_pending(k->ev_write, EV_WRITE, NULL))
+	if (kislog_alive(k) && !k->closing && !event_pending(k->ev_write, EV_WRITE, NULL))
 		event_add(k->ev_write, NULL);
 }
 
@@ -1166,21 +1174,53 @@ kislog_path(const struct kislog *k)
 }
 
 /*
- * At exit, with the loop no longer running: write everything queued,
- * reading the writer's answers meanwhile (it must never block on us),
- * then close our end and read until it has closed the file.
+ * The rows written at exit, a slice at a time: the device pass (what
+ * changed up to now, this pass's rest included), then the sources and
+ * the message bus.  Returns true once everything is queued.
+ */
+static bool
+kislog_exit_fill(struct kislog *k)
+{
+	if (k->exit_stage == KISLOG_EXIT_DEVICES) {
+		if (k->conf.devices && k->deps.tracker != NULL &&
+		    !kislog_device_slice(k))
+			return false;
+		k->exit_stage = KISLOG_EXIT_REST;
+	}
+	if (k->exit_stage == KISLOG_EXIT_REST) {
+		if (k->conf.sources)
+			kislog_sources(k);
+		if (k->conf.messages)
+			kislog_messages(k);
+		k->exit_stage = KISLOG_EXIT_QUEUED;
+	}
+	return true;
+}
+
+/*
+ * At exit, with the loop no longer running: queue the last rows a slice
+ * at a time while the queue is short, write the queue as the socket
+ * takes it and read the writer's answers meanwhile (it must never block
+ * on us), so that packing here and storing in the writer overlap and
+ * the queue stays small; then close our end and read until it has
+ * closed the file.
  */
 static void
 kislog_drain(struct kislog *k)
 {
 	struct pollfd pfd;
 	uint64_t last = kislog_now_ms();
-	bool shut = false;
+	bool shut = false, queued = false;
 	int n;
 
 	while (kislog_alive(k) && kislog_now_ms() - last <
 	    KISLOG_CLOSE_WAIT_MS) {
-		if (!shut && evbuffer_get_length(k->q) == 0) {
+		while (!queued && evbuffer_get_length(k->q) <
+		    KISLOG_EXIT_QUEUE) {
+			queued = kislog_exit_fill(k);
+			last = kislog_now_ms();
+		}
+		if (queued && !shut && evbuffer_get_length(k->q) == 0) {
 			(void)shutdown(k->fd, SHUT_WR);
 			shut = true;
 		}
@@ -1222,16 +1262,11 @@ kislog_close(struct kislog *k)
 	k->tap = 0;
 	kislog_hold(k, false);
 	if (kislog_alive(k)) {
-		if (k->conf.devices && k->deps.tracker != NULL) {
-			/* What changed up to now, this pass's rest included. */
+		/* What changed up to now, this pass's rest included. */
+		if (k->conf.devices && k->deps.tracker != NULL)
 			kislog_pass_start(k);
-			while (!kislog_device_slice(k))
-				;
-		}
-		if (k->conf.sources)
-			kislog_sources(k);
-		if (k->conf.messages)
-			kislog_messages(k);
+		k->exit_stage = KISLOG_EXIT_DEVICES;
+		k->closing = true;
 		event_del(k->ev_read);
 		event_del(k->ev_write);
 		kislog_drain(k);
@@ -1240,11 +1275,14 @@ kislog_close(struct kislog *k)
 			k->fd = -1;
 		}
 	}
-	/* It exits once it has closed the file. */
+	/*
+	 * It exits once it has closed the file, just after its end of the
+	 * socket closed: look often, as a batch run's wall time ends here.
+	 */
 	for (start = kislog_now_ms(); kislog_now_ms() - start < 5000;) {
 		if (waitpid(k->pid, &status, WNOHANG) != 0)
 			break;
-		usleep(10000);
+		usleep(1000);
 	}
 	log_info("kismetdb log %s: %llu packets, %llu devices, %llu "
 	    "messages; %llu packets not logged; capture files held %llu "

@@ -45,6 +45,12 @@
 #define KISLOG_HOLD_MAX_MS	5000
 /* Device records written per loop pass during a device pass. */
 #define KISLOG_DEVICE_SLICE	256
+/*
+ * At exit the last device pass is packed a slice at a time while fewer
+ * bytes than this wait for the socket (which holds some MiB more), so
+ * that the writer stores one slice while the core packs the next.
+ */
+#define KISLOG_EXIT_QUEUE	(2 * 1024 * 1024)
 
 struct config;
 struct datasource_mgr;

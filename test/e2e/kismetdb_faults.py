@@ -25,7 +25,8 @@
 #   writer-kill the writer SIGKILLed: one line, capture and the web go on
 #   backlog     a batch run over a capture the core reads faster than the
 #               writer can write (osprey_gen's): the core holds the file
-#               back instead of dropping, and every packet is logged
+#               back instead of dropping, and every packet is logged;
+#               and every device the tracker made has its row
 #
 # Output is TAP; a case skips when the host lacks what it needs.
 import os
@@ -279,6 +280,19 @@ def test_backlog():
         assert "; 0 packets not logged" in line, line
         held = int(re.search(r"held (\d+) times", line).group(1))
         assert held > 0, line
+        # Every device the tracker made has its row: the exit pass packs
+        # them a slice at a time while the queue is short (some MiB of
+        # JSON here, over several rounds).
+        tracked = int(re.search(r"(\d+) devices tracked", text).group(1))
+        db = sqlite3.connect("file:%s?mode=ro" % os.path.join(tmp, log),
+                             uri=True)
+        try:
+            n, keys = db.execute("SELECT count(*), count(DISTINCT devkey) "
+                                 "FROM devices").fetchone()
+        finally:
+            db.close()
+        assert tracked > 1000 and n == tracked and keys == n, \
+            (tracked, n, keys)
         return line.split(": ", 2)[2]
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
