@@ -17,15 +17,16 @@
 #include <unistd.h>
 
 #include <msgpack.h>
+#include <yajl/yajl_gen.h>
 
 #include "device.h"
 #include "kdbcrc.h"
-#include "kdbjson.h"
 #include "kdbpcap.h"
 #include "kislogd.h"
 #include "kismetdb.h"
 #include "klmsg.h"
 #include "log.h"
+#include "mpjson.h"
 #include "msgbus.h"
 #include "pcaplog.h"
 #include "sandbox.h"
@@ -90,6 +91,7 @@ struct kdw {
 	uint8_t			*in;
 	size_t			 in_len, in_cap;
 	struct klbuf		 out;
+	yajl_gen		 g;
 	struct klbuf		 json;
 	struct kdw_export	 ex[KISLOGD_EXPORTS_MAX];
 };
@@ -311,14 +313,32 @@ kdw_inserted(struct kdw *w, enum kismetdb_table t, int r)
 	w->tx_rows++;
 }
 
-/* A record as JSON, into w->json (kdbjson.h: mpjson's text, faster). */
+/* JSON rendering of msgpack records, into w->json. */
+
+static void
+kdw_json_cb(void *ctx, const char *s, size_t len)
+{
+	struct klbuf *b = ctx;
+
+	if (b->cap - b->len < len) {
+		while (b->cap - b->len < len)
+			b->cap = b->cap == 0 ? 65536 : b->cap * 2;
+		b->p = xreallocarray(b->p, b->cap, 1);
+	}
+	memcpy(b->p + b->len, s, len);
+	b->len += len;
+}
+
 static int
 kdw_render(struct kdw *w, const msgpack_object *o)
 {
 	klbuf_reset(&w->json);
-	return kdbjson_render(&w->json, o);
+	yajl_gen_reset(w->g, NULL);
+	yajl_gen_clear(w->g);
+	return mpjson_gen(w->g, o, 0);
 }
 
+/* The value of key in map o, or NULL. */
 static const msgpack_object *
 mp_get(const msgpack_object *o, const char *key)
 {
@@ -1071,6 +1091,9 @@ kislogd_main(const struct kislogd_conf *conf, int fd, bool sandbox)
 		klbuf_free(&w.out);
 		return 1;
 	}
+	if ((w.g = yajl_gen_alloc(NULL)) == NULL)
+		fatalx("kismetdb: out of memory");
+	yajl_gen_config(w.g, yajl_gen_print_callback, kdw_json_cb, &w.json);
 	w.in_cap = KDW_READ;
 	w.in = xmalloc(w.in_cap);
 
@@ -1120,6 +1143,7 @@ kislogd_main(const struct kislogd_conf *conf, int fd, bool sandbox)
 	kdw_flush(&w, true);
 	kdw_totals(&w);
 	(void)shutdown(fd, SHUT_WR);
+	yajl_gen_free(w.g);
 	klbuf_free(&w.json);
 	klbuf_free(&w.out);
 	free(w.in);
