@@ -24,7 +24,7 @@
 
 import path from 'node:path';
 import {test, runAll, note, assert, until, startSystem, launchBrowser,
-    freshPage, SCALE} from './harness.mjs';
+    freshPage, SCALE, countOf} from './harness.mjs';
 
 const opt = Object.fromEntries(process.argv.slice(2).map((a) => {
 	const i = a.indexOf('=');
@@ -151,8 +151,8 @@ async function login(ctx, label) {
 	figure(label + ': first rows after login', ms, 'ms', TARGET.first,
 	    BOUND.first);
 	// The count must say the whole table, not the first rows' worth.
-	await until(async () => Number((await page.textContent('#dev-count'))
-	    .replace(/[^0-9].*$/, '')) >= DEVICES, 'the count of ' + DEVICES);
+	await until(async () => countOf(await page.textContent('#dev-count')) >=
+	    DEVICES, 'the count of ' + DEVICES);
 	return page;
 }
 
@@ -207,8 +207,11 @@ async function actions(ctx, label) {
 		box.value = '';
 		box.dispatchEvent(new Event('input', {bubbles: true}));
 	});
-	await until(() => page.evaluate(() => document.querySelectorAll(
-	    '#dev-body tr:not([hidden])').length === 100), 'a full page again');
+	// A full page again (of which the rows on the screen are drawn).
+	await until(() => page.evaluate(() => document.getElementById(
+	    'dev-range').textContent.startsWith('rows 1\u2013100 ') &&
+	    document.querySelectorAll('#dev-body tr:not([hidden])').length >
+	    1), 'a full page again');
 
 	// Scrolling the table: the next 100 rows (the table is paged).
 	const turn = await page.evaluate((bound) => {

@@ -14,7 +14,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import {test, runAll, note, assert, assertEq, until, startSystem,
-    launchBrowser, freshPage, webPid, SENSOR, TILE} from './harness.mjs';
+    launchBrowser, freshPage, webPid, SENSOR, TILE, countOf}
+    from './harness.mjs';
 
 const XSS_SSID = '<img src=x onerror=alert(1)>';
 const XSS_PROBE = '<svg onload=alert(2)>';
@@ -320,7 +321,7 @@ test('the overview draws packets, devices, sources and channels; ' +
 
 	// The device table's activity column: packets in the last minute.
 	await showTab(page, 'devices');
-	await until(() => page.$$eval('#dev-body td[data-col=activity] canvas',
+	await until(() => page.$$eval('#dev-body td[data-col=activity] svg',
 	    (l) => l.some((c) => Number(c.dataset.drawn) > 0) || null),
 	    'a row with activity drawn', 15000, 200);
 	await showTab(page, 'overview');
@@ -936,8 +937,7 @@ test('every source stayed up through the run', async (ctx) => {
 test('thousands of devices: one page in the document, the server sorts, ' +
     'pages and searches', async (ctx) => {
 	const page = ctx.page;
-	const count = async () => Number((await page.textContent('#dev-count'))
-	    .replace(/[^0-9].*$/, ''));
+	const count = async () => countOf(await page.textContent('#dev-count'));
 	const timed = async (what, fn) => {
 		const t = Date.now();
 		const v = await until(fn, what, 15000, 20);
