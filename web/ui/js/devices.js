@@ -144,6 +144,7 @@ export class Devices {
 	constructor(app) {
 		this.app = app;
 		this.devices = new Map();	// key -> record, the census's
+		this.perChannel = new Map();	// channel -> its census counts
 		this.wanted = new Set();	// the views that want a census
 		this.page = [];			// [key, record] of the page
 		this.rows = new Map();		// key -> <tr>, those drawn
@@ -292,6 +293,31 @@ export class Devices {
 		}
 	}
 
+	/*
+	 * Count record d in (sign 1) or out of (-1) the census's channel
+	 * counts, kept as the pages come: the channel view read all 100,000
+	 * records again after each page of 2,000 (a long task each).
+	 * Devices heard on no channel are not counted.
+	 */
+	tally(d, sign) {
+		const ch = d ? d['kismet.device.base.channel'] : undefined;
+
+		if (ch === undefined || ch === null || ch === '' || ch === 0)
+			return;
+		const k = String(ch);
+		let c = this.perChannel.get(k);
+
+		if (!c) {
+			c = {devices: 0, packets: 0};
+			this.perChannel.set(k, c);
+		}
+		c.devices += sign;
+		c.packets += sign *
+		    (Number(d['kismet.device.base.packets.total']) || 0);
+		if (c.devices === 0)
+			this.perChannel.delete(k);
+	}
+
 	// Call fn(devices Map) after every census page.
 	onChange(fn) {
 		this.listeners.push(fn);
@@ -402,7 +428,9 @@ export class Devices {
 
 				if (typeof key !== 'string' || key === '')
 					continue;
+				this.tally(this.devices.get(key), -1);
 				this.devices.set(key, d);
+				this.tally(d, 1);
 				met.add(key);
 			}
 			start += CENSUS_ROWS;
@@ -410,9 +438,11 @@ export class Devices {
 			    (Number(field(res, 'recordsTotal', 0)) || 0);
 
 			if (done)
-				for (const key of this.devices.keys())
-					if (!met.has(key))
+				for (const [key, d] of this.devices)
+					if (!met.has(key)) {
+						this.tally(d, -1);
 						this.devices.delete(key);
+					}
 			for (const fn of this.listeners)
 				fn(this.devices);
 			if (done)
