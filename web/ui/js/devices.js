@@ -162,6 +162,7 @@ export class Devices {
 		this.fetching = 0;		// requests under way
 		this.asked = 0;			// requests sent, numbered
 		this.applied = 0;		// the newest one shown
+		this.pageSearch = '';		// the search it was asked with
 		this.running = false;		// logged in: the polls run
 		this.listeners = [];
 		this.poll = null;
@@ -360,6 +361,7 @@ export class Devices {
 			if (seq > this.applied &&
 			    qs === JSON.stringify(this.query())) {
 				this.applied = seq;
+				this.pageSearch = q.search;
 				this.showPage(res);
 			}
 		} finally {
@@ -554,8 +556,7 @@ export class Devices {
 				this.rows.set(key, tr);
 				fresh.push(tr);
 			}
-			// Shown: a row the filter hid may be on its page.
-			tr.hidden = false;
+			tr.hidden = this.hides(d);
 			this.fillRow(tr, d);
 			if (tr === at)
 				at = at.nextElementSibling;
@@ -652,18 +653,28 @@ export class Devices {
 		return tr;
 	}
 
+	/*
+	 * Does the filter hide d?  Only while the page shown was asked with
+	 * another search: the server's search, once its page comes, is the
+	 * answer (it reads a few more fields than words() does).
+	 */
+	hides(d) {
+		const f = this.filter;
+
+		return f !== '' && f !== this.pageSearch &&
+		    !words(d).includes(f);
+	}
+
 	// The page filtered at once, until the server's page comes.
 	applyFilter() {
-		const f = this.filter;
-		const has = (d) => f === '' || words(d).includes(f);
 		let shown = 0;
 
 		for (const [, d] of this.page)
-			if (has(d))
+			if (!this.hides(d))
 				shown++;
 		for (const tr of this.rows.values())
-			tr.hidden = !has(this.record.get(tr));
-		if (f !== '')
+			tr.hidden = this.hides(this.record.get(tr));
+		if (this.filter !== '')
 			this.showCount(shown, this.page.length);
 	}
 
