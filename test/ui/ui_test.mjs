@@ -386,6 +386,9 @@ test('the overview draws packets, devices, sources and channels; ' +
 	await shot(page, 'details-graphs-phone');
 	await page.setViewportSize(vp);
 	await closeDetails(page);
+	// The whole list again (the filter was cleared), then its picture.
+	await until(async () => !(await page.textContent('#dev-count'))
+	    .includes(' of ') || null, 'the list unfiltered');
 	await shot(page, 'devices');
 });
 
