@@ -497,11 +497,15 @@ export class Devices {
 		 * start (an animation frame callback runs in the same task as
 		 * the layout of what was placed now).
 		 */
-		if (this.drawn.n < 0 && this.frame === 0)
-			this.frame = requestAnimationFrame(() => setTimeout(() => {
+		if (this.drawn.n < 0 && this.frame === 0) {
+			const rest = () => {
 				this.frame = 0;
 				this.renderWindow(false, true);
-			}));
+			};
+
+			this.frame = requestAnimationFrame(() =>
+			    setTimeout(rest));
+		}
 		const h = (rows) => rows > 0 && this.rowH > 0 ?
 		    Math.round(rows * this.rowH) + 'px' : '';
 		// Their style, not markup: the CSP allows no style attribute.
@@ -599,12 +603,13 @@ export class Devices {
 			const td = tr.cells[i];
 
 			if (c.spark) {
-				sparkSet(td.firstChild, Array.isArray(d.activity) ?
+				const act = Array.isArray(d.activity) ?
 				    rrdSeries({
 				    'kismet.common.rrd.minute_vec': d.activity,
 				    'kismet.common.rrd.serial_time':
-				    d.activity_time}, 'minute_vec', true) : [],
-				    this.sparkMax);
+				    d.activity_time}, 'minute_vec', true) : [];
+
+				sparkSet(td.firstChild, act, this.sparkMax);
 				return;
 			}
 			const text = textOf(c, d);
