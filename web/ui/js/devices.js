@@ -58,6 +58,9 @@ const PAGE_FIELDS = FIELDS.concat([
 	    'activity_time'],
 ]);
 
+// Columns whose text may be cut: the whole text shows on hover.
+const LONG = new Set(['name', 'manuf', 'type', 'crypt']);
+
 const POLL_MS = 1000;
 const PAGE_ROWS = 100;
 /*
@@ -617,8 +620,7 @@ export class Devices {
 			setText(c.key === 'name' ? td.firstChild : td, text);
 			// Long names are cut by the style sheet; the whole
 			// text shows on hover (an attribute holds text only).
-			if ((c.key === 'name' || c.key === 'manuf') &&
-			    td.title !== text)
+			if (LONG.has(c.key) && td.title !== text)
 				td.title = text;
 		});
 	}
