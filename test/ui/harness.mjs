@@ -141,6 +141,11 @@ export async function until(fn, what, timeoutMs = 10000, everyMs = 100) {
 	}
 }
 
+// The first number of a text, its thousands separators (any locale's:
+// comma, dot, spaces) dropped: "101,894 devices" is 101894.
+export const countOf = (text) => Number(text.trim().split(' ')[0]
+    .replace(/[^0-9]/g, ''));
+
 export const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 // --- the system ---------------------------------------------------------

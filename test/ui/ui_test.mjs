@@ -14,7 +14,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import {test, runAll, note, assert, assertEq, until, startSystem,
-    launchBrowser, freshPage, webPid, SENSOR, TILE} from './harness.mjs';
+    launchBrowser, freshPage, webPid, SENSOR, TILE, countOf}
+    from './harness.mjs';
 
 const XSS_SSID = '<img src=x onerror=alert(1)>';
 const XSS_PROBE = '<svg onload=alert(2)>';
@@ -214,24 +215,34 @@ test('sorting by a column and filtering', async (ctx) => {
 	const sorted = (a, dir) => a.every((v, i) => i === 0 ||
 	    (dir > 0 ? a[i - 1] <= v : a[i - 1] >= v));
 
+	// The rows follow when the server's sorted page comes.
+	const inOrder = (what, col, dir) => until(async () => {
+		const v = (await rows(page)).map((r) => r[col]);
+
+		return v.length > 1 && sorted(v, dir) ? v : null;
+	}, what, 10000, 50);
+
 	await page.click(head);
-	let macs = (await rows(page)).map((r) => r.mac);
-	assert(sorted(macs, 1), 'ascending by MAC');
 	assertEq(await page.getAttribute('#dev-head th[data-col=mac]',
 	    'aria-sort'), 'ascending', 'aria-sort');
+	await inOrder('ascending by MAC', 'mac', 1);
 	await page.click(head);
-	macs = (await rows(page)).map((r) => r.mac);
-	assert(sorted(macs, -1), 'descending by MAC');
+	const macs = await inOrder('descending by MAC', 'mac', -1);
 	await page.click('#dev-head th[data-col=packets] button');
-	const packets = (await rows(page)).map((r) => r.packets);
-	assert(sorted(packets, -1), 'by packets, most first');
+	await inOrder('by packets, most first', 'packets', -1);
 
 	const all = (await rows(page)).length;
 	const pick = macs[Math.floor(macs.length / 2)];
 	await page.fill('#dev-filter', pick.slice(-5).toLowerCase());
-	const shown = await rows(page);
-	assert(shown.length >= 1 && shown.length < all, 'the filter narrows');
-	assert(shown.some((r) => r.mac === pick), 'the filter keeps ' + pick);
+	// The rows drawn are filtered at once, the server's page follows:
+	// pick may be on it only (a page of rows sorted by packets now).
+	const shown = await until(async () => {
+		const r = await rows(page);
+
+		return r.some((x) => x.mac === pick) ? r : null;
+	}, 'the filter to keep ' + pick, 10000, 50);
+	assert(shown.length < all, 'the filter narrows: ' + shown.length +
+	    ' of ' + all + ' rows for ' + pick);
 	assert((await page.textContent('#dev-count')).includes(' of '),
 	    'the count says N of M');
 	await page.fill('#dev-filter', '');
@@ -320,7 +331,7 @@ test('the overview draws packets, devices, sources and channels; ' +
 
 	// The device table's activity column: packets in the last minute.
 	await showTab(page, 'devices');
-	await until(() => page.$$eval('#dev-body td[data-col=activity] canvas',
+	await until(() => page.$$eval('#dev-body td[data-col=activity] svg',
 	    (l) => l.some((c) => Number(c.dataset.drawn) > 0) || null),
 	    'a row with activity drawn', 15000, 200);
 	await showTab(page, 'overview');
@@ -375,6 +386,9 @@ test('the overview draws packets, devices, sources and channels; ' +
 	await shot(page, 'details-graphs-phone');
 	await page.setViewportSize(vp);
 	await closeDetails(page);
+	// The whole list again (the filter was cleared), then its picture.
+	await until(async () => !(await page.textContent('#dev-count'))
+	    .includes(' of ') || null, 'the list unfiltered');
 	await shot(page, 'devices');
 });
 
@@ -435,10 +449,11 @@ test('SSIDs holding HTML are shown as text', async (ctx) => {
 	    r.name === XSS_SSID), 'the row of the XSS access point', 15000);
 
 	assertEq(row.channel, '6', 'its channel');
-	// (The map is the page's own SVG; anything else would be the SSID's.)
+	// (The map and the table's sparklines are the page's own SVG;
+	// anything else would be the SSID's.)
 	const count = () => page.evaluate(() => [...document.querySelectorAll(
 	    'img, svg, script:not([src])')].filter((e) => e.id !== 'map' &&
-	    !e.closest('#map')).length);
+	    !e.closest('#map') && !e.closest('td.spark')).length);
 	assertEq(await count(), 0, 'no element came from the SSID');
 	await openDetails(page, row.mac);
 	const ssids = await detailTable(page, 'ssids-advertised');
@@ -936,8 +951,7 @@ test('every source stayed up through the run', async (ctx) => {
 test('thousands of devices: one page in the document, the server sorts, ' +
     'pages and searches', async (ctx) => {
 	const page = ctx.page;
-	const count = async () => Number((await page.textContent('#dev-count'))
-	    .replace(/[^0-9].*$/, ''));
+	const count = async () => countOf(await page.textContent('#dev-count'));
 	const timed = async (what, fn) => {
 		const t = Date.now();
 		const v = await until(fn, what, 15000, 20);
@@ -971,13 +985,17 @@ test('thousands of devices: one page in the document, the server sorts, ' +
 	if (await page.getAttribute('#dev-head th[data-col=mac]',
 	    'aria-sort') !== 'ascending')
 		await page.click(head);
-	const sort = await timed('the smallest MAC first', async () => {
+	// The first rows drawn come a frame before the others (devices.js,
+	// place()): the whole page drawn is in MAC order.
+	const inOrder = (r) => r.every((x, i) => i === 0 || r[i - 1].mac <=
+	    x.mac);
+	const sort = await timed('the smallest MAC first, the rows in order',
+	    async () => {
 		const r = await rows(page);
 
-		return r.length > 0 && r[0].mac === want ? r : null;
+		return r.length > 0 && r[0].mac === want && inOrder(r) ? r :
+		    null;
 	});
-	assert(sort.v.every((r, i) => i === 0 || sort.v[i - 1].mac <= r.mac),
-	    'the page is in MAC order');
 
 	// The next page: rows 101-200, none of the first page's.
 	const before = new Set(sort.v.map((r) => r.key));
@@ -999,7 +1017,9 @@ test('thousands of devices: one page in the document, the server sorts, ' +
 	assert((await page.textContent('#dev-count')).includes(' of '),
 	    'the count says N of M');
 	await page.fill('#dev-filter', '');
-	await until(async () => (await rows(page)).length >= 50,
+	// A whole page again, of which the rows on the screen are drawn.
+	await until(async () => (await page.textContent('#dev-range'))
+	    .startsWith('rows 1\u2013100 ') && (await rows(page)).length >= 20,
 	    'the page back after the filter');
 	const dom = await page.$$eval('#dev-body tr', (t) => t.length);
 	assert(dom <= 100, dom + ' rows in the document');

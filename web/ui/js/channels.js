@@ -42,16 +42,12 @@ export class Channels {
 			return per.get(ch);
 		};
 
-		for (const d of this.app.devices.devices.values()) {
-			const ch = d['kismet.device.base.channel'];
+		// Counted by the census as its pages come (devices.js).
+		for (const [ch, t] of this.app.devices.perChannel) {
+			const c = slot(ch);
 
-			if (ch === undefined || ch === null || ch === '' ||
-			    ch === 0)
-				continue;
-			const c = slot(String(ch));
-			c.devices++;
-			c.packets += Number(d['kismet.device.base.packets.total']) ||
-			    0;
+			c.devices = t.devices;
+			c.packets = t.packets;
 		}
 		for (const s of this.app.sources.sources.values()) {
 			const g = (k, def) => field(s, 'kismet.datasource.' + k,

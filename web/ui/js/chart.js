@@ -184,31 +184,35 @@ export function lineChart(canvas, series, opts) {
 }
 
 /*
- * A sparkline of bars (packets per second): values oldest first, scaled
- * to hi (default their own highest: pass one for a whole table so that
- * rows compare).  box {w, h, color}, measured once by a caller drawing
- * many of one size: reading the size or style of each canvas after the
- * one before was resized makes the browser lay the page out again each
- * time (100 rows: over 300 ms at 100,000 devices, doc/performance.md).
+ * A sparkline of bars (packets per second) as an SVG path in a box of
+ * SPARK_W by SPARK_H units (the style sheet's pixels for the device
+ * table's cell): values oldest first, scaled to hi (default their own
+ * highest: pass one for a whole table so that rows compare).  A path,
+ * not a canvas: see devices.js.
  */
-export function sparkline(canvas, values, hi, box) {
-	const [ctx, w, h] = fit(canvas, box);
+export const SPARK_W = 120;
+export const SPARK_H = 18;
+
+export function sparkPath(values, hi) {
 	const n = values.length;
-	const top = Math.max(1, hi || 0, ...values);
-	const bw = w / Math.max(1, n);
-	// Whole pixels with a gap: a steady device reads as bars.
+	let top = Math.max(1, hi || 0);
+	const bw = SPARK_W / Math.max(1, n);
+	// Whole units with a gap: a steady device reads as bars.
 	const bar = Math.max(1, Math.floor(bw) - (bw >= 2 ? 1 : 0));
+	let d = '';
 
-	ctx.fillStyle = (box ? box.color : getComputedStyle(canvas).color) ||
-	    '#2b7bb9';
+	for (const v of values)
+		if (v > top)
+			top = v;
 	values.forEach((v, i) => {
-		if (v <= 0)
+		if (!(v > 0))
 			return;
-		const bh = Math.max(1, Math.round(v / top * (h - 1)));
+		const bh = Math.max(1, Math.round(v / top * (SPARK_H - 1)));
 
-		ctx.fillRect(Math.floor(i * bw), h - bh, bar, bh);
+		d += 'M' + Math.floor(i * bw) + ' ' + SPARK_H + 'v-' + bh +
+		    'h' + bar + 'v' + bh + 'z';
 	});
-	canvas.dataset.drawn = String(values.reduce((a, b) => a + b, 0));
+	return d;
 }
 
 // A legend: one swatch and label per series.

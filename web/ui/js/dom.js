@@ -119,6 +119,13 @@ export function fmtAgo(sec, now) {
 	return Math.floor(d / 86400) + ' d ago';
 }
 
+// A count with the reader's thousands separators ("101,894").
+const COUNT = new Intl.NumberFormat(undefined, {maximumFractionDigits: 0});
+
+export function fmtCount(n) {
+	return COUNT.format(Number(n) || 0);
+}
+
 export function fmtBytes(n) {
 	const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
 	let i = 0;
