@@ -137,14 +137,17 @@ static bool	control_owes(struct control *);
 /*
  * While capture is behind (a source found a whole read's worth of
  * frames waiting within CONTROL_BEHIND_USEC), the bulk of the bridge's
- * work, the slices after a query's first (MOREs), gets one part in
- * CONTROL_SHARE of the loop: after a turn of T, MOREs wait until capture
- * reads have had (CONTROL_SHARE - 1) * T.  Clients dumping every device
- * then slow down, not capture (issue 17: ingest within 10 % of its rate
- * without them), and a page, a poll or a status still goes first, in its
- * turn.  Otherwise the bridge takes what the loop has.
+ * work, the slices of a query past its first CONTROL_BULK_DEVICES
+ * records (MOREs), gets one part in CONTROL_SHARE of the loop: after a
+ * turn of T, they wait until capture reads have had (CONTROL_SHARE - 1)
+ * * T.  Clients dumping every device then slow down, not capture (issue
+ * 17: ingest within 10 % of its rate without them), and a page, a poll
+ * or a status still goes first, in its turn.  Otherwise the bridge takes
+ * what the loop has.
  */
 #define CONTROL_SHARE		12
+/* A query is bulk once it has sent this many records. */
+#define CONTROL_BULK_DEVICES	128
 /* What is owed lapses after this long, whatever capture did meanwhile. */
 #define CONTROL_OWED_MAX_USEC	250000
 /* Capture is behind if a source found a full read waiting this recently. */
@@ -508,7 +511,13 @@ control_devices_more(struct control *c, const struct bridge_msg *m)
 	/* A MORE for a query that ended is a harmless race; ignore it. */
 	if (q == NULL)
 		return;
-	if (!control_owes(c)) {
+	/*
+	 * Bulk is a query past its first CONTROL_BULK_DEVICES records: a
+	 * page, or a poll that found a few changed devices (its walk over
+	 * the change list takes several slices with none), is never held.
+	 */
+	if (q->page || ctldev_sent(q->dev) < CONTROL_BULK_DEVICES ||
+	    !control_owes(c)) {
 		control_query_step(c, q);
 		return;
 	}
