@@ -231,9 +231,10 @@ peer_read(struct peer *p, int fd)
 			return peer_gone(p, 0);
 		/*
 		 * A whole read's worth waiting when the loop came: the
-		 * source sends faster than the core takes it in.
+		 * source sends faster than the core takes it in.  (len is
+		 * less when the decoder holds part of a frame.)
 		 */
-		if (i == 0 && (size_t)n == len)
+		if (i == 0 && n == PEER_READ_MAX)
 			loopstat_behind_usec = loopstat_now();
 		frame_decoder_commit(&p->dec, (size_t)n);
 		if (!peer_drain_frames(p))
