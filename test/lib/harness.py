@@ -163,18 +163,18 @@ class Core:
                              (what, self.text()[-3000:]))
 
     def settled(self, timeout=240):
-        """The status once the packet count stood still for a second:
-        a capture file read to its end."""
-        last, deadline = -1, time.time() + timeout
-        while True:
-            st = self.get("/system/status.json")
-            n = st["osprey.system.packets.total"]
-            if n == last and n > 0:
-                return st
-            if time.time() > deadline:
-                raise RuntimeError("ingest did not finish")
-            last = n
-            time.sleep(1)
+        """The status once every source has read its capture to the end:
+        closed after its packets (the core closes a file source when its
+        helper reports the end, after the last frame).  Not a pause in
+        the packet count: on a loaded machine ingest can stall for
+        seconds."""
+        def finished():
+            srcs = self.get("/datasource/all_sources.json")
+            return srcs and all(
+                s["kismet.datasource.state"] == "closed" and
+                s["kismet.datasource.num_packets"] > 0 for s in srcs)
+        self.wait(finished, "every source to finish", timeout)
+        return self.get("/system/status.json")
 
     def source(self, name):
         for s in self.get("/datasource/all_sources.json"):
