@@ -31,6 +31,13 @@
 #define CONN_CLASS_ANSWERING	3	/* anonymous, headers in */
 #define CONN_CLASS_IDLE_AUTHED	2	/* logged in, idle keep-alive */
 #define CONN_CLASS_KEEP		0
+/*
+ * A new connection with no byte read yet ranks with one whose headers
+ * are arriving for this long: its request is usually on its way (the
+ * client writes it right after connecting), and evicting it then closes
+ * a user's request unanswered while slow-loris sockets stay.
+ */
+#define CONN_FRESH_MS		250
 
 static void	conn_wready_cb(evutil_socket_t, short, void *);
 
@@ -261,7 +268,8 @@ conn_class(const struct http_conn *c)
 		return c->authed ? CONN_CLASS_KEEP : CONN_CLASS_ANSWERING;
 	if (!c->authed) {
 		if (conn_idle(c))
-			return CONN_CLASS_IDLE;
+			return http_now_ms() - c->state_ms < CONN_FRESH_MS ?
+			    CONN_CLASS_PARTIAL : CONN_CLASS_IDLE;
 		return c->state == CONN_HEADERS ? CONN_CLASS_PARTIAL :
 		    CONN_CLASS_ANSWERING;
 	}
