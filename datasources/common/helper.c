@@ -412,6 +412,9 @@ helper_want_write(const struct helper *h)
 	    (outq_pending(&h->q) > 0 && helper_q_flows(h));
 }
 
+/* helper_feed(): the queue is full (not "no more to feed"). */
+#define FEED_FULL	(-2)
+
 /*
  * Write what the link takes: a frame begun is finished first, then the
  * replies, then the frames (up to a frame's end while replies wait, so
@@ -515,7 +518,7 @@ helper_feed(struct helper *h)
 			return (int)((h->pend_due - now + 999) / 1000);
 		r = helper_send_packet(h, &h->pend);
 		if (r == -PROTO_ERR_NOSPACE)
-			return -1;	/* POLLOUT brings us back */
+			return FEED_FULL;
 		if (r < 0) {
 			log_warnx("%s: frame of %u bytes not sent: %s",
 			    h->def.interface, h->pend.caplen,
@@ -653,12 +656,20 @@ helper_run(struct helper *h)
 			return h->exit_status;
 		if (h->state == HS_DOWN)
 			continue;
+		t = -1;
 		if (h->state == HS_OPEN && h->info.fd < 0 && !h->finished &&
 		    (t = helper_feed(h)) >= 0)
 			timeout = min_timeout(timeout, t);
 		/* Write what is queued now rather than after a poll. */
 		if (helper_write_link(h) != 0)
 			return h->exit_status;
+		/*
+		 * A full queue that this write emptied leaves nothing to
+		 * wait for POLLOUT on: feed again at once, or the file would
+		 * wait for the next timer (up to the ping watchdog's 15 s).
+		 */
+		if (t == FEED_FULL && !helper_want_write(h))
+			timeout = 0;
 		if (h->state == HS_DOWN || (h->state == HS_CLOSING &&
 		    outq_pending(&h->q) == 0 && outq_pending(&h->cq) == 0))
 			continue;
