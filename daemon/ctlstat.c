@@ -21,17 +21,6 @@
 #include "pktstats.h"
 #include "tracker.h"
 
-static size_t
-ctlstat_n_sources(const struct datasource_list *l)
-{
-	const struct datasource *ds;
-	size_t n = 0;
-
-	TAILQ_FOREACH(ds, l, entry)
-		n++;
-	return n;
-}
-
 static void
 ctlstat_pack_list(msgpack_packer *pk, const char *key,
     const struct chanplan_list *l)
@@ -167,7 +156,7 @@ ctlstat_pack_status(const struct control_deps *d,
 	gettimeofday(&tv, NULL);
 	/* A libc call, no system call: fine inside the sandbox. */
 	mi = mallinfo2();
-	n = ctlstat_n_sources(datasource_mgr_sources(d->sources));
+	n = datasource_mgr_count(d->sources);
 	memset(&ts, 0, sizeof(ts));
 	if (d->tracker != NULL)
 		tracker_stats(d->tracker, &ts);
@@ -238,7 +227,7 @@ ctlstat_pack_channels(const struct datasource_mgr *mgr, msgpack_packer *pk)
 
 	msgpack_pack_map(pk, 1);
 	bridge_pack_cstr(pk, "osprey.channels.sources");
-	msgpack_pack_array(pk, ctlstat_n_sources(l));
+	msgpack_pack_array(pk, datasource_mgr_count(mgr));
 	TAILQ_FOREACH(ds, l, entry) {
 		msgpack_pack_map(pk, 5);
 		bridge_pack_kv_str(pk, "kismet.datasource.uuid", ds->uuid);

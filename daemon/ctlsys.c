@@ -33,18 +33,6 @@ ctlsys_now(void)
 	return (double)tv.tv_sec + tv.tv_usec / 1e6;
 }
 
-static size_t
-ctlsys_n_sources(const struct control_deps *d)
-{
-	const struct datasource_list *l = datasource_mgr_sources(d->sources);
-	const struct datasource *ds;
-	size_t n = 0;
-
-	TAILQ_FOREACH(ds, l, entry)
-		n++;
-	return n;
-}
-
 /* One entry of /devices/views/all_views.json. */
 static void
 ctlsys_pack_view(msgpack_packer *pk, const char *id, const char *desc,
@@ -67,7 +55,7 @@ ctlsys_pack_views(const struct control_deps *d, msgpack_packer *pk)
 	const struct datasource *ds;
 	const struct device *dev;
 	uint64_t all = 0, aps = 0, phy[DEVICE_PHY_COUNT], *seen;
-	size_t n_src = ctlsys_n_sources(d), i;
+	size_t n_src = datasource_mgr_count(d->sources), i;
 	char id[128], desc[256];
 	int j;
 

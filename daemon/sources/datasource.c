@@ -1310,6 +1310,17 @@ datasource_mgr_sources(const struct datasource_mgr *m)
 	return &m->sources;
 }
 
+size_t
+datasource_mgr_count(const struct datasource_mgr *m)
+{
+	const struct datasource *ds;
+	size_t n = 0;
+
+	TAILQ_FOREACH(ds, &m->sources, entry)
+		n++;
+	return n;
+}
+
 void
 datasource_mgr_new_drops(struct datasource_mgr *m,
     void (*cb)(const struct datasource *, uint64_t, void *), void *arg)

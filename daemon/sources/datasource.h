@@ -222,9 +222,10 @@ void	datasource_mgr_lockdown(struct datasource_mgr *);
 /* Close every source (helpers are sent SIGTERM) and free. */
 void	datasource_mgr_free(struct datasource_mgr *);
 
-/* The sources, in the order they were added. */
+/* The sources, in the order they were added, and how many. */
 const struct datasource_list *datasource_mgr_sources(
 	    const struct datasource_mgr *);
+size_t	datasource_mgr_count(const struct datasource_mgr *);
 /*
  * The frames each source's helper reported lost since the last call:
  * cb(source, lost, arg) for each source that lost any.
